@@ -1,1 +1,2 @@
 export * from './bundle-input.js'
+export * from './writer/index.js'

@@ -1,0 +1,4 @@
+export { writeBundle, writeBundleWithStats, codeLayoutFor } from './write-bundle.js'
+export type { WriteResult } from './write-bundle.js'
+export { writeBundleFile, writeFileAtomic } from './write-file.js'
+export type { BundleStats, SectionSharing } from './stats.js'

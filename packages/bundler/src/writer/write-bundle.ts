@@ -1,0 +1,378 @@
+/**
+ * BundleInput -> .pyb v1 bytes (packages/format-spec/SPEC.md).
+ *
+ * Two phases: plan (validate, sort modules, number code objects in pre-order,
+ * build the string/constant tables and the blob list, compute every section's
+ * offset and size), then write everything into one preallocated buffer and
+ * checksum it. Nothing depends on wall-clock time or Map iteration order, so
+ * the same input (in any module order) gives the same bytes.
+ */
+import type { CodeLayout, PyCode, PyStr } from '@pybundle/cpython'
+import { hasLoneSurrogate } from '@pybundle/cpython'
+import { fail } from '@pybundle/errors'
+import {
+  CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER, LIMITS, MODULE, MODULE_FLAG, NONE, SECTION, SECTION_ALIGN,
+  SECTION_ENTRY, SECTION_ORDER, TABLE_ENTRY_SIZE, fnv1a32,
+} from '@pybundle/format-spec'
+import type { SectionName } from '@pybundle/format-spec'
+import xxhash from 'xxhash-wasm'
+import type { XXHashAPI } from 'xxhash-wasm'
+import type { BundleInput, ModuleInput } from '../bundle-input.js'
+import { BlobStore } from './blob-store.js'
+import type { BlobRef } from './blob-store.js'
+import { alignUp, checkU32, compareBytes, utf8 } from './bytes.js'
+import { ConstTable } from './const-table.js'
+import { midxSize, writeModuleIndex } from './module-index.js'
+import type { BundleStats } from './stats.js'
+import { StringTable } from './string-table.js'
+
+let xxhPromise: Promise<XXHashAPI> | undefined
+function getXxh(): Promise<XXHashAPI> {
+  xxhPromise ??= xxhash()
+  return xxhPromise
+}
+
+/** The code-object layout a Python version uses (see CodeLayout). */
+export function codeLayoutFor(major: number, minor: number): CodeLayout {
+  if (major !== 3 || minor < 8 || minor > 14) {
+    fail('UNSUPPORTED_VERSION', `.pyb v1 holds code for Python 3.8 to 3.14, not ${major}.${minor}`, undefined, { major, minor })
+  }
+  return minor < 10 ? '3.8' : minor === 10 ? '3.10' : '3.11'
+}
+
+interface PlannedModule {
+  input: ModuleInput
+  nameBytes: Uint8Array
+  nameHash: number
+  name: BlobRef
+  path: BlobRef
+  flags: number
+  /** First code record, or NONE. */
+  code: number
+  codeCount: number
+}
+
+interface PlannedCode {
+  code: PyCode
+  module: number
+  parent: number
+  depth: number
+  /** CODE indexes of the code objects among co_consts, in order. */
+  children: number[]
+  strStart: number
+  nLocals: number
+  nFreevars: number
+  nCellvars: number
+  constStart: number
+  bytecode: BlobRef
+  linetable: BlobRef
+  exceptiontable: BlobRef
+  kinds: BlobRef
+}
+
+export interface WriteResult {
+  bytes: Uint8Array
+  stats: BundleStats
+}
+
+/** Write a bundle; see writeBundleWithStats for the statistics. */
+export async function writeBundle(input: BundleInput): Promise<Uint8Array> {
+  return (await writeBundleWithStats(input)).bytes
+}
+
+export async function writeBundleWithStats(input: BundleInput): Promise<WriteResult> {
+  const xxh = await getXxh()
+  const layout = checkTarget(input)
+  const blobs = new BlobStore(xxh)
+  const strings = new StringTable()
+  const consts = new ConstTable(strings, blobs, input.python.minor >= 14)
+
+  const modules = sortModules(input.modules)
+  // Names and paths first: a lookup's name comparison then touches one compact run of BLOB.
+  for (const m of modules) {
+    m.name = blobs.add(m.nameBytes)
+    m.path = blobs.add(utf8.encode(m.input.path))
+  }
+
+  const codes: PlannedCode[] = []
+  for (let mi = 0; mi < modules.length; mi++) {
+    const m = modules[mi]
+    blobs.sharing.beginModule()
+    strings.sharing.beginModule()
+    consts.sharing.beginModule()
+    blobs.noteShared(m.name)
+    blobs.noteShared(m.path)
+    const root = m.input.code
+    if (root === null) continue
+    m.code = codes.length
+    collectCodes(root, mi, NONE, 0, layout, codes)
+    m.codeCount = codes.length - m.code
+    for (let ci = m.code; ci < codes.length; ci++) planCode(codes[ci], strings, consts, blobs)
+  }
+  checkU32(codes.length, 'code record count')
+
+  // --- section layout (§1, §3)
+  const headerSize = HEADER.size + SECTION_ORDER.length * SECTION_ENTRY.size
+  const sizes: Record<SectionName, number> = {
+    MIDX: midxSize(modules.length),
+    MODS: modules.length * MODULE.size,
+    CODE: codes.length * CODE.size,
+    STRT: strings.entries.length * TABLE_ENTRY_SIZE,
+    CNST: consts.entries.length * TABLE_ENTRY_SIZE,
+    STRD: strings.dataSize,
+    CDAT: consts.dataSize,
+    BLOB: blobs.size,
+  }
+  const offsets = {} as Record<SectionName, number>
+  let end = headerSize
+  for (const name of SECTION_ORDER) {
+    offsets[name] = alignUp(end, SECTION_ALIGN)
+    end = offsets[name] + sizes[name]
+  }
+  const fileSize = end
+
+  // --- write
+  const out = new Uint8Array(fileSize)
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
+  writeModuleIndex(view, offsets.MIDX, modules.map((m) => m.nameHash))
+  writeModules(view, offsets.MODS, modules)
+  writeCodes(view, offsets.CODE, codes)
+  for (let i = 0; i < strings.entries.length; i++) view.setUint32(offsets.STRT + 4 * i, strings.entries[i], true)
+  for (let i = 0; i < consts.entries.length; i++) view.setUint32(offsets.CNST + 4 * i, consts.entries[i], true)
+  strings.write(out, view, offsets.STRD)
+  consts.write(view, offsets.CDAT)
+  blobs.write(out, offsets.BLOB)
+
+  SECTION_ORDER.forEach((name, i) => {
+    const at = HEADER.size + i * SECTION_ENTRY.size
+    view.setUint32(at + SECTION_ENTRY.at.id, SECTION[name], true)
+    view.setUint32(at + SECTION_ENTRY.at.flags, 0, true)
+    view.setBigUint64(at + SECTION_ENTRY.at.offset, BigInt(offsets[name]), true)
+    view.setBigUint64(at + SECTION_ENTRY.at.size, BigInt(sizes[name]), true)
+    const checksum = xxh.h64Raw(out.subarray(offsets[name], offsets[name] + sizes[name]))
+    view.setBigUint64(at + SECTION_ENTRY.at.checksum, checksum, true)
+  })
+
+  out.set(FILE_MAGIC, HEADER.at.magic)
+  view.setUint16(HEADER.at.format_major, FORMAT_MAJOR, true)
+  view.setUint16(HEADER.at.format_minor, FORMAT_MINOR, true)
+  view.setUint32(HEADER.at.header_size, headerSize, true)
+  view.setBigUint64(HEADER.at.file_size, BigInt(fileSize), true)
+  view.setUint16(HEADER.at.python_magic, input.python.magic, true)
+  view.setUint8(HEADER.at.python_major, input.python.major)
+  view.setUint8(HEADER.at.python_minor, input.python.minor)
+  view.setUint8(HEADER.at.marshal_version, input.python.marshalVersion)
+  view.setUint8(HEADER.at.optimize, input.optimize)
+  view.setUint16(HEADER.at.section_count, SECTION_ORDER.length, true)
+  view.setUint32(HEADER.at.flags, 0, true)
+  view.setUint32(HEADER.at.module_count, modules.length, true)
+  view.setUint32(HEADER.at.code_count, codes.length, true)
+  view.setUint32(HEADER.at.string_count, strings.entries.length, true)
+  view.setUint32(HEADER.at.const_count, consts.entries.length, true)
+  view.setUint32(HEADER.at.reserved, 0, true)
+  // Last: the header checksum covers the section table, with its own field read as zero (it is zero here).
+  view.setBigUint64(HEADER.at.header_checksum, xxh.h64Raw(out.subarray(0, headerSize)), true)
+
+  const nameSlots = codes.reduce((n, c) => n + 3 + c.code.names.length + c.nLocals + c.nFreevars + c.nCellvars, 0)
+  const constSlots = codes.reduce((n, c) => n + c.code.consts.length, 0)
+  const sharing = {
+    strings: { bytes: strings.dataSize, perModuleBytes: strings.sharing.perModuleBytes },
+    consts: { bytes: consts.dataSize, perModuleBytes: consts.sharing.perModuleBytes },
+    blobs: { bytes: blobs.size, perModuleBytes: blobs.sharing.perModuleBytes },
+    savedBytes: 0,
+  }
+  sharing.savedBytes = sharing.strings.perModuleBytes + sharing.consts.perModuleBytes + sharing.blobs.perModuleBytes
+    - sharing.strings.bytes - sharing.consts.bytes - sharing.blobs.bytes
+  const stats: BundleStats = {
+    modules: modules.length,
+    namespaceModules: modules.filter((m) => m.input.code === null).length,
+    codeObjects: codes.length,
+    strings: {
+      entries: strings.entries.length,
+      records: strings.records.length,
+      redirects: strings.redirects,
+      extraEntries: strings.entries.length - nameSlots,
+    },
+    consts: {
+      entries: consts.entries.length,
+      records: consts.records.length,
+      redirects: consts.redirects,
+      extraEntries: consts.entries.length - constSlots,
+    },
+    blobs: { references: blobs.references, distinct: blobs.blobs.length },
+    sections: sizes,
+    headerBytes: headerSize,
+    fileSize,
+    sharing,
+  }
+  return { bytes: out, stats }
+}
+
+function checkTarget(input: BundleInput): CodeLayout {
+  const p = input.python
+  const layout = codeLayoutFor(p.major, p.minor)
+  if (!Number.isInteger(p.magic) || p.magic < 0 || p.magic > 0xffff) {
+    fail('UNSUPPORTED_VERSION', `pyc magic ${p.magic} is not a u16`)
+  }
+  const expectedMarshal = p.minor >= 14 ? 5 : 4
+  if (p.marshalVersion !== expectedMarshal) {
+    fail('UNSUPPORTED_VERSION', `Python 3.${p.minor} has marshal version ${expectedMarshal}, not ${p.marshalVersion}`)
+  }
+  if (input.optimize !== 0 && input.optimize !== 1 && input.optimize !== 2) {
+    fail('MANIFEST', `optimize must be 0, 1 or 2, not ${String(input.optimize)}`)
+  }
+  return layout
+}
+
+function sortModules(inputs: readonly ModuleInput[]): PlannedModule[] {
+  const modules: PlannedModule[] = inputs.map((input) => {
+    if (typeof input.name !== 'string' || input.name.length === 0 || hasLoneSurrogate(input.name)) {
+      fail('MANIFEST', `invalid module name ${JSON.stringify(input.name)}`, undefined, { name: input.name })
+    }
+    const nameBytes = utf8.encode(input.name)
+    if (nameBytes.length > LIMITS.MAX_NAME_BYTES) {
+      fail('LIMIT_EXCEEDED', `module name longer than ${LIMITS.MAX_NAME_BYTES} bytes`, undefined, { name: input.name })
+    }
+    if (hasLoneSurrogate(input.path)) fail('MANIFEST', `module ${input.name}: path is not valid Unicode`)
+    if (input.isNamespace && !input.isPackage) fail('MANIFEST', `module ${input.name}: a namespace package must be a package`)
+    if (input.isNamespace !== (input.code === null)) {
+      fail('MANIFEST', `module ${input.name}: ${input.isNamespace ? 'a namespace package has no code' : 'has no code object'}`, undefined, {
+        name: input.name,
+      })
+    }
+    const flags = (input.isPackage ? MODULE_FLAG.PACKAGE : 0) | (input.isNamespace ? MODULE_FLAG.NAMESPACE : 0)
+      | (input.sourceless ? MODULE_FLAG.SOURCELESS : 0)
+    const empty = { offset: 0, length: 0 }
+    return { input, nameBytes, nameHash: fnv1a32(nameBytes), name: empty, path: empty, flags, code: NONE, codeCount: 0 }
+  })
+  modules.sort((a, b) => compareBytes(a.nameBytes, b.nameBytes))
+  for (let i = 1; i < modules.length; i++) {
+    if (compareBytes(modules[i - 1].nameBytes, modules[i].nameBytes) === 0) {
+      fail('MANIFEST', `module ${modules[i].input.name} appears twice`, undefined, { name: modules[i].input.name })
+    }
+  }
+  checkU32(modules.length, 'module count')
+  return modules
+}
+
+/** Number code objects in pre-order: a parent before its children, children in co_consts order (§6). */
+function collectCodes(code: PyCode, module: number, parent: number, depth: number, layout: CodeLayout, out: PlannedCode[]): number {
+  if (depth > LIMITS.MAX_DEPTH) {
+    fail('LIMIT_EXCEEDED', `code objects nest deeper than ${LIMITS.MAX_DEPTH}`, undefined, { limit: LIMITS.MAX_DEPTH })
+  }
+  checkCode(code, layout)
+  const index = out.length
+  const eleven = layout === '3.11'
+  const planned: PlannedCode = {
+    code, module, parent, depth, children: [],
+    strStart: 0,
+    nLocals: eleven ? code.localsplusnames.length : code.varnames.length,
+    nFreevars: eleven ? 0 : code.freevars.length,
+    nCellvars: eleven ? 0 : code.cellvars.length,
+    constStart: 0,
+    bytecode: { offset: 0, length: 0 }, linetable: { offset: 0, length: 0 },
+    exceptiontable: { offset: 0, length: 0 }, kinds: { offset: 0, length: 0 },
+  }
+  out.push(planned)
+  for (const c of code.consts) {
+    if (c.kind === 'code') planned.children.push(collectCodes(c, module, index, depth + 1, layout, out))
+  }
+  return index
+}
+
+function planCode(c: PlannedCode, strings: StringTable, consts: ConstTable, blobs: BlobStore): void {
+  const code = c.code
+  const eleven = code.layout === '3.11'
+  // §6.1: [filename, name, qualname, names..., locals..., freevars..., cellvars...]
+  c.strStart = strings.append(code.filename)
+  strings.append(code.name)
+  strings.append(code.qualname ?? code.name)
+  appendAll(strings, code.names)
+  if (eleven) {
+    appendAll(strings, code.localsplusnames)
+  } else {
+    appendAll(strings, code.varnames)
+    appendAll(strings, code.freevars)
+    appendAll(strings, code.cellvars)
+  }
+  c.constStart = consts.appendSlice(code.consts, c.children, c.depth)
+  c.bytecode = blobs.add(code.code)
+  c.linetable = blobs.add(code.linetable)
+  c.exceptiontable = blobs.add(code.exceptiontable)
+  c.kinds = blobs.add(code.localspluskinds)
+}
+
+function appendAll(strings: StringTable, list: readonly PyStr[]): void {
+  for (const s of list) strings.append(s)
+}
+
+function checkCode(code: PyCode, layout: CodeLayout): void {
+  const bad = (why: string): never =>
+    fail('MALFORMED', `code object ${code.name?.text ?? '?'}: ${why}`, undefined, { name: code.name?.text, layout })
+  if (code.kind !== 'code') bad('not a code object')
+  if (code.layout !== layout) bad(`has the ${code.layout} layout, the target Python uses ${layout}`)
+  for (const f of ['argcount', 'posonlyargcount', 'kwonlyargcount', 'nlocals', 'stacksize', 'firstlineno'] as const) {
+    const v = code[f]
+    if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) bad(`${f} ${v} is not an int32`)
+  }
+  if (!Number.isInteger(code.flags) || code.flags < 0 || code.flags > 0xffffffff) bad(`flags ${code.flags} is not a u32`)
+  if (layout === '3.11') {
+    if (code.qualname === null) bad('3.11+ code needs a qualname')
+    if (code.varnames.length || code.freevars.length || code.cellvars.length) bad('3.11+ code has varnames/freevars/cellvars')
+    if (code.localspluskinds.length !== code.localsplusnames.length) bad('localspluskinds and localsplusnames differ in length')
+  } else {
+    if (code.localsplusnames.length || code.localspluskinds.length) bad('code before 3.11 has localsplusnames/kinds')
+    if (code.exceptiontable.length) bad('code before 3.11 has an exception table')
+  }
+}
+
+function writeModules(view: DataView, base: number, modules: readonly PlannedModule[]): void {
+  modules.forEach((m, i) => {
+    const at = base + i * MODULE.size
+    const src = m.input.source
+    view.setUint32(at + MODULE.at.name_offset, m.name.offset, true)
+    view.setUint32(at + MODULE.at.name_length, m.name.length, true)
+    view.setUint32(at + MODULE.at.path_offset, m.path.offset, true)
+    view.setUint32(at + MODULE.at.path_length, m.path.length, true)
+    view.setUint32(at + MODULE.at.flags, m.flags, true)
+    view.setUint32(at + MODULE.at.code, m.code, true)
+    view.setUint32(at + MODULE.at.code_count, m.codeCount, true)
+    view.setUint32(at + MODULE.at.name_hash, m.nameHash, true)
+    view.setBigUint64(at + MODULE.at.source_size, src ? BigInt(src.size) : 0n, true)
+    view.setBigInt64(at + MODULE.at.source_mtime_ns, src ? src.mtimeNs : 0n, true)
+    view.setBigUint64(at + MODULE.at.source_hash, src ? BigInt.asUintN(64, src.hash) : 0n, true)
+    view.setBigUint64(at + MODULE.at.reserved, 0n, true)
+  })
+}
+
+function writeCodes(view: DataView, base: number, codes: readonly PlannedCode[]): void {
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]
+    const k = c.code
+    const at = base + i * CODE.size
+    view.setInt32(at + CODE.at.argcount, k.argcount, true)
+    view.setInt32(at + CODE.at.posonlyargcount, k.posonlyargcount, true)
+    view.setInt32(at + CODE.at.kwonlyargcount, k.kwonlyargcount, true)
+    view.setInt32(at + CODE.at.nlocals, k.layout === '3.11' ? 0 : k.nlocals, true)
+    view.setInt32(at + CODE.at.stacksize, k.stacksize, true)
+    view.setUint32(at + CODE.at.flags, k.flags, true)
+    view.setInt32(at + CODE.at.firstlineno, k.firstlineno, true)
+    view.setUint32(at + CODE.at.module, c.module, true)
+    view.setUint32(at + CODE.at.parent, c.parent, true)
+    view.setUint32(at + CODE.at.str_start, c.strStart, true)
+    view.setUint32(at + CODE.at.n_names, k.names.length, true)
+    view.setUint32(at + CODE.at.n_locals, c.nLocals, true)
+    view.setUint32(at + CODE.at.n_freevars, c.nFreevars, true)
+    view.setUint32(at + CODE.at.n_cellvars, c.nCellvars, true)
+    view.setUint32(at + CODE.at.const_start, c.constStart, true)
+    view.setUint32(at + CODE.at.n_consts, k.consts.length, true)
+    view.setUint32(at + CODE.at.code_offset, c.bytecode.offset, true)
+    view.setUint32(at + CODE.at.code_length, c.bytecode.length, true)
+    view.setUint32(at + CODE.at.linetable_offset, c.linetable.offset, true)
+    view.setUint32(at + CODE.at.linetable_length, c.linetable.length, true)
+    view.setUint32(at + CODE.at.exceptiontable_offset, c.exceptiontable.offset, true)
+    view.setUint32(at + CODE.at.exceptiontable_length, c.exceptiontable.length, true)
+    view.setUint32(at + CODE.at.kinds_offset, c.kinds.offset, true)
+    view.setUint32(at + CODE.at.kinds_length, c.kinds.length, true)
+  }
+}
