@@ -1,0 +1,250 @@
+/**
+ * Bundle: an opened .pyb. Open validates the header and section table only (work
+ * bounded by the header); everything else is read on demand through lazy views.
+ */
+import { PyBundleError, fail } from '@pybundle/errors'
+import { NONE, SECTION_ORDER, TABLE_ENTRY_SIZE, type SectionName } from '@pybundle/format-spec'
+import { Core } from './core.js'
+import { emitCode } from './emit.js'
+import { readHeader, type Header } from './header.js'
+import { mapFile } from './mapping.js'
+import { Mem } from './mem.js'
+import { lookup, nameBytes, prefixRange } from './module-index.js'
+import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
+import { ModuleView, decodeName } from './views.js'
+
+export interface OpenOptions {
+  /** Run verify() right after open and throw the first problem as a PyBundleError. Default false. */
+  verify?: boolean
+}
+
+export interface SectionStats {
+  name: SectionName
+  offset: number
+  size: number
+  checksum: bigint
+}
+
+export interface BundleStats {
+  fileSize: number
+  headerSize: number
+  sections: SectionStats[]
+  counts: { modules: number; codes: number; strings: number; consts: number; midxSlots: number }
+  /** Table entries that are one-hop redirects (scans STRT and CNST). */
+  redirects: { strings: number; consts: number }
+  /** Module kinds (scans MODS). */
+  modules: { packages: number; namespaces: number; sourceless: number }
+}
+
+export class Bundle {
+  /** @internal */
+  readonly core: Core
+  private readonly header: Header
+  private readonly modViews = new Map<number, ModuleView>()
+  /** The file the bundle was mapped from (undefined for openBundleFromBuffer). */
+  readonly file: string | undefined
+
+  /** @internal */
+  constructor(mem: Mem, file: string | undefined) {
+    this.header = readHeader(mem)
+    this.core = new Core(mem, this.header)
+    this.file = file
+  }
+
+  /** Format version, "major.minor". */
+  get formatVersion(): string {
+    return `${this.header.formatMajor}.${this.header.formatMinor}`
+  }
+  /** "3.11" */
+  get pythonVersion(): string {
+    return `${this.header.pythonMajor}.${this.header.pythonMinor}`
+  }
+  /** The pyc magic number (e.g. 3495). */
+  get magic(): number {
+    return this.header.pythonMagic
+  }
+  get marshalVersion(): number {
+    return this.header.marshalVersion
+  }
+  get optimize(): number {
+    return this.header.optimize
+  }
+  get moduleCount(): number {
+    return this.header.moduleCount
+  }
+  get codeCount(): number {
+    return this.header.codeCount
+  }
+  get layout(): Core['layout'] {
+    return this.core.layout
+  }
+  get closed(): boolean {
+    return this.core.mem.closed
+  }
+  /** The whole mapping (zero-copy views handed out by CodeView share its ArrayBuffer). */
+  get bytes(): Uint8Array {
+    this.core.mem.alive()
+    return this.core.mem.u8
+  }
+
+  /** Diagnostic counter: bytes read through the loader's reader since open (or the last reset). */
+  get bytesTouched(): number {
+    return this.core.mem.touched
+  }
+  resetBytesTouched(): void {
+    this.core.mem.touched = 0
+  }
+
+  private view(i: number): ModuleView {
+    let v = this.modViews.get(i)
+    if (v === undefined) this.modViews.set(i, (v = new ModuleView(this.core, i)))
+    return v
+  }
+
+  /** Module names in MODS order (sorted by UTF-8 bytes). */
+  *moduleNames(): IterableIterator<string> {
+    const c = this.core
+    for (let i = 0; i < c.moduleCount; i++) {
+      c.mem.alive()
+      yield decodeName(c.modNameBytes(i), c.sec.MODS.start + c.modRel(i, 'name_offset'))
+    }
+  }
+
+  /** Module views in MODS order. */
+  *modules(): IterableIterator<ModuleView> {
+    for (let i = 0; i < this.core.moduleCount; i++) {
+      this.core.mem.alive()
+      yield this.view(i)
+    }
+  }
+
+  /** O(1) lookup through MIDX; undefined when absent. */
+  getModule(name: string): ModuleView | undefined {
+    this.core.mem.alive()
+    const i = lookup(this.core, name)
+    return i < 0 ? undefined : this.view(i)
+  }
+
+  has(name: string): boolean {
+    return this.getModule(name) !== undefined
+  }
+
+  /**
+   * Modules under package `pkg` (names starting with "pkg."), in sorted order:
+   * every descendant, or only direct children with {direct: true}. O(log n + k).
+   */
+  submodules(pkg: string, options: { direct?: boolean } = {}): ModuleView[] {
+    const c = this.core
+    c.mem.alive()
+    const prefix = nameBytes(pkg === '' ? '' : pkg + '.')
+    const [lo, hi] = prefixRange(c, prefix)
+    const out: ModuleView[] = []
+    for (let i = lo; i < hi; i++) {
+      if (options.direct) {
+        const nb = c.modNameBytes(i)
+        if (nb.indexOf(0x2e, prefix.length) >= 0) continue
+      }
+      out.push(this.view(i))
+    }
+    return out
+  }
+
+  /** Checksums and a full structural walk. Never throws on bad bytes. */
+  verify(options?: VerifyOptions): VerifyReport {
+    this.core.mem.alive()
+    return verify(this.core, options)
+  }
+
+  /**
+   * The module's .pyc: 16-byte header (this bundle's magic, flags 0, source mtime
+   * in seconds and size, both masked to 32 bits) then the marshalled code object.
+   */
+  toPyc(name: string): Uint8Array {
+    const m = this.getModule(name)
+    if (m === undefined) fail('NOT_FOUND', `no module ${JSON.stringify(name)} in the bundle`)
+    const ci = m.codeIndex
+    if (ci === NONE) fail('UNSUPPORTED_VALUE', `${name} is a namespace package: it has no code object`)
+    m.code // validates the module/code link
+    const src = m.source
+    const out = emitCode(this.core, ci, 16)
+    const dv = new DataView(out.buffer, out.byteOffset, 16)
+    dv.setUint16(0, this.header.pythonMagic, true)
+    out[2] = 0x0d
+    out[3] = 0x0a
+    dv.setUint32(4, 0, true)
+    dv.setUint32(8, Number(BigInt.asUintN(32, src.mtimeNs / 1_000_000_000n)), true)
+    dv.setUint32(12, src.size >>> 0, true)
+    return out
+  }
+
+  /** Section sizes and table counts, plus redirect and module-kind counts (these scan). */
+  stats(): BundleStats {
+    const c = this.core
+    c.mem.alive()
+    const h = this.header
+    let strRedirects = 0
+    for (let i = 0; i < c.stringCount; i++) if (c.sec.STRT.u32(i * TABLE_ENTRY_SIZE) & 1) strRedirects++
+    let constRedirects = 0
+    for (let i = 0; i < c.constCount; i++) if (c.sec.CNST.u32(i * TABLE_ENTRY_SIZE) & 1) constRedirects++
+    const modules = { packages: 0, namespaces: 0, sourceless: 0 }
+    for (const m of this.modules()) {
+      const f = m.flags
+      if (f & 1) modules.packages++
+      if (f & 2) modules.namespaces++
+      if (f & 4) modules.sourceless++
+    }
+    return {
+      fileSize: h.fileSize,
+      headerSize: h.headerSize,
+      sections: SECTION_ORDER.map((n) => ({ name: n, offset: h.sections[n].offset, size: h.sections[n].size, checksum: h.sections[n].checksum })),
+      counts: { modules: h.moduleCount, codes: h.codeCount, strings: h.stringCount, consts: h.constCount, midxSlots: h.slotCount },
+      redirects: { strings: strRedirects, consts: constRedirects },
+      modules,
+    }
+  }
+
+  /**
+   * Drop the mapping. Any later use of the bundle or of its views throws CLOSED.
+   * (mmap-io unmaps when the mapping's Buffer is collected; zero-copy views a
+   * caller still holds keep it alive until then.)
+   */
+  close(): void {
+    if (this.core.mem.closed) return
+    this.core.mem.close()
+    this.core.strCache.clear()
+    this.core.payloadCache.clear()
+    this.core.constCache.clear()
+    this.modViews.clear()
+  }
+}
+
+function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundle {
+  const b = new Bundle(mem, file)
+  if (options.verify) {
+    const report = b.verify({ maxProblems: 1 })
+    if (!report.ok) {
+      const p = report.problems[0]
+      b.close()
+      fail(p.code, `${p.path}: ${p.message}`, p.offset)
+    }
+  }
+  return b
+}
+
+/** Map a .pyb file read-only and check its header and section table. */
+export function openBundle(path: string, options: OpenOptions = {}): Bundle {
+  const bytes = mapFile(path)
+  try {
+    return opened(new Mem(bytes), path, options)
+  } catch (e) {
+    if (e instanceof PyBundleError && e.file === undefined) {
+      throw new PyBundleError(e.code, e.message, { offset: e.offset, file: path, details: e.details, cause: e.cause })
+    }
+    throw e
+  }
+}
+
+/** Open a bundle held in memory (hosts without files). The bytes are not copied: do not mutate them. */
+export function openBundleFromBuffer(bytes: Uint8Array, options: OpenOptions = {}): Bundle {
+  return opened(new Mem(bytes), undefined, options)
+}

@@ -1,0 +1,380 @@
+/**
+ * The resolving core shared by Bundle, ModuleView, CodeView, the emitter and the
+ * verifier: table entries (§7) with their one-hop redirects, string records (§8),
+ * constant records (§9), code and module records (§5, §6). Every index is checked
+ * against its table and every offset against its section; nothing is sized by a
+ * count the file could not hold.
+ */
+import {
+  PY_ELLIPSIS,
+  PY_FALSE,
+  PY_NONE,
+  PY_STOP_ITERATION,
+  PY_TRUE,
+  type CodeLayout,
+  type PyStr,
+  type PyValue,
+} from '@pybundle/cpython'
+import { fail } from '@pybundle/errors'
+import {
+  BLOB_ALIGN,
+  CODE,
+  CONST_FLAG_NEGATIVE,
+  CONST_RECORD_ALIGN,
+  CONST_TAG,
+  LIMITS,
+  MODULE,
+  NONE,
+  STRING_FLAG,
+  STRING_KIND_WIDTH,
+  STRING_RECORD,
+  STRING_RECORD_ALIGN,
+  STRING_SLICE_FIXED,
+  TABLE_ENTRY_SIZE,
+  type SectionName,
+} from '@pybundle/format-spec'
+import type { Header } from './header.js'
+import { Section, type Mem } from './mem.js'
+import { decodeStr, strPayload, type StrData } from './strings.js'
+
+/** Encoded marshal payload of one string, cached per resolved STRT index. */
+export interface StrPayload {
+  readonly bytes: Uint8Array
+  readonly ascii: boolean
+  readonly interned: boolean
+}
+
+/** Where a constant is being read from: a CODE constant is legal only directly in its parent's slice. */
+export interface ConstContext {
+  /** Code record whose constant slice the entry was taken from, or NONE inside a tuple/frozenset/slice. */
+  readonly code: number
+}
+
+/** What a constant resolves to before it becomes a public value. */
+export type RawConst = PyValue | { readonly kind: 'codeRef'; readonly index: number }
+
+const TAG_NAMES = new Map<number, string>(Object.entries(CONST_TAG).map(([k, v]) => [v, k]))
+
+export class Core {
+  readonly sec: Readonly<Record<SectionName, Section>>
+  readonly layout: CodeLayout
+  readonly moduleCount: number
+  readonly codeCount: number
+  readonly stringCount: number
+  readonly constCount: number
+  readonly slotCount: number
+
+  readonly strCache = new Map<number, PyStr>()
+  readonly payloadCache = new Map<number, StrPayload>()
+  readonly constCache = new Map<number, PyValue>()
+
+  /** Set by resolveStr/resolveConst: the data-section offset of the resolved record. */
+  lastOffset = 0
+
+  constructor(
+    readonly mem: Mem,
+    readonly header: Header,
+  ) {
+    const s = header.sections
+    const mk = (n: SectionName): Section => new Section(mem, n, s[n].offset, s[n].size)
+    this.sec = {
+      MIDX: mk('MIDX'),
+      MODS: mk('MODS'),
+      CODE: mk('CODE'),
+      STRT: mk('STRT'),
+      CNST: mk('CNST'),
+      STRD: mk('STRD'),
+      CDAT: mk('CDAT'),
+      BLOB: mk('BLOB'),
+    }
+    const minor = header.pythonMinor
+    this.layout = minor <= 9 ? '3.8' : minor === 10 ? '3.10' : '3.11'
+    this.moduleCount = header.moduleCount
+    this.codeCount = header.codeCount
+    this.stringCount = header.stringCount
+    this.constCount = header.constCount
+    this.slotCount = header.slotCount
+  }
+
+  // --- §10 blobs -------------------------------------------------------------
+
+  /** A zero-copy view of a BLOB range; `field` = absolute offset of the offset field (for errors). */
+  blob(offset: number, length: number, field: number): Uint8Array {
+    if (offset % BLOB_ALIGN !== 0) fail('MISALIGNED', `blob at BLOB+${offset} is not ${BLOB_ALIGN}-aligned`, field)
+    if (offset + length > this.sec.BLOB.size) {
+      fail('OUT_OF_BOUNDS', `blob [${offset}, ${offset + length}) is outside BLOB (size ${this.sec.BLOB.size})`, field)
+    }
+    return this.sec.BLOB.bytes(offset, length)
+  }
+
+  // --- §5 module records -----------------------------------------------------
+
+  modRel(m: number, field: keyof typeof MODULE.at): number {
+    return m * MODULE.size + MODULE.at[field]
+  }
+  modU32(m: number, field: keyof typeof MODULE.at): number {
+    return this.sec.MODS.u32(m * MODULE.size + MODULE.at[field])
+  }
+  modNameBytes(m: number): Uint8Array {
+    const len = this.modU32(m, 'name_length')
+    const off = this.modU32(m, 'name_offset')
+    const field = this.sec.MODS.start + this.modRel(m, 'name_offset')
+    if (len > LIMITS.MAX_NAME_BYTES) fail('LIMIT_EXCEEDED', `module name of ${len} bytes (at most ${LIMITS.MAX_NAME_BYTES})`, field)
+    return this.blob(off, len, field)
+  }
+
+  // --- §6 code records -------------------------------------------------------
+
+  checkCode(c: number, from: number): void {
+    if (!(c >= 0 && c < this.codeCount)) fail('BAD_INDEX', `code record ${c} of ${this.codeCount}`, from)
+  }
+  codeU32(c: number, field: keyof typeof CODE.at): number {
+    return this.sec.CODE.u32(c * CODE.size + CODE.at[field])
+  }
+  codeI32(c: number, field: keyof typeof CODE.at): number {
+    return this.sec.CODE.i32(c * CODE.size + CODE.at[field])
+  }
+  codeField(c: number, field: keyof typeof CODE.at): number {
+    return this.sec.CODE.start + c * CODE.size + CODE.at[field]
+  }
+  /** A blob field pair of a code record (`x_offset`, `x_length`). */
+  codeBlob(c: number, which: 'code' | 'linetable' | 'exceptiontable' | 'kinds'): Uint8Array {
+    const off = this.codeU32(c, `${which}_offset`)
+    const len = this.codeU32(c, `${which}_length`)
+    return this.blob(off, len, this.codeField(c, `${which}_offset`))
+  }
+
+  /** STRT index of entry `k` of code record c's string slice (§6.1), checked against STRT. */
+  codeStrIndex(c: number, k: number): number {
+    const start = this.codeU32(c, 'str_start')
+    const i = start + k
+    if (i >= this.stringCount) fail('BAD_INDEX', `string slice entry ${i} of ${this.stringCount}`, this.codeField(c, 'str_start'))
+    return i
+  }
+
+  /** Check the whole string slice of c lies in STRT (so list lengths can be trusted). */
+  checkStrSlice(c: number): void {
+    const start = this.codeU32(c, 'str_start')
+    const end = start + STRING_SLICE_FIXED + this.codeU32(c, 'n_names') + this.codeU32(c, 'n_locals') + this.codeU32(c, 'n_freevars') + this.codeU32(c, 'n_cellvars')
+    if (end > this.stringCount) fail('BAD_INDEX', `string slice [${start}, ${end}) beyond STRT (${this.stringCount})`, this.codeField(c, 'str_start'))
+  }
+  checkConstSlice(c: number): void {
+    const start = this.codeU32(c, 'const_start')
+    const end = start + this.codeU32(c, 'n_consts')
+    if (end > this.constCount) fail('BAD_INDEX', `constant slice [${start}, ${end}) beyond CNST (${this.constCount})`, this.codeField(c, 'const_start'))
+  }
+
+  // --- §7 tables --------------------------------------------------------------
+
+  /**
+   * Follow STRT/CNST entry i (one hop at most). Returns the resolved entry index and
+   * leaves the record offset in `lastOffset`.
+   */
+  private resolve(table: Section, count: number, i: number, from: number, align: number, data: Section): number {
+    if (!(i >= 0 && i < count)) fail('BAD_INDEX', `${table.name} index ${i} of ${count}`, from)
+    let v = table.u32(i * TABLE_ENTRY_SIZE)
+    let r = i
+    if (v & 1) {
+      const j = v >>> 1
+      const at = table.start + i * TABLE_ENTRY_SIZE
+      if (j >= i) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, not an earlier entry`, at)
+      v = table.u32(j * TABLE_ENTRY_SIZE)
+      if (v & 1) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, itself a redirect`, at)
+      r = j
+    }
+    if (v % align !== 0) fail('MISALIGNED', `${table.name}[${r}] offset ${v} is not ${align}-aligned`, table.start + r * TABLE_ENTRY_SIZE)
+    if (v >= data.size) fail('OUT_OF_BOUNDS', `${table.name}[${r}] offset ${v} is outside ${data.name} (size ${data.size})`, table.start + r * TABLE_ENTRY_SIZE)
+    this.lastOffset = v
+    return r
+  }
+
+  resolveStr(i: number, from: number): number {
+    return this.resolve(this.sec.STRT, this.stringCount, i, from, STRING_RECORD_ALIGN, this.sec.STRD)
+  }
+  resolveConst(i: number, from: number): number {
+    return this.resolve(this.sec.CNST, this.constCount, i, from, CONST_RECORD_ALIGN, this.sec.CDAT)
+  }
+
+  // --- §8 strings -------------------------------------------------------------
+
+  /** The bounds-checked data of the string record at STRD offset `off`. */
+  strData(off: number): StrData {
+    const strd = this.sec.STRD
+    const flags = strd.u32(off + STRING_RECORD.at.flags)
+    const length = strd.u32(off + STRING_RECORD.at.length)
+    if ((flags & ~(STRING_FLAG.KIND_MASK | STRING_FLAG.INTERNED | STRING_FLAG.SURROGATES)) !== 0) {
+      fail('MALFORMED', `string record flags 0x${flags.toString(16)}`, strd.start + off)
+    }
+    const kind = flags & STRING_FLAG.KIND_MASK
+    const abs = strd.at(off + STRING_RECORD.size, length * STRING_KIND_WIDTH[kind])
+    return {
+      u8: this.mem.u8,
+      dv: this.mem.dv,
+      abs,
+      kind,
+      length,
+      interned: (flags & STRING_FLAG.INTERNED) !== 0,
+      surrogates: (flags & STRING_FLAG.SURROGATES) !== 0,
+    }
+  }
+
+  /** The PyStr of STRT entry i, one JS object per resolved entry. */
+  str(i: number, from: number): PyStr {
+    const r = this.resolveStr(i, from)
+    let s = this.strCache.get(r)
+    if (s === undefined) {
+      s = decodeStr(this.strData(this.lastOffset))
+      this.strCache.set(r, s)
+    }
+    return s
+  }
+
+  /** Marshal payload of STRT entry i; `lastResolved` holds the resolved index afterwards. */
+  payload(i: number, from: number): StrPayload {
+    const r = this.resolveStr(i, from)
+    this.lastResolved = r
+    let p = this.payloadCache.get(r)
+    if (p === undefined) {
+      const d = this.strData(this.lastOffset)
+      p = { bytes: strPayload(d), ascii: d.kind === 0, interned: d.interned }
+      this.payloadCache.set(r, p)
+    }
+    return p
+  }
+  lastResolved = 0
+
+  // --- §9 constants -----------------------------------------------------------
+
+  /** Header u32 of the constant record at CDAT offset `off`: returns the tag, checks the reserved bits. */
+  constTag(off: number): number {
+    const cdat = this.sec.CDAT
+    const hdr = cdat.u32(off)
+    const tag = hdr & 0xff
+    const flags = hdr & 0xff00
+    if (hdr >>> 16 !== 0) fail('MALFORMED', `constant header 0x${hdr.toString(16)}: bits 16-31 must be zero`, cdat.start + off)
+    if (flags !== 0 && !(tag === CONST_TAG.BIGINT && flags === CONST_FLAG_NEGATIVE)) {
+      fail('MALFORMED', `constant flags 0x${(flags >>> 8).toString(16)} on tag ${tagName(tag)}`, cdat.start + off)
+    }
+    return tag
+  }
+
+  /**
+   * The value of CNST entry i. `ctx.code` is the code record whose slice the entry
+   * comes from (NONE inside containers); depth counts nesting for LIMITS.MAX_DEPTH.
+   * Containers are cached per resolved entry, so a shared constant is one object.
+   */
+  constRaw(i: number, from: number, ctxCode: number, depth: number): RawConst {
+    if (depth > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `constants nested deeper than ${LIMITS.MAX_DEPTH}`, from)
+    const r = this.resolveConst(i, from)
+    const cached = this.constCache.get(r)
+    if (cached !== undefined) return cached
+    const off = this.lastOffset
+    const cdat = this.sec.CDAT
+    const tag = this.constTag(off)
+    if (tag === CONST_TAG.CODE) return { kind: 'codeRef', index: this.codeTarget(r, off, ctxCode) }
+    let v: PyValue
+    switch (tag) {
+      case CONST_TAG.NONE:
+        v = PY_NONE
+        break
+      case CONST_TAG.FALSE:
+        v = PY_FALSE
+        break
+      case CONST_TAG.TRUE:
+        v = PY_TRUE
+        break
+      case CONST_TAG.ELLIPSIS:
+        v = PY_ELLIPSIS
+        break
+      case CONST_TAG.STOP_ITERATION:
+        v = PY_STOP_ITERATION
+        break
+      case CONST_TAG.INT:
+        v = { kind: 'int', value: cdat.i64(off + 8) }
+        break
+      case CONST_TAG.BIGINT:
+        v = { kind: 'int', value: this.bigint(off) }
+        break
+      case CONST_TAG.FLOAT:
+        v = { kind: 'float', bits: cdat.u64(off + 8) }
+        break
+      case CONST_TAG.COMPLEX:
+        v = { kind: 'complex', realBits: cdat.u64(off + 8), imagBits: cdat.u64(off + 16) }
+        break
+      case CONST_TAG.STR:
+        v = this.str(cdat.u32(off + 4), cdat.start + off + 4)
+        break
+      case CONST_TAG.BYTES: {
+        const len = cdat.u32(off + 4)
+        v = { kind: 'bytes', value: this.blob(cdat.u32(off + 8), len, cdat.start + off + 8) }
+        break
+      }
+      case CONST_TAG.TUPLE:
+      case CONST_TAG.FROZENSET: {
+        const n = cdat.u32(off + 4)
+        cdat.at(off + 8, 4 * n) // the whole item list must be inside CDAT before anything is allocated
+        const items: PyValue[] = []
+        for (let k = 0; k < n; k++) items.push(this.item(r, off + 8 + 4 * k, depth))
+        v = tag === CONST_TAG.TUPLE ? { kind: 'tuple', items } : { kind: 'frozenset', items }
+        break
+      }
+      case CONST_TAG.SLICE: {
+        if (this.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
+        v = { kind: 'slice', start: this.item(r, off + 4, depth), stop: this.item(r, off + 8, depth), step: this.item(r, off + 12, depth) }
+        break
+      }
+      default:
+        fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
+    }
+    this.constCache.set(r, v)
+    return v
+  }
+
+  /** An element of a container constant at CDAT offset `at`: must name an entry before `r`, and not a code object. */
+  private item(r: number, at: number, depth: number): PyValue {
+    const cdat = this.sec.CDAT
+    const j = cdat.u32(at)
+    if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, cdat.start + at)
+    const v = this.constRaw(j, cdat.start + at, NONE, depth + 1)
+    if (v.kind === 'codeRef') fail('MALFORMED', `code constant CNST[${j}] inside a container`, cdat.start + at)
+    return v
+  }
+
+  /** |value| words -> bigint, with the §9 rules: n >= 1, top word nonzero, outside int64. */
+  bigint(off: number): bigint {
+    const cdat = this.sec.CDAT
+    const neg = (cdat.u32(off) & CONST_FLAG_NEGATIVE) !== 0
+    const n = cdat.u32(off + 4)
+    if (n === 0) fail('MALFORMED', 'BIGINT with no words', cdat.start + off + 4)
+    cdat.at(off + 8, 4 * n)
+    let v = 0n
+    for (let k = n - 1; k >= 0; k--) v = (v << 32n) | BigInt(cdat.u32(off + 8 + 4 * k))
+    if (cdat.u32(off + 8 + 4 * (n - 1)) === 0) fail('MALFORMED', 'BIGINT with a zero top word', cdat.start + off + 8 + 4 * (n - 1))
+    if (neg) v = -v
+    if (v >= -(1n << 63n) && v < 1n << 63n) fail('MALFORMED', 'BIGINT for a value in int64 range', cdat.start + off)
+    return v
+  }
+
+  /**
+   * Target code record of a CODE constant (CNST entry r at CDAT offset off), checked:
+   * only directly in code record ctx's own slice, and the target's parent is ctx.
+   */
+  codeTarget(r: number, off: number, ctx: number): number {
+    const cdat = this.sec.CDAT
+    const at = cdat.start + off
+    if (ctx === NONE) fail('MALFORMED', `code constant CNST[${r}] outside a code object's constant slice`, at)
+    const start = this.codeU32(ctx, 'const_start')
+    const n = this.codeU32(ctx, 'n_consts')
+    if (r < start || r >= start + n) fail('MALFORMED', `code constant CNST[${r}] is not in the slice of code record ${ctx}`, at)
+    const t = cdat.u32(off + 4)
+    this.checkCode(t, at + 4)
+    if (this.codeU32(t, 'parent') !== ctx || t <= ctx) {
+      fail('MALFORMED', `code constant CNST[${r}] names code record ${t}, whose parent is not ${ctx}`, at + 4)
+    }
+    return t
+  }
+}
+
+export function tagName(tag: number): string {
+  return TAG_NAMES.get(tag) ?? `0x${tag.toString(16)}`
+}

@@ -1,0 +1,205 @@
+/**
+ * §2 header and §3 section table: everything open checks. The work here is bounded
+ * by the header (at most LIMITS.MAX_SECTIONS entries), never by the file.
+ */
+import { fail } from '@pybundle/errors'
+import {
+  CODE,
+  FILE_MAGIC,
+  FORMAT_MAJOR,
+  HEADER,
+  LIMITS,
+  MIDX_HASH_FNV1A32,
+  MIDX_HEADER,
+  MIDX_SLOT,
+  MODULE,
+  SECTION,
+  SECTION_ALIGN,
+  SECTION_ENTRY,
+  SECTION_ORDER,
+  TABLE_ENTRY_SIZE,
+  sectionName,
+  type SectionName,
+} from '@pybundle/format-spec'
+import { xxh64 } from './hash.js'
+import { Section, type Mem } from './mem.js'
+
+export interface SectionEntry {
+  readonly name: SectionName
+  readonly id: number
+  /** Absolute offset of the section table entry. */
+  readonly entryOffset: number
+  readonly offset: number
+  readonly size: number
+  readonly checksum: bigint
+}
+
+export interface Header {
+  readonly formatMajor: number
+  readonly formatMinor: number
+  readonly headerSize: number
+  readonly fileSize: number
+  readonly pythonMagic: number
+  readonly pythonMajor: number
+  readonly pythonMinor: number
+  readonly marshalVersion: number
+  readonly optimize: number
+  readonly sectionCount: number
+  readonly flags: number
+  readonly moduleCount: number
+  readonly codeCount: number
+  readonly stringCount: number
+  readonly constCount: number
+  readonly checksum: bigint
+  readonly sections: Readonly<Record<SectionName, SectionEntry>>
+  /** MIDX slot count (read at open: the one field needed to size-check MIDX). */
+  readonly slotCount: number
+}
+
+const REQUIRED_FLAGS_MASK = 0xffff0000
+
+export function readHeader(mem: Mem): Header {
+  const size = mem.size
+  if (size < HEADER.size) fail('TRUNCATED', `${size} bytes is shorter than the ${HEADER.size}-byte header`, size)
+  const h = new Section(mem, 'header', 0, Math.min(size, HEADER.size + LIMITS.MAX_SECTIONS * SECTION_ENTRY.size))
+  const magic = h.bytes(HEADER.at.magic, FILE_MAGIC.length)
+  for (let i = 0; i < FILE_MAGIC.length; i++) {
+    if (magic[i] !== FILE_MAGIC[i]) fail('BAD_MAGIC', 'not a .pyb file (bad magic)', i)
+  }
+  const formatMajor = h.u16(HEADER.at.format_major)
+  if (formatMajor !== FORMAT_MAJOR) {
+    fail('UNSUPPORTED_VERSION', `format major ${formatMajor}; this loader reads ${FORMAT_MAJOR}`, HEADER.at.format_major)
+  }
+  const formatMinor = h.u16(HEADER.at.format_minor)
+  const headerSize = h.u32(HEADER.at.header_size)
+  const fileSize64 = h.u64(HEADER.at.file_size)
+  if (fileSize64 > BigInt(size)) fail('TRUNCATED', `header says ${fileSize64} bytes, file has ${size}`, HEADER.at.file_size)
+  if (fileSize64 < BigInt(size)) fail('MALFORMED', `header says ${fileSize64} bytes, file has ${size}`, HEADER.at.file_size)
+  const flags = h.u32(HEADER.at.flags)
+  if ((flags & REQUIRED_FLAGS_MASK) !== 0) {
+    fail('UNSUPPORTED_VERSION', `unknown required flags 0x${(flags & REQUIRED_FLAGS_MASK).toString(16)}`, HEADER.at.flags)
+  }
+  const sectionCount = h.u16(HEADER.at.section_count)
+  if (sectionCount > LIMITS.MAX_SECTIONS) {
+    fail('LIMIT_EXCEEDED', `${sectionCount} sections (at most ${LIMITS.MAX_SECTIONS})`, HEADER.at.section_count)
+  }
+  const expectedHeader = HEADER.size + sectionCount * SECTION_ENTRY.size
+  if (headerSize !== expectedHeader) {
+    fail('MALFORMED', `header_size ${headerSize}, expected ${expectedHeader} for ${sectionCount} sections`, HEADER.at.header_size)
+  }
+  if (headerSize > size) fail('TRUNCATED', `section table ends at ${headerSize}, file has ${size} bytes`, size)
+
+  const checksum = h.u64(HEADER.at.header_checksum)
+  const copy = h.bytes(0, headerSize).slice()
+  copy.fill(0, HEADER.at.header_checksum, HEADER.at.header_checksum + 8)
+  const actual = xxh64(copy)
+  if (actual !== checksum) {
+    fail('CHECKSUM_MISMATCH', `header checksum ${hex(checksum)}, bytes hash to ${hex(actual)}`, HEADER.at.header_checksum)
+  }
+
+  const pythonMagic = h.u16(HEADER.at.python_magic)
+  const pythonMajor = h.u8(HEADER.at.python_major)
+  const pythonMinor = h.u8(HEADER.at.python_minor)
+  if (pythonMajor !== 3 || pythonMinor < 8 || pythonMinor > 14) {
+    fail('UNSUPPORTED_VERSION', `Python ${pythonMajor}.${pythonMinor} (this loader reads 3.8 to 3.14)`, HEADER.at.python_major)
+  }
+  const marshalVersion = h.u8(HEADER.at.marshal_version)
+  const expectedMarshal = pythonMinor >= 14 ? 5 : 4
+  if (marshalVersion !== expectedMarshal) {
+    fail('UNSUPPORTED_VERSION', `marshal version ${marshalVersion} for Python 3.${pythonMinor} (expected ${expectedMarshal})`, HEADER.at.marshal_version)
+  }
+  const optimize = h.u8(HEADER.at.optimize)
+  if (optimize > 2) fail('MALFORMED', `optimize level ${optimize}`, HEADER.at.optimize)
+  const moduleCount = h.u32(HEADER.at.module_count)
+  const codeCount = h.u32(HEADER.at.code_count)
+  const stringCount = h.u32(HEADER.at.string_count)
+  const constCount = h.u32(HEADER.at.const_count)
+
+  // --- §3 section table
+  const sections: Partial<Record<SectionName, SectionEntry>> = {}
+  const byId = new Map<number, SectionName>()
+  for (const n of SECTION_ORDER) byId.set(SECTION[n], n)
+  const list: SectionEntry[] = []
+  for (let i = 0; i < sectionCount; i++) {
+    const e = HEADER.size + i * SECTION_ENTRY.size
+    const id = h.u32(e + SECTION_ENTRY.at.id)
+    const name = byId.get(id)
+    if (name === undefined) fail('MALFORMED', `unknown section id 0x${id.toString(16)} (${JSON.stringify(sectionName(id))})`, e)
+    if (sections[name] !== undefined) fail('MALFORMED', `section ${name} appears twice`, e)
+    const sflags = h.u32(e + SECTION_ENTRY.at.flags)
+    if (sflags !== 0) fail('MALFORMED', `section ${name} has flags 0x${sflags.toString(16)}`, e + SECTION_ENTRY.at.flags)
+    const off64 = h.u64(e + SECTION_ENTRY.at.offset)
+    const size64 = h.u64(e + SECTION_ENTRY.at.size)
+    if (off64 % BigInt(SECTION_ALIGN) !== 0n) fail('MISALIGNED', `section ${name} at ${off64} is not ${SECTION_ALIGN}-aligned`, e + SECTION_ENTRY.at.offset)
+    if (off64 < BigInt(headerSize) || off64 + size64 > BigInt(size)) {
+      fail('OUT_OF_BOUNDS', `section ${name} [${off64}, ${off64 + size64}) is outside [${headerSize}, ${size})`, e + SECTION_ENTRY.at.offset)
+    }
+    const entry: SectionEntry = {
+      name,
+      id,
+      entryOffset: e,
+      offset: Number(off64),
+      size: Number(size64),
+      checksum: h.u64(e + SECTION_ENTRY.at.checksum),
+    }
+    sections[name] = entry
+    list.push(entry)
+  }
+  for (const n of SECTION_ORDER) {
+    if (sections[n] === undefined) fail('MALFORMED', `required section ${n} is missing`, HEADER.at.section_count)
+  }
+  list.sort((a, b) => a.offset - b.offset)
+  for (let i = 1; i < list.length; i++) {
+    const p = list[i - 1]
+    const c = list[i]
+    if (p.offset + p.size > c.offset) fail('MALFORMED', `sections ${p.name} and ${c.name} overlap`, c.entryOffset + SECTION_ENTRY.at.offset)
+  }
+  const s = sections as Record<SectionName, SectionEntry>
+
+  // --- sizes against the header counts
+  const expectSize = (n: SectionName, want: number, what: string): void => {
+    if (s[n].size !== want) fail('MALFORMED', `section ${n} is ${s[n].size} bytes; ${what} needs ${want}`, s[n].entryOffset + SECTION_ENTRY.at.size)
+  }
+  expectSize('MODS', moduleCount * MODULE.size, `${moduleCount} modules`)
+  expectSize('CODE', codeCount * CODE.size, `${codeCount} code records`)
+  expectSize('STRT', stringCount * TABLE_ENTRY_SIZE, `${stringCount} strings`)
+  expectSize('CNST', constCount * TABLE_ENTRY_SIZE, `${constCount} constants`)
+  const midx = new Section(mem, 'MIDX', s.MIDX.offset, s.MIDX.size)
+  if (s.MIDX.size < MIDX_HEADER.size) fail('MALFORMED', `MIDX is ${s.MIDX.size} bytes, shorter than its header`, s.MIDX.entryOffset + SECTION_ENTRY.at.size)
+  const slotCount = midx.u32(MIDX_HEADER.at.slot_count)
+  const hashId = midx.u32(MIDX_HEADER.at.hash)
+  if (moduleCount === 0 ? slotCount !== 0 && !isPow2(slotCount) : !isPow2(slotCount) || slotCount < 2 * moduleCount) {
+    fail('MALFORMED', `MIDX slot_count ${slotCount} for ${moduleCount} modules (a power of two >= 2 x modules)`, s.MIDX.offset)
+  }
+  if (slotCount !== 0 && hashId !== MIDX_HASH_FNV1A32) fail('UNSUPPORTED_VERSION', `MIDX hash function ${hashId}`, s.MIDX.offset + MIDX_HEADER.at.hash)
+  expectSize('MIDX', MIDX_HEADER.size + slotCount * MIDX_SLOT.size, `${slotCount} slots`)
+
+  return {
+    formatMajor,
+    formatMinor,
+    headerSize,
+    fileSize: size,
+    pythonMagic,
+    pythonMajor,
+    pythonMinor,
+    marshalVersion,
+    optimize,
+    sectionCount,
+    flags,
+    moduleCount,
+    codeCount,
+    stringCount,
+    constCount,
+    checksum,
+    sections: s,
+    slotCount,
+  }
+}
+
+function isPow2(n: number): boolean {
+  return n > 0 && (n & (n - 1)) === 0
+}
+
+export function hex(v: bigint): string {
+  return '0x' + v.toString(16).padStart(16, '0')
+}

@@ -1,0 +1,355 @@
+/**
+ * Lazy handles: a view is (core, record index); getters read the mapping on each
+ * call, lists resolve entries on demand. Every public member checks the bundle is
+ * still open first (cached values must not outlive close() either).
+ */
+import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
+import { fail } from '@pybundle/errors'
+import { MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import type { Core } from './core.js'
+import { emitCode } from './emit.js'
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+export function decodeName(bytes: Uint8Array, field: number): string {
+  let ascii = true
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80) {
+      ascii = false
+      break
+    }
+  }
+  if (ascii) {
+    let s = ''
+    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i])
+    return s
+  }
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return fail('MALFORMED', 'a name or path that is not UTF-8', field)
+  }
+}
+
+/** A constant as CodeView.consts hands it out: code objects stay lazy. */
+export type ConstValue = Exclude<PyValue, PyCode> | CodeView
+
+/** A read-only list that resolves entries on demand. */
+export interface LazyList<T> extends Iterable<T> {
+  readonly length: number
+  get(i: number): T
+  toArray(): T[]
+}
+
+class ListImpl<T> implements LazyList<T> {
+  constructor(
+    private readonly core: Core,
+    readonly length: number,
+    private readonly fetch: (i: number) => T,
+  ) {}
+  get(i: number): T {
+    this.core.mem.alive()
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) throw new RangeError(`index ${i} outside [0, ${this.length})`)
+    return this.fetch(i)
+  }
+  toArray(): T[] {
+    const out: T[] = []
+    for (let i = 0; i < this.length; i++) out.push(this.get(i))
+    return out
+  }
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i++) yield this.get(i)
+  }
+}
+
+export interface SourceInfo {
+  /** Source size in bytes (0: unknown). */
+  readonly size: number
+  /** Source mtime, ns since the epoch (0n: unknown). */
+  readonly mtimeNs: bigint
+  /** xxh64 of the source (0n: unknown). */
+  readonly hash: bigint
+}
+
+export class ModuleView {
+  /** @internal */
+  constructor(
+    private readonly core: Core,
+    /** Module record index (position in the sorted MODS). */
+    readonly index: number,
+  ) {}
+
+  get name(): string {
+    const c = this.core
+    c.mem.alive()
+    return decodeName(c.modNameBytes(this.index), c.sec.MODS.start + c.modRel(this.index, 'name_offset'))
+  }
+  get flags(): number {
+    this.core.mem.alive()
+    return this.core.modU32(this.index, 'flags')
+  }
+  get isPackage(): boolean {
+    return (this.flags & MODULE_FLAG.PACKAGE) !== 0
+  }
+  get isNamespace(): boolean {
+    return (this.flags & MODULE_FLAG.NAMESPACE) !== 0
+  }
+  get isSourceless(): boolean {
+    return (this.flags & MODULE_FLAG.SOURCELESS) !== 0
+  }
+  get path(): string {
+    const c = this.core
+    c.mem.alive()
+    const off = c.modU32(this.index, 'path_offset')
+    const len = c.modU32(this.index, 'path_length')
+    if (len === 0) return ''
+    const field = c.sec.MODS.start + c.modRel(this.index, 'path_offset')
+    return decodeName(c.blob(off, len, field), field)
+  }
+  get source(): SourceInfo {
+    const c = this.core
+    c.mem.alive()
+    const base = this.index * MODULE.size
+    return {
+      size: Number(c.sec.MODS.u64(base + MODULE.at.source_size)),
+      mtimeNs: c.sec.MODS.i64(base + MODULE.at.source_mtime_ns),
+      hash: c.sec.MODS.u64(base + MODULE.at.source_hash),
+    }
+  }
+  /** Index of the top-level code record, or NONE. */
+  get codeIndex(): number {
+    this.core.mem.alive()
+    return this.core.modU32(this.index, 'code')
+  }
+  get codeCount(): number {
+    this.core.mem.alive()
+    return this.core.modU32(this.index, 'code_count')
+  }
+  /** The module body, or null for a namespace package. */
+  get code(): CodeView | null {
+    const c = this.core
+    c.mem.alive()
+    const ci = c.modU32(this.index, 'code')
+    const field = c.sec.MODS.start + c.modRel(this.index, 'code')
+    if (ci === NONE) {
+      if (!this.isNamespace) fail('MALFORMED', `module record ${this.index} has no code and is not a namespace package`, field)
+      return null
+    }
+    if (this.isNamespace) fail('MALFORMED', `namespace package record ${this.index} has code`, field)
+    c.checkCode(ci, field)
+    if (c.codeU32(ci, 'parent') !== NONE) fail('MALFORMED', `module body code record ${ci} has a parent`, c.codeField(ci, 'parent'))
+    if (c.codeU32(ci, 'module') !== this.index) fail('MALFORMED', `code record ${ci} belongs to module ${c.codeU32(ci, 'module')}, not ${this.index}`, c.codeField(ci, 'module'))
+    return codeView(c, ci)
+  }
+  toString(): string {
+    return `ModuleView(${this.name})`
+  }
+}
+
+const codeViews = new WeakMap<Core, Map<number, CodeView>>()
+
+/** The one CodeView of code record `index` (so identity is stable, like the cached constants). */
+export function codeView(core: Core, index: number): CodeView {
+  let m = codeViews.get(core)
+  if (m === undefined) codeViews.set(core, (m = new Map()))
+  let v = m.get(index)
+  if (v === undefined) m.set(index, (v = new CodeView(core, index)))
+  return v
+}
+
+export class CodeView {
+  private materialized: PyCode | undefined
+  private lists: Partial<Record<'names' | 'locals' | 'free' | 'cell' | 'consts', LazyList<unknown>>> = {}
+
+  /** @internal */
+  constructor(
+    private readonly core: Core,
+    /** Code record index. */
+    readonly index: number,
+  ) {}
+
+  private i32(f: 'argcount' | 'posonlyargcount' | 'kwonlyargcount' | 'nlocals' | 'stacksize' | 'firstlineno'): number {
+    this.core.mem.alive()
+    return this.core.codeI32(this.index, f)
+  }
+  get argcount(): number {
+    return this.i32('argcount')
+  }
+  get posonlyargcount(): number {
+    return this.i32('posonlyargcount')
+  }
+  get kwonlyargcount(): number {
+    return this.i32('kwonlyargcount')
+  }
+  get nlocals(): number {
+    return this.i32('nlocals')
+  }
+  get stacksize(): number {
+    return this.i32('stacksize')
+  }
+  get flags(): number {
+    this.core.mem.alive()
+    return this.core.codeU32(this.index, 'flags')
+  }
+  get firstlineno(): number {
+    return this.i32('firstlineno')
+  }
+  /** Index of the owning module record. */
+  get moduleIndex(): number {
+    this.core.mem.alive()
+    return this.core.codeU32(this.index, 'module')
+  }
+  /** Index of the parent code record, or NONE for a module body. */
+  get parentIndex(): number {
+    this.core.mem.alive()
+    return this.core.codeU32(this.index, 'parent')
+  }
+
+  /** co_code: a zero-copy view into the mapping. */
+  get bytecode(): Uint8Array {
+    this.core.mem.alive()
+    return this.core.codeBlob(this.index, 'code')
+  }
+  /** co_lnotab (3.8/3.9) or co_linetable (3.10+): zero-copy. */
+  get linetable(): Uint8Array {
+    this.core.mem.alive()
+    return this.core.codeBlob(this.index, 'linetable')
+  }
+  /** co_exceptiontable (3.11+; empty before): zero-copy. */
+  get exceptiontable(): Uint8Array {
+    this.core.mem.alive()
+    return this.core.codeBlob(this.index, 'exceptiontable')
+  }
+  /** co_localspluskinds (3.11+; empty before): zero-copy. */
+  get localspluskinds(): Uint8Array {
+    this.core.mem.alive()
+    return this.core.codeBlob(this.index, 'kinds')
+  }
+
+  private fixedStr(k: number): PyStr {
+    const c = this.core
+    c.mem.alive()
+    return c.str(c.codeStrIndex(this.index, k), c.codeField(this.index, 'str_start'))
+  }
+  get filename(): PyStr {
+    return this.fixedStr(STRING_SLICE.FILENAME)
+  }
+  get name(): PyStr {
+    return this.fixedStr(STRING_SLICE.NAME)
+  }
+  /** co_qualname (3.11+); null before. */
+  get qualname(): PyStr | null {
+    return this.core.layout === '3.11' ? this.fixedStr(STRING_SLICE.QUALNAME) : (this.core.mem.alive(), null)
+  }
+
+  private strList(key: 'names' | 'locals' | 'free' | 'cell'): LazyList<PyStr> {
+    const c = this.core
+    c.mem.alive()
+    const have = this.lists[key]
+    if (have) return have as LazyList<PyStr>
+    c.checkStrSlice(this.index)
+    const nNames = c.codeU32(this.index, 'n_names')
+    const nLocals = c.codeU32(this.index, 'n_locals')
+    const nFree = c.codeU32(this.index, 'n_freevars')
+    const nCell = c.codeU32(this.index, 'n_cellvars')
+    const [skip, n] =
+      key === 'names' ? [0, nNames] : key === 'locals' ? [nNames, nLocals] : key === 'free' ? [nNames + nLocals, nFree] : [nNames + nLocals + nFree, nCell]
+    const base = STRING_SLICE_FIXED + skip
+    const field = c.codeField(this.index, 'str_start')
+    const list = new ListImpl<PyStr>(c, n, (i) => c.str(c.codeStrIndex(this.index, base + i), field))
+    this.lists[key] = list
+    return list
+  }
+  get names(): LazyList<PyStr> {
+    return this.strList('names')
+  }
+  /** co_varnames (3.8-3.10). */
+  get varnames(): LazyList<PyStr> {
+    return this.core.layout === '3.11' ? this.empty() : this.strList('locals')
+  }
+  /** co_freevars (3.8-3.10). */
+  get freevars(): LazyList<PyStr> {
+    return this.core.layout === '3.11' ? this.empty() : this.strList('free')
+  }
+  /** co_cellvars (3.8-3.10). */
+  get cellvars(): LazyList<PyStr> {
+    return this.core.layout === '3.11' ? this.empty() : this.strList('cell')
+  }
+  /** co_localsplusnames (3.11+). */
+  get localsplusnames(): LazyList<PyStr> {
+    return this.core.layout === '3.11' ? this.strList('locals') : this.empty()
+  }
+  private empty(): LazyList<PyStr> {
+    this.core.mem.alive()
+    return new ListImpl<PyStr>(this.core, 0, () => fail('BAD_INDEX', 'empty list'))
+  }
+
+  get consts(): LazyList<ConstValue> {
+    const c = this.core
+    c.mem.alive()
+    const have = this.lists.consts
+    if (have) return have as LazyList<ConstValue>
+    c.checkConstSlice(this.index)
+    const start = c.codeU32(this.index, 'const_start')
+    const n = c.codeU32(this.index, 'n_consts')
+    const field = c.codeField(this.index, 'const_start')
+    const list = new ListImpl<ConstValue>(c, n, (i) => {
+      const v = c.constRaw(start + i, field, this.index, 0)
+      return v.kind === 'codeRef' ? codeView(c, v.index) : (v as ConstValue)
+    })
+    this.lists.consts = list
+    return list
+  }
+
+  /** The exact PyCode, recursively (the same object on every call). */
+  materialize(): PyCode {
+    this.core.mem.alive()
+    return (this.materialized ??= this.build(0))
+  }
+
+  private build(depth: number): PyCode {
+    const c = this.core
+    if (depth > 2000) fail('LIMIT_EXCEEDED', 'code objects nested too deeply', c.codeField(this.index, 'parent'))
+    const layout = c.layout
+    const modern = layout === '3.11'
+    const consts: PyValue[] = []
+    for (const v of this.consts) {
+      if (v instanceof CodeView) consts.push((v.materialized ??= v.build(depth + 1)))
+      else consts.push(v)
+    }
+    return {
+      kind: 'code',
+      layout,
+      argcount: this.argcount,
+      posonlyargcount: this.posonlyargcount,
+      kwonlyargcount: this.kwonlyargcount,
+      nlocals: modern ? 0 : this.nlocals,
+      stacksize: this.stacksize,
+      flags: this.flags,
+      code: this.bytecode,
+      consts,
+      names: this.names.toArray(),
+      varnames: this.varnames.toArray(),
+      freevars: this.freevars.toArray(),
+      cellvars: this.cellvars.toArray(),
+      localsplusnames: this.localsplusnames.toArray(),
+      localspluskinds: modern ? this.localspluskinds : new Uint8Array(0),
+      filename: this.filename,
+      name: this.name,
+      qualname: this.qualname,
+      firstlineno: this.firstlineno,
+      linetable: this.linetable,
+      exceptiontable: modern ? this.exceptiontable : new Uint8Array(0),
+    }
+  }
+
+  /** Marshal bytes of this code object (no pyc header). */
+  toMarshal(): Uint8Array {
+    this.core.mem.alive()
+    return emitCode(this.core, this.index)
+  }
+
+  toString(): string {
+    return `CodeView(#${this.index})`
+  }
+}
