@@ -1,0 +1,64 @@
+/**
+ * The Python that resolves and compiles a bundle's modules.
+ *
+ * Everything version-specific (bytecode, the import system's answers, the
+ * stdlib's contents) comes from running the helper scripts in
+ * packages/bundler/src/python/ under this interpreter, so the bundle is exactly
+ * that version's. The scripts need only plain CPython 3.8+: no subprocess, no
+ * multiprocessing, so an in-process interpreter (Pyodide) can run them too.
+ */
+import { PyBundleError } from '@pybundle/errors'
+import { SubprocessInterpreter } from './subprocess.js'
+
+export interface ScriptResult {
+  /** Raw stdout bytes (helpers write binary frames or JSON). */
+  stdout: Buffer
+  stderr: string
+  exitCode: number
+}
+
+/** A helper script: a file to run, or source text. */
+export type Script = { path: string } | { source: string; name?: string }
+
+export interface RunOptions {
+  /** Written to the script's stdin, then stdin is closed. */
+  stdin?: string | Uint8Array
+  /** Working directory (default: the caller's). */
+  cwd?: string
+  /** Extra environment variables, merged over the caller's. */
+  env?: Record<string, string>
+  /** Interpreter options placed before the script (`-S`, `-X dev`, ...). */
+  pythonArgs?: string[]
+  /** Called with each chunk of stdout as it arrives (progress, streaming). */
+  onStdout?: (chunk: Buffer) => void
+}
+
+export interface Interpreter {
+  /** What the manifest said (`python3`, `/usr/bin/python3.11`, `pyodide`). */
+  readonly id: string
+  /** How many scripts are worth running at once (a process per core; 1 in-process). */
+  readonly parallelism: number
+  /** Run a helper script with `args` as its sys.argv[1:]. Rejects only when it cannot run at all. */
+  runScript(script: Script, args: readonly string[], options?: RunOptions): Promise<ScriptResult>
+}
+
+export interface InterpreterOptions {
+  /** Folder that a relative interpreter path (containing '/') is relative to. */
+  baseDir?: string
+  /** Upper bound on parallelism (default: all cores). */
+  jobs?: number
+}
+
+/**
+ * The interpreter for a manifest's `python` value. One branch per kind:
+ * a command on PATH or a path runs as a subprocess.
+ */
+export function createInterpreter(spec: string, options: InterpreterOptions = {}): Interpreter {
+  if (typeof spec !== 'string' || spec.trim() === '') {
+    throw new PyBundleError('INTERPRETER', `no Python interpreter named: give a command (python3) or a path`)
+  }
+  return new SubprocessInterpreter(spec, options)
+}
+
+export { SubprocessInterpreter } from './subprocess.js'
+export { helperScript } from './scripts.js'

@@ -1,0 +1,15 @@
+/**
+ * Where the Python helper scripts live: packages/bundler/src/python/, read
+ * from the package folder at run time (the package ships `src`), so there is
+ * no copy step and dist/ never holds a stale script.
+ */
+import { fileURLToPath } from 'node:url'
+
+const PYTHON_DIR = new URL('../../src/python/', import.meta.url)
+
+export type HelperName = 'resolve.py' | 'compile.py' | 'trace_driver.py'
+
+/** Absolute path of a helper script. */
+export function helperScript(name: HelperName): string {
+  return fileURLToPath(new URL(name, PYTHON_DIR))
+}

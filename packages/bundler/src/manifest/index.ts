@@ -1,0 +1,171 @@
+/**
+ * The build manifest (TOML), exactly the schema of issue 4:
+ *
+ *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0
+ *   [modules] paths = [...]  include = [...]  exclude = [...]  stdlib = false  trace = [...]
+ *
+ * Relative paths are relative to the manifest's folder. Anything else (an
+ * unknown table or key, a wrong type) is a MANIFEST error naming the key and
+ * the file: a typo must never silently change what gets bundled.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { basename, dirname, extname, join, resolve } from 'node:path'
+import { parse, TomlError } from 'smol-toml'
+import { PyBundleError } from '@pybundle/errors'
+
+export interface Manifest {
+  /** Absolute path of the manifest file. */
+  file: string
+  /** Its folder: the base of every relative path in it. */
+  dir: string
+  /** Absolute output path ([bundle] output, default: the manifest's name with .pyb). */
+  output: string
+  /** Interpreter command or path ([bundle] python, default "python3"). */
+  python: string
+  optimize: 0 | 1 | 2
+  /** Absolute folders put before the interpreter's sys.path. */
+  paths: string[]
+  /** The same, as written in the manifest (for messages). */
+  pathsAsWritten: string[]
+  /** "name" or "pkg.*". */
+  include: string[]
+  /** fnmatch patterns over dotted names. */
+  exclude: string[]
+  stdlib: boolean
+  /** Arguments to `python` whose imports are bundled; null when absent. */
+  trace: string[] | null
+}
+
+type Check = (value: unknown) => string | null
+
+const isString: Check = (v) => (typeof v === 'string' ? null : 'a string')
+const isBool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false')
+const isOptimize: Check = (v) => ((v === 0 || v === 1 || v === 2 || v === 0n || v === 1n || v === 2n) ? null : '0, 1 or 2')
+const isStringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'an array of strings')
+
+const SCHEMA: Record<string, Record<string, Check>> = {
+  bundle: { output: isString, python: isString, optimize: isOptimize },
+  modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray },
+}
+
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'an array'
+  if (v === null || v === undefined) return 'nothing'
+  if (typeof v === 'object') return v.constructor?.name === 'TomlDate' ? 'a date' : 'a table'
+  if (typeof v === 'bigint') return `the integer ${v}`
+  if (typeof v === 'number') return Number.isInteger(v) ? `the integer ${v}` : `the float ${v}`
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`
+  return `${typeof v} ${String(v)}`
+}
+
+function manifestError(file: string, message: string, details?: Record<string, unknown>): PyBundleError {
+  return new PyBundleError('MANIFEST', message, { file, details })
+}
+
+/** A dotted module name, optionally ending in ".*" (the package and everything below it). */
+const NAME_PART = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u
+
+export function isModulePattern(s: string): boolean {
+  const name = s.endsWith('.*') ? s.slice(0, -2) : s
+  return name.length > 0 && name.split('.').every((p) => NAME_PART.test(p))
+}
+
+/** Validate parsed TOML against the schema; `file` is for messages and relative paths. */
+export function manifestFromToml(data: Record<string, unknown>, file: string): Manifest {
+  const abs = resolve(file)
+  const dir = dirname(abs)
+  for (const [table, value] of Object.entries(data)) {
+    const keys = SCHEMA[table]
+    if (keys === undefined) {
+      throw manifestError(abs, `unknown ${isTable(value) ? 'table' : 'key'} '${table}': a manifest has only the tables [bundle] and [modules]`, { key: table })
+    }
+    if (!isTable(value)) {
+      throw manifestError(abs, `'${table}' must be a table ([${table}]), not ${typeName(value)}`, { key: table })
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const check = keys[key]
+      if (check === undefined) {
+        throw manifestError(abs, `unknown key '${key}' in [${table}]: the keys of [${table}] are ${Object.keys(keys).join(', ')}`, { key: `${table}.${key}` })
+      }
+      const want = check(v)
+      if (want !== null) {
+        throw manifestError(abs, `[${table}] ${key} must be ${want}, not ${typeName(v)}`, { key: `${table}.${key}` })
+      }
+    }
+  }
+  const b = (data.bundle ?? {}) as Record<string, unknown>
+  const m = (data.modules ?? {}) as Record<string, unknown>
+
+  const include = (m.include as string[] | undefined) ?? []
+  const bad = include.filter((s) => !isModulePattern(s))
+  if (bad.length) {
+    throw manifestError(abs, `[modules] include has ${bad.map((s) => JSON.stringify(s)).join(', ')}: an entry is a dotted module name ("pkg.mod") or a package with ".*" ("pkg.*")`, { key: 'modules.include', names: bad })
+  }
+  const python = (b.python as string | undefined) ?? 'python3'
+  if (python.trim() === '') throw manifestError(abs, `[bundle] python is empty: give a command (python3) or a path to the interpreter`, { key: 'bundle.python' })
+  const output = b.output as string | undefined
+  if (output !== undefined && output.trim() === '') throw manifestError(abs, `[bundle] output is empty: give the .pyb file to write`, { key: 'bundle.output' })
+  const trace = (m.trace as string[] | undefined) ?? null
+  const stdlib = (m.stdlib as boolean | undefined) ?? false
+  if (!include.length && !stdlib && trace === null) {
+    throw manifestError(abs, `the manifest selects no modules: set [modules] include, stdlib = true or trace`, { key: 'modules' })
+  }
+  return {
+    file: abs,
+    dir,
+    output: output !== undefined ? resolve(dir, output) : join(dir, basename(abs, extname(abs)) + '.pyb'),
+    python,
+    optimize: Number(b.optimize ?? 0) as 0 | 1 | 2,
+    paths: ((m.paths as string[] | undefined) ?? []).map((p) => resolve(dir, p)),
+    pathsAsWritten: (m.paths as string[] | undefined) ?? [],
+    include,
+    exclude: (m.exclude as string[] | undefined) ?? [],
+    stdlib,
+    trace,
+  }
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && v.constructor?.name !== 'TomlDate'
+}
+
+/** Parse TOML text; syntax errors become MANIFEST errors with line and column. */
+export function parseManifest(text: string, file: string): Manifest {
+  let data: Record<string, unknown>
+  try {
+    data = parse(text) as Record<string, unknown>
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')
+      throw new PyBundleError('MANIFEST', `not valid TOML at line ${e.line}, column ${e.column}: ${first}`, { file: resolve(file), cause: e, details: { line: e.line, column: e.column } })
+    }
+    throw e
+  }
+  return manifestFromToml(data, file)
+}
+
+/** Read, parse and check a manifest file, including that its `paths` exist. */
+export async function loadManifest(file: string): Promise<Manifest> {
+  const abs = resolve(file)
+  let text: string
+  try {
+    const st = await stat(abs)
+    if (st.isDirectory()) {
+      throw new PyBundleError('IO', `the manifest ${abs} is a folder: give the path of a .toml manifest file`, { file: abs })
+    }
+    text = await readFile(abs, 'utf8')
+  } catch (e) {
+    if (e instanceof PyBundleError) throw e
+    const err = e as NodeJS.ErrnoException
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message
+    throw new PyBundleError('IO', `cannot read the manifest ${abs}: ${why}; give the path of a .toml manifest file`, { file: abs, cause: e })
+  }
+  const manifest = parseManifest(text, abs)
+  for (const [i, p] of manifest.paths.entries()) {
+    const st = await stat(p).catch(() => null)
+    if (st === null || !st.isDirectory()) {
+      throw manifestError(abs, `[modules] paths entry ${JSON.stringify(manifest.pathsAsWritten[i])} is ${st === null ? 'not there' : 'not a folder'} (${p}): paths are folders, relative to the manifest's folder`, { key: 'modules.paths', path: p })
+    }
+  }
+  return manifest
+}

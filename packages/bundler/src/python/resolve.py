@@ -1,0 +1,400 @@
+# pybundle helper: resolve module names the way this interpreter's import
+# system would, without importing them.
+#
+# Runs in any CPython 3.8+ (and Pyodide): no subprocess, no multiprocessing,
+# no third-party imports. Reads one JSON request on stdin, writes one JSON
+# answer on stdout:
+#
+# request  {"paths": [abs dir, ...],        prepended to sys.path
+#           "include": ["name", "pkg.*"],   names asked for (errors if missing)
+#           "stdlib": bool,                 every pure-Python stdlib module
+#           "exclude": ["fnmatch", ...],    applied to every resolved name
+#           "traced": [{...}, ...]}         module records from trace_driver.py
+# answer   {"python": {...}, "modules": [...], "skipped": [...],
+#           "unresolved": [...], "excluded": n}
+#
+# A module record: {"name", "kind": "source"|"sourceless"|"namespace",
+#                   "isPackage", "file" (absolute, null for namespaces),
+#                   "relpath" ('/'-separated, relative to its search root),
+#                   "frozen" (bool: the interpreter has it frozen; bundled
+#                   from its source file)}
+import sys
+
+# `python helper.py` puts the helper's folder first on sys.path: it must not
+# take part in resolution.
+_here = globals().get('__file__')
+if sys.path and _here and sys.path[0] == __import__('os').path.dirname(_here):
+    del sys.path[0]
+
+import os
+import json
+import fnmatch
+import marshal
+import sysconfig
+import importlib.machinery as machinery
+import importlib.util
+
+PathFinder = machinery.PathFinder
+BuiltinImporter = machinery.BuiltinImporter
+FrozenImporter = machinery.FrozenImporter
+
+STDLIB = os.path.realpath(sysconfig.get_paths()['stdlib'])
+EXT_SUFFIXES = tuple(machinery.EXTENSION_SUFFIXES)
+SOURCE_SUFFIXES = tuple(machinery.SOURCE_SUFFIXES)
+BYTECODE_SUFFIXES = tuple(machinery.BYTECODE_SUFFIXES)
+
+
+def python_info():
+    return {
+        'version': list(sys.version_info[:3]),
+        'magic': int.from_bytes(importlib.util.MAGIC_NUMBER[:2], 'little'),
+        'marshalVersion': marshal.version,
+        'implementation': sys.implementation.name,
+        'cacheTag': sys.implementation.cache_tag,
+        'executable': sys.executable,
+        'stdlib': STDLIB,
+    }
+
+
+# --- finding specs without importing ---------------------------------------
+
+def path_spec(fullname, path):
+    """PathFinder.find_spec(fullname, path), minus its one side effect that needs
+    the parent imported: for a namespace package it builds a _NamespacePath that
+    looks the parent up in sys.modules. _get_spec is the same search (3.4-3.14)
+    returning the portions as a plain list."""
+    get = getattr(PathFinder, '_get_spec', None)
+    if get is None:
+        return PathFinder.find_spec(fullname, path)
+    spec = get(fullname, path)
+    if spec is None:
+        return None
+    if spec.loader is None:
+        if not spec.submodule_search_locations:
+            return None
+        spec.origin = None
+        spec.submodule_search_locations = list(spec.submodule_search_locations)
+    return spec
+
+
+_specs = {}
+
+
+def find(fullname):
+    """The spec the import system would use for fullname, or None.
+
+    Top-level names go through the standard meta path finders (builtin, frozen,
+    path) in CPython's order; a submodule through PathFinder on its parent's
+    __path__. Parents are never imported: a package that edits its __path__ at
+    import time (pkgutil.extend_path) or plants aliases in sys.modules (os.path)
+    is handled by the fallback to importlib.util.find_spec below.
+    """
+    if fullname in _specs:
+        return _specs[fullname]
+    _specs[fullname] = None  # guards against cycles
+    spec = None
+    parent, _, _ = fullname.rpartition('.')
+    try:
+        if not parent:
+            spec = (BuiltinImporter.find_spec(fullname)
+                    or FrozenImporter.find_spec(fullname)
+                    or path_spec(fullname, sys.path))
+        else:
+            pspec = find(parent)
+            if pspec is not None and pspec.submodule_search_locations is not None:
+                spec = path_spec(fullname, list(pspec.submodule_search_locations))
+            elif pspec is not None:
+                # Not a package on disk; the parent may make it exist at import
+                # time (os.path). Ask the real import system, which imports the parent.
+                spec = importlib.util.find_spec(fullname)
+    except Exception:  # a broken parent package, a bad path hook: treat as absent
+        spec = None
+    _specs[fullname] = spec
+    return spec
+
+
+def frozen_source(name, spec):
+    """The stdlib source file of a frozen module (3.11+ freezes os, codecs, io, ...)."""
+    state = getattr(spec, 'loader_state', None)
+    fname = getattr(state, 'filename', None)
+    if fname and os.path.isfile(fname):
+        return fname
+    base = os.path.join(STDLIB, *name.split('.'))
+    for cand in (base + '.py', os.path.join(base, '__init__.py')):
+        if os.path.isfile(cand):
+            return cand
+    return None
+
+
+def relpath_for(name, file, is_package):
+    parts = name.split('.')
+    base = os.path.basename(file)
+    if is_package:
+        return '/'.join(parts + [base])
+    return '/'.join(parts[:-1] + [base])
+
+
+def loader_name(loader):
+    if loader is None:
+        return None
+    if isinstance(loader, _NamedLoader):
+        return loader.name
+    if isinstance(loader, type):
+        return loader.__name__
+    return type(loader).__name__
+
+
+def classify(name, spec):
+    """(record, None) for something bundleable, or (None, reason) to skip."""
+    if spec is None:
+        return None, None
+    if spec.name != name:
+        return None, 'an alias of %s that importing its parent creates; bundle %s instead' % (spec.name, spec.name)
+    loader = spec.loader
+    lname = loader_name(loader)
+    is_pkg = spec.submodule_search_locations is not None
+    if loader is None or lname in ('NamespaceLoader', '_NamespaceLoader'):
+        if is_pkg:
+            return {'name': name, 'kind': 'namespace', 'isPackage': True, 'file': None,
+                    'relpath': '', 'frozen': False,
+                    'locations': [str(p) for p in spec.submodule_search_locations]}, None
+        return None, 'has no loader'
+    if lname == 'BuiltinImporter' or spec.origin == 'built-in':
+        return None, 'built-in module (compiled into the interpreter)'
+    if lname == 'FrozenImporter' or spec.origin == 'frozen':
+        src = frozen_source(name, spec)
+        if src is None:
+            return None, 'frozen module without a source file in the standard library'
+        pkg = os.path.basename(src) == '__init__.py'
+        return {'name': name, 'kind': 'source', 'isPackage': pkg, 'file': src,
+                'relpath': relpath_for(name, src, pkg), 'frozen': True,
+                'locations': [os.path.dirname(src)] if pkg else None}, None
+    origin = spec.origin
+    if isinstance(loader, machinery.ExtensionFileLoader) or lname == 'ExtensionFileLoader' or (
+            origin and origin.endswith(EXT_SUFFIXES)):
+        return None, 'extension module (%s): native code cannot be bundled' % os.path.basename(origin or '?')
+    if not origin or not spec.has_location or not os.path.isfile(origin):
+        return None, 'not loaded from a file (%s)' % lname
+    if isinstance(loader, machinery.SourcelessFileLoader) or lname == 'SourcelessFileLoader' or (
+            origin.endswith(BYTECODE_SUFFIXES)):
+        kind = 'sourceless'
+    elif isinstance(loader, machinery.SourceFileLoader) or lname == 'SourceFileLoader' or (
+            origin.endswith(SOURCE_SUFFIXES)):
+        kind = 'source'
+    else:
+        return None, 'loaded by %s, which pybundle does not know' % lname
+    rec = {'name': name, 'kind': kind, 'isPackage': is_pkg, 'file': os.path.abspath(origin),
+           'relpath': relpath_for(name, origin, is_pkg), 'frozen': False,
+           'locations': [str(p) for p in spec.submodule_search_locations] if is_pkg else None}
+    return rec, None
+
+
+# --- walking packages --------------------------------------------------------
+
+def child_names(locations):
+    """Names of the possible submodules in a package's folders (like pkgutil.iter_modules,
+    plus folders without __init__.py, which are namespace packages)."""
+    names = set()
+    for loc in locations:
+        try:
+            entries = os.listdir(loc)
+        except OSError:
+            continue
+        for entry in entries:
+            full = os.path.join(loc, entry)
+            if os.path.isdir(full):
+                if entry != '__pycache__' and entry.isidentifier():
+                    names.add(entry)
+                continue
+            for suffix in SOURCE_SUFFIXES + BYTECODE_SUFFIXES + EXT_SUFFIXES:
+                if entry.endswith(suffix):
+                    stem = entry[:-len(suffix)]
+                    if stem.isidentifier() and stem != '__init__':
+                        names.add(stem)
+                    break
+    return sorted(names)
+
+
+class Result:
+    def __init__(self):
+        self.modules = {}
+        self.skipped = {}
+
+    def add(self, name, spec):
+        if name in self.modules or name in self.skipped:
+            return name in self.modules
+        rec, reason = classify(name, spec)
+        if rec is not None:
+            self.modules[name] = rec
+            return True
+        if reason is not None:
+            self.skipped[name] = reason
+        return False
+
+    def walk(self, name, spec):
+        """Add a package and everything below it. Namespace subpackages count only
+        when they contain a module somewhere below (a data folder is not a package)."""
+        rec, reason = classify(name, spec)
+        if rec is None:
+            if reason is not None and name not in self.modules:
+                self.skipped.setdefault(name, reason)
+            return False
+        found = {}
+        self._walk(name, spec, rec, found, set())
+        for n, r in found.items():
+            if n not in self.modules:
+                self.modules[n] = r
+        return True
+
+    def _walk(self, name, spec, rec, found, seen):
+        """Collect rec and its children into found; a namespace package with no
+        module below it is dropped (returns False)."""
+        if name in seen:
+            return False
+        seen.add(name)
+        locs = rec.get('locations')
+        any_module = rec['kind'] != 'namespace'
+        if locs:
+            for child in child_names(locs):
+                full = name + '.' + child
+                try:
+                    cspec = path_spec(full, list(locs))
+                except Exception:
+                    cspec = None
+                _specs.setdefault(full, cspec)
+                crec, creason = classify(full, cspec)
+                if crec is None:
+                    if creason is not None:
+                        self.skipped.setdefault(full, creason)
+                    continue
+                if self._walk(full, cspec, crec, found, seen):
+                    any_module = True
+        if any_module:
+            found[name] = rec
+        return any_module
+
+
+def stdlib_top_names():
+    names = set(getattr(sys, 'stdlib_module_names', ()))
+    if not names:
+        # 3.8/3.9: what the stdlib folder holds, plus the built-in modules.
+        names.update(sys.builtin_module_names)
+        for entry in os.listdir(STDLIB):
+            full = os.path.join(STDLIB, entry)
+            if os.path.isdir(full):
+                if entry.isidentifier() and os.path.isfile(os.path.join(full, '__init__.py')):
+                    names.add(entry)
+            elif entry.endswith('.py') and entry[:-3].isidentifier():
+                names.add(entry[:-3])
+        dyn = os.path.join(STDLIB, 'lib-dynload')
+        if os.path.isdir(dyn):
+            for entry in os.listdir(dyn):
+                stem = entry.split('.', 1)[0]
+                if stem.isidentifier():
+                    names.add(stem)
+    names.discard('test')  # as in 3.10+'s sys.stdlib_module_names: the test suite is opt-in
+    names.discard('__main__')
+    return sorted(names)
+
+
+def in_stdlib(rec):
+    f = rec.get('file') or ((rec.get('locations') or [None])[0])
+    if not f:
+        return False
+    f = os.path.realpath(f)
+    return f.startswith(STDLIB + os.sep) and os.sep + 'site-packages' + os.sep not in f[len(STDLIB):]
+
+
+# --- traced modules ------------------------------------------------------------
+
+class TracedSpec:
+    """A spec rebuilt from trace_driver.py's record, for classify()."""
+
+    def __init__(self, t):
+        self.name = t.get('spec') or t['name']
+        self.origin = t.get('origin')
+        self.has_location = bool(t.get('hasLocation'))
+        locs = t.get('locations')
+        self.submodule_search_locations = list(locs) if locs is not None else None
+        loader = t.get('loader')
+        if loader == 'BuiltinImporter':
+            self.loader = BuiltinImporter
+        elif loader == 'FrozenImporter':
+            self.loader = FrozenImporter
+        elif loader is None:
+            self.loader = None
+        else:
+            self.loader = _NamedLoader(loader)
+
+        class State:
+            filename = t.get('frozenFile')
+        self.loader_state = State
+
+
+class _NamedLoader:
+    """Stands for a loader that lived in the traced process; classify() goes by suffix."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+def main():
+    req = json.loads(sys.stdin.read() or '{}')
+    paths = [os.path.abspath(p) for p in req.get('paths', [])]
+    sys.path[0:0] = paths
+    sys.path_importer_cache.clear()
+    excludes = req.get('exclude', [])
+
+    res = Result()
+    unresolved = []
+    for pattern in req.get('include', []):
+        walk = pattern.endswith('.*')
+        name = pattern[:-2] if walk else pattern
+        spec = find(name)
+        ok = res.walk(name, spec) if walk else res.add(name, spec)
+        if not ok and spec is None:
+            unresolved.append(pattern)
+
+    if req.get('stdlib'):
+        for name in stdlib_top_names():
+            spec = find(name)
+            if spec is None:
+                continue  # listed by CPython for other platforms (msvcrt, winreg, ...)
+            rec, reason = classify(name, spec)
+            if rec is None:
+                if reason is not None:
+                    res.skipped.setdefault(name, reason)
+                continue
+            if not in_stdlib(rec) and rec['kind'] != 'namespace' and not rec.get('frozen'):
+                res.skipped.setdefault(name, 'shadowed by %s, outside the standard library' % rec['file'])
+                continue
+            res.walk(name, spec)
+
+    for t in req.get('traced', []):
+        name = t['name']
+        if name in res.modules:
+            continue
+        if name == '__main__':
+            continue
+        res.add(name, TracedSpec(t))
+
+    excluded = 0
+    modules = []
+    for name in sorted(res.modules):
+        if any(fnmatch.fnmatchcase(name, p) for p in excludes):
+            excluded += 1
+            continue
+        rec = dict(res.modules[name])
+        rec.pop('locations', None)
+        modules.append(rec)
+    skipped = [{'name': n, 'reason': r} for n, r in sorted(res.skipped.items())
+               if n not in res.modules and not any(fnmatch.fnmatchcase(n, p) for p in excludes)]
+    unresolved = [u for u in unresolved if not any(fnmatch.fnmatchcase(u[:-2] if u.endswith('.*') else u, p) for p in excludes)]
+    out = {'python': python_info(), 'modules': modules, 'skipped': skipped,
+           'unresolved': unresolved, 'excluded': excluded}
+    sys.stdout.write(json.dumps(out))
+    sys.stdout.flush()
+
+
+if __name__ == '__main__':
+    main()
