@@ -29,7 +29,8 @@ export class BlobStore {
 
   constructor(private readonly xxh: XXHashAPI) {}
 
-  add(bytes: Uint8Array): BlobRef {
+  /** Store `bytes` (or find them stored); `note`: count the reference for the current module's sharing statistics. */
+  add(bytes: Uint8Array, note = true): BlobRef {
     if (bytes.length === 0) return EMPTY
     this.references++
     const h = this.xxh.h64Raw(bytes)
@@ -54,7 +55,7 @@ export class BlobStore {
       checkU32(this.size, 'BLOB section size')
     }
     const ref = { offset: this.offsets[id], length: bytes.length }
-    this.noteShared(ref)
+    if (note) this.noteShared(ref)
     return ref
   }
 

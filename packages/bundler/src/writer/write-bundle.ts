@@ -90,8 +90,8 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   const modules = sortModules(input.modules)
   // Names and paths first: a lookup's name comparison then touches one compact run of BLOB.
   for (const m of modules) {
-    m.name = blobs.add(m.nameBytes)
-    m.path = blobs.add(utf8.encode(m.input.path))
+    m.name = blobs.add(m.nameBytes, false)
+    m.path = blobs.add(utf8.encode(m.input.path), false)
   }
 
   const codes: PlannedCode[] = []
