@@ -125,7 +125,11 @@ class Reader {
     return this.refs.length - 1
   }
 
-  /** Any object, or null for TYPE_NULL (which only ends a dict). */
+  /**
+   * Any object, or null for TYPE_NULL (which only ends a dict).
+   * Each case is one call: a recursive method with few locals keeps V8's frames
+   * small, so the 2000 levels marshal allows fit in Node's default stack.
+   */
   object(): PyValue | null {
     const start = this.pos
     if (start >= this.end) fail('TRUNCATED', 'EOF read where object expected', start)
@@ -135,173 +139,36 @@ class Reader {
     const flag = code & FLAG_REF
     let v: PyValue | null
     switch (code & ~FLAG_REF) {
-      case TYPE_NULL:
-        v = null
-        break
+      case TYPE_NULL: v = null; break
       // Singletons never take a ref slot, even with FLAG_REF set.
-      case TYPE_NONE:
-        v = PY_NONE
-        break
-      case TYPE_FALSE:
-        v = PY_FALSE
-        break
-      case TYPE_TRUE:
-        v = PY_TRUE
-        break
-      case TYPE_STOPITER:
-        v = PY_STOP_ITERATION
-        break
-      case TYPE_ELLIPSIS:
-        v = PY_ELLIPSIS
-        break
-      case TYPE_INT:
-        v = intValue(this.i32())
-        if (flag) this.refs.push(v)
-        break
-      case TYPE_INT64: {
-        const p = this.take(8)
-        v = { kind: 'int', value: this.dv.getBigInt64(p, true) }
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_LONG:
-        v = this.long()
-        if (flag) this.refs.push(v)
-        break
-      case TYPE_BINARY_FLOAT: {
-        const p = this.take(8)
-        v = { kind: 'float', bits: this.dv.getBigUint64(p, true) }
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_FLOAT:
-        v = { kind: 'float', bits: this.floatRepr() }
-        if (flag) this.refs.push(v)
-        break
-      case TYPE_BINARY_COMPLEX: {
-        const p = this.take(16)
-        v = { kind: 'complex', realBits: this.dv.getBigUint64(p, true), imagBits: this.dv.getBigUint64(p + 8, true) }
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_COMPLEX: {
-        const realBits = this.floatRepr()
-        v = { kind: 'complex', realBits, imagBits: this.floatRepr() }
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_STRING: {
-        const n = this.count('bytes', 1)
-        const p = this.take(n)
-        v = { kind: 'bytes', value: n === 0 ? EMPTY_BYTES : this.buf.subarray(p, p + n) }
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_SHORT_ASCII:
-      case TYPE_SHORT_ASCII_INTERNED: {
-        const n = this.u8()
-        const p = this.take(n)
-        // CPython does not check these bytes are ASCII: it reads them as Latin-1.
-        v = { kind: 'str', text: decodeLatin1(this.buf, p, p + n), codePoints: undefined, interned: (code & ~FLAG_REF) === TYPE_SHORT_ASCII_INTERNED }
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_ASCII:
-      case TYPE_ASCII_INTERNED: {
-        const n = this.count('string', 1)
-        const p = this.take(n)
-        v = { kind: 'str', text: decodeLatin1(this.buf, p, p + n), codePoints: undefined, interned: (code & ~FLAG_REF) === TYPE_ASCII_INTERNED }
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_UNICODE:
-      case TYPE_INTERNED: {
-        const n = this.count('string', 1)
-        const p = this.take(n)
-        v = decodeUtf8Surrogatepass(this.buf, p, p + n, (code & ~FLAG_REF) === TYPE_INTERNED)
-        if (flag) this.refs.push(v)
-        break
-      }
-      case TYPE_SMALL_TUPLE:
-      case TYPE_TUPLE: {
-        let n: number
-        if ((code & ~FLAG_REF) === TYPE_SMALL_TUPLE) {
-          n = this.u8()
-          if (n > this.end - this.pos) fail('TRUNCATED', `tuple of ${n} items needs more bytes than are left`, start)
-        } else n = this.count('tuple', 1)
-        const items: PyValue[] = new Array(n)
-        v = { kind: 'tuple', items }
-        if (flag) this.refs.push(v)
-        for (let i = 0; i < n; i++) items[i] = this.item('tuple')
-        break
-      }
-      case TYPE_LIST: {
-        const n = this.count('list', 1)
-        const items: PyValue[] = new Array(n)
-        v = { kind: 'list', items }
-        if (flag) this.refs.push(v)
-        for (let i = 0; i < n; i++) items[i] = this.item('list')
-        break
-      }
-      case TYPE_DICT: {
-        const entries: [PyValue, PyValue][] = []
-        v = { kind: 'dict', entries }
-        if (flag) this.refs.push(v)
-        // Pairs until a NULL key, or a NULL value (which drops its key), as r_object does.
-        for (;;) {
-          const keyAt = this.pos
-          const key = this.object()
-          if (key === null) break
-          const val = this.object()
-          if (val === null) break
-          if (!isHashable(key, 0)) fail('UNSUPPORTED_VALUE', `unhashable ${key.kind} as a dict key`, keyAt)
-          entries.push([key, val])
-        }
-        break
-      }
-      case TYPE_SET:
-      case TYPE_FROZENSET: {
-        const n = this.count('set', 1)
-        const items: PyValue[] = new Array(n)
-        const frozen = (code & ~FLAG_REF) === TYPE_FROZENSET
-        if (frozen) {
-          const idx = this.reserve(flag)
-          v = { kind: 'frozenset', items }
-          this.fillSet(items, n)
-          if (idx >= 0) this.refs[idx] = v
-        } else {
-          v = { kind: 'set', items }
-          if (flag) this.refs.push(v)
-          this.fillSet(items, n)
-        }
-        break
-      }
-      case TYPE_CODE: {
-        const idx = this.reserve(flag)
-        v = this.code(start)
-        if (idx >= 0) this.refs[idx] = v
-        break
-      }
-      case TYPE_SLICE: {
-        if (!this.allowSlice) fail('BAD_TYPE_CODE', 'slice (type code 0x3a) needs marshal version 5 (Python 3.14+)', start)
-        const idx = this.reserve(flag)
-        const s0 = this.field('slice start')
-        const s1 = this.field('slice stop')
-        v = { kind: 'slice', start: s0, stop: s1, step: this.field('slice step') }
-        if (idx >= 0) this.refs[idx] = v
-        break
-      }
-      case TYPE_REF: {
-        const n = this.i32()
-        const r = n >= 0 && n < this.refs.length ? this.refs[n] : null
-        if (r === null) {
-          fail('BAD_REF', n >= 0 && n < this.refs.length
-            ? `reference ${n} to an object still being read`
-            : `reference ${n} outside the ${this.refs.length} slots so far`, start, { ref: n })
-        }
-        v = r
-        break
-      }
+      case TYPE_NONE: v = PY_NONE; break
+      case TYPE_FALSE: v = PY_FALSE; break
+      case TYPE_TRUE: v = PY_TRUE; break
+      case TYPE_STOPITER: v = PY_STOP_ITERATION; break
+      case TYPE_ELLIPSIS: v = PY_ELLIPSIS; break
+      case TYPE_INT: v = this.ref(flag, intValue(this.i32())); break
+      case TYPE_INT64: v = this.ref(flag, this.int64()); break
+      case TYPE_LONG: v = this.ref(flag, this.long()); break
+      case TYPE_BINARY_FLOAT: v = this.ref(flag, this.binaryFloat()); break
+      case TYPE_FLOAT: v = this.ref(flag, { kind: 'float', bits: this.floatRepr() }); break
+      case TYPE_BINARY_COMPLEX: v = this.ref(flag, this.binaryComplex()); break
+      case TYPE_COMPLEX: v = this.ref(flag, this.complexRepr()); break
+      case TYPE_STRING: v = this.ref(flag, this.bytes()); break
+      case TYPE_SHORT_ASCII: v = this.ref(flag, this.ascii(this.u8(), false)); break
+      case TYPE_SHORT_ASCII_INTERNED: v = this.ref(flag, this.ascii(this.u8(), true)); break
+      case TYPE_ASCII: v = this.ref(flag, this.ascii(this.count('string', 1), false)); break
+      case TYPE_ASCII_INTERNED: v = this.ref(flag, this.ascii(this.count('string', 1), true)); break
+      case TYPE_UNICODE: v = this.ref(flag, this.unicode(false)); break
+      case TYPE_INTERNED: v = this.ref(flag, this.unicode(true)); break
+      case TYPE_SMALL_TUPLE: v = this.sequence('tuple', flag, this.smallCount(start)); break
+      case TYPE_TUPLE: v = this.sequence('tuple', flag, this.count('tuple', 1)); break
+      case TYPE_LIST: v = this.sequence('list', flag, this.count('list', 1)); break
+      case TYPE_DICT: v = this.dict(flag); break
+      case TYPE_SET: v = this.set(flag, false); break
+      case TYPE_FROZENSET: v = this.set(flag, true); break
+      case TYPE_CODE: v = this.codeObject(flag, start); break
+      case TYPE_SLICE: v = this.slice(flag, start); break
+      case TYPE_REF: v = this.backRef(start); break
       default:
         return fail('BAD_TYPE_CODE', `bad marshal data (unknown type code 0x${code.toString(16)})`, start, { code })
     }
@@ -309,25 +176,142 @@ class Reader {
     return v
   }
 
-  /** A container item: TYPE_NULL is not allowed there. */
+  /** R_REF: the object takes the next slot (when flagged) as soon as it exists. */
+  private ref<T extends PyValue>(flag: number, v: T): T {
+    if (flag) this.refs.push(v)
+    return v
+  }
+
+  private int64(): PyInt {
+    const p = this.take(8)
+    return { kind: 'int', value: this.dv.getBigInt64(p, true) }
+  }
+
+  private binaryFloat(): PyValue {
+    const p = this.take(8)
+    return { kind: 'float', bits: this.dv.getBigUint64(p, true) }
+  }
+
+  private binaryComplex(): PyValue {
+    const p = this.take(16)
+    return { kind: 'complex', realBits: this.dv.getBigUint64(p, true), imagBits: this.dv.getBigUint64(p + 8, true) }
+  }
+
+  private complexRepr(): PyValue {
+    const realBits = this.floatRepr()
+    return { kind: 'complex', realBits, imagBits: this.floatRepr() }
+  }
+
+  private bytes(): PyValue {
+    const n = this.count('bytes', 1)
+    const p = this.take(n)
+    return { kind: 'bytes', value: n === 0 ? EMPTY_BYTES : this.buf.subarray(p, p + n) }
+  }
+
+  /** 'a'/'A'/'z'/'Z': CPython does not check the bytes are ASCII; it reads them as Latin-1. */
+  private ascii(n: number, interned: boolean): PyStr {
+    const p = this.take(n)
+    return { kind: 'str', text: decodeLatin1(this.buf, p, p + n), codePoints: undefined, interned }
+  }
+
+  private unicode(interned: boolean): PyStr {
+    const n = this.count('string', 1)
+    const p = this.take(n)
+    return decodeUtf8Surrogatepass(this.buf, p, p + n, interned)
+  }
+
+  private smallCount(start: number): number {
+    const n = this.u8()
+    if (n > this.end - this.pos) fail('TRUNCATED', `tuple of ${n} items needs more bytes than are left`, start)
+    return n
+  }
+
+  /** Tuples and lists enter the ref table before their items (so they may contain themselves). */
+  private sequence(kind: 'tuple' | 'list', flag: number, n: number): PyValue {
+    const items: PyValue[] = new Array(n)
+    const v: PyValue = { kind, items }
+    if (flag) this.refs.push(v)
+    for (let i = 0; i < n; i++) {
+      const x = this.object()
+      if (x === null) this.nullItem(kind)
+      items[i] = x as PyValue
+    }
+    return v
+  }
+
+  private nullItem(what: string): never {
+    return fail('MALFORMED', `NULL object in marshal data for ${what}`, this.pos - 1)
+  }
+
+  /** Pairs until a NULL key, or a NULL value (which drops its key), as r_object does. */
+  private dict(flag: number): PyValue {
+    const entries: [PyValue, PyValue][] = []
+    const v: PyValue = { kind: 'dict', entries }
+    if (flag) this.refs.push(v)
+    for (;;) {
+      const keyAt = this.pos
+      const key = this.object()
+      if (key === null) break
+      const val = this.object()
+      if (val === null) break
+      if (!isHashable(key, 0)) fail('UNSUPPORTED_VALUE', `unhashable ${key.kind} as a dict key`, keyAt)
+      entries.push([key, val])
+    }
+    return v
+  }
+
+  /** A set takes its slot at once; a frozenset reserves it and fills it after its items. */
+  private set(flag: number, frozen: boolean): PyValue {
+    const n = this.count('set', 1)
+    const items: PyValue[] = new Array(n)
+    const v: PyValue = frozen ? { kind: 'frozenset', items } : { kind: 'set', items }
+    const idx = frozen ? this.reserve(flag) : -1
+    if (!frozen && flag) this.refs.push(v)
+    for (let i = 0; i < n; i++) {
+      const at = this.pos
+      const x = this.object()
+      if (x === null) this.nullItem('set')
+      if (!isHashable(x as PyValue, 0)) fail('UNSUPPORTED_VALUE', `unhashable ${(x as PyValue).kind} in a set`, at)
+      items[i] = x as PyValue
+    }
+    if (idx >= 0) this.refs[idx] = v
+    return v
+  }
+
+  private codeObject(flag: number, start: number): PyValue {
+    const idx = this.reserve(flag)
+    const v = this.code(start)
+    if (idx >= 0) this.refs[idx] = v
+    return v
+  }
+
+  private slice(flag: number, start: number): PyValue {
+    if (!this.allowSlice) fail('BAD_TYPE_CODE', 'slice (type code 0x3a) needs marshal version 5 (Python 3.14+)', start)
+    const idx = this.reserve(flag)
+    const s0 = this.item('slice')
+    const s1 = this.item('slice')
+    const v: PyValue = { kind: 'slice', start: s0, stop: s1, step: this.item('slice') }
+    if (idx >= 0) this.refs[idx] = v
+    return v
+  }
+
+  private backRef(start: number): PyValue {
+    const n = this.i32()
+    const r = n >= 0 && n < this.refs.length ? this.refs[n] : null
+    if (r === null) {
+      fail('BAD_REF', n >= 0 && n < this.refs.length
+        ? `reference ${n} to an object still being read`
+        : `reference ${n} outside the ${this.refs.length} slots so far`, start, { ref: n })
+    }
+    return r
+  }
+
+  /** A single object where NULL is not allowed (slice parts, code fields). */
   private item(what: string): PyValue {
     const at = this.pos
     const v = this.object()
     if (v === null) fail('MALFORMED', `NULL object in marshal data for ${what}`, at)
     return v
-  }
-
-  private field(what: string): PyValue {
-    return this.item(what)
-  }
-
-  private fillSet(items: PyValue[], n: number): void {
-    for (let i = 0; i < n; i++) {
-      const at = this.pos
-      const x = this.item('set')
-      if (!isHashable(x, 0)) fail('UNSUPPORTED_VALUE', `unhashable ${x.kind} in a set`, at)
-      items[i] = x
-    }
   }
 
   /** TYPE_LONG: int32 signed digit count, then |n| u16 digits base 2**15, least significant first. */

@@ -18,8 +18,8 @@ export interface ValueEqualsOptions {
   compareInterned?: boolean
 }
 
-/** Guard against cyclic values (marshal refs can build them): far deeper than marshal's own 2000. */
-const MAX_COMPARE_DEPTH = 10_000
+/** Guard against cyclic values (marshal refs can build them): deeper than marshal's own 2000 can be. */
+const MAX_COMPARE_DEPTH = 2_500
 
 /** Are a and b the same Python value, exactly? */
 export function valueEquals(a: PyValue, b: PyValue, opts: ValueEqualsOptions = {}): boolean {
@@ -31,127 +31,150 @@ export function valueEquals(a: PyValue, b: PyValue, opts: ValueEqualsOptions = {
  * `co_consts[3].co_consts[1]: float bits 0x8000000000000000 != 0x0000000000000000`.
  */
 export function firstDifference(a: PyValue, b: PyValue, opts: ValueEqualsOptions = {}): string | undefined {
-  return diff(a, b, '', opts, 0)
+  const m = diff(a, b, opts, 0)
+  if (m === undefined) return undefined
+  // segments were pushed while unwinding: innermost first
+  let path = ''
+  for (let i = m.path.length - 1; i >= 0; i--) {
+    const seg = m.path[i]
+    path += seg.startsWith('[') || seg.startsWith('{') || path === '' ? seg : '.' + seg
+  }
+  return `${path || '<root>'}: ${m.what}`
+}
+
+/** A difference; the path is only built when there is one (paths cost, and most comparisons succeed). */
+interface Mismatch {
+  /** Path segments, innermost first: '[3]', 'co_consts', '{key 0}'. */
+  path: string[]
+  what: string
 }
 
 const hex64 = (x: bigint): string => '0x' + BigInt.asUintN(64, x).toString(16).padStart(16, '0')
 
-function at(path: string, what: string): string {
-  return `${path || '<root>'}: ${what}`
+function miss(what: string): Mismatch {
+  return { path: [], what }
 }
 
-function bytesDiff(a: Uint8Array, b: Uint8Array, path: string): string | undefined {
-  if (a.length !== b.length) return at(path, `bytes length ${a.length} != ${b.length}`)
+function under(m: Mismatch | undefined, seg: string): Mismatch | undefined {
+  if (m !== undefined) m.path.push(seg)
+  return m
+}
+
+function bytesDiff(a: Uint8Array, b: Uint8Array): Mismatch | undefined {
+  if (a.length !== b.length) return miss(`bytes length ${a.length} != ${b.length}`)
   for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return at(path, `bytes differ at ${i}: 0x${a[i].toString(16)} != 0x${b[i].toString(16)}`)
+    if (a[i] !== b[i]) return miss(`bytes differ at ${i}: 0x${a[i].toString(16)} != 0x${b[i].toString(16)}`)
   }
   return undefined
 }
 
-function strDiff(a: PyStr, b: PyStr, path: string, opts: ValueEqualsOptions): string | undefined {
-  if (!strEquals(a, b)) return at(path, `str ${JSON.stringify(strDisplay(a))} != ${JSON.stringify(strDisplay(b))}`)
-  if (opts.compareInterned && a.interned !== b.interned) return at(path, `interned ${a.interned} != ${b.interned}`)
+function strDiff(a: PyStr, b: PyStr, opts: ValueEqualsOptions): Mismatch | undefined {
+  if (!strEquals(a, b)) return miss(`str ${JSON.stringify(strDisplay(a))} != ${JSON.stringify(strDisplay(b))}`)
+  if (opts.compareInterned && a.interned !== b.interned) return miss(`interned ${a.interned} != ${b.interned}`)
   return undefined
 }
 
-function seqDiff(a: PyValue[], b: PyValue[], path: string, opts: ValueEqualsOptions, depth: number): string | undefined {
-  if (a.length !== b.length) return at(path, `length ${a.length} != ${b.length}`)
+function seqDiff(a: PyValue[], b: PyValue[], opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+  if (a.length !== b.length) return miss(`length ${a.length} != ${b.length}`)
   for (let i = 0; i < a.length; i++) {
-    const d = diff(a[i], b[i], `${path}[${i}]`, opts, depth + 1)
-    if (d !== undefined) return d
+    const d = diff(a[i], b[i], opts, depth + 1)
+    if (d !== undefined) return under(d, `[${i}]`)
   }
   return undefined
 }
 
-function diff(a: PyValue, b: PyValue, path: string, opts: ValueEqualsOptions, depth: number): string | undefined {
-  if (depth > MAX_COMPARE_DEPTH) fail('LIMIT_EXCEEDED', `values nested deeper than ${MAX_COMPARE_DEPTH} (cyclic?) at ${path}`)
+function diff(a: PyValue, b: PyValue, opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+  if (depth > MAX_COMPARE_DEPTH) fail('LIMIT_EXCEEDED', `values nested deeper than ${MAX_COMPARE_DEPTH} (cyclic?)`)
   if (a === b) return undefined
-  if (a.kind !== b.kind) return at(path, `type ${a.kind} != ${b.kind}`)
+  if (a.kind !== b.kind) return miss(`type ${a.kind} != ${b.kind}`)
   switch (a.kind) {
     case 'none':
     case 'ellipsis':
     case 'stopiteration':
       return undefined
     case 'bool':
-      return a.value === (b as typeof a).value ? undefined : at(path, `${a.value} != ${(b as typeof a).value}`)
+      return a.value === (b as typeof a).value ? undefined : miss(`${a.value} != ${(b as typeof a).value}`)
     case 'int':
-      return a.value === (b as typeof a).value ? undefined : at(path, `int ${a.value} != ${(b as typeof a).value}`)
-    case 'float': {
-      const x = BigInt.asUintN(64, a.bits)
-      const y = BigInt.asUintN(64, (b as typeof a).bits)
-      return x === y ? undefined : at(path, `float bits ${hex64(x)} != ${hex64(y)}`)
-    }
-    case 'complex': {
-      const c = b as typeof a
-      if (BigInt.asUintN(64, a.realBits) !== BigInt.asUintN(64, c.realBits)) {
-        return at(path, `complex real bits ${hex64(a.realBits)} != ${hex64(c.realBits)}`)
-      }
-      if (BigInt.asUintN(64, a.imagBits) !== BigInt.asUintN(64, c.imagBits)) {
-        return at(path, `complex imag bits ${hex64(a.imagBits)} != ${hex64(c.imagBits)}`)
-      }
-      return undefined
-    }
+      return a.value === (b as typeof a).value ? undefined : miss(`int ${a.value} != ${(b as typeof a).value}`)
+    case 'float':
+      return floatDiff(a.bits, (b as typeof a).bits, 'float')
+    case 'complex':
+      return floatDiff(a.realBits, (b as typeof a).realBits, 'complex real') ??
+        floatDiff(a.imagBits, (b as typeof a).imagBits, 'complex imag')
     case 'str':
-      return strDiff(a, b as PyStr, path, opts)
+      return strDiff(a, b as PyStr, opts)
     case 'bytes':
-      return bytesDiff(a.value, (b as typeof a).value, path)
+      return bytesDiff(a.value, (b as typeof a).value)
     case 'tuple':
     case 'list':
-      return seqDiff(a.items, (b as typeof a).items, path, opts, depth)
+      return seqDiff(a.items, (b as typeof a).items, opts, depth)
     case 'set':
-    case 'frozenset': {
-      const ib = (b as typeof a).items
-      if (!opts.setOrderInsensitive) return seqDiff(a.items, ib, path, opts, depth)
-      if (a.items.length !== ib.length) return at(path, `length ${a.items.length} != ${ib.length}`)
-      const ka = a.items.map((x) => canonicalKey(x, depth + 1)).sort()
-      const kb = ib.map((x) => canonicalKey(x, depth + 1)).sort()
-      for (let i = 0; i < ka.length; i++) {
-        if (ka[i] !== kb[i]) return at(path, `${a.kind} items differ (${ka[i]} vs ${kb[i]})`)
-      }
-      return undefined
-    }
-    case 'dict': {
-      const eb = (b as typeof a).entries
-      if (a.entries.length !== eb.length) return at(path, `dict length ${a.entries.length} != ${eb.length}`)
-      for (let i = 0; i < a.entries.length; i++) {
-        const d = diff(a.entries[i][0], eb[i][0], `${path}{key ${i}}`, opts, depth + 1) ??
-          diff(a.entries[i][1], eb[i][1], `${path}{value ${i}}`, opts, depth + 1)
-        if (d !== undefined) return d
-      }
-      return undefined
-    }
+    case 'frozenset':
+      return setDiff(a.kind, a.items, (b as typeof a).items, opts, depth)
+    case 'dict':
+      return dictDiff(a.entries, (b as typeof a).entries, opts, depth)
     case 'slice': {
       const s = b as typeof a
-      return diff(a.start, s.start, `${path}.start`, opts, depth + 1) ??
-        diff(a.stop, s.stop, `${path}.stop`, opts, depth + 1) ??
-        diff(a.step, s.step, `${path}.step`, opts, depth + 1)
+      return under(diff(a.start, s.start, opts, depth + 1), 'start') ??
+        under(diff(a.stop, s.stop, opts, depth + 1), 'stop') ??
+        under(diff(a.step, s.step, opts, depth + 1), 'step')
     }
     case 'code':
-      return codeDiff(a, b as PyCode, path, opts, depth)
+      return codeDiff(a, b as PyCode, opts, depth)
   }
 }
 
-function codeDiff(a: PyCode, b: PyCode, path: string, opts: ValueEqualsOptions, depth: number): string | undefined {
-  const p = (f: string) => (path ? `${path}.${f}` : f)
-  if (a.layout !== b.layout) return at(path, `code layout ${a.layout} != ${b.layout}`)
-  const ints = ['argcount', 'posonlyargcount', 'kwonlyargcount', 'nlocals', 'stacksize', 'flags', 'firstlineno'] as const
-  for (const f of ints) {
-    if (a[f] !== b[f]) return at(p(`co_${f}`), `${a[f]} != ${b[f]}`)
+function floatDiff(x: bigint, y: bigint, what: string): Mismatch | undefined {
+  const ux = BigInt.asUintN(64, x)
+  const uy = BigInt.asUintN(64, y)
+  return ux === uy ? undefined : miss(`${what} bits ${hex64(ux)} != ${hex64(uy)}`)
+}
+
+function setDiff(kind: string, a: PyValue[], b: PyValue[], opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+  if (!opts.setOrderInsensitive) return seqDiff(a, b, opts, depth)
+  if (a.length !== b.length) return miss(`length ${a.length} != ${b.length}`)
+  const ka = a.map((x) => canonicalKey(x, depth + 1)).sort()
+  const kb = b.map((x) => canonicalKey(x, depth + 1)).sort()
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return miss(`${kind} items differ (${ka[i]} vs ${kb[i]})`)
   }
-  const strs = (f: 'filename' | 'name') => strDiff(a[f], b[f], p(`co_${f}`), opts)
-  const names = (f: 'names' | 'varnames' | 'freevars' | 'cellvars' | 'localsplusnames') =>
-    seqDiff(a[f], b[f], p(`co_${f}`), opts, depth)
-  let qual: string | undefined
+  return undefined
+}
+
+function dictDiff(a: [PyValue, PyValue][], b: [PyValue, PyValue][], opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+  if (a.length !== b.length) return miss(`dict length ${a.length} != ${b.length}`)
+  for (let i = 0; i < a.length; i++) {
+    const d = under(diff(a[i][0], b[i][0], opts, depth + 1), `{key ${i}}`) ??
+      under(diff(a[i][1], b[i][1], opts, depth + 1), `{value ${i}}`)
+    if (d !== undefined) return d
+  }
+  return undefined
+}
+
+const CODE_INTS = ['argcount', 'posonlyargcount', 'kwonlyargcount', 'nlocals', 'stacksize', 'flags', 'firstlineno'] as const
+const CODE_NAMES = ['names', 'varnames', 'freevars', 'cellvars', 'localsplusnames'] as const
+
+function codeDiff(a: PyCode, b: PyCode, opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+  if (a.layout !== b.layout) return miss(`code layout ${a.layout} != ${b.layout}`)
+  for (const f of CODE_INTS) {
+    if (a[f] !== b[f]) return under(miss(`${a[f]} != ${b[f]}`), `co_${f}`)
+  }
+  let m = under(bytesDiff(a.code, b.code), 'co_code') ?? under(seqDiff(a.consts, b.consts, opts, depth), 'co_consts')
+  if (m) return m
+  for (const f of CODE_NAMES) {
+    m = under(seqDiff(a[f], b[f], opts, depth), `co_${f}`)
+    if (m) return m
+  }
+  let qual: Mismatch | undefined
   if (a.qualname === null || b.qualname === null) {
-    qual = a.qualname === b.qualname ? undefined : at(p('co_qualname'), `${a.qualname === null ? 'none' : 'str'} != ${b.qualname === null ? 'none' : 'str'}`)
-  } else qual = strDiff(a.qualname, b.qualname, p('co_qualname'), opts)
-  return bytesDiff(a.code, b.code, p('co_code')) ??
-    seqDiff(a.consts, b.consts, p('co_consts'), opts, depth) ??
-    names('names') ?? names('varnames') ?? names('freevars') ?? names('cellvars') ?? names('localsplusnames') ??
-    bytesDiff(a.localspluskinds, b.localspluskinds, p('co_localspluskinds')) ??
-    strs('filename') ?? strs('name') ?? qual ??
-    bytesDiff(a.linetable, b.linetable, p(a.layout === '3.8' ? 'co_lnotab' : 'co_linetable')) ??
-    bytesDiff(a.exceptiontable, b.exceptiontable, p('co_exceptiontable'))
+    qual = a.qualname === b.qualname ? undefined : miss(`${a.qualname === null ? 'none' : 'str'} != ${b.qualname === null ? 'none' : 'str'}`)
+  } else qual = strDiff(a.qualname, b.qualname, opts)
+  return under(bytesDiff(a.localspluskinds, b.localspluskinds), 'co_localspluskinds') ??
+    under(strDiff(a.filename, b.filename, opts), 'co_filename') ??
+    under(strDiff(a.name, b.name, opts), 'co_name') ??
+    under(qual, 'co_qualname') ??
+    under(bytesDiff(a.linetable, b.linetable), a.layout === '3.8' ? 'co_lnotab' : 'co_linetable') ??
+    under(bytesDiff(a.exceptiontable, b.exceptiontable), 'co_exceptiontable')
 }
 
 /**
