@@ -1,0 +1,126 @@
+/**
+ * Small hand-made inputs for loader tests: code objects in the exact value model,
+ * bundles written with the real writer, and byte patching that keeps checksums
+ * valid (so lazy reads, not checksums, meet the corruption).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  PY_ELLIPSIS, PY_FALSE, PY_NONE, PY_TRUE, pyBytes, pyComplex, pyFloat, pyFloatBits, pyFrozenSet, pyInt, pyStr,
+  pyStrFromCodePoints, pyTuple, type CodeLayout, type PyCode, type PyStr, type PyValue,
+} from '@pybundle/cpython'
+import { writeBundle, type BundleInput, type ModuleInput } from '@pybundle/bundler'
+import { HEADER, SECTION_ENTRY } from '@pybundle/format-spec'
+import xxhash from 'xxhash-wasm'
+
+const xxh = await xxhash()
+
+export const PY311 = { magic: 3495, major: 3, minor: 11, marshalVersion: 4 }
+export const PY310 = { magic: 3439, major: 3, minor: 10, marshalVersion: 4 }
+export const PY38 = { magic: 3413, major: 3, minor: 8, marshalVersion: 4 }
+export const PY314 = { magic: 3627, major: 3, minor: 14, marshalVersion: 5 }
+
+export function s(text: string, interned = true): PyStr {
+  return pyStr(text, interned)
+}
+
+export function code(layout: CodeLayout, fields: Partial<PyCode> & { name: string; filename?: string }): PyCode {
+  const modern = layout === '3.11'
+  const { name, filename, ...rest } = fields
+  const locals = rest.localsplusnames ?? []
+  return {
+    kind: 'code',
+    layout,
+    argcount: 0,
+    posonlyargcount: 0,
+    kwonlyargcount: 0,
+    nlocals: modern ? 0 : (rest.varnames ?? []).length,
+    stacksize: 2,
+    flags: 0,
+    code: Uint8Array.of(0x97, 0x00, 0x64, 0x00, 0x53, 0x00),
+    consts: [],
+    names: [],
+    varnames: [],
+    freevars: [],
+    cellvars: [],
+    localsplusnames: [],
+    localspluskinds: modern ? new Uint8Array(locals.length).fill(0x20) : new Uint8Array(0),
+    filename: s(filename ?? `${name}.py`, false),
+    name: s(name),
+    qualname: modern ? s(name) : null,
+    firstlineno: 1,
+    linetable: Uint8Array.of(1, 2, 3),
+    exceptiontable: new Uint8Array(0),
+    ...rest,
+  }
+}
+
+/** Every constant kind the format holds (3.11 and earlier: no slices). */
+export function allConstants(): PyValue[] {
+  const nan = pyFloatBits(0x7ff8_0000_dead_beefn)
+  return [
+    PY_NONE, PY_TRUE, PY_FALSE, PY_ELLIPSIS,
+    pyInt(0), pyInt(1), pyInt(-1), pyInt(2 ** 31 - 1), pyInt(-(2 ** 31)), pyInt(2 ** 31), pyInt(-(2 ** 31) - 1),
+    pyInt((1n << 63n) - 1n), pyInt(-(1n << 63n)), pyInt(1n << 63n), pyInt(-(1n << 219n) + 12345n), pyInt(1n << 64n),
+    pyFloat(0), pyFloat(-0), pyFloat(1.5), pyFloat(Infinity), nan, pyComplex(1, -0),
+    pyBytes(Uint8Array.of(1, 2, 3)), pyBytes(new Uint8Array(0)),
+    s('', false), s('ascii text', false), s('caf\u00e9', false), s('\u0100\u20ac', false), s('\u{1F600} astral', false),
+    pyStrFromCodePoints([0x61, 0xd83d, 0xde00]), pyStrFromCodePoints([0xdc80]), pyStrFromCodePoints([0x1f600, 0xd800]),
+    s('x'.repeat(300), false), s('\u00ff'.repeat(300), false),
+    pyTuple([]), pyTuple([pyInt(1), s('a', false), pyTuple([PY_NONE, pyFloat(-0)])]),
+    pyFrozenSet([s('b', false), s('a', false)]),
+  ]
+}
+
+export function module(name: string, c: PyCode | null, extra: Partial<ModuleInput> = {}): ModuleInput {
+  return {
+    name,
+    isPackage: false,
+    isNamespace: c === null,
+    path: c === null ? '' : name.replaceAll('.', '/') + '.py',
+    code: c,
+    source: { size: 1234, mtimeNs: 1_700_000_000_123_456_789n, hash: 0x1234_5678_9abc_def0n },
+    ...extra,
+  }
+}
+
+export async function bundleBytes(input: BundleInput): Promise<Uint8Array> {
+  return writeBundle(input)
+}
+
+let dir: string | undefined
+export function tempFile(name: string, bytes: Uint8Array): string {
+  dir ??= mkdtempSync(join(tmpdir(), 'pybundle-loader-'))
+  const p = join(dir, name)
+  writeFileSync(p, bytes)
+  return p
+}
+
+/** Recompute every section checksum and the header checksum after patching bytes. */
+export function reseal(bytes: Uint8Array): Uint8Array {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const n = dv.getUint16(HEADER.at.section_count, true)
+  for (let i = 0; i < n; i++) {
+    const e = HEADER.size + i * SECTION_ENTRY.size
+    const off = Number(dv.getBigUint64(e + SECTION_ENTRY.at.offset, true))
+    const size = Number(dv.getBigUint64(e + SECTION_ENTRY.at.size, true))
+    if (off + size <= bytes.length) dv.setBigUint64(e + SECTION_ENTRY.at.checksum, xxh.h64Raw(bytes.subarray(off, off + size)), true)
+  }
+  resealHeader(bytes)
+  return bytes
+}
+
+export function resealHeader(bytes: Uint8Array): Uint8Array {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const hs = dv.getUint32(HEADER.at.header_size, true)
+  dv.setBigUint64(HEADER.at.header_checksum, 0n, true)
+  dv.setBigUint64(HEADER.at.header_checksum, xxh.h64Raw(bytes.subarray(0, Math.min(hs, bytes.length))), true)
+  return bytes
+}
+
+export function sectionOffset(bytes: Uint8Array, index: number): { offset: number; size: number } {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const e = HEADER.size + index * SECTION_ENTRY.size
+  return { offset: Number(dv.getBigUint64(e + SECTION_ENTRY.at.offset, true)), size: Number(dv.getBigUint64(e + SECTION_ENTRY.at.size, true)) }
+}
