@@ -1,2 +1,8 @@
 export * from './bundle-input.js'
 export * from './writer/index.js'
+export { loadManifest, parseManifest, manifestFromToml, isModulePattern, type Manifest } from './manifest/index.js'
+export { createInterpreter, helperScript, SubprocessInterpreter, type Interpreter, type InterpreterOptions, type RunOptions, type Script, type ScriptResult } from './interpreter/index.js'
+export { resolveModules, type Resolution, type ResolvedModule, type SkippedModule, type PythonInfo } from './resolve/index.js'
+export { runTrace, splitTraceArgs, type TracedModule } from './resolve/trace.js'
+export { compileModules, shard, type CompileJob, type CompileResult, type CompileFailure, type CompileOptions } from './compile/index.js'
+export { buildBundle, type BuildOptions, type BuildSummary, type BuildProgress, type BuildPhase } from './build/index.js'

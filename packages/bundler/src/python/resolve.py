@@ -385,6 +385,7 @@ def main():
             excluded += 1
             continue
         rec = dict(res.modules[name])
+        rec['stdlib'] = rec['frozen'] or in_stdlib(rec)
         rec.pop('locations', None)
         modules.append(rec)
     skipped = [{'name': n, 'reason': r} for n, r in sorted(res.skipped.items())

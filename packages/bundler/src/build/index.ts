@@ -1,0 +1,201 @@
+/**
+ * The build pipeline behind `pybundle build`: manifest -> resolve (by the
+ * interpreter) -> compile (by the interpreter, all cores) -> marshal to the
+ * exact value model -> .pyb, written atomically. Returns plain data for the
+ * CLI to print.
+ */
+import { mkdir, stat } from 'node:fs/promises'
+import { dirname, resolve as resolvePath } from 'node:path'
+import { readMarshal, type PyCode } from '@pybundle/cpython'
+import { PyBundleError } from '@pybundle/errors'
+import type { BundleInput, ModuleInput } from '../bundle-input.js'
+import { compileModules, syntaxError, type CompileFailure } from '../compile/index.js'
+import { createInterpreter, type Interpreter } from '../interpreter/index.js'
+import { loadManifest, type Manifest } from '../manifest/index.js'
+import { resolveModules, type ResolvedModule, type SkippedModule } from '../resolve/index.js'
+import { writeBundleFile } from '../writer/index.js'
+import type { BundleStats } from '../writer/stats.js'
+
+export type BuildPhase = 'resolve' | 'compile' | 'convert' | 'write'
+
+export interface BuildProgress {
+  phase: BuildPhase
+  /** Modules done in this phase, when it counts them. */
+  done?: number
+  total?: number
+}
+
+export interface BuildOptions {
+  /** Output file; overrides [bundle] output. Relative to the current folder. */
+  output?: string
+  onProgress?: (progress: BuildProgress) => void
+  /** Interpreter to use instead of createInterpreter([bundle] python) (tests, Pyodide). */
+  interpreter?: Interpreter
+  /** Worker processes for compilation (default: one per core). */
+  jobs?: number
+}
+
+export interface BuildSummary {
+  /** Absolute paths. */
+  manifest: string
+  output: string
+  python: {
+    /** As the manifest names it. */
+    interpreter: string
+    executable: string
+    /** "3.11.7" */
+    version: string
+    magic: number
+  }
+  optimize: 0 | 1 | 2
+  /** Modules in the bundle (namespace packages included). */
+  modules: number
+  /** Regular packages (with an __init__). */
+  packages: number
+  namespaces: number
+  /** Taken from .pyc files without source. */
+  sourceless: number
+  /** Frozen in the interpreter and bundled from their source files. */
+  frozen: number
+  /** Named or discovered but not bundleable: built-in, extension, stdlib files that do not compile, ... */
+  skipped: SkippedModule[]
+  /** Dropped by [modules] exclude. */
+  excluded: number
+  /** sys.modules entries the trace reported; null without a trace. */
+  traced: number | null
+  codeObjects: number
+  /** Bytes of the written file. */
+  size: number
+  /** What the same modules take as .pyc files (16-byte header + marshal data each). */
+  pycBytes: number
+  sharing: BundleStats['sharing']
+  /** Milliseconds per phase. */
+  timings: { resolve: number; compile: number; convert: number; write: number; total: number }
+  stats: BundleStats
+}
+
+/** Build the bundle a manifest describes. Errors are PyBundleErrors; on any error the previous output is untouched. */
+export async function buildBundle(manifestPath: string, options: BuildOptions = {}): Promise<BuildSummary> {
+  const t0 = performance.now()
+  const manifest = await loadManifest(manifestPath)
+  const output = options.output !== undefined ? resolvePath(options.output) : manifest.output
+  await checkOutput(output)
+  const interpreter = options.interpreter ?? createInterpreter(manifest.python, { baseDir: manifest.dir, jobs: options.jobs })
+  const progress = options.onProgress ?? (() => {})
+
+  progress({ phase: 'resolve' })
+  const resolution = await withManifest(manifest, () => resolveModules(manifest, interpreter))
+  const t1 = performance.now()
+
+  const py = resolution.python
+  const withCode = resolution.modules.filter((m) => m.kind !== 'namespace')
+  progress({ phase: 'compile', done: 0, total: withCode.length })
+  const compiled = await withManifest(manifest, () => compileModules(
+    interpreter,
+    withCode.map((m) => ({ file: m.file!, kind: m.kind === 'sourceless' ? 'sourceless' : 'source' })),
+    { optimize: manifest.optimize, workers: options.jobs, onProgress: (done, total) => progress({ phase: 'compile', done, total }) },
+  ))
+  const t2 = performance.now()
+
+  // Files that do not compile: an error for the user's modules; skipped (with
+  // the reason) for the interpreter's own stdlib, whose test data holds files
+  // that are not meant to compile (badsyntax_*.py, Python 2 grammar samples)
+  // and that CPython's own install does not compile either.
+  const skipped = [...resolution.skipped]
+  const failures: { name: string; error: CompileFailure }[] = []
+  const codes = new Map<string, { code: PyCode; source: ModuleInput['source']; bytes: number }>()
+  progress({ phase: 'convert', done: 0, total: withCode.length })
+  for (const [i, m] of withCode.entries()) {
+    const r = compiled[i]
+    if (!r.ok) {
+      if (m.stdlib) skipped.push({ name: m.name, reason: `does not compile with this interpreter (${r.error.type} at line ${r.error.line ?? '?'}: ${r.error.message})` })
+      else failures.push({ name: m.name, error: r.error })
+      continue
+    }
+    codes.set(m.name, { code: toCode(r.marshal, py.version[1], m), source: r.source, bytes: r.marshal.length })
+  }
+  if (failures.length) throw syntaxError(failures)
+  const modules: ModuleInput[] = []
+  let pycBytes = 0
+  const kept: ResolvedModule[] = []
+  for (const m of resolution.modules) {
+    if (m.kind === 'namespace') {
+      modules.push({ name: m.name, isPackage: true, isNamespace: true, path: '', code: null })
+      kept.push(m)
+      continue
+    }
+    const c = codes.get(m.name)
+    if (!c) continue
+    pycBytes += 16 + c.bytes
+    modules.push({
+      name: m.name,
+      isPackage: m.isPackage,
+      isNamespace: false,
+      sourceless: m.kind === 'sourceless',
+      path: m.relpath,
+      code: c.code,
+      ...(c.source ? { source: c.source } : {}),
+    })
+    kept.push(m)
+  }
+  skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const t3 = performance.now()
+
+  progress({ phase: 'write' })
+  const input: BundleInput = {
+    python: { magic: py.magic, major: py.version[0], minor: py.version[1], marshalVersion: py.marshalVersion },
+    optimize: manifest.optimize,
+    modules,
+  }
+  await mkdir(dirname(output), { recursive: true }).catch(() => {})
+  const stats = await writeBundleFile(output, input)
+  const t4 = performance.now()
+
+  return {
+    manifest: manifest.file,
+    output,
+    python: { interpreter: interpreter.id, executable: py.executable, version: py.version.join('.'), magic: py.magic },
+    optimize: manifest.optimize,
+    modules: modules.length,
+    packages: kept.filter((m) => m.isPackage && m.kind !== 'namespace').length,
+    namespaces: kept.filter((m) => m.kind === 'namespace').length,
+    sourceless: kept.filter((m) => m.kind === 'sourceless').length,
+    frozen: kept.filter((m) => m.frozen).length,
+    skipped,
+    excluded: resolution.excluded,
+    traced: resolution.traced,
+    codeObjects: stats.codeObjects,
+    size: stats.fileSize,
+    pycBytes,
+    sharing: stats.sharing,
+    timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, write: t4 - t3, total: t4 - t0 },
+    stats,
+  }
+}
+
+function toCode(marshal: Uint8Array, minor: number, m: ResolvedModule): PyCode {
+  const value = readMarshal(marshal, { pythonMinor: minor })
+  if (value.kind !== 'code') {
+    throw new PyBundleError('INTERPRETER', `compiling ${m.file} gave a ${value.kind}, not a code object`, { file: m.file ?? undefined })
+  }
+  return value
+}
+
+async function checkOutput(output: string): Promise<void> {
+  const st = await stat(output).catch(() => null)
+  if (st?.isDirectory()) {
+    throw new PyBundleError('IO', `the output ${output} is a folder: give a file path with -o or [bundle] output`, { file: output })
+  }
+}
+
+/** Errors from the interpreter name the manifest whose [bundle] python chose it. */
+async function withManifest<T>(manifest: Manifest, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (e) {
+    if (e instanceof PyBundleError && e.file === undefined) {
+      throw new PyBundleError(e.code, e.message, { file: manifest.file, details: e.details, cause: e.cause, offset: e.offset })
+    }
+    throw e
+  }
+}

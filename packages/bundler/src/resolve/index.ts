@@ -1,0 +1,124 @@
+/**
+ * Which modules go into a bundle: asked of the interpreter itself
+ * (python/resolve.py uses its import machinery without importing anything),
+ * so resolution agrees with what that Python would import.
+ */
+import { PyBundleError } from '@pybundle/errors'
+import type { Interpreter } from '../interpreter/index.js'
+import { helperScript } from '../interpreter/scripts.js'
+import type { Manifest } from '../manifest/index.js'
+import { runTrace, type TracedModule } from './trace.js'
+
+export interface PythonInfo {
+  /** [3, 11, 7] */
+  version: [number, number, number]
+  /** pyc magic number (3495 for 3.11). */
+  magic: number
+  marshalVersion: number
+  implementation: string
+  cacheTag: string | null
+  executable: string
+  /** The stdlib folder (sysconfig 'stdlib'). */
+  stdlib: string
+}
+
+export interface ResolvedModule {
+  name: string
+  /** source: a .py file; sourceless: a .pyc without source; namespace: no code. */
+  kind: 'source' | 'sourceless' | 'namespace'
+  isPackage: boolean
+  /** Absolute file to compile or read; null for namespace packages. */
+  file: string | null
+  /** '/'-separated path relative to its search-path root ('' for namespace packages). */
+  relpath: string
+  /** The interpreter has it frozen (3.11+: os, codecs, io, ...); bundled from its source file. */
+  frozen: boolean
+  /** Lives in the interpreter's standard library folder. */
+  stdlib: boolean
+}
+
+export interface SkippedModule {
+  name: string
+  reason: string
+}
+
+export interface Resolution {
+  python: PythonInfo
+  /** Sorted by name. */
+  modules: ResolvedModule[]
+  skipped: SkippedModule[]
+  /** Modules dropped by [modules] exclude. */
+  excluded: number
+  /** Modules the trace reported (before classification), or null when there was no trace. */
+  traced: number | null
+}
+
+export const MIN_MINOR = 8
+export const MAX_MINOR = 14
+
+/** Resolve a manifest's modules with its interpreter. Every name that resolves to nothing is reported in one UNRESOLVED error. */
+export async function resolveModules(manifest: Manifest, interpreter: Interpreter): Promise<Resolution> {
+  const traced: TracedModule[] | null = manifest.trace === null ? null : await runTrace(manifest, interpreter)
+  const request = {
+    paths: manifest.paths,
+    include: manifest.include,
+    exclude: manifest.exclude,
+    stdlib: manifest.stdlib,
+    traced: traced ?? [],
+  }
+  const run = await interpreter.runScript({ path: helperScript('resolve.py') }, [], {
+    stdin: JSON.stringify(request),
+    cwd: manifest.dir,
+  })
+  let answer: {
+    python: PythonInfo
+    modules: ResolvedModule[]
+    skipped: SkippedModule[]
+    unresolved: string[]
+    excluded: number
+  }
+  try {
+    if (run.exitCode !== 0) throw new Error('exit')
+    answer = JSON.parse(run.stdout.toString('utf8'))
+  } catch {
+    throw interpreterFailure(interpreter, 'resolving modules', run.exitCode, run.stderr)
+  }
+  checkVersion(answer.python, interpreter, manifest)
+  if (answer.unresolved.length) {
+    const names = answer.unresolved
+    throw new PyBundleError(
+      'UNRESOLVED',
+      `${names.length === 1 ? 'a module name resolves' : `${names.length} module names resolve`} to nothing with ${interpreter.id} (Python ${answer.python.version.join('.')}): ${names.join(', ')}; fix [modules] include or add the folder that holds ${names.length === 1 ? 'it' : 'them'} to [modules] paths`,
+      { file: manifest.file, details: { names } },
+    )
+  }
+  return {
+    python: answer.python,
+    modules: answer.modules,
+    skipped: answer.skipped,
+    excluded: answer.excluded,
+    traced: traced === null ? null : traced.length,
+  }
+}
+
+function checkVersion(py: PythonInfo, interpreter: Interpreter, manifest: Manifest): void {
+  const [major, minor] = py.version
+  if (py.implementation !== 'cpython' || major !== 3 || minor < MIN_MINOR || minor > MAX_MINOR) {
+    throw new PyBundleError(
+      'INTERPRETER',
+      `${interpreter.id} is ${py.implementation} ${py.version.join('.')}; pybundle needs CPython 3.${MIN_MINOR} to 3.${MAX_MINOR}: set [bundle] python to one`,
+      { file: manifest.file, details: { version: py.version, implementation: py.implementation } },
+    )
+  }
+}
+
+/** An INTERPRETER error for a helper that failed, with the last line of its stderr. */
+export function interpreterFailure(interpreter: Interpreter, what: string, exitCode: number, stderr: string): PyBundleError {
+  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '')
+  const last = lines.length ? lines[lines.length - 1].trim() : 'no error output'
+  return new PyBundleError(
+    'INTERPRETER',
+    `${interpreter.id} failed while ${what} (exit status ${exitCode}): ${last}; check that [bundle] python is a working CPython 3.${MIN_MINOR}+`,
+    { details: { interpreter: interpreter.id, exitCode, stderr: stderr.slice(-4000) } },
+  )
+}

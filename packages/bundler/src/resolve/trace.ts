@@ -1,0 +1,83 @@
+/**
+ * `[modules] trace`: run `python <trace...>` under the manifest's interpreter
+ * (through python/trace_driver.py, which runs the program as python itself
+ * would) and collect every module it left in sys.modules.
+ */
+import { PyBundleError } from '@pybundle/errors'
+import { delimiter } from 'node:path'
+import type { Interpreter } from '../interpreter/index.js'
+import { helperScript } from '../interpreter/scripts.js'
+import type { Manifest } from '../manifest/index.js'
+
+/** One sys.modules entry of the traced process, as trace_driver.py reports it. */
+export interface TracedModule {
+  name: string
+  spec: string | null
+  origin: string | null
+  hasLocation: boolean
+  locations: string[] | null
+  loader: string | null
+  frozenFile: string | null
+}
+
+const MARKER = '\x00PYBUNDLE-TRACE\x00'
+/** Interpreter options that take a separate argument. */
+const OPTION_WITH_ARG = new Set(['-X', '-W', '--check-hash-based-pycs'])
+
+/** Split `python <trace...>` into interpreter options and the program's arguments (-c/-m/script and after). */
+export function splitTraceArgs(trace: readonly string[]): { pythonArgs: string[]; programArgs: string[] } {
+  const pythonArgs: string[] = []
+  let i = 0
+  while (i < trace.length) {
+    const a = trace[i]
+    if (a === '-c' || a === '-m' || a === '-' || a === '--' || !a.startsWith('-')) break
+    if (a.startsWith('-c') || a.startsWith('-m')) break // -cCODE, -mMODULE
+    pythonArgs.push(a)
+    if (OPTION_WITH_ARG.has(a) && i + 1 < trace.length) pythonArgs.push(trace[++i])
+    i++
+  }
+  let programArgs = trace.slice(i)
+  if (programArgs[0] === '--') programArgs = programArgs.slice(1)
+  const head = programArgs[0]
+  if (head !== undefined && head.length > 2 && (head.startsWith('-c') || head.startsWith('-m'))) {
+    programArgs = [head.slice(0, 2), head.slice(2), ...programArgs.slice(1)]
+  }
+  return { pythonArgs, programArgs }
+}
+
+export async function runTrace(manifest: Manifest, interpreter: Interpreter): Promise<TracedModule[]> {
+  const trace = manifest.trace ?? []
+  const { pythonArgs, programArgs } = splitTraceArgs(trace)
+  const shown = `python ${trace.join(' ')}`.trim()
+  if (programArgs[0] === '-') {
+    throw new PyBundleError('MANIFEST', `[modules] trace cannot read the program from stdin ('-'): give -c CODE, -m MODULE or a script`, { file: manifest.file, details: { key: 'modules.trace' } })
+  }
+  const env: Record<string, string> = {}
+  if (manifest.paths.length) {
+    env.PYTHONPATH = [...manifest.paths, ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(delimiter)
+  }
+  const run = await interpreter.runScript({ path: helperScript('trace_driver.py') }, programArgs, {
+    cwd: manifest.dir,
+    env,
+    pythonArgs,
+  })
+  const text = run.stdout.toString('utf8')
+  const at = text.lastIndexOf(MARKER)
+  const stderrLast = run.stderr.trim().split('\n').filter(Boolean).pop()?.trim() ?? ''
+  if (at < 0) {
+    throw new PyBundleError(
+      'INTERPRETER',
+      `the traced command \`${shown}\` ended without reporting its modules (exit status ${run.exitCode}${stderrLast ? `: ${stderrLast}` : ''}); check [modules] trace`,
+      { file: manifest.file, details: { key: 'modules.trace', exitCode: run.exitCode, stderr: run.stderr.slice(-4000) } },
+    )
+  }
+  const report = JSON.parse(text.slice(at + MARKER.length)) as { status: number; modules: TracedModule[] }
+  if (report.status !== 0) {
+    throw new PyBundleError(
+      'INTERPRETER',
+      `the traced command \`${shown}\` failed with exit status ${report.status}${stderrLast ? `: ${stderrLast}` : ''}; fix the program or [modules] trace`,
+      { file: manifest.file, details: { key: 'modules.trace', exitCode: report.status, stderr: run.stderr.slice(-4000) } },
+    )
+  }
+  return report.modules
+}
