@@ -55,7 +55,7 @@ export class ConstTable {
   /** data entry index -> its record (for the sharing counter). */
   private readonly recordOf = new Map<number, ConstRecord>()
   /** Values are immutable and often shared (marshal refs): skip re-keying them. */
-  private readonly byObject = new WeakMap<PyValue, number>()
+  private readonly byObject = new Map<PyValue, number>()
 
   constructor(
     private readonly strings: StringTable,

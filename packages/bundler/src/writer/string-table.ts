@@ -65,8 +65,22 @@ export function stringRecordSize(shape: StringShape): number {
   return alignUp(STRING_RECORD.size + shape.length * STRING_KIND_WIDTH[shape.kind], STRING_RECORD_ALIGN)
 }
 
-function dedupeKey(s: PyStr): string {
-  return (s.interned ? 'i' : 'n') + strKey(s)
+/**
+ * Dedupe maps: [not interned, interned]. Strings without surrogates are keyed
+ * by their JS text (exact for them); the rare ones with surrogates by strKey.
+ */
+class StringMap {
+  private readonly plain = [new Map<string, number>(), new Map<string, number>()]
+  private readonly odd = [new Map<string, number>(), new Map<string, number>()]
+  get(s: PyStr): number | undefined {
+    const i = s.interned ? 1 : 0
+    return s.codePoints === undefined ? this.plain[i].get(s.text) : this.odd[i].get(strKey(s))
+  }
+  set(s: PyStr, index: number): void {
+    const i = s.interned ? 1 : 0
+    if (s.codePoints === undefined) this.plain[i].set(s.text, index)
+    else this.odd[i].set(strKey(s), index)
+  }
 }
 
 export class StringTable {
@@ -77,10 +91,10 @@ export class StringTable {
   dataSize = 0
   redirects = 0
   readonly sharing = new SharingCounter()
-  /** dedupe key -> index of the data entry for that string. */
-  private readonly canonical = new Map<string, number>()
+  /** string -> index of the data entry for that string. */
+  private readonly canonical = new StringMap()
   /** PyStr objects are immutable and often shared (marshal refs): skip re-keying them. */
-  private readonly byObject = new WeakMap<PyStr, number>()
+  private readonly byObject = new Map<PyStr, number>()
   /** data entry index -> padded record size (for the sharing counter). */
   private readonly sizeOf = new Map<number, number>()
 
@@ -117,8 +131,7 @@ export class StringTable {
       this.sharing.note(known, this.sizeOf.get(known)!)
       return known
     }
-    const key = dedupeKey(s)
-    const target = this.canonical.get(key)
+    const target = this.canonical.get(s)
     if (target === undefined) return -1
     this.byObject.set(s, target)
     this.sharing.note(target, this.sizeOf.get(target)!)
@@ -135,7 +148,7 @@ export class StringTable {
     this.records.push({ str: s, offset, flags, ...shape })
     this.entries.push(offset)
     checkU32(index * 2 + REDIRECT_BIT, "STRT entry index (redirects store index x 2 + 1)")
-    this.canonical.set(dedupeKey(s), index)
+    this.canonical.set(s, index)
     this.byObject.set(s, index)
     this.sharing.note(index, size)
     return index
