@@ -1,1 +1,12 @@
-export {}
+/**
+ * @pybundle/report: a picture of a bundle. `renderReport` turns the figures of
+ * `pybundle inspect` into one self-contained HTML file with a zoomable treemap.
+ */
+export type { ChecksumState, ModuleKind, ReportData, ReportModule, ReportSummary, SectionFigures, TableFigures } from './report-data.js'
+export type { RenderOptions } from './render.js'
+export type { Figures, NodeKind, TreeNode } from './tree.js'
+export type { PageApi, PageState } from './page.js'
+export { renderReport } from './render.js'
+export { validateReportData } from './validate.js'
+export { buildTree } from './tree.js'
+export { squarify } from './squarify.js'
