@@ -214,6 +214,7 @@ export class Bundle {
     this.core.strCache.clear()
     this.core.payloadCache.clear()
     this.core.constCache.clear()
+    this.core.constHeight.clear()
     this.modViews.clear()
   }
 }

@@ -67,6 +67,10 @@ export class Core {
   readonly strCache = new Map<number, PyStr>()
   readonly payloadCache = new Map<number, StrPayload>()
   readonly constCache = new Map<number, PyValue>()
+  /** Nesting height of cached containers (absent = 0), so a cached value still counts against MAX_DEPTH. */
+  readonly constHeight = new Map<number, number>()
+  /** Set by constRaw: the nesting height of the value it returned. */
+  lastHeight = 0
 
   /** Set by resolveStr/resolveConst: the data-section offset of the resolved record. */
   lastOffset = 0
@@ -267,8 +271,14 @@ export class Core {
     if (depth > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `constants nested deeper than ${LIMITS.MAX_DEPTH}`, from)
     const r = this.resolveConst(i, from)
     const cached = this.constCache.get(r)
-    if (cached !== undefined) return cached
+    if (cached !== undefined) {
+      const h = this.constHeight.get(r) ?? 0
+      if (depth + h > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `constants nested deeper than ${LIMITS.MAX_DEPTH}`, from)
+      this.lastHeight = h
+      return cached
+    }
     const off = this.lastOffset
+    let height = 0
     const cdat = this.sec.CDAT
     const tag = this.constTag(off)
     if (tag === CONST_TAG.CODE) return { kind: 'codeRef', index: this.codeTarget(r, off, ctxCode) }
@@ -314,19 +324,30 @@ export class Core {
         const n = cdat.u32(off + 4)
         cdat.at(off + 8, 4 * n) // the whole item list must be inside CDAT before anything is allocated
         const items: PyValue[] = []
-        for (let k = 0; k < n; k++) items.push(this.item(r, off + 8 + 4 * k, depth))
+        for (let k = 0; k < n; k++) {
+          items.push(this.item(r, off + 8 + 4 * k, depth))
+          height = Math.max(height, this.lastHeight + 1)
+        }
         v = tag === CONST_TAG.TUPLE ? { kind: 'tuple', items } : { kind: 'frozenset', items }
         break
       }
       case CONST_TAG.SLICE: {
         if (this.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
-        v = { kind: 'slice', start: this.item(r, off + 4, depth), stop: this.item(r, off + 8, depth), step: this.item(r, off + 12, depth) }
+        const start = this.item(r, off + 4, depth)
+        height = this.lastHeight
+        const stop = this.item(r, off + 8, depth)
+        height = Math.max(height, this.lastHeight)
+        const step = this.item(r, off + 12, depth)
+        height = Math.max(height, this.lastHeight) + 1
+        v = { kind: 'slice', start, stop, step }
         break
       }
       default:
         fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
     }
     this.constCache.set(r, v)
+    if (height > 0) this.constHeight.set(r, height)
+    this.lastHeight = height
     return v
   }
 
