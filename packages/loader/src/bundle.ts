@@ -211,8 +211,9 @@ export class Bundle {
   close(): void {
     if (this.core.mem.closed) return
     this.core.mem.close()
-    this.core.strCache.clear()
-    this.core.payloadCache.clear()
+    this.core.strCache = undefined
+    this.core.payloadCache = undefined
+    this.core.refStamp = this.core.refSlot = undefined
     this.core.constCache.clear()
     this.core.constHeight.clear()
     this.modViews.clear()

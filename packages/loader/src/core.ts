@@ -64,8 +64,17 @@ export class Core {
   readonly constCount: number
   readonly slotCount: number
 
-  readonly strCache = new Map<number, PyStr>()
-  readonly payloadCache = new Map<number, StrPayload>()
+  /**
+   * Per resolved STRT index: decoded PyStr and marshal payload. Arrays (created on
+   * first use, sized by string_count, which open checked against STRT's size) are
+   * much faster than Maps on the emission path.
+   */
+  strCache: (PyStr | undefined)[] | undefined
+  payloadCache: (StrPayload | undefined)[] | undefined
+  /** Emission ref table: refStamp[r] === emission id when string r has slot refSlot[r] in that emission. */
+  refStamp: Int32Array | undefined
+  refSlot: Int32Array | undefined
+  emissions = 0
   readonly constCache = new Map<number, PyValue>()
   /** Nesting height of cached containers (absent = 0), so a cached value still counts against MAX_DEPTH. */
   readonly constHeight = new Map<number, number>()
@@ -225,10 +234,11 @@ export class Core {
   /** The PyStr of STRT entry i, one JS object per resolved entry. */
   str(i: number, from: number): PyStr {
     const r = this.resolveStr(i, from)
-    let s = this.strCache.get(r)
+    const cache = (this.strCache ??= new Array<PyStr | undefined>(this.stringCount))
+    let s = cache[r]
     if (s === undefined) {
       s = decodeStr(this.strData(this.lastOffset))
-      this.strCache.set(r, s)
+      cache[r] = s
     }
     return s
   }
@@ -237,11 +247,12 @@ export class Core {
   payload(i: number, from: number): StrPayload {
     const r = this.resolveStr(i, from)
     this.lastResolved = r
-    let p = this.payloadCache.get(r)
+    const cache = (this.payloadCache ??= new Array<StrPayload | undefined>(this.stringCount))
+    let p = cache[r]
     if (p === undefined) {
       const d = this.strData(this.lastOffset)
       p = { bytes: strPayload(d), ascii: d.kind === 0, interned: d.interned }
-      this.payloadCache.set(r, p)
+      cache[r] = p
     }
     return p
   }

@@ -6,7 +6,7 @@
  * use and 'r' afterwards, so CPython builds each once per emission.
  */
 import { fail } from '@pybundle/errors'
-import { CONST_TAG, LIMITS, NONE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { CODE, CONST_TAG, LIMITS, NONE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import type { Core } from './core.js'
 
 const FLAG_REF = 0x80
@@ -80,9 +80,27 @@ class Out {
   }
 }
 
+const C_ARGCOUNT = CODE.at.argcount
+const C_POSONLY = CODE.at.posonlyargcount
+const C_KWONLY = CODE.at.kwonlyargcount
+const C_NLOCALS = CODE.at.nlocals
+const C_STACKSIZE = CODE.at.stacksize
+const C_FLAGS = CODE.at.flags
+const C_FIRSTLINENO = CODE.at.firstlineno
+const C_STR_START = CODE.at.str_start
+const C_N_NAMES = CODE.at.n_names
+const C_N_LOCALS = CODE.at.n_locals
+const C_N_FREE = CODE.at.n_freevars
+const C_N_CELL = CODE.at.n_cellvars
+const C_CONST_START = CODE.at.const_start
+const C_N_CONSTS = CODE.at.n_consts
+
 class Emitter {
   readonly out: Out
-  private readonly refs = new Map<number, number>()
+  private readonly stamp: Int32Array
+  private readonly slot: Int32Array
+  private readonly id: number
+  private nrefs = 0
   private readonly modern: boolean
   private readonly hasNlocals: boolean
 
@@ -90,6 +108,10 @@ class Emitter {
     this.out = new Out(sizeHint)
     this.modern = core.layout === '3.11'
     this.hasNlocals = !this.modern
+    // One ref table per bundle, reused by every emission through a stamp (no Map per emission).
+    this.stamp = core.refStamp ??= new Int32Array(core.stringCount)
+    this.slot = core.refSlot ??= new Int32Array(core.stringCount)
+    this.id = ++core.emissions
   }
 
   private str(i: number, from: number): void {
@@ -97,13 +119,13 @@ class Emitter {
     const o = this.out
     const p = c.payload(i, from)
     const r = c.lastResolved
-    const ref = this.refs.get(r)
-    if (ref !== undefined) {
+    if (this.stamp[r] === this.id) {
       o.byte(TYPE.REF)
-      o.i32(ref)
+      o.i32(this.slot[r])
       return
     }
-    this.refs.set(r, this.refs.size)
+    this.stamp[r] = this.id
+    this.slot[r] = this.nrefs++
     const n = p.bytes.length
     if (p.ascii) {
       if (n < 256) {
@@ -230,51 +252,53 @@ class Emitter {
     this.const(j, cdat.start + at, NONE, depth + 1)
   }
 
-  private strRun(ci: number, first: number, n: number): void {
-    const c = this.core
-    const field = c.codeField(ci, 'str_start')
-    const start = c.codeU32(ci, 'str_start')
+  private strRun(start: number, n: number, field: number): void {
     this.tupleHead(n)
-    for (let k = 0; k < n; k++) this.str(start + first + k, field)
+    for (let k = 0; k < n; k++) this.str(start + k, field)
   }
 
   code(ci: number, depth: number): void {
     const c = this.core
     const o = this.out
-    if (depth > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `code objects nested deeper than ${LIMITS.MAX_DEPTH}`, c.codeField(ci, 'parent'))
-    c.checkStrSlice(ci)
-    c.checkConstSlice(ci)
+    const sec = c.sec.CODE
+    const base = ci * CODE.size
+    if (depth > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `code objects nested deeper than ${LIMITS.MAX_DEPTH}`, sec.start + base)
+    c.checkCode(ci, sec.start + base)
+    const strStart = sec.u32(base + C_STR_START)
+    const nNames = sec.u32(base + C_N_NAMES)
+    const nLocals = sec.u32(base + C_N_LOCALS)
+    const nFree = this.modern ? 0 : sec.u32(base + C_N_FREE)
+    const nCell = this.modern ? 0 : sec.u32(base + C_N_CELL)
+    const sField = sec.start + base + C_STR_START
+    if (strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell > c.stringCount) c.checkStrSlice(ci)
+    const cStart = sec.u32(base + C_CONST_START)
+    const nConsts = sec.u32(base + C_N_CONSTS)
+    const cField = sec.start + base + C_CONST_START
+    if (cStart + nConsts > c.constCount) c.checkConstSlice(ci)
+
     o.byte(TYPE.CODE)
-    o.i32(c.codeI32(ci, 'argcount'))
-    o.i32(c.codeI32(ci, 'posonlyargcount'))
-    o.i32(c.codeI32(ci, 'kwonlyargcount'))
-    if (this.hasNlocals) o.i32(c.codeI32(ci, 'nlocals'))
-    o.i32(c.codeI32(ci, 'stacksize'))
-    o.i32(c.codeU32(ci, 'flags'))
+    o.i32(sec.i32(base + C_ARGCOUNT))
+    o.i32(sec.i32(base + C_POSONLY))
+    o.i32(sec.i32(base + C_KWONLY))
+    if (this.hasNlocals) o.i32(sec.i32(base + C_NLOCALS))
+    o.i32(sec.i32(base + C_STACKSIZE))
+    o.i32(sec.u32(base + C_FLAGS))
     this.bytesObj(c.codeBlob(ci, 'code'))
-    const cStart = c.codeU32(ci, 'const_start')
-    const nConsts = c.codeU32(ci, 'n_consts')
-    const cField = c.codeField(ci, 'const_start')
     this.tupleHead(nConsts)
     for (let k = 0; k < nConsts; k++) this.const(cStart + k, cField, ci, depth)
-    const nNames = c.codeU32(ci, 'n_names')
-    const nLocals = c.codeU32(ci, 'n_locals')
-    const F = STRING_SLICE_FIXED
-    this.strRun(ci, F, nNames)
-    this.strRun(ci, F + nNames, nLocals)
+    const F = strStart + STRING_SLICE_FIXED
+    this.strRun(F, nNames, sField)
+    this.strRun(F + nNames, nLocals, sField)
     if (this.modern) {
       this.bytesObj(c.codeBlob(ci, 'kinds'))
     } else {
-      const nFree = c.codeU32(ci, 'n_freevars')
-      this.strRun(ci, F + nNames + nLocals, nFree)
-      this.strRun(ci, F + nNames + nLocals + nFree, c.codeU32(ci, 'n_cellvars'))
+      this.strRun(F + nNames + nLocals, nFree, sField)
+      this.strRun(F + nNames + nLocals + nFree, nCell, sField)
     }
-    const start = c.codeU32(ci, 'str_start')
-    const sField = c.codeField(ci, 'str_start')
-    this.str(start, sField)
-    this.str(start + 1, sField)
-    if (this.modern) this.str(start + 2, sField)
-    o.i32(c.codeI32(ci, 'firstlineno'))
+    this.str(strStart, sField)
+    this.str(strStart + 1, sField)
+    if (this.modern) this.str(strStart + 2, sField)
+    o.i32(sec.i32(base + C_FIRSTLINENO))
     this.bytesObj(c.codeBlob(ci, 'linetable'))
     if (this.modern) this.bytesObj(c.codeBlob(ci, 'exceptiontable'))
   }
