@@ -1,0 +1,85 @@
+/**
+ * Issue acceptance: for every interpreter found, every stdlib module compiled by
+ * it goes TS readMarshal -> TS writeMarshal and must load in that interpreter
+ * to exactly the original object (test/helpers/compare.ts).
+ */
+import { describe, expect, it } from 'vitest'
+import { codeLayoutForPython, readMarshal, writeMarshal } from '@pybundle/cpython'
+import { compareInInterpreter, type CompareMismatch, type ComparePair } from '../helpers/compare.js'
+import { findInterpreters, type Interpreter } from '../helpers/pythons.js'
+import { stdlibCorpus } from '../helpers/stdlib-corpus.js'
+
+interface VersionReport {
+  version: string
+  full: string
+  modules: number
+  compileFailures: number
+  megabytes: number
+  matched: number
+  mismatchCount: number
+  firstMismatches: CompareMismatch[]
+}
+
+async function roundTrip(interp: Interpreter): Promise<VersionReport> {
+  const corpus = await stdlibCorpus(interp)
+  const layout = codeLayoutForPython(interp.minor)
+  const version = interp.marshalVersion === 5 ? 5 : 4
+  const pairs: ComparePair[] = []
+  const tsErrors: CompareMismatch[] = []
+  for (const m of corpus.modules) {
+    try {
+      const value = readMarshal(m.marshal, { pythonMinor: interp.minor })
+      pairs.push({ name: m.name, original: m.marshal, candidate: writeMarshal(value, { version, layout }) })
+    } catch (e) {
+      tsErrors.push({ name: m.name, where: '<typescript>', detail: String(e) })
+    }
+  }
+  const r = await compareInInterpreter(interp, pairs)
+  return {
+    version: interp.version,
+    full: interp.full,
+    modules: corpus.modules.length,
+    compileFailures: corpus.failures.length,
+    megabytes: corpus.bytes / 1e6,
+    matched: r.matched,
+    mismatchCount: r.mismatchCount + tsErrors.length,
+    firstMismatches: [...tsErrors, ...r.mismatches].slice(0, 10),
+  }
+}
+
+/** Run fn over items, at most `limit` at once (the machine has 2 cores). */
+async function pool<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
+
+describe('stdlib round trip through the TypeScript marshal reader and writer', () => {
+  it('reproduces every module of every interpreter exactly', async () => {
+    const { found, skipped, python3 } = findInterpreters()
+    const reports = await pool(found, 2, roundTrip)
+    const lines = ['stdlib round trip (TS read -> TS write -> compare in CPython):']
+    for (const r of reports) {
+      lines.push(`  ${r.version} (${r.full}): ${r.modules} modules exercised (${r.megabytes.toFixed(1)} MB marshal, ` +
+        `${r.compileFailures} files do not compile), ${r.matched} matched, ${r.mismatchCount} mismatches`)
+      for (const m of r.firstMismatches) lines.push(`      ${m.name}: ${m.where}: ${m.detail}`)
+    }
+    for (const s of skipped) lines.push(`  skipped ${s.version}: ${s.reason}`)
+    console.log(lines.join('\n'))
+
+    expect(python3, 'python3 must run').toBeDefined()
+    expect(reports.map((r) => r.full)).toContain(python3!.full)
+    for (const r of reports) {
+      expect(r.modules).toBeGreaterThan(500)
+      expect({ version: r.version, mismatches: r.mismatchCount, first: r.firstMismatches }).toEqual({ version: r.version, mismatches: 0, first: [] })
+      expect(r.matched).toBe(r.modules)
+    }
+  })
+})
