@@ -56,6 +56,8 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
 
   const root = lib.buildTree(data.modules)
   const total = root.size
+  /** Whether the figures say which table entries a module owns or shares (older inspect output does not). */
+  const hasEntries = root.figures.stringsOwned + root.figures.stringsShared + root.figures.constsOwned + root.figures.constsShared > 0
 
   // --- lookups --------------------------------------------------------------
   /** The node a module name stands for: a package's group, a module's leaf. */
@@ -332,13 +334,14 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     ]
     if (n.parent && n.parent !== root) rows.push([`share of ${n.parent.name}`, pct(n.size, n.parent.size)])
     if (n.children.length > 0) rows.push(['modules', int(f.modules)])
-    rows.push(
-      ['code objects', int(f.codeObjects)],
-      ['bytecode', `${bytes(f.bytecodeBytes)} (${int(f.bytecodeBytes)} B)`],
-      ['strings owned / shared', `${int(f.stringsOwned)} / ${int(f.stringsShared)}`],
-      ['consts owned / shared', `${int(f.constsOwned)} / ${int(f.constsShared)}`],
-      ['entries shared', pct(f.stringsShared + f.constsShared, f.stringsOwned + f.stringsShared + f.constsOwned + f.constsShared)],
-    )
+    rows.push(['code objects', int(f.codeObjects)], ['bytecode', `${bytes(f.bytecodeBytes)} (${int(f.bytecodeBytes)} B)`])
+    if (hasEntries) {
+      rows.push(
+        ['strings owned / shared', `${int(f.stringsOwned)} / ${int(f.stringsShared)}`],
+        ['consts owned / shared', `${int(f.constsOwned)} / ${int(f.constsShared)}`],
+        ['entries shared', pct(f.stringsShared + f.constsShared, f.stringsOwned + f.stringsShared + f.constsOwned + f.constsShared)],
+      )
+    }
     if (base) {
       const b = baseOf(n)
       rows.push([`in ${baseLabel}`, b < 0 ? 'absent (new)' : `${bytes(b)} → ${n.size - b >= 0 ? '+' : ''}${bytes(n.size - b)} (${b > 0 ? pct(n.size - b, b) : '–'})`])
@@ -577,7 +580,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
 
   // --- colour toggle --------------------------------------------------------
   for (const input of Array.from(document.querySelectorAll<HTMLInputElement>('input[name="colour"]'))) {
-    if (input.value === 'change' && !base) (input.parentElement as HTMLElement).hidden = true
+    if ((input.value === 'change' && !base) || (input.value === 'sharing' && !hasEntries)) (input.parentElement as HTMLElement).hidden = true
     input.addEventListener('change', () => {
       mode = input.value as Mode
       showLegend()
