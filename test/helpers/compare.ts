@@ -48,3 +48,18 @@ export async function compareInInterpreter(interp: Interpreter, pairs: ComparePa
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/**
+ * marshal.loads each blob in the interpreter (one process); per name 'ok' or
+ * 'ExceptionType: message'. For checking that CPython rejects what we reject.
+ */
+export async function tryLoadsInInterpreter(interp: Interpreter, blobs: { name: string; bytes: Uint8Array }[]): Promise<Record<string, string>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pybundle-loads-'))
+  const file = path.join(dir, 'blobs.bin')
+  try {
+    fs.writeFileSync(file, encodeRecords(blobs.map((b) => [b.name, b.bytes])))
+    return JSON.parse(await runPython(interp.executable, 'try_loads.py', [file])) as Record<string, string>
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from container import read_records  # noqa: E402
 
 warnings.simplefilter('ignore')  # co_lnotab is deprecated from 3.12
+sys.setrecursionlimit(20000)  # values nest up to marshal's limit of 2000
 
 CODE_ATTRS = [a for a in (
     'co_argcount', 'co_posonlyargcount', 'co_kwonlyargcount', 'co_nlocals', 'co_stacksize', 'co_flags',
