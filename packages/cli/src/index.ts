@@ -1,1 +1,6 @@
-export {}
+export { createProgram, run, VERSION } from './program.js'
+export { memoryContext, processContext, type CliContext } from './lib/context.js'
+export { EXIT, exitCodeFor, handleError } from './lib/handle-error.js'
+export { inspectBundle, type InspectReport, type InspectModule, type InspectCode, type InspectSection, type InspectOptions } from './lib/inspect.js'
+export { extractBundle, pycPath, type ExtractReport, type ExtractedModule } from './lib/extract.js'
+export { summaryJson, summaryText } from './commands/build.js'

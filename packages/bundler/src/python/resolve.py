@@ -44,6 +44,11 @@ SOURCE_SUFFIXES = tuple(machinery.SOURCE_SUFFIXES)
 BYTECODE_SUFFIXES = tuple(machinery.BYTECODE_SUFFIXES)
 
 
+# importlib's bootstrap, frozen into every CPython 3 and installed under these names.
+BOOTSTRAP = {'_frozen_importlib': 'importlib._bootstrap',
+             '_frozen_importlib_external': 'importlib._bootstrap_external'}
+
+
 def python_info():
     return {
         'version': list(sys.version_info[:3]),
@@ -148,8 +153,10 @@ def classify(name, spec):
     """(record, None) for something bundleable, or (None, reason) to skip."""
     if spec is None:
         return None, None
+    if name in BOOTSTRAP or spec.name in BOOTSTRAP:
+        return None, 'the import system frozen into the interpreter (%s): always built in' % BOOTSTRAP.get(name, name)
     if spec.name != name:
-        return None, 'an alias of %s that importing its parent creates; bundle %s instead' % (spec.name, spec.name)
+        return None, 'an alias of %s set up at import time (%s is bundled under its own name when selected)' % (spec.name, spec.name)
     loader = spec.loader
     lname = loader_name(loader)
     is_pkg = spec.submodule_search_locations is not None
@@ -158,7 +165,7 @@ def classify(name, spec):
             return {'name': name, 'kind': 'namespace', 'isPackage': True, 'file': None,
                     'relpath': '', 'frozen': False,
                     'locations': [str(p) for p in spec.submodule_search_locations]}, None
-        return None, 'has no loader'
+        return None, 'created at run time, not imported from a file'
     if lname == 'BuiltinImporter' or spec.origin == 'built-in':
         return None, 'built-in module (compiled into the interpreter)'
     if lname == 'FrozenImporter' or spec.origin == 'frozen':

@@ -1,0 +1,98 @@
+import { Command } from 'commander'
+import { buildBundle, type BuildSummary } from '@pybundle/bundler'
+import { PyBundleError } from '@pybundle/errors'
+import type { CliContext } from '../lib/context.js'
+import { bytes, percent, seconds, toJson } from '../lib/format.js'
+import { handleError } from '../lib/handle-error.js'
+import { ProgressBar } from '../lib/progress.js'
+
+interface BuildOpts { output?: string; json?: boolean; quiet?: boolean; debug?: boolean; jobs?: string }
+
+export function buildCommand(ctx: CliContext): Command {
+  return new Command('build')
+    .description('Build a .pyb bundle from a manifest: find the modules (with the manifest\'s interpreter), compile them with it on every core, write the bundle atomically.')
+    .argument('<manifest>', 'the manifest (TOML), e.g. examples/startup.toml; relative paths in it are relative to its folder')
+    .option('-o, --output <file>', 'write the bundle here instead of [bundle] output (default: the manifest\'s name with .pyb)')
+    .option('--json', 'print the build summary as JSON on stdout')
+    .option('-q, --quiet', 'print nothing on success (errors still go to stderr)')
+    .option('-j, --jobs <n>', 'worker processes for compilation (default: one per core)')
+    .option('--debug', 'print stack traces for errors')
+    .addHelpText('after', `
+Manifest:
+  [bundle]
+  output = "_startup.pyb"      # default: the manifest's name with .pyb
+  python = "python3"           # command or path; its version is the bundle's
+  optimize = 0                 # 0, 1 or 2, as python -O / -OO
+
+  [modules]
+  paths = ["src"]              # put before the interpreter's sys.path
+  include = ["os", "encodings.*"]   # "name": that module; "pkg.*": the package and all below it
+  exclude = ["*.tests", "*.tests.*"] # fnmatch over dotted names, applied after include
+  stdlib = false               # true: the interpreter's whole pure-Python standard library
+  trace = ["-c", "pass"]       # also every module \`python <trace...>\` imports
+
+Built-in and extension modules are listed as skipped, not errors.
+
+Examples:
+  $ pybundle build examples/startup.toml
+  $ pybundle build examples/stdlib.toml -o /tmp/stdlib.pyb --json
+
+Exit status: 0 built; 1 internal error; 2 bad manifest, unresolved names, a syntax
+error, or an interpreter that cannot run (the previous output is left untouched).`)
+    .action(async (manifest: string, opts: BuildOpts) => {
+      const bar = new ProgressBar(opts.json || opts.quiet ? { ...ctx, isTTY: false } : ctx)
+      try {
+        const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs)
+        if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+          throw new PyBundleError('MANIFEST', `--jobs must be a whole number of at least 1, not ${JSON.stringify(opts.jobs)}`)
+        }
+        const summary = await buildBundle(manifest, { output: opts.output, jobs, onProgress: (p) => bar.update(p) })
+        bar.done()
+        if (opts.json) ctx.stdout(toJson(summaryJson(summary)) + '\n')
+        else if (!opts.quiet) ctx.stdout(summaryText(summary))
+        ctx.exitCode = 0
+      } catch (e) {
+        bar.done()
+        handleError(e, ctx, { debug: opts.debug, reading: 'manifest', file: manifest })
+      }
+    })
+}
+
+/** The --json summary: BuildSummary minus the writer's raw statistics, plus section sizes. */
+export function summaryJson(s: BuildSummary): Record<string, unknown> {
+  const { stats, ...rest } = s
+  return { ...rest, sections: stats.sections, strings: stats.strings, consts: stats.consts }
+}
+
+function groupSkipped(skipped: BuildSummary['skipped']): string[] {
+  const groups = new Map<string, string[]>()
+  for (const s of skipped) {
+    const key = s.reason.startsWith('built-in') ? 'built-in'
+      : s.reason.startsWith('extension') ? 'extension (native code)'
+      : s.reason.startsWith('does not compile') ? 'does not compile (stdlib test data)'
+      : s.reason
+    const g = groups.get(key) ?? []
+    g.push(s.name)
+    groups.set(key, g)
+  }
+  return [...groups].map(([k, names]) => `    ${names.length} ${k}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`)
+}
+
+export function summaryText(s: BuildSummary): string {
+  const t = s.timings
+  const sh = s.sharing
+  const lines = [
+    `built ${s.output}`,
+    `  python      ${s.python.interpreter} (CPython ${s.python.version}, magic ${s.python.magic})${s.optimize ? `, optimize ${s.optimize}` : ''}`,
+    `  modules     ${s.modules} (${s.packages} packages, ${s.namespaces} namespace packages, ${s.frozen} frozen in the interpreter, ${s.sourceless} sourceless)`,
+    `  code        ${s.codeObjects} code objects`,
+  ]
+  if (s.traced !== null) lines.push(`  traced      ${s.traced} modules in sys.modules`)
+  if (s.excluded) lines.push(`  excluded    ${s.excluded} by [modules] exclude`)
+  lines.push(`  skipped     ${s.skipped.length}${s.skipped.length ? ' (cannot be bundled; --json lists each with its reason)' : ''}`)
+  lines.push(...groupSkipped(s.skipped))
+  lines.push(`  size        ${bytes(s.size)} (${s.size} bytes; the same modules as .pyc files: ${bytes(s.pycBytes)})`)
+  lines.push(`  sharing     saved ${bytes(sh.savedBytes)} (${percent(sh.savedBytes, s.size + sh.savedBytes)}) against per-module deduplication: strings ${bytes(sh.strings.perModuleBytes - sh.strings.bytes)}, constants ${bytes(sh.consts.perModuleBytes - sh.consts.bytes)}, blobs ${bytes(sh.blobs.perModuleBytes - sh.blobs.bytes)}`)
+  lines.push(`  time        ${seconds(t.total)} (resolve ${seconds(t.resolve)}, compile ${seconds(t.compile)}, convert ${seconds(t.convert)}, write ${seconds(t.write)})`)
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,42 @@
+import { Command } from 'commander'
+import { resolve } from 'node:path'
+import type { CliContext } from '../lib/context.js'
+import { bytes, toJson } from '../lib/format.js'
+import { handleError } from '../lib/handle-error.js'
+import { extractBundle } from '../lib/extract.js'
+import { openForCommand } from '../lib/open.js'
+
+interface ExtractOpts { out: string; module?: string[]; json?: boolean; quiet?: boolean; debug?: boolean }
+
+export function extractCommand(ctx: CliContext): Command {
+  return new Command('extract')
+    .description('Write modules out of a .pyb as .pyc files that CPython imports sourceless: a.b -> DIR/a/b.pyc, a package -> DIR/pkg/__init__.pyc, a namespace package -> the folder DIR/pkg/.')
+    .argument('<file.pyb>', 'the bundle to extract from')
+    .requiredOption('-o, --out <dir>', 'folder to write into (created if missing); put it first on sys.path to import from it')
+    .option('-m, --module <name...>', 'only these modules (repeat or list several); default: all')
+    .option('--json', 'print what was written as JSON')
+    .option('-q, --quiet', 'print nothing on success')
+    .option('--debug', 'print stack traces for errors')
+    .addHelpText('after', `
+Examples:
+  $ pybundle extract examples/_startup.pyb --out /tmp/startup
+  $ PYTHONPATH=/tmp/startup python3 -c "import os; print(os.__file__)"
+  $ pybundle extract stdlib.pyb --out /tmp/x --module json json.decoder
+
+Exit status: 0 ok; 1 internal error; 2 no such file or module, or an unwritable
+folder; 3 not a bundle, or a damaged or incompatible one.`)
+    .action(async (file: string, opts: ExtractOpts) => {
+      let bundle
+      try {
+        bundle = openForCommand(file)
+        const report = await extractBundle(bundle, resolve(opts.out), opts.module)
+        if (opts.json) ctx.stdout(toJson(report) + '\n')
+        else if (!opts.quiet) ctx.stdout(`extracted ${report.modules.length} modules (${bytes(report.bytes)} of .pyc) to ${report.out}\n`)
+        ctx.exitCode = 0
+      } catch (e) {
+        handleError(e, ctx, { debug: opts.debug, reading: 'bundle', file })
+      } finally {
+        bundle?.close()
+      }
+    })
+}

@@ -1,0 +1,78 @@
+import { Command, Option } from 'commander'
+import type { CliContext } from '../lib/context.js'
+import { bytes, percent, table, toJson } from '../lib/format.js'
+import { handleError } from '../lib/handle-error.js'
+import { inspectBundle, type InspectCode, type InspectReport } from '../lib/inspect.js'
+import { openForCommand } from '../lib/open.js'
+
+interface InspectOpts { json?: boolean; module?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
+
+export function inspectCommand(ctx: CliContext): Command {
+  return new Command('inspect')
+    .description('Show what is in a .pyb: versions, sections, table sizes, sharing, checksum state, and a table of modules with the bytes each takes.')
+    .argument('<file.pyb>', 'the bundle to inspect')
+    .option('--json', 'print everything as JSON (field names are stable; see packages/cli/README.md)')
+    .option('-m, --module <name>', 'show this module\'s code objects as a tree (qualname, arguments, sizes, names and constants)')
+    .addOption(new Option('-s, --sort <key>', 'order of the module table').choices(['size', 'name']).default('name'))
+    .option('-n, --limit <n>', 'show only the first N rows of the module table (text output)')
+    .option('--debug', 'print stack traces for errors')
+    .addHelpText('after', `
+Examples:
+  $ pybundle inspect examples/_startup.pyb
+  $ pybundle inspect examples/_startup.pyb --sort size --limit 20
+  $ pybundle inspect examples/_startup.pyb --module os
+  $ pybundle inspect examples/_startup.pyb --json > startup.json
+
+Exit status: 0 ok; 1 internal error; 2 no such file or module; 3 not a bundle, or a
+damaged or incompatible one.`)
+    .action(async (file: string, opts: InspectOpts) => {
+      let bundle
+      try {
+        bundle = openForCommand(file)
+        const report = await inspectBundle(bundle, bundle.file ?? file, { module: opts.module, sort: opts.sort })
+        if (opts.json) ctx.stdout(toJson(report) + '\n')
+        else ctx.stdout(inspectText(report, opts.limit === undefined ? undefined : Number(opts.limit)))
+        ctx.exitCode = 0
+      } catch (e) {
+        handleError(e, ctx, { debug: opts.debug, reading: 'bundle', file })
+      } finally {
+        bundle?.close()
+      }
+    })
+}
+
+export function inspectText(r: InspectReport, limit?: number): string {
+  const out: string[] = []
+  out.push(`${r.file}`)
+  out.push(`  format      .pyb ${r.formatVersion}, CPython ${r.python.version} (magic ${r.python.magic}, marshal ${r.python.marshalVersion})${r.optimize ? `, optimize ${r.optimize}` : ''}`)
+  out.push(`  size        ${bytes(r.fileSize)} (${r.fileSize} bytes, header ${r.headerSize})`)
+  out.push(`  modules     ${r.counts.modules} (${r.counts.packages} packages, ${r.counts.namespaces} namespace packages, ${r.counts.sourceless} sourceless), ${r.counts.codeObjects} code objects`)
+  out.push(`  strings     ${r.strings.entries} entries, ${r.strings.redirects} redirects`)
+  out.push(`  constants   ${r.consts.entries} entries, ${r.consts.redirects} redirects`)
+  out.push(`  sharing     ${bytes(r.sharingSavedBytes)} not stored again thanks to redirects`)
+  out.push(`  checksums   ${r.checksums === 'ok' ? 'ok' : `MISMATCH in ${r.sections.filter((s) => !s.checksumOk).map((s) => s.name).join(', ')} (run pybundle verify)`}`)
+  out.push('')
+  out.push(table([['section', 'offset', 'size', 'share'], ...r.sections.map((s) => [s.name, String(s.offset), bytes(s.size), percent(s.size, r.fileSize)])], [false, true, true, true]))
+  out.push('')
+  if (r.module) {
+    const m = r.module
+    out.push(`${m.name} (${m.kind}${m.path ? `, ${m.path}` : ''}${m.source.size ? `, source ${m.source.size} bytes` : ''})`)
+    if (m.code === null) out.push('  (namespace package: no code)')
+    else out.push(...codeLines(m.code, '  '))
+    return out.join('\n') + '\n'
+  }
+  const rows = limit === undefined ? r.modules : r.modules.slice(0, limit)
+  out.push(table([
+    ['module', 'kind', 'code objects', 'bytecode', 'bytes', 'share'],
+    ...rows.map((m) => [m.name, m.kind, String(m.codeObjects), String(m.bytecodeBytes), String(m.bytes), percent(m.bytes, r.fileSize)]),
+  ], [false, false, true, true, true, true]))
+  if (rows.length < r.modules.length) out.push(`... ${r.modules.length - rows.length} more (without --limit, all)`)
+  return out.join('\n') + '\n'
+}
+
+function codeLines(c: InspectCode, indent: string): string[] {
+  const args = c.posonlyargcount || c.kwonlyargcount ? `${c.argcount} args (${c.posonlyargcount} positional-only, ${c.kwonlyargcount} keyword-only)` : `${c.argcount} args`
+  const lines = [`${indent}${c.qualname}  line ${c.firstlineno}, ${args}, bytecode ${c.bytecodeBytes} B, linetable ${c.linetableBytes} B${c.exceptiontableBytes ? `, exceptions ${c.exceptiontableBytes} B` : ''}, ${c.names} names, ${c.consts} consts, ${c.locals} locals`]
+  for (const child of c.children) lines.push(...codeLines(child, indent + '  '))
+  return lines
+}

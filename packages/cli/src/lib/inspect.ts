@@ -1,0 +1,274 @@
+/**
+ * `pybundle inspect` as data: what is in a bundle and where its bytes go.
+ * Field names here are the stable --json schema (documented in README.md).
+ */
+import xxhash from 'xxhash-wasm'
+import { PyBundleError } from '@pybundle/errors'
+import {
+  CODE, CONST_RECORD_ALIGN, CONST_RECORD_SIZE, CONST_TAG, MODULE, NONE, STRING_KIND_WIDTH, STRING_RECORD,
+  STRING_RECORD_ALIGN, STRING_FLAG, TABLE_ENTRY_SIZE, BLOB_ALIGN, STRING_SLICE_FIXED, type ConstTagName,
+} from '@pybundle/format-spec'
+import { CodeView, type Bundle, type ModuleView } from '@pybundle/loader'
+import { pyStrText } from './pystr.js'
+
+export type ModuleKind = 'module' | 'package' | 'namespace'
+
+export interface InspectSection {
+  name: string
+  offset: number
+  size: number
+  /** xxh64 as 16 hex digits. */
+  checksum: string
+  checksumOk: boolean
+}
+
+export interface InspectModule {
+  name: string
+  kind: ModuleKind
+  sourceless: boolean
+  /** Code objects (the module body and every nested function, class, comprehension). */
+  codeObjects: number
+  /** co_code bytes of all of them. */
+  bytecodeBytes: number
+  /** Bytes of the file that belong to this module (see README: records, table entries, blobs, and the strings and constants it stores first). */
+  bytes: number
+  /** bytes / fileSize. */
+  share: number
+}
+
+export interface InspectCode {
+  /** co_qualname (3.11+) or co_name. */
+  qualname: string
+  firstlineno: number
+  argcount: number
+  posonlyargcount: number
+  kwonlyargcount: number
+  flags: number
+  stacksize: number
+  bytecodeBytes: number
+  linetableBytes: number
+  exceptiontableBytes: number
+  names: number
+  consts: number
+  /** co_varnames (3.8-3.10) or co_localsplusnames (3.11+). */
+  locals: number
+  children: InspectCode[]
+}
+
+export interface InspectReport {
+  file: string
+  formatVersion: string
+  python: { version: string; magic: number; marshalVersion: number }
+  optimize: number
+  fileSize: number
+  headerSize: number
+  /** "ok" or "mismatch" (see sections[].checksumOk). */
+  checksums: 'ok' | 'mismatch'
+  sections: InspectSection[]
+  counts: { modules: number; packages: number; namespaces: number; sourceless: number; codeObjects: number; strings: number; consts: number; midxSlots: number }
+  strings: { entries: number; redirects: number }
+  consts: { entries: number; redirects: number }
+  /** Bytes the redirected table entries would have stored again without sharing. */
+  sharingSavedBytes: number
+  modules: InspectModule[]
+  /** With --module: that module's code objects as a tree. */
+  module?: { name: string; kind: ModuleKind; path: string; source: { size: number; mtimeNs: bigint; hash: string }; code: InspectCode | null }
+}
+
+export interface InspectOptions {
+  module?: string
+  sort?: 'size' | 'name'
+}
+
+const hex = (v: bigint): string => v.toString(16).padStart(16, '0')
+const align = (n: number, a: number): number => Math.ceil(n / a) * a
+
+export function moduleKind(m: ModuleView): ModuleKind {
+  return m.isNamespace ? 'namespace' : m.isPackage ? 'package' : 'module'
+}
+
+export async function inspectBundle(bundle: Bundle, file: string, options: InspectOptions = {}): Promise<InspectReport> {
+  const stats = bundle.stats()
+  const { h64Raw } = await xxhash()
+  const bytes = bundle.bytes
+  const sections: InspectSection[] = stats.sections.map((s) => {
+    const end = s.offset + s.size
+    const ok = end <= bytes.length && h64Raw(bytes.subarray(s.offset, end), 0n) === s.checksum
+    return { name: s.name, offset: s.offset, size: s.size, checksum: hex(s.checksum), checksumOk: ok }
+  })
+  const raw = new RawView(bundle)
+  const modules: InspectModule[] = []
+  let index = 0
+  for (const m of bundle.modules()) {
+    const a = raw.attribute(index++)
+    modules.push({
+      name: m.name,
+      kind: moduleKind(m),
+      sourceless: m.isSourceless,
+      codeObjects: a.codeObjects,
+      bytecodeBytes: a.bytecodeBytes,
+      bytes: a.bytes,
+      share: stats.fileSize ? a.bytes / stats.fileSize : 0,
+    })
+  }
+  if (options.sort === 'size') modules.sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : 1))
+  const report: InspectReport = {
+    file,
+    formatVersion: bundle.formatVersion,
+    python: { version: bundle.pythonVersion, magic: bundle.magic, marshalVersion: bundle.marshalVersion },
+    optimize: bundle.optimize,
+    fileSize: stats.fileSize,
+    headerSize: stats.headerSize,
+    checksums: sections.every((s) => s.checksumOk) ? 'ok' : 'mismatch',
+    sections,
+    counts: {
+      modules: stats.counts.modules,
+      packages: stats.modules.packages - stats.modules.namespaces,
+      namespaces: stats.modules.namespaces,
+      sourceless: stats.modules.sourceless,
+      codeObjects: stats.counts.codes,
+      strings: stats.counts.strings,
+      consts: stats.counts.consts,
+      midxSlots: stats.counts.midxSlots,
+    },
+    strings: { entries: stats.counts.strings, redirects: stats.redirects.strings },
+    consts: { entries: stats.counts.consts, redirects: stats.redirects.consts },
+    sharingSavedBytes: raw.savedBySharing(),
+    modules,
+  }
+  if (options.module !== undefined) {
+    const m = bundle.getModule(options.module)
+    if (m === undefined) {
+      throw new PyBundleError('NOT_FOUND', `no module ${JSON.stringify(options.module)} in ${file}; \`pybundle inspect ${file}\` lists the modules`, { details: { module: options.module } })
+    }
+    const src = m.source
+    const code = m.code
+    report.module = {
+      name: m.name,
+      kind: moduleKind(m),
+      path: m.path,
+      source: { size: src.size, mtimeNs: src.mtimeNs, hash: hex(src.hash) },
+      code: code === null ? null : codeTree(code, bundle.pythonVersion),
+    }
+  }
+  return report
+}
+
+function codeTree(c: CodeView, version: string): InspectCode {
+  const modern = Number(version.split('.')[1]) >= 11
+  const children: InspectCode[] = []
+  const consts = c.consts
+  for (let i = 0; i < consts.length; i++) {
+    const v = consts.get(i)
+    if (v instanceof CodeView) children.push(codeTree(v, version))
+  }
+  return {
+    qualname: pyStrText(c.qualname ?? c.name),
+    firstlineno: c.firstlineno,
+    argcount: c.argcount,
+    posonlyargcount: c.posonlyargcount,
+    kwonlyargcount: c.kwonlyargcount,
+    flags: c.flags,
+    stacksize: c.stacksize,
+    bytecodeBytes: c.bytecode.length,
+    linetableBytes: c.linetable.length,
+    exceptiontableBytes: modern ? c.exceptiontable.length : 0,
+    names: c.names.length,
+    consts: consts.length,
+    locals: modern ? c.localsplusnames.length : c.varnames.length,
+    children,
+  }
+}
+
+/**
+ * Byte accounting straight from the layout (format-spec), after the loader
+ * has validated the header: which records, entries and blobs each module owns.
+ * A shared string, constant or blob is attributed to the first module that
+ * stores it; later users only pay their table entries.
+ */
+class RawView {
+  private readonly dv: DataView
+  private readonly sec: Record<string, { offset: number; size: number }>
+  private readonly seenBlobs = new Set<number>()
+  private readonly stringCount: number
+  private readonly constCount: number
+
+  constructor(bundle: Bundle) {
+    const b = bundle.bytes
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
+    const st = bundle.stats()
+    this.sec = Object.fromEntries(st.sections.map((s) => [s.name, { offset: s.offset, size: s.size }]))
+    this.stringCount = st.counts.strings
+    this.constCount = st.counts.consts
+  }
+
+  private u32(section: string, rel: number): number {
+    const s = this.sec[section]
+    if (rel < 0 || rel + 4 > s.size) throw new PyBundleError('OUT_OF_BOUNDS', `${section} offset ${rel} outside the section`, { offset: s.offset + rel })
+    return this.dv.getUint32(s.offset + rel, true)
+  }
+
+  private stringRecordSize(off: number): number {
+    const flags = this.u32('STRD', off + STRING_RECORD.at.flags)
+    const length = this.u32('STRD', off + STRING_RECORD.at.length)
+    return align(STRING_RECORD.size + length * STRING_KIND_WIDTH[flags & STRING_FLAG.KIND_MASK], STRING_RECORD_ALIGN)
+  }
+
+  private constRecordSize(off: number): number {
+    const tag = this.u32('CDAT', off) & 0xff
+    const name = (Object.keys(CONST_TAG) as ConstTagName[]).find((k) => CONST_TAG[k] === tag)
+    if (name === undefined) return CONST_RECORD_ALIGN
+    const fixed = CONST_RECORD_SIZE[name]
+    if (fixed !== undefined) return fixed
+    return align(8 + 4 * this.u32('CDAT', off + 4), CONST_RECORD_ALIGN)
+  }
+
+  private blob(offset: number, length: number): number {
+    if (length === 0 || this.seenBlobs.has(offset)) return 0
+    this.seenBlobs.add(offset)
+    return align(length, BLOB_ALIGN)
+  }
+
+  /** Sum, over redirect entries, of the record they point to. */
+  savedBySharing(): number {
+    let saved = 0
+    for (let i = 0; i < this.stringCount; i++) {
+      const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
+      if (e & 1) saved += this.stringRecordSize(this.u32('STRT', (e >>> 1) * TABLE_ENTRY_SIZE))
+    }
+    for (let i = 0; i < this.constCount; i++) {
+      const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
+      if (e & 1) saved += this.constRecordSize(this.u32('CNST', (e >>> 1) * TABLE_ENTRY_SIZE))
+    }
+    return saved
+  }
+
+  attribute(m: number): { codeObjects: number; bytecodeBytes: number; bytes: number } {
+    const base = m * MODULE.size
+    const mod = (f: keyof typeof MODULE.at): number => this.u32('MODS', base + MODULE.at[f])
+    let bytes = MODULE.size + this.blob(mod('name_offset'), mod('name_length')) + this.blob(mod('path_offset'), mod('path_length'))
+    const first = mod('code')
+    const count = first === NONE ? 0 : mod('code_count')
+    let bytecode = 0
+    for (let c = first; c < first + count; c++) {
+      const cb = c * CODE.size
+      const f = (k: keyof typeof CODE.at): number => this.u32('CODE', cb + CODE.at[k])
+      bytes += CODE.size
+      bytecode += f('code_length')
+      bytes += this.blob(f('code_offset'), f('code_length')) + this.blob(f('linetable_offset'), f('linetable_length'))
+      bytes += this.blob(f('exceptiontable_offset'), f('exceptiontable_length')) + this.blob(f('kinds_offset'), f('kinds_length'))
+      const nStr = STRING_SLICE_FIXED + f('n_names') + f('n_locals') + f('n_freevars') + f('n_cellvars')
+      const s0 = f('str_start')
+      for (let i = s0; i < s0 + nStr; i++) {
+        const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
+        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
+      }
+      const k0 = f('const_start')
+      for (let i = k0; i < k0 + f('n_consts'); i++) {
+        const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
+        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
+      }
+    }
+    return { codeObjects: count, bytecodeBytes: bytecode, bytes }
+  }
+}
