@@ -1,1 +1,11 @@
-export {}
+/**
+ * @pybundle/pyodide: Pyodide (CPython 3.14 in WebAssembly) with imports served
+ * from a .pyb bundle. See README.md for how, what was measured, and what differs
+ * from a filesystem.
+ */
+export { loadPyodideWithBundle, PYODIDE_PYTHON_MAGIC } from './load.js'
+export type { BundleOptions, LoadPyodideWithBundleOptions } from './load.js'
+export { bundleSource, pycHeader } from './module-source.js'
+export type { ModuleEntry, ModuleSource } from './module-source.js'
+export { createBundleFs } from './bundle-fs.js'
+export type { BundleFsOptions, EmscriptenFS } from './bundle-fs.js'

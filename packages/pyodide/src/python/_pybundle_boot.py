@@ -1,0 +1,394 @@
+"""pybundle inside Pyodide: serve imports from a .pyb bundle.
+
+Imported as a sourceless .pyc by the `sitecustomize` that @pybundle/pyodide
+puts on PYTHONPATH, i.e. while `site` runs during Pyodide's startup, before
+Pyodide's own imports (_pyodide, pyodide, asyncio, ...) and before any
+JavaScript module exists. Its only channel to the bundle is then the
+read-only filesystem that @pybundle/pyodide mounts from `fsInit`:
+
+    <mount>/config     "key\tvalue" lines (roots, the stdlib zip)
+    <mount>/index      module names, NUL, one "<kind><path>" per name (kind m, p, n)
+    <mount>/ziplist    the stdlib zip's entry names, made on first read
+    <mount>/m/<name>   marshal bytes of the module's code, made by JS on open
+    <mount>/early/     the bundle as sourceless .pyc files (plus this module and
+                       sitecustomize), for the imports that run before site
+                       (encodings); taken off sys.path by install()
+
+Nothing here may compile Python source at startup: in Pyodide the first use of
+the compiler costs about 150 ms of WebAssembly lazy compilation.
+This module imports nothing that is not already imported when site runs.
+"""
+import sys
+import marshal
+import _imp
+from posix import open as _open, read as _read, close as _close, fstat as _fstat, O_RDONLY
+
+_bootstrap = sys.modules['_frozen_importlib']
+_external = sys.modules['_frozen_importlib_external']
+ModuleSpec = _bootstrap.ModuleSpec
+
+# Pyodide's stdlib zip also holds its own packages and its sysconfig data.
+_PYODIDE_STDLIB = frozenset(('_pyodide', 'pyodide', '_sysconfigdata__emscripten_wasm32-emscripten'))
+
+finder = None
+
+
+def _read_file(path):
+    fd = _open(path, O_RDONLY)
+    try:
+        size = _fstat(fd).st_size
+        data = _read(fd, size)
+        while len(data) < size:  # never on the bundle filesystem; kept correct anyway
+            more = _read(fd, size - len(data))
+            if not more:
+                break
+            data += more
+        return data
+    finally:
+        _close(fd)
+
+
+def _zip_archive(path):
+    """'/lib/python314.zip' for '/lib/python314.zip/json/x.py' when that archive is a file."""
+    i = path.find('.zip/')
+    if i < 0:
+        return None
+    archive = path[:i + 4]
+    return archive if _external._path_isfile(archive) else None
+
+
+class BundleLoader:
+    """Loads one bundled module: marshal.loads of the bundle's bytes, exec in the module dict.
+
+    Also the module's resource and source provider: files sit where the module's
+    source was (`path`); data and source are read from there, from the file system
+    or from inside a zip archive (Pyodide's stdlib zip).
+    """
+
+    def __init__(self, finder, name, path, is_package):
+        self._finder = finder
+        self.name = name
+        self.path = path
+        self._is_package = is_package
+
+    def __repr__(self):
+        return '<pybundle loader %r>' % (self.name,)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        code = self.get_code(module.__name__)
+        _bootstrap._call_with_frames_removed(exec, code, module.__dict__)
+
+    def get_code(self, fullname):
+        code = marshal.loads(self._finder.read(fullname))
+        # co_filename as the import system sets it for a source file: the module's origin.
+        _imp._fix_co_filename(code, self.path)
+        return code
+
+    def is_package(self, fullname):
+        return self._is_package
+
+    def get_filename(self, fullname=None):
+        return self.path
+
+    def get_data(self, path):
+        try:
+            return _read_file(path)
+        except OSError:
+            archive = _zip_archive(path)
+            if archive is None:
+                raise
+            import zipimport
+            return zipimport.zipimporter(archive).get_data(path)
+
+    def get_source(self, fullname):
+        try:
+            data = self.get_data(self.path)
+        except OSError:
+            return None
+        return _external.decode_source(data)
+
+    def get_resource_reader(self, fullname):
+        archive = _zip_archive(self.path)
+        if archive is not None:
+            import zipimport
+            where = self.path.rpartition('/')[0]
+            if self._is_package:
+                where = where.rpartition('/')[0]
+            return zipimport.zipimporter(where + '/').get_resource_reader(fullname)
+        from importlib.readers import FileReader
+        return FileReader(self)
+
+
+class BundleFinder:
+    """A meta path finder for the modules in the bundle, placed before PathFinder."""
+
+    def __init__(self, mount, index, stdlib_root, root, roots):
+        self.mount = mount
+        self._mdir = mount + '/m/'
+        self._index = index
+        self._stdlib_root = stdlib_root
+        self._root = root
+        self._roots = roots
+        self._dirs = None
+        self._zip_names = None
+        self.stdlib_zip = None
+        self.read = self._read_fs
+
+    def __repr__(self):
+        return '<pybundle finder %s (%d modules)>' % (self.mount, len(self._index))
+
+    def _read_fs(self, name):
+        return _read_file(self._mdir + name)
+
+    def root_for(self, name):
+        top = name.partition('.')[0]
+        root = self._roots.get(top)
+        if root is not None:
+            return root
+        if top in sys.stdlib_module_names or top in _PYODIDE_STDLIB:
+            return self._stdlib_root
+        return self._root
+
+    def names(self):
+        return self._index.keys()
+
+    def __contains__(self, name):
+        return name in self._index
+
+    def find_spec(self, fullname, path=None, target=None):
+        rec = self._index.get(fullname)
+        if rec is None:
+            return None
+        kind = rec[0]
+        root = self.root_for(fullname)
+        if kind == 'n':
+            # As PathFinder makes them: no origin, a _NamespacePath, a NamespaceLoader.
+            where = [root + '/' + fullname.replace('.', '/')]
+            get_spec = _external.PathFinder._get_spec
+            spec = ModuleSpec(fullname, _external.NamespaceLoader(fullname, where, get_spec), is_package=True)
+            spec.origin = None
+            spec.submodule_search_locations = _external._NamespacePath(fullname, where, get_spec)
+            return spec
+        origin = root + '/' + rec[1:]
+        is_package = kind == 'p'
+        spec = ModuleSpec(fullname, BundleLoader(self, fullname, origin, is_package),
+                          origin=origin, is_package=is_package)
+        spec.has_location = True
+        if is_package:
+            spec.submodule_search_locations = [origin.rpartition('/')[0]]
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+    def zip_names(self):
+        """Entry names of the stdlib zip ("json/", "json/decoder.py"), read once."""
+        names = self._zip_names
+        if names is None:
+            names = self._zip_names = frozenset(_read_file(self.mount + '/ziplist').decode('utf-8').split('\n'))
+        return names
+
+    def package_dirs(self):
+        """{folder of a bundled package: its name}, computed once."""
+        d = self._dirs
+        if d is None:
+            d = {}
+            for name, rec in self._index.items():
+                if rec[0] == 'p':
+                    d[(self.root_for(name) + '/' + rec[1:]).rpartition('/')[0]] = name
+                elif rec[0] == 'n':
+                    d[self.root_for(name) + '/' + name.replace('.', '/')] = name
+            self._dirs = d
+        return d
+
+    # pkgutil.iter_modules() over a bundled package whose folder does not exist
+    def iter_modules(self, package, prefix=''):
+        base = package + '.' if package else ''
+        for name, rec in self._index.items():
+            if name.startswith(base):
+                rest = name[len(base):]
+                if rest and '.' not in rest:
+                    yield prefix + rest, rec[0] != 'm'
+
+
+class _BundlePathEntry:
+    """Path entry finder for a bundled package's folder when that folder does not exist.
+
+    Lets pkgutil.iter_modules(pkg.__path__) list a bundled package shipped without
+    its sources. Never claims a folder that exists or that lies inside a zip.
+    """
+
+    def __init__(self, finder, package):
+        self._finder = finder
+        self._package = package
+
+    def find_spec(self, fullname, target=None):
+        return self._finder.find_spec(fullname)
+
+    def invalidate_caches(self):
+        pass
+
+    def iter_modules(self, prefix=''):
+        return self._finder.iter_modules(self._package, prefix)
+
+
+class _LazyZipEntry:
+    """Path entry finder for Pyodide's stdlib zip (and folders inside it) that opens
+    the zip only for a module that is really in it.
+
+    Without it the first import that misses the bundle (sitecustomize, nt, pwd,
+    an unknown codec, ...) makes zipimport read the whole zip directory in
+    Python; with it that happens only if such a module exists in the zip, which a
+    whole-stdlib bundle makes rare. Everything else is delegated to zipimporter.
+    """
+
+    def __init__(self, finder, path):
+        self._finder = finder
+        self.path = path
+        self._zip = None
+
+    def __repr__(self):
+        return '<pybundle lazy zip entry %r>' % (self.path,)
+
+    def _zipimporter(self):
+        if self._zip is None:
+            import zipimport
+            self._zip = zipimport.zipimporter(self.path)
+        return self._zip
+
+    def find_spec(self, fullname, target=None):
+        rel = self.path[len(self._finder.stdlib_zip) + 1:]
+        base = (rel + '/' if rel else '') + fullname.rpartition('.')[2]
+        names = self._finder.zip_names()
+        for cand in (base + '/', base + '.py', base + '.pyc', base + '/__init__.py', base + '/__init__.pyc'):
+            if cand in names:
+                return self._zipimporter().find_spec(fullname, target)
+        return None
+
+    def invalidate_caches(self):
+        if self._zip is not None:
+            self._zip.invalidate_caches()
+
+    def iter_modules(self, prefix=''):
+        import pkgutil
+        return pkgutil.iter_importer_modules(self._zipimporter(), prefix)
+
+    def __getattr__(self, name):
+        # archive, prefix, get_data, get_resource_reader, ...: the real zipimporter's.
+        return getattr(self._zipimporter(), name)
+
+
+def _path_hook(path_item):
+    f = finder
+    if f is None or not isinstance(path_item, str):
+        raise ImportError('not a pybundle path')
+    z = f.stdlib_zip
+    if z is not None and (path_item == z or path_item.startswith(z + '/')):
+        return _LazyZipEntry(f, path_item.rstrip('/'))
+    pkg = f.package_dirs().get(path_item)
+    if pkg is None or _external._path_isdir(path_item) or _zip_archive(path_item + '/') is not None:
+        raise ImportError('not a pybundle path')
+    return _BundlePathEntry(f, pkg)
+
+
+def _read_index(mount):
+    text = _read_file(mount + '/index').decode('utf-8')
+    names, _, recs = text.partition('\0')
+    if not names:
+        return {}
+    return dict(zip(names.split('\n'), recs.split('\n')))
+
+
+def _read_config(mount):
+    config = {}
+    for line in _read_file(mount + '/config').decode('utf-8').split('\n'):
+        key, sep, value = line.partition('\t')
+        if sep:
+            config[key] = value
+    return config
+
+
+def install(mount=None):
+    """Put the bundle's finder on sys.meta_path (before PathFinder) and adopt early imports.
+
+    `mount` defaults to the folder above the one this module was imported from.
+    """
+    global finder
+    if finder is not None:
+        return finder
+    if mount is None:
+        mount = __file__.rpartition('/')[0].rpartition('/')[0]
+    config = _read_config(mount)
+    roots = {k[5:]: v for k, v in config.items() if k.startswith('root:')}
+    finder = BundleFinder(mount, _read_index(mount), config['stdlib_root'], config['root'], roots)
+    finder.stdlib_zip = config.get('stdlib_zip') or None
+    meta = sys.meta_path
+    at = len(meta)
+    for i, f in enumerate(meta):
+        if f is _external.PathFinder:
+            at = i
+            break
+    meta.insert(at, finder)
+    sys.path_hooks.insert(0, _path_hook)
+    _adopt_early(mount + '/early')
+    return finder
+
+
+def _adopt_early(early):
+    """Give modules imported from <mount>/early (before site ran) the specs the finder gives."""
+    if early in sys.path:
+        sys.path.remove(early)
+    for key in [k for k in sys.path_importer_cache if isinstance(k, str) and k.startswith(early)]:
+        del sys.path_importer_cache[key]
+    for name, mod in list(sys.modules.items()):
+        spec = getattr(mod, '__spec__', None)
+        origin = getattr(spec, 'origin', None)
+        if not (isinstance(origin, str) and origin.startswith(early + '/')):
+            continue
+        new = finder.find_spec(name)
+        if new is None:
+            continue
+        _bootstrap._init_module_attrs(new, mod, override=True)
+        # Code that already ran still names the .pyc: give its functions the source path.
+        for value in list(vars(mod).values()):
+            _fix_filenames(value, new.origin, mod.__name__)
+
+
+def _fix_filenames(value, path, modname):
+    code = getattr(value, '__code__', None)
+    if code is not None and getattr(value, '__module__', None) == modname:
+        _imp._fix_co_filename(code, path)
+    elif isinstance(value, type) and value.__module__ == modname:
+        for item in list(vars(value).values()):
+            item = getattr(item, '__func__', item)
+            code = getattr(item, '__code__', None)
+            if code is not None:
+                _imp._fix_co_filename(code, path)
+
+
+def chain_sitecustomize():
+    """Run the sitecustomize that site would have found without ours (site-packages, PYTHONPATH)."""
+    spec = _external.PathFinder.find_spec('sitecustomize')
+    if spec is None or spec.loader is None:
+        return
+    module = _bootstrap.module_from_spec(spec)
+    sys.modules['sitecustomize'] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules['sitecustomize']
+        raise
+
+
+def use_reader(read):
+    """Swap the byte source: read(name) -> bytes (e.g. a call into JavaScript)."""
+    finder.read = read
+
+
+def use_js_module(name):
+    """Read through a JavaScript module registered by pyodide.registerJsModule: read(name) -> Uint8Array."""
+    read = __import__(name).read
+    finder.read = lambda fullname: read(fullname).to_bytes()
