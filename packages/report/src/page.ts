@@ -250,7 +250,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
       if (ctx.measureText(text.slice(0, mid) + '…').width <= max) lo = mid
       else hi = mid - 1
     }
-    return lo >= 3 ? text.slice(0, lo) + '…' : ''
+    return lo >= 4 ? text.slice(0, lo) + '…' : ''
   }
   const draw = (): void => {
     const t0 = performance.now()
