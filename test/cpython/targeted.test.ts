@@ -24,7 +24,7 @@ async function pythonCases(interp: Interpreter): Promise<{ name: string; bytes: 
   try {
     const file = path.join(dir, 'cases.bin')
     await runPython(interp.executable, 'targeted_cases.py', [file])
-    return decodeRecords(fs.readFileSync(file)).map(([n, b]) => ({ name: new TextDecoder().decode(n), bytes: b.slice() }))
+    return decodeRecords(fs.readFileSync(file)).map(([n, b]) => ({ name: new TextDecoder().decode(n), bytes: new Uint8Array(b) }))
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

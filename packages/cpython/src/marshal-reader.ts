@@ -74,6 +74,8 @@ class Reader {
   private depth = 0
   /** FLAG_REF slots; null = reserved, not yet filled. */
   readonly refs: (PyValue | null)[] = []
+  /** Containers already checked hashable (see isHashable). */
+  private readonly hashable = new WeakSet<object>()
   private readonly layout: CodeLayout
   private readonly allowSlice: boolean
 
@@ -254,7 +256,7 @@ class Reader {
       if (key === null) break
       const val = this.object()
       if (val === null) break
-      if (!isHashable(key, 0)) fail('UNSUPPORTED_VALUE', `unhashable ${key.kind} as a dict key`, keyAt)
+      if (!isHashable(key, 0, this.hashable)) fail('UNSUPPORTED_VALUE', `unhashable ${key.kind} as a dict key`, keyAt)
       entries.push([key, val])
     }
     return v
@@ -271,7 +273,7 @@ class Reader {
       const at = this.pos
       const x = this.object()
       if (x === null) this.nullItem('set')
-      if (!isHashable(x as PyValue, 0)) fail('UNSUPPORTED_VALUE', `unhashable ${(x as PyValue).kind} in a set`, at)
+      if (!isHashable(x as PyValue, 0, this.hashable)) fail('UNSUPPORTED_VALUE', `unhashable ${(x as PyValue).kind} in a set`, at)
       items[i] = x as PyValue
     }
     if (idx >= 0) this.refs[idx] = v
@@ -463,9 +465,15 @@ function digitsToBigInt(buf: Uint8Array, p: number, count: number): bigint {
   return BigInt('0x' + nibbles.reverse().join(''))
 }
 
-/** Could CPython hash this (dict key, set item)? list, dict and set cannot; containers ask their items. */
-function isHashable(v: PyValue, depth: number): boolean {
-  if (depth > MAX_DEPTH) return true // cycles through refs: CPython would overflow differently; do not recurse forever
+/**
+ * Could CPython hash this (dict key, set item)? list, dict and set cannot;
+ * tuples, frozensets, slices and code objects ask their parts. `seen` holds
+ * containers already found hashable, so data that shares one tuple many times
+ * through refs costs linear, not exponential, time, and cycles end. A ref can
+ * point at a tuple still being filled: its missing items are skipped.
+ */
+function isHashable(v: PyValue | undefined, depth: number, seen: WeakSet<object>): boolean {
+  if (v === undefined) return true
   switch (v.kind) {
     case 'list':
     case 'dict':
@@ -473,11 +481,21 @@ function isHashable(v: PyValue, depth: number): boolean {
       return false
     case 'tuple':
     case 'frozenset':
-      return v.items.every((x) => isHashable(x, depth + 1))
     case 'slice':
-      return isHashable(v.start, depth + 1) && isHashable(v.stop, depth + 1) && isHashable(v.step, depth + 1)
-    case 'code':
-      return v.consts.every((x) => isHashable(x, depth + 1))
+    case 'code': {
+      if (seen.has(v)) return true
+      if (depth > MAX_DEPTH) return true
+      // Marked before the parts are visited, so a cycle through refs is walked once.
+      seen.add(v)
+      const parts = v.kind === 'slice' ? [v.start, v.stop, v.step] : v.kind === 'code' ? v.consts : v.items
+      for (let i = 0; i < parts.length; i++) {
+        if (!isHashable(parts[i], depth + 1, seen)) {
+          seen.delete(v)
+          return false
+        }
+      }
+      return true
+    }
     default:
       return true
   }
