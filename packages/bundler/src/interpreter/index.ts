@@ -9,6 +9,7 @@
  */
 import { PyBundleError } from '@pybundle/errors'
 import { SubprocessInterpreter } from './subprocess.js'
+import { PyodideInterpreter } from './pyodide.js'
 
 export interface ScriptResult {
   /** Raw stdout bytes (helpers write binary frames or JSON). */
@@ -57,8 +58,10 @@ export function createInterpreter(spec: string, options: InterpreterOptions = {}
   if (typeof spec !== 'string' || spec.trim() === '') {
     throw new PyBundleError('INTERPRETER', `no Python interpreter named: give a command (python3) or a path`)
   }
+  if (spec === 'pyodide') return new PyodideInterpreter(spec)
   return new SubprocessInterpreter(spec, options)
 }
 
 export { SubprocessInterpreter } from './subprocess.js'
+export { PyodideInterpreter } from './pyodide.js'
 export { helperScript } from './scripts.js'

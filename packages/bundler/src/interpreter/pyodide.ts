@@ -1,0 +1,205 @@
+/**
+ * `python = "pyodide"`: the helper scripts run inside Pyodide (CPython 3.14 in
+ * WebAssembly, npm package `pyodide`) in this Node process, so bundles hold
+ * CPython 3.14 code objects (pyc magic 3627, marshal version 5) without a
+ * native Python 3.14 installed.
+ *
+ * One Pyodide is started on first use and reused; each script runs as
+ * `python script.py args...` would, and the interpreter state a script can
+ * change (sys.path, sys.modules, cwd, environment, std streams, import hooks)
+ * is restored after it. Scripts run one at a time (parallelism 1).
+ *
+ * What the scripts see:
+ * - the stdlib as real files: Pyodide ships it as /lib/python314.zip of .py
+ *   files; it is extracted into /lib/python3.14 (sysconfig's stdlib folder), which
+ *   replaces the zip on sys.path, so resolution finds files with paths and records
+ *   them relative to the stdlib root, as for CPython. Compiled code names
+ *   /lib/python3.14/... as its file; @pybundle/pyodide's loader gives each module
+ *   the path it has at run time;
+ * - the host's folders at their own paths: every top-level folder of the host's
+ *   `/` is mounted (NODEFS) at the same path, except Pyodide's own /lib, /dev and
+ *   /proc; host /tmp and /home replace Pyodide's empty ones.
+ */
+import { readdirSync, statSync } from 'node:fs'
+import { PyBundleError } from '@pybundle/errors'
+import type { Interpreter, RunOptions, Script, ScriptResult } from './index.js'
+
+/** The part of Pyodide's API used here (typed loosely: `pyodide` is an optional dependency). */
+interface PyodideLike {
+  runPython(code: string, options?: { globals?: unknown }): any
+  toPy(value: unknown): any
+  mountNodeFS(emscriptenPath: string, hostPath: string): void
+  FS: { readdir(path: string): string[]; mkdirTree(path: string): void; analyzePath(path: string): { exists: boolean } }
+}
+
+const KEEP = new Set(['lib', 'dev', 'proc'])
+
+const RUNNER = String.raw`
+import sys, os, io, traceback, runpy
+
+def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
+    saved_path = list(sys.path)
+    saved_argv = sys.argv
+    saved_cwd = os.getcwd()
+    saved_env = dict(os.environ)
+    saved_modules = set(sys.modules)
+    saved_meta = list(sys.meta_path)
+    saved_hooks = list(sys.path_hooks)
+    saved_cache = dict(sys.path_importer_cache)
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    out, err = io.BytesIO(), io.BytesIO()
+    wrappers = (io.TextIOWrapper(out, encoding='utf-8', errors='backslashreplace', write_through=True),
+                io.TextIOWrapper(err, encoding='utf-8', errors='backslashreplace', write_through=True))
+    sys.stdout, sys.stderr = wrappers
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.to_bytes()), encoding='utf-8')
+    code = 0
+    try:
+        if cwd:
+            os.chdir(cwd)
+        os.environ.update(env)
+        if path is not None:
+            sys.argv = [path] + list(argv)
+            sys.path.insert(0, os.path.dirname(path))
+            runpy.run_path(path, run_name='__main__')
+        else:
+            sys.argv = ['-c'] + list(argv)
+            sys.path.insert(0, '')
+            main = {'__name__': '__main__', '__builtins__': __builtins__}
+            exec(compile(source, name, 'exec'), main)
+    except SystemExit as e:
+        c = e.code
+        if c is None:
+            code = 0
+        elif isinstance(c, int):
+            code = c & 0xff
+        else:
+            print(c, file=sys.stderr)
+            code = 1
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        for w in wrappers:
+            try:
+                w.flush()
+                w.detach()  # else collecting the wrapper closes the BytesIO
+            except Exception:
+                pass
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        sys.argv = saved_argv
+        sys.path[:] = saved_path
+        sys.meta_path[:] = saved_meta
+        sys.path_hooks[:] = saved_hooks
+        sys.path_importer_cache.clear()
+        sys.path_importer_cache.update(saved_cache)
+        for m in [m for m in sys.modules if m not in saved_modules]:
+            del sys.modules[m]
+        os.environ.clear()
+        os.environ.update(saved_env)
+        try:
+            os.chdir(saved_cwd)
+        except OSError:
+            os.chdir('/')
+    return code, out.getvalue(), err.getvalue()
+
+def _pybundle_setup():
+    # The stdlib as files where sysconfig says it is, instead of the zip of sources.
+    import zipfile, sysconfig
+    stdlib = sysconfig.get_paths()['stdlib']
+    zpath = '/lib/python%d%d.zip' % sys.version_info[:2]
+    with zipfile.ZipFile(zpath) as z:
+        z.extractall(stdlib)
+    sys.path[:] = [stdlib if p == zpath else p for p in sys.path if p != '']
+    sys.path_importer_cache.clear()
+    return stdlib
+`
+
+export class PyodideInterpreter implements Interpreter {
+  readonly id: string
+  readonly parallelism = 1
+  private started: Promise<{ py: PyodideLike; run: any }> | undefined
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(id = 'pyodide') {
+    this.id = id
+  }
+
+  private start(): Promise<{ py: PyodideLike; run: any }> {
+    this.started ??= (async () => {
+      let loadPyodide: (options?: object) => Promise<unknown>
+      try {
+        ({ loadPyodide } = (await import('pyodide')) as unknown as { loadPyodide: typeof loadPyodide })
+      } catch (e) {
+        throw new PyBundleError('INTERPRETER', `python = "pyodide" needs the npm package pyodide (npm install pyodide@314.0.7)`, { cause: e })
+      }
+      const py = (await loadPyodide({ stdout: () => {}, stderr: () => {} })) as PyodideLike
+      mountHost(py)
+      const globals = py.toPy({})
+      py.runPython(RUNNER, { globals })
+      globals.get('_pybundle_setup')()
+      return { py, run: globals.get('_pybundle_run_script') }
+    })()
+    return this.started
+  }
+
+  runScript(script: Script, args: readonly string[], options: RunOptions = {}): Promise<ScriptResult> {
+    const next = this.queue.then(() => this.runNow(script, args, options))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  private async runNow(script: Script, args: readonly string[], options: RunOptions): Promise<ScriptResult> {
+    let started
+    try {
+      started = await this.start()
+    } catch (e) {
+      if (e instanceof PyBundleError) throw e
+      throw new PyBundleError('INTERPRETER', `cannot start Pyodide: ${(e as Error)?.message ?? e}`, { cause: e })
+    }
+    const { py, run } = started
+    if (options.pythonArgs?.length) {
+      // Interpreter options cannot change a running interpreter; the helpers pass none.
+      throw new PyBundleError('INTERPRETER', `pyodide cannot take interpreter options (${options.pythonArgs.join(' ')})`)
+    }
+    const stdin = options.stdin === undefined ? new Uint8Array(0)
+      : typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin
+    const pyArgs = py.toPy([...args])
+    const pyEnv = py.toPy({ PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', ...(options.env ?? {}) })
+    const path = 'path' in script ? script.path : null
+    const source = 'source' in script ? script.source : null
+    const name = 'source' in script ? (script.name ?? '<string>') : ''
+    let result
+    try {
+      result = run(path, source, name, pyArgs, options.cwd ?? process.cwd(), pyEnv, stdin)
+    } finally {
+      pyArgs.destroy()
+      pyEnv.destroy()
+    }
+    const [exitCode, out, err] = result.toJs() as [number, Uint8Array, Uint8Array]
+    result.destroy()
+    const stdout = Buffer.from(out)
+    if (stdout.length) options.onStdout?.(stdout)
+    return { stdout, stderr: Buffer.from(err).toString('utf8'), exitCode }
+  }
+}
+
+/** Mount the host's top-level folders at their own paths (see the file comment). */
+function mountHost(py: PyodideLike): void {
+  for (const entry of readdirSync('/')) {
+    if (KEEP.has(entry)) continue
+    const host = `/${entry}`
+    let isDir = false
+    try {
+      isDir = statSync(host).isDirectory()
+    } catch {
+      continue
+    }
+    if (!isDir) continue
+    if (!py.FS.analyzePath(host).exists) py.FS.mkdirTree(host)
+    try {
+      py.mountNodeFS(host, host)
+    } catch {
+      // A folder Node cannot list (permissions) stays unmounted.
+    }
+  }
+}
