@@ -184,10 +184,12 @@ const RAW = {
       out.set(b.subarray(at), at + n)
       return [out, `insert ${n} zero bytes at ${at}`]
     }
-    const out = new Uint8Array(Math.max(0, b.length - n))
-    out.set(b.subarray(0, at))
-    out.set(b.subarray(Math.min(b.length, at + n)), at)
-    return [out.subarray(0, Math.max(0, b.length - n)), `delete ${n} bytes at ${at}`]
+    const cut = Math.min(n, b.length - 1)
+    const from = rng.int(b.length - cut)
+    const out = new Uint8Array(b.length - cut)
+    out.set(b.subarray(0, from))
+    out.set(b.subarray(from + cut), from)
+    return [out, `delete ${cut} bytes at ${from}`]
   },
   padding(rng, b, map) {
     if (!map.padding.length) return RAW.setbyte(rng, b, map)
