@@ -1,6 +1,7 @@
 /**
- * The report in a real browser: Debian's Chromium driven by playwright-core,
- * the page opened from disk with every non-file request aborted.
+ * The report in a real browser: a real stdlib bundle built and inspected by
+ * the pybundle command line, its report opened from disk in Debian's Chromium
+ * driven by playwright-core, with every non-file request aborted.
  * Skips (with the reason printed) only when /usr/bin/chromium is absent; CI
  * installs it with tools/install-chromium.sh.
  */
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { renderReport, type PageApi, type PageState, type ReportData } from '@pybundle/report'
 import { CHROMIUM, haveChromium, launchOffline, type Offline } from './chromium.js'
-import { stdlibReportData } from './stdlib-data.js'
+import { buildStdlibBundle, type StdlibBundle } from './stdlib-data.js'
 
 const present = haveChromium()
 if (!present) {
@@ -33,13 +34,15 @@ const state = (page: Page): Promise<PageState> => page.evaluate(() => window.pyb
 describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
   let dir: string
   let data: ReportData
+  let bundle: StdlibBundle
   let browser: Offline
   let page: Page
   const problems: string[] = []
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pybundle-report-'))
-    data = stdlibReportData()
+    bundle = buildStdlibBundle(dir)
+    data = bundle.data
     const file = join(dir, 'stdlib.html')
     writeFileSync(file, renderReport(data, { title: `stdlib bundle (Python ${data.summary.pythonVersion})` }))
     browser = await launchOffline({ width: 1400, height: 900 })
@@ -57,12 +60,12 @@ describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('draws one rectangle per top-level package or module, on a non-empty canvas', async () => {
-    expect(data.modules.length).toBeGreaterThan(1000)
+  it('draws one rectangle per top-level package or module, sized as inspect --json says, on a non-empty canvas', async () => {
+    expect(bundle.inspect.modules.length).toBeGreaterThan(1000)
     const tops = new Map<string, number>()
-    for (const m of data.modules) {
+    for (const m of bundle.inspect.modules) {
       const top = m.name.split('.')[0]
-      tops.set(top, (tops.get(top) ?? 0) + m.bytesAttributed)
+      tops.set(top, (tops.get(top) ?? 0) + m.bytes)
     }
     const expected = [...tops.values()].filter((b) => b > 0).length
     const api = await page.evaluate(() => ({ top: window.pybundleReport.topLevelCount, ms: window.pybundleReport.lastRenderMs }))
@@ -71,6 +74,11 @@ describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
     expect(api.top).toBe(expected)
     expect(s.path).toEqual([''])
     expect(s.rects.filter((r) => r.depth === 0).length).toBe(expected)
+    for (const r of s.rects.filter((x) => x.depth === 0)) expect([r.name, r.size]).toEqual([r.name, tops.get(r.name)])
+    // the side panel lists the largest packages first, as inspect's figures order them
+    const largest = [...tops.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name]) => name)
+    const listed = await page.locator('#largest li button').allInnerTexts()
+    expect(listed.slice(0, 5)).toEqual(largest)
     // every top-level rectangle inside the canvas, none overlapping another
     const top = s.rects.filter((r) => r.depth === 0)
     const area = top.reduce((a, r) => a + r.w * r.h, 0)
@@ -89,9 +97,9 @@ describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
     // the header shows the summary
     const header = await page.locator('header').innerText()
     expect(header).toContain(data.summary.pythonVersion)
-    expect(header).toContain(data.summary.moduleCount.toLocaleString('en-US'))
+    expect(header).toContain(bundle.inspect.modules.length.toLocaleString('en-US'))
     expect(header).toContain('sharing saved')
-    expect(header).toContain('checksums')
+    expect(header).toMatch(/checksums\s*ok/)
     if (SCREENSHOT) await page.screenshot({ path: resolve(SCREENSHOT) })
   })
 
@@ -136,15 +144,39 @@ describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
     expect((await state(page)).path).toEqual([''])
   })
 
-  it('colours by sharing when asked', async () => {
-    const n = await page.evaluate(() => window.pybundleReport.renderCount)
-    await page.locator('input[value="sharing"]').check()
-    expect((await state(page)).colorMode).toBe('sharing')
-    expect(await page.evaluate(() => window.pybundleReport.renderCount)).toBeGreaterThan(n)
-    expect(await page.locator('#legend').innerText()).toContain('100%')
+  it('offers the sharing colouring only when the figures say what each module owns and shares', async () => {
+    const hasEntries = data.modules.some((m) => m.stringsOwned + m.stringsShared + m.constsOwned + m.constsShared > 0)
+    expect(await page.locator('input[value="sharing"]').isVisible()).toBe(hasEntries)
     // no baseline given: the "change" colouring is not offered
     expect(await page.locator('input[value="change"]').isVisible()).toBe(false)
-    await page.locator('input[value="kind"]').check()
+  })
+
+  it('colours by sharing when asked', async () => {
+    // the real figures, with entry counts made up where inspect gives none
+    const withEntries: ReportData = {
+      ...data,
+      modules: data.modules.map((m, i) =>
+        m.stringsOwned + m.stringsShared + m.constsOwned + m.constsShared > 0
+          ? m
+          : { ...m, stringsOwned: m.codeObjects * 3, stringsShared: m.codeObjects * (i % 7), constsOwned: m.codeObjects, constsShared: m.codeObjects * (i % 3) },
+      ),
+    }
+    const file = join(dir, 'sharing.html')
+    writeFileSync(file, renderReport(withEntries))
+    const p = await browser.context.newPage()
+    const errors: string[] = []
+    p.on('pageerror', (e) => errors.push(e.message))
+    p.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+    await p.goto(pathToFileURL(file).href)
+    await p.waitForFunction(() => window.pybundleReport?.renderCount > 0)
+    const n = await p.evaluate(() => window.pybundleReport.renderCount)
+    await p.locator('input[value="sharing"]').check()
+    expect(await p.evaluate(() => window.pybundleReport.state().colorMode)).toBe('sharing')
+    expect(await p.evaluate(() => window.pybundleReport.renderCount)).toBeGreaterThan(n)
+    expect(await p.locator('#legend').innerText()).toContain('100%')
+    expect(await p.locator('#details').innerText()).toContain('strings owned / shared')
+    await p.close()
+    expect(errors).toEqual([])
   })
 
   it('compares with a second bundle: grown, shrunk, new and removed modules', async () => {

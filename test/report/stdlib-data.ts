@@ -1,17 +1,30 @@
 import { execFileSync } from 'node:child_process'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ReportData } from '@pybundle/report'
+import { reportDataFromInspect, type InspectJson, type ReportData } from '@pybundle/report'
 
 const here = dirname(fileURLToPath(import.meta.url))
+const repo = resolve(here, '../..')
+const PYBUNDLE = join(repo, 'packages/cli/bin/pybundle.js')
+
+export interface StdlibBundle {
+  /** The .pyb built from examples/stdlib.toml (stdlib with its test suite). */
+  file: string
+  /** `pybundle inspect <file> --json`, parsed. */
+  inspect: InspectJson
+  data: ReportData
+}
 
 /**
- * ReportData for this machine's python3 stdlib (about 1,700 modules), from
- * stdlib_figures.py: real module names, kinds and compiled figures, with
- * section sizes made up in proportion. A stand-in until a real stdlib bundle
- * can be inspected.
+ * A real stdlib bundle, built into `dir` by the pybundle command line exactly
+ * as the README says (`pybundle build examples/stdlib.toml`), and its
+ * `pybundle inspect --json` figures.
  */
-export function stdlibReportData(): ReportData {
-  const out = execFileSync('python3', [join(here, 'stdlib_figures.py')], { maxBuffer: 256 << 20, encoding: 'utf8' })
-  return JSON.parse(out) as ReportData
+export function buildStdlibBundle(dir: string): StdlibBundle {
+  const file = join(dir, 'stdlib.pyb')
+  const run = (args: string[]): string =>
+    execFileSync(process.execPath, [PYBUNDLE, ...args], { cwd: repo, maxBuffer: 512 << 20, encoding: 'utf8' })
+  run(['build', join(repo, 'examples/stdlib.toml'), '-o', file, '--quiet'])
+  const inspect = JSON.parse(run(['inspect', file, '--json'])) as InspectJson
+  return { file, inspect, data: reportDataFromInspect(inspect) }
 }

@@ -19,7 +19,8 @@ export interface PageState {
   selected: string | null
   highlighted: string | null
   colorMode: string
-  rects: { name: string; label: string; kind: string; depth: number; open: boolean; x: number; y: number; w: number; h: number }[]
+  /** What is drawn, parents before children; `size` is the node's bytes attributed. */
+  rects: { name: string; label: string; kind: string; depth: number; open: boolean; size: number; x: number; y: number; w: number; h: number }[]
 }
 
 interface Lib {
@@ -205,7 +206,18 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
       selected: selected ? selected.name : null,
       highlighted: highlighted ? highlighted.name : null,
       colorMode: mode,
-      rects: drawn.map((d) => ({ name: d.node.name, label: d.node.label, kind: d.node.kind, depth: d.depth, open: d.open, x: d.x, y: d.y, w: d.w, h: d.h })),
+      rects: drawn.map((d) => ({
+        name: d.node.name,
+        label: d.node.label,
+        kind: d.node.kind,
+        depth: d.depth,
+        open: d.open,
+        size: d.node.size,
+        x: d.x,
+        y: d.y,
+        w: d.w,
+        h: d.h,
+      })),
     }),
   }
   ;(window as unknown as { pybundleReport: PageApi }).pybundleReport = api
@@ -579,6 +591,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   })
 
   // --- colour toggle --------------------------------------------------------
+  if (!base && !hasEntries) ((document.querySelector('.colour') as HTMLElement).hidden = true)
   for (const input of Array.from(document.querySelectorAll<HTMLInputElement>('input[name="colour"]'))) {
     if ((input.value === 'change' && !base) || (input.value === 'sharing' && !hasEntries)) (input.parentElement as HTMLElement).hidden = true
     input.addEventListener('change', () => {
