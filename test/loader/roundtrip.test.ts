@@ -75,6 +75,8 @@ async function roundTrip(interp: Interpreter, fingerprint: string): Promise<Vers
     expect(bundle.pythonVersion).toBe(interp.version)
     expect(bundle.magic).toBe(interp.magic)
     expect(bundle.moduleCount).toBe(mods.length)
+    const report = bundle.verify()
+    for (const p of report.problems) mismatches.push({ name: p.path, where: `<verify ${p.code} @${p.offset} ${p.section}>`, detail: p.message })
     for (const m of mods) {
       try {
         const view = bundle.getModule(m.name)

@@ -39,7 +39,10 @@ import { decodeStr, strPayload, type StrData } from './strings.js'
 
 /** Encoded marshal payload of one string, cached per resolved STRT index. */
 export interface StrPayload {
-  readonly bytes: Uint8Array
+  /** The payload is src[start, start + length): the mapping itself for ASCII, an encoded copy otherwise. */
+  readonly src: Uint8Array
+  readonly start: number
+  readonly length: number
   readonly ascii: boolean
   readonly interned: boolean
 }
@@ -113,11 +116,17 @@ export class Core {
 
   /** A zero-copy view of a BLOB range; `field` = absolute offset of the offset field (for errors). */
   blob(offset: number, length: number, field: number): Uint8Array {
+    const a = this.blobAbs(offset, length, field)
+    return this.mem.u8.subarray(a, a + length)
+  }
+
+  /** Absolute file offset of a checked BLOB range (no view allocated). */
+  blobAbs(offset: number, length: number, field: number): number {
     if (offset % BLOB_ALIGN !== 0) fail('MISALIGNED', `blob at BLOB+${offset} is not ${BLOB_ALIGN}-aligned`, field)
     if (offset + length > this.sec.BLOB.size) {
       fail('OUT_OF_BOUNDS', `blob [${offset}, ${offset + length}) is outside BLOB (size ${this.sec.BLOB.size})`, field)
     }
-    return this.sec.BLOB.bytes(offset, length)
+    return this.sec.BLOB.at(offset, length)
   }
 
   // --- §5 module records -----------------------------------------------------
@@ -251,7 +260,11 @@ export class Core {
     let p = cache[r]
     if (p === undefined) {
       const d = this.strData(this.lastOffset)
-      p = { bytes: strPayload(d), ascii: d.kind === 0, interned: d.interned }
+      const bytes = strPayload(d)
+      p =
+        d.kind === 0
+          ? { src: this.mem.u8, start: d.abs, length: d.length, ascii: true, interned: d.interned }
+          : { src: bytes, start: 0, length: bytes.length, ascii: false, interned: d.interned }
       cache[r] = p
     }
     return p

@@ -65,16 +65,16 @@ class Out {
     b[p + 3] = v >>> 24
     this.p = p + 4
   }
-  bytes(src: Uint8Array): void {
-    const n = src.length
+  /** Copy src[start, start + n). Short runs by hand (no view allocated), long ones by set(). */
+  copy(src: Uint8Array, start: number, n: number): void {
     this.need(n)
-    if (n < 16) {
+    if (n < 32) {
       const b = this.buf
       let p = this.p
-      for (let i = 0; i < n; i++) b[p++] = src[i]
+      for (let i = start, end = start + n; i < end; i++) b[p++] = src[i]
       this.p = p
     } else {
-      this.buf.set(src, this.p)
+      this.buf.set(src.subarray(start, start + n), this.p)
       this.p += n
     }
   }
@@ -126,7 +126,7 @@ class Emitter {
     }
     this.stamp[r] = this.id
     this.slot[r] = this.nrefs++
-    const n = p.bytes.length
+    const n = p.length
     if (p.ascii) {
       if (n < 256) {
         o.byte((p.interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) | FLAG_REF)
@@ -139,13 +139,21 @@ class Emitter {
       o.byte((p.interned ? TYPE.INTERNED : TYPE.UNICODE) | FLAG_REF)
       o.i32(n)
     }
-    o.bytes(p.bytes)
+    o.copy(p.src, p.start, n)
   }
 
-  private bytesObj(b: Uint8Array): void {
+  /** A bytes object ('s') from a checked BLOB range. */
+  private blobObj(offset: number, length: number, field: number): void {
+    const a = this.core.blobAbs(offset, length, field)
     this.out.byte(TYPE.STRING)
-    this.out.i32(b.length)
-    this.out.bytes(b)
+    this.out.i32(length)
+    this.out.copy(this.core.mem.u8, a, length)
+  }
+
+  /** A bytes object from one of a code record's blob field pairs (at = record offset in CODE). */
+  private codeBlobObj(base: number, offField: number): void {
+    const sec = this.core.sec.CODE
+    this.blobObj(sec.u32(base + offField), sec.u32(base + offField + 4), sec.start + base + offField)
   }
 
   private tupleHead(n: number): void {
@@ -209,15 +217,14 @@ class Emitter {
         return this.long(c.bigint(off))
       case CONST_TAG.FLOAT:
         o.byte(TYPE.BINARY_FLOAT)
-        return o.bytes(cdat.bytes(off + 8, 8))
+        return o.copy(c.mem.u8, cdat.at(off + 8, 8), 8)
       case CONST_TAG.COMPLEX:
         o.byte(TYPE.BINARY_COMPLEX)
-        return o.bytes(cdat.bytes(off + 8, 16))
+        return o.copy(c.mem.u8, cdat.at(off + 8, 16), 16)
       case CONST_TAG.STR:
         return this.str(cdat.u32(off + 4), cdat.start + off + 4)
       case CONST_TAG.BYTES: {
-        const len = cdat.u32(off + 4)
-        return this.bytesObj(c.blob(cdat.u32(off + 8), len, cdat.start + off + 8))
+        return this.blobObj(cdat.u32(off + 8), cdat.u32(off + 4), cdat.start + off + 8)
       }
       case CONST_TAG.TUPLE:
       case CONST_TAG.FROZENSET: {
@@ -283,14 +290,14 @@ class Emitter {
     if (this.hasNlocals) o.i32(sec.i32(base + C_NLOCALS))
     o.i32(sec.i32(base + C_STACKSIZE))
     o.i32(sec.u32(base + C_FLAGS))
-    this.bytesObj(c.codeBlob(ci, 'code'))
+    this.codeBlobObj(base, CODE.at.code_offset)
     this.tupleHead(nConsts)
     for (let k = 0; k < nConsts; k++) this.const(cStart + k, cField, ci, depth)
     const F = strStart + STRING_SLICE_FIXED
     this.strRun(F, nNames, sField)
     this.strRun(F + nNames, nLocals, sField)
     if (this.modern) {
-      this.bytesObj(c.codeBlob(ci, 'kinds'))
+      this.codeBlobObj(base, CODE.at.kinds_offset)
     } else {
       this.strRun(F + nNames + nLocals, nFree, sField)
       this.strRun(F + nNames + nLocals + nFree, nCell, sField)
@@ -299,8 +306,8 @@ class Emitter {
     this.str(strStart + 1, sField)
     if (this.modern) this.str(strStart + 2, sField)
     o.i32(sec.i32(base + C_FIRSTLINENO))
-    this.bytesObj(c.codeBlob(ci, 'linetable'))
-    if (this.modern) this.bytesObj(c.codeBlob(ci, 'exceptiontable'))
+    this.codeBlobObj(base, CODE.at.linetable_offset)
+    if (this.modern) this.codeBlobObj(base, CODE.at.exceptiontable_offset)
   }
 }
 

@@ -49,7 +49,7 @@ class ListImpl<T> implements LazyList<T> {
   ) {}
   get(i: number): T {
     this.core.mem.alive()
-    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) throw new RangeError(`index ${i} outside [0, ${this.length})`)
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) fail('BAD_INDEX', `list index ${i} outside [0, ${this.length})`)
     return this.fetch(i)
   }
   toArray(): T[] {
