@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ERROR_CODES, isPyBundleError } from '@pybundle/errors'
-import { firstDifference, readPyc } from '@pybundle/cpython'
+import { codeLayoutForPython, firstDifference, readMarshal, readPyc, writeMarshal } from '@pybundle/cpython'
 import { decodeRecords } from '../helpers/container.js'
 import { findInterpreters, type Interpreter } from '../helpers/pythons.js'
 import { runPython } from '../helpers/run-python.js'
@@ -29,10 +29,18 @@ function rng(seed: number): () => number {
   }
 }
 
-/** 'ok' or the PyBundleError code; anything else is rethrown (a bug). */
+/**
+ * 'ok' or the PyBundleError code; anything else is rethrown (a bug). What reads
+ * must also write back (or fail with a PyBundleError, e.g. a cyclic value) and
+ * read again to the same value.
+ */
 function outcome(bytes: Uint8Array): string {
   try {
-    readPyc(bytes)
+    const { code, python } = readPyc(bytes)
+    const layout = codeLayoutForPython(python.minor)
+    const again = writeMarshal(code, { version: python.minor >= 14 ? 5 : 4, layout, maxBytes: 1 << 24 })
+    const diff = firstDifference(code, readMarshal(again, { pythonMinor: python.minor }))
+    if (diff !== undefined) throw new Error(`write/read changed the value: ${diff}`)
     return 'ok'
   } catch (e) {
     if (isPyBundleError(e) && CODES.has(e.code)) {

@@ -233,9 +233,19 @@ describe('value equality', () => {
     expect(valueEquals(pyFrozenSet([pyFloat(0)]), pyFrozenSet([pyFloat(-0)]), { setOrderInsensitive: true })).toBe(false)
   })
 
-  it('does not recurse forever on a cyclic value', () => {
-    const t = read('a8 01000000 72 00000000')
+  it('ends on cyclic values and stays linear on shared ones', () => {
+    const t = read('a8 01000000 72 00000000') // t = (t,)
     const u = read('a8 01000000 72 00000000')
-    expect(errOf(() => valueEquals(t, u))).toBe('LIMIT_EXCEEDED')
+    expect(valueEquals(t, u)).toBe(true)
+    expect(firstDifference(t, read('db 01000000 72 00000000'))).toBe('<root>: type tuple != list')
+    expect(errOf(() => writeMarshal(t, { version: 4, layout: '3.11' }))).toBe('LIMIT_EXCEEDED')
+    // 40 levels of (x, x) through refs: 2**40 leaves as a tree
+    let h = 'a9 02 69' + i32(1) + ' 69' + i32(1)
+    for (let i = 1; i < 40; i++) h = 'a9 02 ' + h + ' 72' + i32(40 - i) // pre-order: the outermost tuple is slot 0
+    const dag = read(h)
+    const dag2 = read(h)
+    expect(dag.kind === 'tuple' && dag.items[0] === dag.items[1]).toBe(true)
+    expect(valueEquals(dag, dag2)).toBe(true)
+    expect(errOf(() => writeMarshal(dag, { version: 4, layout: '3.11', maxBytes: 1 << 20 }))).toBe('LIMIT_EXCEEDED')
   })
 })

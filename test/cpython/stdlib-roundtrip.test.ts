@@ -4,7 +4,7 @@
  * to exactly the original object (test/helpers/compare.ts).
  */
 import { describe, expect, it } from 'vitest'
-import { codeLayoutForPython, readMarshal, writeMarshal } from '@pybundle/cpython'
+import { codeLayoutForPython, firstDifference, readMarshal, writeMarshal } from '@pybundle/cpython'
 import { compareInInterpreter, type CompareMismatch, type ComparePair } from '../helpers/compare.js'
 import { findInterpreters, type Interpreter } from '../helpers/pythons.js'
 import { stdlibCorpus } from '../helpers/stdlib-corpus.js'
@@ -29,7 +29,11 @@ async function roundTrip(interp: Interpreter): Promise<VersionReport> {
   for (const m of corpus.modules) {
     try {
       const value = readMarshal(m.marshal, { pythonMinor: interp.minor })
-      pairs.push({ name: m.name, original: m.marshal, candidate: writeMarshal(value, { version, layout }) })
+      const candidate = writeMarshal(value, { version, layout })
+      // the TS reader must also read the TS writer's bytes back to the same value
+      const back = firstDifference(value, readMarshal(candidate, { pythonMinor: interp.minor }))
+      if (back !== undefined) tsErrors.push({ name: m.name, where: '<typescript re-read>', detail: back })
+      pairs.push({ name: m.name, original: m.marshal, candidate })
     } catch (e) {
       tsErrors.push({ name: m.name, where: '<typescript>', detail: String(e) })
     }

@@ -6,7 +6,7 @@
  *   // skipped: [{ version: '3.14', reason: 'no ~/.pyenv/versions/3.14.* here' }]
  *   // python3: the `python3` on PATH (also in found unless a pyenv one has the same version)
  *
- * Looks at ~/.pyenv/versions/3.8.* .. 3.13.* (newest patch of each) and `python3`; each
+ * Looks at ~/.pyenv/versions/3.8.* .. 3.14.* (newest patch of each) and `python3`; each
  * is probed once (version, magic, marshal.version) and the answer memoised.
  */
 import { execFileSync } from 'node:child_process'
@@ -33,7 +33,8 @@ export interface InterpreterSearch {
   python3: Interpreter | undefined
 }
 
-export const PYENV_MINORS = [8, 9, 10, 11, 12, 13] as const
+// 3.14 is looked for too: where it is absent it shows up in `skipped` with the reason.
+export const PYENV_MINORS = [8, 9, 10, 11, 12, 13, 14] as const
 
 const PROBE = [
   'import sys, json, marshal, importlib.util',

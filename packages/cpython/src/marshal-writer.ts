@@ -33,6 +33,13 @@ export interface WriteMarshalOptions {
   layout: CodeLayout
   /** Share repeated strs through FLAG_REF / 'r' (default true). */
   shareStrings?: boolean
+  /**
+   * Output size limit (default 256 MiB; marshal's int32 lengths allow up to 2**31 - 1).
+   * Values are written as trees, so a value that shares one sub-tuple many
+   * times (possible in data read from forged input) grows exponentially: the
+   * limit turns that into LIMIT_EXCEEDED instead of exhausting memory.
+   */
+  maxBytes?: number
 }
 
 const INT32_MIN = -(2n ** 31n)
@@ -46,6 +53,7 @@ class Writer {
   private readonly version: 4 | 5
   private readonly layout: CodeLayout
   private readonly share: boolean
+  private readonly maxBytes: number
   /** strKey + interned flag -> ref slot index. */
   private readonly strSlots = new Map<string, number>()
   private slots = 0
@@ -58,14 +66,17 @@ class Writer {
     this.version = opts.version
     this.layout = opts.layout
     this.share = opts.shareStrings ?? true
+    this.maxBytes = Math.min(opts.maxBytes ?? 256 * 1024 * 1024, 0x7fffffff)
     this.buf = new Uint8Array(initial)
     this.dv = new DataView(this.buf.buffer)
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return
+    if (this.pos + n > this.maxBytes) fail('LIMIT_EXCEEDED', `marshal output would exceed ${this.maxBytes} bytes`)
     let size = this.buf.length * 2
     while (size < this.pos + n) size *= 2
+    size = Math.min(size, Math.max(this.maxBytes, this.pos + n))
     const next = new Uint8Array(size)
     next.set(this.buf.subarray(0, this.pos))
     this.buf = next
@@ -318,7 +329,7 @@ export function writePyc(code: PyCode, opts: WritePycOptions): Uint8Array {
   }
   const version = opts.version ?? marshalVersionForPython(py!.minor)
   const layout = opts.layout ?? codeLayoutForPython(py!.minor)
-  const body = writeMarshal(code, { version, layout, shareStrings: opts.shareStrings })
+  const body = writeMarshal(code, { version, layout, shareStrings: opts.shareStrings, maxBytes: opts.maxBytes })
   const out = new Uint8Array(PYC_HEADER_SIZE + body.length)
   writePycHeader(opts, out, 0)
   out.set(body, PYC_HEADER_SIZE)

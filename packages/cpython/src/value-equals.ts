@@ -18,6 +18,8 @@ export interface ValueEqualsOptions {
   compareInterned?: boolean
 }
 
+const CONTAINERS = new Set(['tuple', 'list', 'set', 'frozenset', 'dict', 'slice', 'code'])
+
 /** Guard against cyclic values (marshal refs can build them): deeper than marshal's own 2000 can be. */
 const MAX_COMPARE_DEPTH = 2_500
 
@@ -31,7 +33,7 @@ export function valueEquals(a: PyValue, b: PyValue, opts: ValueEqualsOptions = {
  * `co_consts[3].co_consts[1]: float bits 0x8000000000000000 != 0x0000000000000000`.
  */
 export function firstDifference(a: PyValue, b: PyValue, opts: ValueEqualsOptions = {}): string | undefined {
-  const m = diff(a, b, opts, 0)
+  const m = diff(a, b, { ...opts, equal: new WeakMap() }, 0)
   if (m === undefined) return undefined
   // segments were pushed while unwinding: innermost first
   let path = ''
@@ -40,6 +42,16 @@ export function firstDifference(a: PyValue, b: PyValue, opts: ValueEqualsOptions
     path += seg.startsWith('[') || seg.startsWith('{') || path === '' ? seg : '.' + seg
   }
   return `${path || '<root>'}: ${m.what}`
+}
+
+/**
+ * Options plus the pairs of containers already compared (or being compared):
+ * values read from marshal data can share one sub-tuple many times through
+ * refs, or contain themselves; without this such a comparison would take
+ * exponential time or never end.
+ */
+interface Ctx extends ValueEqualsOptions {
+  equal: WeakMap<object, WeakSet<object>>
 }
 
 /** A difference; the path is only built when there is one (paths cost, and most comparisons succeed). */
@@ -68,13 +80,13 @@ function bytesDiff(a: Uint8Array, b: Uint8Array): Mismatch | undefined {
   return undefined
 }
 
-function strDiff(a: PyStr, b: PyStr, opts: ValueEqualsOptions): Mismatch | undefined {
+function strDiff(a: PyStr, b: PyStr, opts: Ctx): Mismatch | undefined {
   if (!strEquals(a, b)) return miss(`str ${JSON.stringify(strDisplay(a))} != ${JSON.stringify(strDisplay(b))}`)
   if (opts.compareInterned && a.interned !== b.interned) return miss(`interned ${a.interned} != ${b.interned}`)
   return undefined
 }
 
-function seqDiff(a: PyValue[], b: PyValue[], opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+function seqDiff(a: PyValue[], b: PyValue[], opts: Ctx, depth: number): Mismatch | undefined {
   if (a.length !== b.length) return miss(`length ${a.length} != ${b.length}`)
   for (let i = 0; i < a.length; i++) {
     const d = diff(a[i], b[i], opts, depth + 1)
@@ -83,10 +95,19 @@ function seqDiff(a: PyValue[], b: PyValue[], opts: ValueEqualsOptions, depth: nu
   return undefined
 }
 
-function diff(a: PyValue, b: PyValue, opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+function diff(a: PyValue, b: PyValue, opts: Ctx, depth: number): Mismatch | undefined {
   if (depth > MAX_COMPARE_DEPTH) fail('LIMIT_EXCEEDED', `values nested deeper than ${MAX_COMPARE_DEPTH} (cyclic?)`)
   if (a === b) return undefined
   if (a.kind !== b.kind) return miss(`type ${a.kind} != ${b.kind}`)
+  if (CONTAINERS.has(a.kind)) {
+    // Assume the pair equal while its parts are compared: a cycle then ends at
+    // the assumption, and a shared pair is compared once. If the assumption is
+    // wrong, a mismatch is found below and ends the whole comparison anyway.
+    const known = opts.equal.get(a)
+    if (known === undefined) opts.equal.set(a, new WeakSet([b]))
+    else if (known.has(b)) return undefined
+    else known.add(b)
+  }
   switch (a.kind) {
     case 'none':
     case 'ellipsis':
@@ -130,7 +151,7 @@ function floatDiff(x: bigint, y: bigint, what: string): Mismatch | undefined {
   return ux === uy ? undefined : miss(`${what} bits ${hex64(ux)} != ${hex64(uy)}`)
 }
 
-function setDiff(kind: string, a: PyValue[], b: PyValue[], opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+function setDiff(kind: string, a: PyValue[], b: PyValue[], opts: Ctx, depth: number): Mismatch | undefined {
   if (!opts.setOrderInsensitive) return seqDiff(a, b, opts, depth)
   if (a.length !== b.length) return miss(`length ${a.length} != ${b.length}`)
   const ka = a.map((x) => canonicalKey(x, depth + 1)).sort()
@@ -141,7 +162,7 @@ function setDiff(kind: string, a: PyValue[], b: PyValue[], opts: ValueEqualsOpti
   return undefined
 }
 
-function dictDiff(a: [PyValue, PyValue][], b: [PyValue, PyValue][], opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+function dictDiff(a: [PyValue, PyValue][], b: [PyValue, PyValue][], opts: Ctx, depth: number): Mismatch | undefined {
   if (a.length !== b.length) return miss(`dict length ${a.length} != ${b.length}`)
   for (let i = 0; i < a.length; i++) {
     const d = under(diff(a[i][0], b[i][0], opts, depth + 1), `{key ${i}}`) ??
@@ -154,7 +175,7 @@ function dictDiff(a: [PyValue, PyValue][], b: [PyValue, PyValue][], opts: ValueE
 const CODE_INTS = ['argcount', 'posonlyargcount', 'kwonlyargcount', 'nlocals', 'stacksize', 'flags', 'firstlineno'] as const
 const CODE_NAMES = ['names', 'varnames', 'freevars', 'cellvars', 'localsplusnames'] as const
 
-function codeDiff(a: PyCode, b: PyCode, opts: ValueEqualsOptions, depth: number): Mismatch | undefined {
+function codeDiff(a: PyCode, b: PyCode, opts: Ctx, depth: number): Mismatch | undefined {
   if (a.layout !== b.layout) return miss(`code layout ${a.layout} != ${b.layout}`)
   for (const f of CODE_INTS) {
     if (a[f] !== b[f]) return under(miss(`${a[f]} != ${b[f]}`), `co_${f}`)

@@ -1,0 +1,23 @@
+/**
+ * Shared test helpers (import from '../helpers/index.js'):
+ *
+ * - findInterpreters(): the CPython 3.8-3.13 interpreters under ~/.pyenv plus `python3`,
+ *   probed once: { found: Interpreter[], skipped: {version, reason}[], python3 }.
+ * - stdlibCorpus(interp): every stdlib .py compiled by that interpreter as importlib does,
+ *   cached under os.tmpdir()/pybundle-test-cache: { modules: {name, path, isPackage, marshal}[], failures, bytes }.
+ * - compareInInterpreter(interp, [{name, original, candidate}]): one interpreter process
+ *   loads both and compares exactly (types, float bits, every co_* field, canonical dump):
+ *   { matched, mismatchCount, mismatches: {name, where, detail}[] }.
+ * - tryLoadsInInterpreter(interp, [{name, bytes}]): 'ok' or the exception per blob.
+ * - runPython(exe, script, args): run a script from test/helpers/py/, resolve with stdout.
+ * - encodeRecords / decodeRecords: the length-prefixed container the Python scripts read and write.
+ * - CACHE_DIR, cachePath(kind, parts): where expensive test inputs are cached.
+ */
+export { findInterpreters, PYENV_MINORS, type Interpreter, type InterpreterSearch } from './pythons.js'
+export { stdlibCorpus, type CorpusModule, type StdlibCorpus } from './stdlib-corpus.js'
+export {
+  compareInInterpreter, tryLoadsInInterpreter, type ComparePair, type CompareMismatch, type CompareResult,
+} from './compare.js'
+export { runPython, PY_DIR } from './run-python.js'
+export { encodeRecords, decodeRecords } from './container.js'
+export { CACHE_DIR, cachePath, writeFileAtomic } from './cache.js'
