@@ -105,7 +105,8 @@ def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
 def _pybundle_setup():
     # The stdlib as files where sysconfig says it is, instead of the zip of sources.
     import zipfile, sysconfig
-    stdlib = sysconfig.get_paths()['stdlib']
+    # realpath: Pyodide's prefix is '/', so sysconfig says '//lib/python3.14'.
+    stdlib = os.path.realpath(sysconfig.get_paths()['stdlib'])
     zpath = '/lib/python%d%d.zip' % sys.version_info[:2]
     with zipfile.ZipFile(zpath) as z:
         z.extractall(stdlib)
@@ -165,8 +166,9 @@ export class PyodideInterpreter implements Interpreter {
       : typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin
     const pyArgs = py.toPy([...args])
     const pyEnv = py.toPy({ PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', ...(options.env ?? {}) })
-    const path = 'path' in script ? script.path : null
-    const source = 'source' in script ? script.source : null
+    // undefined, not null: Pyodide turns null into jsnull, undefined into None.
+    const path = 'path' in script ? script.path : undefined
+    const source = 'source' in script ? script.source : undefined
     const name = 'source' in script ? (script.name ?? '<string>') : ''
     let result
     try {
