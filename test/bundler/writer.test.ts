@@ -578,6 +578,11 @@ describe('writer: statistics', () => {
     expect(two.stats.sharing.strings.bytes).toBe(one.stats.sharing.strings.bytes)
     expect(two.stats.sharing.strings.perModuleBytes).toBe(2 * one.stats.sharing.strings.bytes)
     expect(two.stats.sharing.consts.perModuleBytes).toBe(2 * one.stats.sharing.consts.bytes)
+    // the same JS objects in both modules (as marshal refs or a pipeline may share them) count the same
+    const shared = c()
+    const same = await writeBundleWithStats(bundle([mod('a', shared), mod('b', shared)]))
+    expect(same.stats.sharing).toEqual(two.stats.sharing)
+    expect(same.stats.sharing.blobs.perModuleBytes).toBe(two.stats.sharing.blobs.perModuleBytes)
   })
 })
 

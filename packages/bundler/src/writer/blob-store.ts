@@ -25,7 +25,8 @@ export class BlobStore {
   /** Calls to add() with a non-empty blob. */
   references = 0
   readonly sharing = new SharingCounter()
-  private readonly byHash = new Map<bigint, number[]>()
+  /** xxh32 of the content -> ids of the blobs with that hash (compared byte for byte). */
+  private readonly byHash = new Map<number, number[]>()
 
   constructor(private readonly xxh: XXHashAPI) {}
 
@@ -33,7 +34,7 @@ export class BlobStore {
   add(bytes: Uint8Array, note = true): BlobRef {
     if (bytes.length === 0) return EMPTY
     this.references++
-    const h = this.xxh.h64Raw(bytes)
+    const h = this.xxh.h32Raw(bytes)
     let ids = this.byHash.get(h)
     if (ids === undefined) {
       ids = []
