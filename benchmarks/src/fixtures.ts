@@ -296,3 +296,15 @@ export function startupFixture(): Promise<Fixture> {
 export function stdlibFixture(): Promise<Fixture> {
   return fixture('stdlib', MANIFESTS.stdlib, 'stdlib')
 }
+
+/**
+ * The startup working set: the modules `python3 -c pass` has imported by the
+ * time it runs user code (sys.modules), that the startup bundle holds with code.
+ * In import order is not needed: sorted as the bundle sorts them.
+ */
+export function startupImports(startup: Fixture): string[] {
+  const r = spawnSync(PYTHON, ['-c', 'import sys; print("\\n".join(sys.modules))'], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`${PYTHON} -c failed: ${r.stderr}`)
+  const imported = new Set(r.stdout.split('\n').filter(Boolean))
+  return startup.modules.filter((m) => m.pycRel !== '' && imported.has(m.name)).map((m) => m.name)
+}

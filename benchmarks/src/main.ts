@@ -55,6 +55,7 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown option ${x}`)
   }
   if (only || a.quick) a.write = false
+  if (process.env.PYBUNDLE_BENCH_WRITE === '1') a.write = true
   return a
 }
 
@@ -110,7 +111,12 @@ async function main(): Promise<void> {
   await run('emit', () => emitCase(stdlib, args.quick))
   await run('memory', () => memoryCase(startup, stdlib, args.quick))
   await run('build', () => buildCase(stdlib, args.quick))
-  await run('scale', () => scaleCase(startup, stdlib, args.quick))
+  let svg: string | undefined
+  await run('scale', async () => {
+    const r = await scaleCase(startup, stdlib, args.quick)
+    svg = r.svg
+    return r.result
+  })
   await run('midx-hash', () => hashCase(stdlib, args.quick))
 
   const seconds = (Date.now() - t0) / 1000
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
   }
   if (args.write) {
     writeFileSync(join(BENCH, 'RESULTS.md'), resultsMarkdown(report, results))
+    if (svg) writeFileSync(join(BENCH, 'scale.svg'), svg)
     log(`wrote ${relative(ROOT, join(BENCH, 'RESULTS.md'))}`)
   }
 }
