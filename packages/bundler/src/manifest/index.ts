@@ -40,7 +40,8 @@ type Check = (value: unknown) => string | null
 
 const isString: Check = (v) => (typeof v === 'string' ? null : 'a string')
 const isBool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false')
-const isOptimize: Check = (v) => ((v === 0 || v === 1 || v === 2 || v === 0n || v === 1n || v === 2n) ? null : '0, 1 or 2')
+// Integers are parsed as bigints, so 1 and 1.0 stay apart (1.0 is not a level).
+const isOptimize: Check = (v) => ((v === 0n || v === 1n || v === 2n) ? null : '0, 1 or 2')
 const isStringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'an array of strings')
 
 const SCHEMA: Record<string, Record<string, Check>> = {
@@ -53,7 +54,7 @@ function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'nothing'
   if (typeof v === 'object') return v.constructor?.name === 'TomlDate' ? 'a date' : 'a table'
   if (typeof v === 'bigint') return `the integer ${v}`
-  if (typeof v === 'number') return Number.isInteger(v) ? `the integer ${v}` : `the float ${v}`
+  if (typeof v === 'number') return `the float ${Number.isInteger(v) ? v.toFixed(1) : v}`
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`
   return `${typeof v} ${String(v)}`
 }
@@ -75,7 +76,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
   const abs = resolve(file)
   const dir = dirname(abs)
   for (const [table, value] of Object.entries(data)) {
-    const keys = SCHEMA[table]
+    const keys = Object.hasOwn(SCHEMA, table) ? SCHEMA[table] : undefined
     if (keys === undefined) {
       throw manifestError(abs, `unknown ${isTable(value) ? 'table' : 'key'} '${table}': a manifest has only the tables [bundle] and [modules]`, { key: table })
     }
@@ -83,7 +84,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
       throw manifestError(abs, `'${table}' must be a table ([${table}]), not ${typeName(value)}`, { key: table })
     }
     for (const [key, v] of Object.entries(value)) {
-      const check = keys[key]
+      const check = Object.hasOwn(keys, key) ? keys[key] : undefined
       if (check === undefined) {
         throw manifestError(abs, `unknown key '${key}' in [${table}]: the keys of [${table}] are ${Object.keys(keys).join(', ')}`, { key: `${table}.${key}` })
       }
@@ -133,7 +134,7 @@ function isTable(v: unknown): v is Record<string, unknown> {
 export function parseManifest(text: string, file: string): Manifest {
   let data: Record<string, unknown>
   try {
-    data = parse(text) as Record<string, unknown>
+    data = parse(text, { integersAsBigInt: true }) as Record<string, unknown>
   } catch (e) {
     if (e instanceof TomlError) {
       const first = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')
