@@ -17,7 +17,7 @@ import { buildStdlibBundle, type StdlibBundle } from './stdlib-data.js'
 
 const present = haveChromium()
 if (!present) {
-  console.warn(`SKIP test/report/browser.test.ts: ${CHROMIUM} is absent (run tools/install-chromium.sh to install Debian's chromium)`)
+  console.warn(`SKIP test/report/browser.test.ts: ${CHROMIUM} is absent (tools/install-chromium.sh installs Debian's chromium)`)
 }
 
 /** When set (e.g. docs/report-stdlib.png), the stdlib report's screenshot is written there. */
@@ -68,9 +68,12 @@ describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
       tops.set(top, (tops.get(top) ?? 0) + m.bytes)
     }
     const expected = [...tops.values()].filter((b) => b > 0).length
-    const api = await page.evaluate(() => ({ top: window.pybundleReport.topLevelCount, ms: window.pybundleReport.lastRenderMs }))
+    const api = await page.evaluate(() => ({ top: window.pybundleReport.topLevelCount, ms: window.pybundleReport.lastRenderMs, init: window.pybundleReport.initMs }))
     const s = await state(page)
-    console.log(`report: ${data.modules.length} modules, ${s.rects.length} rectangles drawn, last render ${api.ms.toFixed(1)} ms (informational)`)
+    console.log(
+      `report: ${data.modules.length} modules, ${s.rects.length} rectangles drawn; informational timings: ` +
+        `first picture ${api.init.toFixed(1)} ms after the script started, last render ${api.ms.toFixed(1)} ms`,
+    )
     expect(api.top).toBe(expected)
     expect(s.path).toEqual([''])
     expect(s.rects.filter((r) => r.depth === 0).length).toBe(expected)

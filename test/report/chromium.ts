@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 
-export const CHROMIUM = '/usr/bin/chromium'
+/** Debian's chromium; PYBUNDLE_CHROMIUM overrides it (e.g. a missing path, to see the test skip). */
+export const CHROMIUM = process.env.PYBUNDLE_CHROMIUM ?? '/usr/bin/chromium'
 export const haveChromium = (): boolean => existsSync(CHROMIUM)
 
 /** The flags that keep Chromium quiet on a closed network (see .library machines/node.md). */

@@ -9,6 +9,8 @@ export interface PageApi {
   renderCount: number
   /** Of the last render, in ms (informational; tests do not assert it). */
   lastRenderMs: number
+  /** From the start of the page script (data parsed) to the first picture, in ms (informational). */
+  initMs: number
   state(): PageState
 }
 
@@ -35,6 +37,7 @@ interface Lib {
  * the helpers it needs arrive in `lib`).
  */
 export function reportPage(data: ReportData, base: ReportData | null, baseLabel: string, lib: Lib): void {
+  const started = performance.now()
   const HEADER = 16 // px, the label strip of an open group
   const PAD = 2 // px, frame of an open group around its children
   const MAX_DEPTH = 6
@@ -200,6 +203,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     topLevelCount: root.children.filter((c) => c.size > 0).length,
     renderCount: 0,
     lastRenderMs: 0,
+    initMs: 0,
     state: () => ({
       path: pathOf(focus).map((n) => n.name),
       focus: focus.name,
@@ -640,4 +644,5 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   new ResizeObserver(() => draw()).observe(stage)
   showLegend()
   refresh()
+  api.initMs = performance.now() - started
 }
