@@ -178,10 +178,22 @@ describe('inspect', () => {
     }
     expect(j.modules.map((m: { name: string }) => m.name)).toEqual(['app', 'app.util', 'json'])
     const app = j.modules[0]
-    expect(Object.keys(app).sort()).toEqual(['bytecodeBytes', 'bytes', 'codeObjects', 'kind', 'name', 'share', 'sourceless'])
+    expect(Object.keys(app).sort()).toEqual(['bytecodeBytes', 'bytes', 'codeObjects', 'constsOwned', 'constsShared', 'kind', 'name', 'share', 'sourceless', 'stringsOwned', 'stringsShared'])
     expect(app.kind).toBe('package')
     const total = j.modules.reduce((s: number, m: { bytes: number }) => s + m.bytes, 0)
     expect(total).toBeLessThanOrEqual(j.fileSize)
+  })
+
+  it('--html writes a self-contained report', async () => {
+    const html = path.join(tempDir(), 'report.html')
+    const r = await cli('inspect', good, '--html', html, '--limit', '1')
+    expect(r.code).toBe(0)
+    const text = fs.readFileSync(html, 'utf8')
+    expect(text).toMatch(/^<!doctype html>/i)
+    expect(text).toContain('app.util')
+    const bad = await cli('inspect', good, '--html', path.join(root, 'no', 'such', 'dir', 'r.html'))
+    expect(bad.code).toBe(2)
+    oneLine(bad.err)
   })
 
   it('--module shows the code tree', async () => {

@@ -1,17 +1,22 @@
+import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { Command, Option } from 'commander'
+import { PyBundleError } from '@pybundle/errors'
+import { renderReport, reportDataFromInspect } from '@pybundle/report'
 import type { CliContext } from '../lib/context.js'
 import { bytes, percent, table, toJson } from '../lib/format.js'
 import { handleError } from '../lib/handle-error.js'
 import { inspectBundle, type InspectCode, type InspectReport } from '../lib/inspect.js'
 import { openForCommand } from '../lib/open.js'
 
-interface InspectOpts { json?: boolean; module?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
+interface InspectOpts { json?: boolean; html?: string; module?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
 
 export function inspectCommand(ctx: CliContext): Command {
   return new Command('inspect')
     .description('Show what is in a .pyb: versions, sections, table sizes, sharing, checksum state, and a table of modules with the bytes each takes.')
     .argument('<file.pyb>', 'the bundle to inspect')
     .option('--json', 'print everything as JSON (field names are stable; see packages/cli/README.md)')
+    .option('--html <file>', 'also write a self-contained HTML report (a zoomable treemap of where the bytes go) to this file')
     .option('-m, --module <name>', 'show this module\'s code objects as a tree (qualname, arguments, sizes, names and constants)')
     .addOption(new Option('-s, --sort <key>', 'order of the module table').choices(['size', 'name']).default('name'))
     .option('-n, --limit <n>', 'show only the first N rows of the module table (text output)')
@@ -22,6 +27,7 @@ Examples:
   $ pybundle inspect examples/_startup.pyb --sort size --limit 20
   $ pybundle inspect examples/_startup.pyb --module os
   $ pybundle inspect examples/_startup.pyb --json > startup.json
+  $ pybundle inspect examples/_startup.pyb --html startup.html
 
 Exit status: 0 ok; 1 internal error; 2 no such file or module; 3 not a bundle, or a
 damaged or incompatible one.`)
@@ -30,6 +36,13 @@ damaged or incompatible one.`)
       try {
         bundle = openForCommand(file)
         const report = await inspectBundle(bundle, bundle.file ?? file, { module: opts.module, sort: opts.sort })
+        if (opts.html !== undefined) {
+          const html = renderReport(reportDataFromInspect(report), { title: `pybundle: ${report.file}` })
+          const target = resolve(opts.html)
+          await writeFile(target, html).catch((e: NodeJS.ErrnoException) => {
+            throw new PyBundleError('IO', `cannot write the HTML report ${target}: ${e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EISDIR' ? 'it is a folder' : e.message}; give a writable file path to --html`, { file: target, cause: e })
+          })
+        }
         if (opts.json) ctx.stdout(toJson(report) + '\n')
         else ctx.stdout(inspectText(report, opts.limit === undefined ? undefined : Number(opts.limit)))
         ctx.exitCode = 0

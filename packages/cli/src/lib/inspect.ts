@@ -34,6 +34,12 @@ export interface InspectModule {
   bytes: number
   /** bytes / fileSize. */
   share: number
+  /** String table entries of its code objects that store a record / that redirect to an earlier one. */
+  stringsOwned: number
+  stringsShared: number
+  /** The same for constant table entries. */
+  constsOwned: number
+  constsShared: number
 }
 
 export interface InspectCode {
@@ -109,6 +115,10 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
       bytecodeBytes: a.bytecodeBytes,
       bytes: a.bytes,
       share: stats.fileSize ? a.bytes / stats.fileSize : 0,
+      stringsOwned: a.stringsOwned,
+      stringsShared: a.stringsShared,
+      constsOwned: a.constsOwned,
+      constsShared: a.constsShared,
     })
   }
   if (options.sort === 'size') modules.sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : 1))
@@ -243,7 +253,11 @@ class RawView {
     return saved
   }
 
-  attribute(m: number): { codeObjects: number; bytecodeBytes: number; bytes: number } {
+  attribute(m: number): { codeObjects: number; bytecodeBytes: number; bytes: number; stringsOwned: number; stringsShared: number; constsOwned: number; constsShared: number } {
+    let stringsOwned = 0
+    let stringsShared = 0
+    let constsOwned = 0
+    let constsShared = 0
     const base = m * MODULE.size
     const mod = (f: keyof typeof MODULE.at): number => this.u32('MODS', base + MODULE.at[f])
     let bytes = MODULE.size + this.blob(mod('name_offset'), mod('name_length')) + this.blob(mod('path_offset'), mod('path_length'))
@@ -262,13 +276,17 @@ class RawView {
       for (let i = s0; i < s0 + nStr; i++) {
         const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
         bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
+        if (e & 1) stringsShared++
+        else stringsOwned++
       }
       const k0 = f('const_start')
       for (let i = k0; i < k0 + f('n_consts'); i++) {
         const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
         bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
+        if (e & 1) constsShared++
+        else constsOwned++
       }
     }
-    return { codeObjects: count, bytecodeBytes: bytecode, bytes }
+    return { codeObjects: count, bytecodeBytes: bytecode, bytes, stringsOwned, stringsShared, constsOwned, constsShared }
   }
 }
