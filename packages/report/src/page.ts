@@ -95,7 +95,8 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   }
 
   // --- formatting -----------------------------------------------------------
-  const int = (v: number): string => v.toLocaleString('en-US')
+  const nf = new Intl.NumberFormat('en-US')
+  const int = (v: number): string => nf.format(v)
   const bytes = (v: number): string => {
     const a = Math.abs(v)
     if (a < 1024) return `${v} B`
@@ -130,15 +131,29 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     namespace: [275, 38, 64],
     group: [0, 0, 70],
   }
-  const hsl = (h: number, s: number, l: number): string => `hsl(${h} ${s}% ${l}%)`
-  const mix = (stops: readonly string[], t: number): string => {
+  type RGB = [number, number, number]
+  const hslRgb = (h: number, s: number, l: number): RGB => {
+    const S = s / 100
+    const L = l / 100
+    const k = (n: number): number => (n + h / 30) % 12
+    const a = S * Math.min(L, 1 - L)
+    const f = (n: number): number => Math.round(255 * (L - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1))))
+    return [f(0), f(8), f(4)]
+  }
+  const hex = (c: string): RGB => {
+    const v = parseInt(c.slice(1), 16)
+    return [(v >> 16) & 255, (v >> 8) & 255, v & 255]
+  }
+  const css = (c: RGB): string => `rgb(${c[0]} ${c[1]} ${c[2]})`
+  /** Black or white text, by the fill's luminance. */
+  const ink = (c: RGB): string => (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] > 150 ? '#111' : '#fff')
+  const mix = (stops: readonly string[], t: number): RGB => {
     const c = Math.min(1, Math.max(0, t)) * (stops.length - 1)
     const i = Math.min(stops.length - 2, Math.floor(c))
     const f = c - i
-    const a = parseInt(stops[i].slice(1), 16)
-    const b = parseInt(stops[i + 1].slice(1), 16)
-    const ch = (sh: number): number => Math.round(((a >> sh) & 255) * (1 - f) + ((b >> sh) & 255) * f)
-    return `rgb(${ch(16)} ${ch(8)} ${ch(0)})`
+    const a = hex(stops[i])
+    const b = hex(stops[i + 1])
+    return [0, 1, 2].map((j) => Math.round(a[j] * (1 - f) + b[j] * f)) as RGB
   }
   // viridis, reversed so "mostly shared" is dark
   const SHARE_STOPS = ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154']
@@ -149,38 +164,22 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     const all = f.stringsOwned + f.stringsShared + f.constsOwned + f.constsShared
     return all > 0 ? (f.stringsShared + f.constsShared) / all : 0
   }
-  const fill = (n: TreeNode): string => {
+  const fill = (n: TreeNode): RGB => {
     if (mode === 'sharing') return mix(SHARE_STOPS, shareOf(n))
     if (mode === 'change') {
       const b = baseOf(n)
-      if (b < 0) return NEW_COLOUR
+      if (b < 0) return hex(NEW_COLOUR)
       const r = b === 0 ? (n.size > 0 ? 1 : 0) : (n.size - b) / b
       return mix(CHANGE_STOPS, 0.5 + Math.max(-0.5, Math.min(0.5, r)))
     }
     const [h, s, l] = KIND_COLOURS[n.kind] ?? KIND_COLOURS.group
     // a little lightness jitter so neighbours of one kind stay apart
-    return hsl(h, s, l + ((hash(n.name) % 9) - 4))
+    return hslRgb(h, s, l + ((hash(n.name) % 9) - 4))
   }
   const frame = (n: TreeNode): string => {
     if (mode !== 'kind') return '#3a3f47'
     return n.kind === 'package' ? '#7a4a1c' : n.kind === 'namespace' ? '#5b3c6e' : '#4a4f57'
   }
-  /** Black or white text on a CSS colour, by its luminance (canvas resolves the colour for us). */
-  const ink = (() => {
-    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D
-    const cache = new Map<string, string>()
-    return (colour: string): string => {
-      let r = cache.get(colour)
-      if (r) return r
-      probe.fillStyle = '#000'
-      probe.fillStyle = colour
-      probe.fillRect(0, 0, 1, 1)
-      const [R, G, B] = probe.getImageData(0, 0, 1, 1).data
-      r = 0.2126 * R + 0.7152 * G + 0.0722 * B > 150 ? '#111' : '#fff'
-      cache.set(colour, r)
-      return r
-    }
-  })()
 
   // --- state ----------------------------------------------------------------
   let focus: TreeNode = root
@@ -257,13 +256,25 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   }
   const FONT = '11px system-ui, "DejaVu Sans", "Liberation Sans", sans-serif'
   const BOLD = 'bold 11px system-ui, "DejaVu Sans", "Liberation Sans", sans-serif'
+  // Text widths are cached per font: every hover redraws the map, with the same labels.
+  const widths = new Map<string, number>()
+  const measure = (text: string): number => {
+    const key = `${ctx.font}\u0000${text}`
+    let w = widths.get(key)
+    if (w === undefined) {
+      w = ctx.measureText(text).width
+      widths.set(key, w)
+    }
+    return w
+  }
+  /** The text, or its longest prefix (4 characters at least) with an ellipsis, that fits in `max` px. */
   const fitText = (text: string, max: number): string => {
-    if (ctx.measureText(text).width <= max) return text
+    if (measure(text) <= max) return text
     let lo = 0
     let hi = text.length
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
-      if (ctx.measureText(text.slice(0, mid) + '…').width <= max) lo = mid
+      if (measure(text.slice(0, mid) + '…') <= max) lo = mid
       else hi = mid - 1
     }
     return lo >= 4 ? text.slice(0, lo) + '…' : ''
@@ -293,14 +304,14 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
         ctx.fillRect(x, y, w, h)
         ctx.font = BOLD
         const full = `${node.label}  ${bytes(node.size)}`
-        const label = ctx.measureText(full).width <= w - 6 ? full : fitText(node.label, w - 6)
+        const label = measure(full) <= w - 6 ? full : fitText(node.label, w - 6)
         if (label) {
           ctx.fillStyle = '#fff'
           ctx.fillText(label, x + 3, y + 3)
         }
       } else {
         const c = fill(node)
-        ctx.fillStyle = c
+        ctx.fillStyle = css(c)
         ctx.fillRect(x, y, w, h)
         ctx.strokeStyle = 'rgba(20,22,26,0.55)'
         ctx.lineWidth = 1
@@ -402,10 +413,10 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     }
     if (mode === 'kind') {
       legend.append(
-        swatch(hsl(...KIND_COLOURS.module), 'module'),
-        swatch(hsl(...KIND_COLOURS.init), 'package (__init__)'),
-        swatch(hsl(...KIND_COLOURS.package), 'package, collapsed'),
-        swatch(hsl(...KIND_COLOURS.namespace), 'namespace package'),
+        swatch(css(hslRgb(...KIND_COLOURS.module)), 'module'),
+        swatch(css(hslRgb(...KIND_COLOURS.init)), 'package (__init__)'),
+        swatch(css(hslRgb(...KIND_COLOURS.package)), 'package, collapsed'),
+        swatch(css(hslRgb(...KIND_COLOURS.namespace)), 'namespace package'),
         swatch('#7a4a1c', 'package frame'),
       )
     } else {
