@@ -192,47 +192,89 @@ class BundleFinder:
         return names
 
     def package_dirs(self):
-        """{folder of a bundled package: its name}, computed once."""
+        """{folder: dotted package name} for every bundled package's folder and
+        ('' for) every root that holds bundled top-level modules; computed once."""
         d = self._dirs
         if d is None:
             d = {}
             for name, rec in self._index.items():
+                root = self.root_for(name)
+                if '.' not in name:
+                    d[root] = ''
                 if rec[0] == 'p':
-                    d[(self.root_for(name) + '/' + rec[1:]).rpartition('/')[0]] = name
+                    d[(root + '/' + rec[1:]).rpartition('/')[0]] = name
                 elif rec[0] == 'n':
-                    d[self.root_for(name) + '/' + name.replace('.', '/')] = name
+                    d[root + '/' + name.replace('.', '/')] = name
             self._dirs = d
         return d
 
-    # pkgutil.iter_modules() over a bundled package whose folder does not exist
-    def iter_modules(self, package, prefix=''):
+    def iter_modules(self, package, root=None, prefix=''):
+        """(name, ispkg) for the bundled direct submodules of `package` ('' and a
+        root: the top-level modules under that root)."""
         base = package + '.' if package else ''
         for name, rec in self._index.items():
             if name.startswith(base):
                 rest = name[len(base):]
-                if rest and '.' not in rest:
+                if rest and '.' not in rest and (package or self.root_for(name) == root):
                     yield prefix + rest, rec[0] != 'm'
 
 
 class _BundlePathEntry:
-    """Path entry finder for a bundled package's folder when that folder does not exist.
+    """Path entry finder for a folder that holds bundled modules (a bundled
+    package's folder, or a root), whether or not the folder exists.
 
-    Lets pkgutil.iter_modules(pkg.__path__) list a bundled package shipped without
-    its sources. Never claims a folder that exists or that lies inside a zip.
+    Modules in the bundle come from it (the meta path finder serves them first
+    anyway); anything else in an existing folder is found by the finder the
+    other path hooks give (FileFinder). pkgutil.iter_modules() lists the union,
+    so a bundle shipped without its sources lists as its source folder would.
     """
 
-    def __init__(self, finder, package):
+    def __init__(self, finder, path, package):
         self._finder = finder
+        self.path = path
         self._package = package
+        self._fallback = _NOT_YET
+
+    def __repr__(self):
+        return '<pybundle path entry %r>' % (self.path,)
+
+    def _other(self):
+        if self._fallback is _NOT_YET:
+            self._fallback = None
+            for hook in sys.path_hooks:
+                if hook is _path_hook:
+                    continue
+                try:
+                    self._fallback = hook(self.path)
+                    break
+                except ImportError:
+                    continue
+        return self._fallback
 
     def find_spec(self, fullname, target=None):
-        return self._finder.find_spec(fullname)
+        spec = self._finder.find_spec(fullname)
+        if spec is not None and fullname.rpartition('.')[0] == self._package:
+            return spec
+        other = self._other()
+        return other.find_spec(fullname, target) if other is not None else None
 
     def invalidate_caches(self):
-        pass
+        other = self._fallback
+        if other is not None and other is not _NOT_YET:
+            other.invalidate_caches()
 
     def iter_modules(self, prefix=''):
-        return self._finder.iter_modules(self._package, prefix)
+        found = dict(self._finder.iter_modules(self._package, self.path, ''))
+        other = self._other()
+        if other is not None:
+            import pkgutil
+            for name, ispkg in pkgutil.iter_importer_modules(other, ''):
+                found.setdefault(name, ispkg)
+        for name in sorted(found):
+            yield prefix + name, found[name]
+
+
+_NOT_YET = object()
 
 
 class _LazyZipEntry:
@@ -289,9 +331,9 @@ def _path_hook(path_item):
     if z is not None and (path_item == z or path_item.startswith(z + '/')):
         return _LazyZipEntry(f, path_item.rstrip('/'))
     pkg = f.package_dirs().get(path_item)
-    if pkg is None or _external._path_isdir(path_item) or _zip_archive(path_item + '/') is not None:
+    if pkg is None or _zip_archive(path_item + '/') is not None:
         raise ImportError('not a pybundle path')
-    return _BundlePathEntry(f, pkg)
+    return _BundlePathEntry(f, path_item, pkg)
 
 
 def _read_index(mount):
