@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { magicForPython, marshalVersionForPython, readMarshal } from '@pybundle/cpython'
+import { magicForPython, marshalVersionForPython, pyInt, pyStr, pyTuple, readMarshal } from '@pybundle/cpython'
 import { writeBundle } from '@pybundle/bundler'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -119,6 +119,26 @@ export async function bundleOf(minor, compiled, namespaces = []) {
 }
 
 /**
+ * Constants at the edges: a tuple nested just under LIMITS.MAX_DEPTH, and a
+ * DAG of shared tuples (each level names the previous one twice), so mutations
+ * land on depth checks and on shared CNST entries.
+ * @param {{minor: number, exe: string}} py
+ */
+async function sharedDeepBundle(py) {
+  const c = compileWith(py.exe, [{ name: 'edge', source: 'x = 1\n', path: 'edge.py' }])
+  const code = /** @type {any} */ (readMarshal(c.modules[0].marshal, { pythonMinor: py.minor }))
+  let deep = pyTuple([pyStr('bottom')])
+  for (let i = 0; i < 1990; i++) deep = pyTuple([deep])
+  let dag = pyTuple([pyInt(2n ** 70n), pyStr('\u4e2d')])
+  for (let i = 0; i < 6; i++) dag = pyTuple([dag, dag, pyInt(i)])
+  return writeBundle({
+    python: target(py.minor),
+    optimize: 0,
+    modules: [{ name: 'edge', isPackage: false, isNamespace: false, path: 'edge.py', code: { ...code, consts: [...code.consts, deep, dag] } }],
+  })
+}
+
+/**
  * Build every seed. `full` adds one bundle per extra interpreter found.
  * @param {{full?: boolean}} [opts]
  * @returns {Promise<{name: string, minor: number, bytes: Uint8Array}[]>}
@@ -140,6 +160,7 @@ export async function buildSeeds(opts = {}) {
   ]
   const tricky = compileWith(main.exe, trickySpecs)
   seeds.push({ name: `tricky-3.${main.minor}`, minor: main.minor, bytes: await bundleOf(main.minor, tricky.modules, [{ name: 'nsonly' }, { name: 'pkg.ns' }]) })
+  seeds.push({ name: `shared-deep-3.${main.minor}`, minor: main.minor, bytes: await sharedDeepBundle(main) })
   seeds.push({ name: 'namespaces-only', minor: main.minor, bytes: await bundleOf(main.minor, [], [{ name: 'a' }, { name: 'a.b' }]) })
   seeds.push({ name: 'empty', minor: main.minor, bytes: await bundleOf(main.minor, []) })
   for (const py of pys) {
