@@ -43,8 +43,10 @@ export interface Stats {
 }
 
 export interface MeasureOptions {
-  /** Warm-up time per contender, ms (at least 2 operations run). */
+  /** Warm-up time per contender, ms (at least warmupOps operations run). */
   warmupMs?: number
+  /** Operations every warm-up runs at least (default 2). */
+  warmupOps?: number
   /** A sample batches operations until it lasts about this long, ms. */
   sampleMs?: number
   /** Samples per contender (rounds). */
@@ -116,6 +118,7 @@ export async function measure(contenders: readonly Contender[], opts: MeasureOpt
   const minRounds = Math.min(opts.minRounds ?? 5, rounds)
   const budgetMs = opts.budgetMs ?? 10_000
   const between = opts.between ?? collect
+  const warmupOps = opts.warmupOps ?? 2
 
   // Warm-up and calibration: ops per sample so that a sample lasts about sampleMs.
   const perSample: number[] = []
@@ -124,7 +127,7 @@ export async function measure(contenders: readonly Contender[], opts: MeasureOpt
     let n = 0
     let spent = 0
     let last = 0
-    while (n < 2 || (spent < warmupMs && n < 1_000_000)) {
+    while (n < warmupOps || (spent < warmupMs && n < 1_000_000)) {
       last = await runOnce(c)
       spent = performance.now() - start
       n++

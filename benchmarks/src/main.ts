@@ -11,7 +11,7 @@
  * benchmarks/scale.svg from what it measured.
  */
 import { writeFileSync } from 'node:fs'
-import { cpus, totalmem, release } from 'node:os'
+import { cpus, totalmem, release, loadavg } from 'node:os'
 import { join, relative } from 'node:path'
 import type { CaseResult } from './case.js'
 import { caseMarkdown, caseText } from './report.js'
@@ -72,6 +72,7 @@ function machine(): Record<string, unknown> {
     os: `${process.platform} ${release()}`,
     node: process.version,
     python: pythonKey(),
+    loadavg: loadavg().map((x) => Number(x.toFixed(2))),
     exposeGc: typeof (globalThis as { gc?: unknown }).gc === 'function',
   }
 }
@@ -92,6 +93,7 @@ function fixtureInfo(f: Fixture): Record<string, unknown> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const t0 = Date.now()
+  const loadavgStart = loadavg().map((x) => Number(x.toFixed(2)))
   if (!cliAvailable()) log('WARNING: packages/cli is not built: bundles come from the development fallback, not `pybundle build`')
   const startup = await startupFixture()
   const stdlib = await stdlibFixture()
@@ -120,7 +122,10 @@ async function main(): Promise<void> {
   await run('midx-hash', () => hashCase(stdlib, args.quick))
 
   const seconds = (Date.now() - t0) / 1000
+  const loadEnd = loadavg().map((x) => Number(x.toFixed(2)))
   const report = {
+    loadavgStart,
+    loadavgEnd: loadEnd,
     date: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     seconds,
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
   }
 }
 
-function resultsMarkdown(report: { date: string; command: string; seconds: number; machine: Record<string, unknown>; fixtures: Record<string, Record<string, unknown>>; targets: { case: string; description: string; value: string; met: boolean }[] }, results: CaseResult[]): string {
+function resultsMarkdown(report: { loadavgStart: number[]; loadavgEnd: number[]; date: string; command: string; seconds: number; machine: Record<string, unknown>; fixtures: Record<string, Record<string, unknown>>; targets: { case: string; description: string; value: string; met: boolean }[] }, results: CaseResult[]): string {
   const m = report.machine
   const out: string[] = [
     '# Benchmark results',
@@ -151,6 +156,7 @@ function resultsMarkdown(report: { date: string; command: string; seconds: numbe
     `- date: ${report.date}`,
     `- command: \`${report.command.replace(' -- ', ' -- ').trim()}\` (${report.seconds.toFixed(0)} s, bundles ${report.fixtures.stdlib.builtBy === 'cli' ? 'built by `pybundle build`' : '**built by the development fallback, not the CLI**'})`,
     `- machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}`,
+    `- load average (1, 5, 15 min) at start ${report.loadavgStart.join(', ')}, at end ${report.loadavgEnd.join(', ')} (${m.cores} cores; other work on the machine shares them)`,
     `- node ${m.node}${m.exposeGc ? ' (--expose-gc: a full GC between samples, outside the timed region)' : ''}; python3: ${m.python}`,
     '',
     'Method: the contenders of a case run in one process, interleaved round by round (the order rotates), after a warm-up;',

@@ -66,7 +66,7 @@ export async function buildCase(stdlib: Fixture, quick: boolean): Promise<CaseRe
   }
   if (s.strings && s.sharing) sharing.rows.push(['strings (STRT -> STRD)', s.strings.entries.toLocaleString('en-US'), s.strings.records.toLocaleString('en-US'), (s.strings.entries / s.strings.records).toFixed(2), fmtBytes(s.sharing.strings.bytes), fmtBytes(s.sharing.strings.perModuleBytes), pct(s.sharing.strings.perModuleBytes - s.sharing.strings.bytes, s.sharing.strings.perModuleBytes)])
   if (s.consts && s.sharing) sharing.rows.push(['constants (CNST -> CDAT)', s.consts.entries.toLocaleString('en-US'), s.consts.records.toLocaleString('en-US'), (s.consts.entries / s.consts.records).toFixed(2), fmtBytes(s.sharing.consts.bytes), fmtBytes(s.sharing.consts.perModuleBytes), pct(s.sharing.consts.perModuleBytes - s.sharing.consts.bytes, s.sharing.consts.perModuleBytes)])
-  if (s.blobs && s.sharing) sharing.rows.push(['blobs (BLOB)', s.blobs.references.toLocaleString('en-US'), s.blobs.distinct.toLocaleString('en-US'), (s.blobs.references / s.blobs.distinct).toFixed(2), fmtBytes(s.sharing.blobs.bytes), fmtBytes(s.sharing.blobs.perModuleBytes), pct(s.sharing.blobs.perModuleBytes - s.sharing.blobs.bytes, s.sharing.blobs.perModuleBytes)])
+  if (s.sharing) sharing.rows.push(['blobs (BLOB)', s.blobs?.references.toLocaleString('en-US') ?? '', s.blobs?.distinct.toLocaleString('en-US') ?? '', s.blobs ? (s.blobs.references / s.blobs.distinct).toFixed(2) : '', fmtBytes(s.sharing.blobs.bytes), fmtBytes(s.sharing.blobs.perModuleBytes), pct(s.sharing.blobs.perModuleBytes - s.sharing.blobs.bytes, s.sharing.blobs.perModuleBytes)])
   const tableBytes = (s.sections?.CODE ?? 0) + (s.sections?.STRT ?? 0) + (s.sections?.CNST ?? 0)
   return {
     id: 'build',

@@ -26,8 +26,8 @@ export async function emitCase(stdlib: Fixture, quick: boolean): Promise<CaseRes
   let writerBytes = 0
   for (const c of codes) writerBytes += writePyc(c, { magic: m }).length
   const opts: MeasureOptions = quick
-    ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, sampleMs: 0 }
-    : { rounds: 7, minRounds: 5, budgetMs: 25_000, warmupMs: 1500, sampleMs: 0 }
+    ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
+    : { rounds: 5, minRounds: 3, budgetMs: 15_000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
   const g = `stdlib (${names.length} modules)`
   const samples = await measure(
     [

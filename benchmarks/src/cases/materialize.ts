@@ -16,8 +16,8 @@ export async function materializeCase(stdlib: Fixture, quick: boolean): Promise<
   const pycs = stdlib.pycFiles.map((f) => readFileSync(f))
   const bytes = pycs.reduce((s, b) => s + b.length - 16, 0)
   const opts: MeasureOptions = quick
-    ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, sampleMs: 0 }
-    : { rounds: 7, minRounds: 5, budgetMs: 40_000, warmupMs: 1500, sampleMs: 0 }
+    ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
+    : { rounds: 5, minRounds: 3, budgetMs: 20_000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
   const g = `stdlib (${names.length} modules)`
   const samples = await measure(
     [
