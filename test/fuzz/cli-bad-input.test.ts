@@ -133,6 +133,7 @@ describe('the fuzz corpus through the CLI', () => {
   it('mutated bundles: verify/inspect/extract exit 0 or 3 in agreement with the library, one line, never 1', async () => {
     const maps = seeds.map((s) => mapLayout(s.bytes))
     const tally: Record<string, number> = {}
+    const problems: string[] = []
     const N = 150
     for (let c = 0; c < N; c++) {
       const rng = new Rng(0x5eed_0006, 100_000 + c)
@@ -152,20 +153,21 @@ describe('the fuzz corpus through the CLI', () => {
         const ctx = memoryContext()
         const code = await run(['node', 'pybundle', ...args(cmd, file), ...(cmd === 'extract' ? ['--quiet'] : [])], ctx)
         tally[`${cmd}=${code}`] = (tally[`${cmd}=${code}`] ?? 0) + 1
-        const where = `case ${c} [${seeds[si].name}] ${m.desc}: ${cmd} -> ${code}: ${ctx.err}`
-        expect([0, 3], where).toContain(code)
-        if (cmd === 'verify') expect(code, where).toBe(libOk ? 0 : 3)
+        const where = `case ${c} [${seeds[si].name}] ${m.desc}: ${cmd} -> ${code}: ${ctx.err.trim().slice(0, 300)}`
+        if (code !== 0 && code !== 3) problems.push(`exit ${code}: ${where}`)
+        if (cmd === 'verify' && code !== (libOk ? 0 : 3)) problems.push(`verify disagrees with the library (ok=${libOk}): ${where}`)
         // extract must not write .pyc files out of a bundle whose checksums or structure fail:
         // a flipped bit in BLOB would otherwise become silently corrupted bytecode on disk.
-        if (cmd === 'extract') expect(code, where).toBe(libOk ? 0 : 3)
+        if (cmd === 'extract' && code !== (libOk ? 0 : 3)) problems.push(`extract exit ${code} on a bundle the library calls ${libOk ? 'intact' : 'damaged'}: ${where}`)
         if (code !== 0) {
           const lines = ctx.err.split('\n').filter((l) => l !== '' && !l.startsWith('  '))
-          expect(lines.length, where).toBeGreaterThanOrEqual(1)
-          expect(ctx.err, where).not.toMatch(/\n\s+at /)
+          if (lines.length < 1 || /\n\s+at /.test(ctx.err)) problems.push(`no error line or a stack trace: ${where}`)
         }
       }
       rmSync(file)
     }
-    console.log(`CLI over ${N} mutants: ${Object.entries(tally).map(([k, v]) => `${k}:${v}`).join(' ')}`)
+    console.log(`CLI over ${N} mutants: ${Object.entries(tally).map(([k, v]) => `${k}:${v}`).join(' ')}; ${problems.length} problems`)
+    const byKind = [...problems.filter((p) => !p.startsWith("extract exit 0")), ...problems.filter((p) => p.startsWith("extract exit 0"))]
+    expect(byKind.slice(0, 10), `${problems.length} problems`).toEqual([])
   })
 })
