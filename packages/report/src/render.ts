@@ -48,7 +48,7 @@ main{flex:1;display:flex;min-height:0}
 aside{width:330px;flex:none;overflow:auto;padding:10px 12px;background:#2c3139;border-left:1px solid #3c424b}
 h2{font-size:14px;margin:0 0 6px;word-break:break-all}h3{font-size:12px;margin:14px 0 4px;color:#b8bec8;text-transform:uppercase;letter-spacing:.04em}
 .badge{margin-left:6px;font-size:11px;font-weight:400;padding:0 5px;border-radius:3px;background:#4a515c;vertical-align:middle}
-dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0}dt{color:#b8bec8}dd{margin:0;text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0}dt{color:#b8bec8;white-space:nowrap}dd{margin:0;text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 #largest{margin:0;padding-left:20px}#largest li{margin:1px 0}#largest li::marker{color:#8a919c}
 #largest li{display:list-item}.link{text-decoration:underline;text-decoration-color:#6a717c}.link:hover{color:#ffd400}
 .num{float:right;color:#b8bec8;font-variant-numeric:tabular-nums}
