@@ -356,12 +356,13 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     details.append(title)
     const f = n.figures
     const rows: [string, string][] = [
-      ['bytes attributed', `${bytes(n.size)} (${int(n.size)} B)`],
+      ['bytes attributed', bytes(n.size)],
+      ['exactly', `${int(n.size)} B`],
       ['share of bundle', pct(n.size, total)],
     ]
     if (n.parent && n.parent !== root) rows.push([`share of ${n.parent.name}`, pct(n.size, n.parent.size)])
     if (n.children.length > 0) rows.push(['modules', int(f.modules)])
-    rows.push(['code objects', int(f.codeObjects)], ['bytecode', `${bytes(f.bytecodeBytes)} (${int(f.bytecodeBytes)} B)`])
+    rows.push(['code objects', int(f.codeObjects)], ['bytecode', `${int(f.bytecodeBytes)} B`])
     if (hasEntries) {
       rows.push(
         ['strings owned / shared', `${int(f.stringsOwned)} / ${int(f.stringsShared)}`],
