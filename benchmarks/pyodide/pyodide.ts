@@ -1,0 +1,234 @@
+/**
+ * Pyodide, three ways (issue 7): stock Pyodide (its stdlib zip of .py sources,
+ * compiled at every start), Pyodide given a .pyc zip as stdLibURL, and Pyodide
+ * with imports served from a .pyb (@pybundle/pyodide).
+ *
+ * Two figures per contender, each measured in a fresh Node process (child.mjs),
+ * contenders interleaved round by round (the order rotates), medians reported:
+ * - startup: loadPyodide(...) called until it resolves (Python ready);
+ * - import: `import decimal, argparse, email.parser, http.client, tarfile,
+ *   unittest, xml.dom.minidom, pdb` right after (56 new modules).
+ *
+ * The bundle is examples/pyodide-stdlib.toml built with python = "pyodide"; the
+ * .pyc zip is made from the same compiled code (bundle.toPyc for every module,
+ * plus the stdlib zip's other files), so both contenders load identical code
+ * objects. Both are cached under benchmarks/.work/pyodide/.
+ *
+ *   node --import tsx benchmarks/pyodide/pyodide.ts [--runs N] [--json] [--with-js-channel]
+ *
+ * The harness imports runPyodideCase() and gets plain data (medians in ms).
+ */
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { zipSync, unzipSync, type Zippable } from 'fflate'
+import { buildBundle } from '@pybundle/bundler'
+import { openBundle } from '@pybundle/loader'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const ROOT = resolve(HERE, '../..')
+const WORK = join(ROOT, 'benchmarks/.work/pyodide')
+const MANIFEST = join(ROOT, 'examples/pyodide-stdlib.toml')
+const PYODIDE_DIR = join(ROOT, 'node_modules/pyodide')
+
+export type ContenderName = 'stock' | 'pyc-zip' | 'pybundle' | 'pybundle-js'
+
+export interface Run {
+  startupMs: number
+  importMs: number
+  newModules: number
+}
+
+export interface ContenderResult {
+  name: ContenderName
+  description: string
+  runs: Run[]
+  startupMedianMs: number
+  importMedianMs: number
+  startupMinMs: number
+  importMinMs: number
+}
+
+export interface PyodideCaseResult {
+  id: 'pyodide'
+  runsPerContender: number
+  newModules: number
+  bundle: string
+  pycZip: string
+  contenders: ContenderResult[]
+  ratios: {
+    startupStockOverBundle: number
+    startupPycZipOverBundle: number
+    importStockOverBundle: number
+    importPycZipOverBundle: number
+  }
+  targets: { id: string; description: string; value: string; met: boolean }[]
+}
+
+export interface PyodideCaseOptions {
+  /** Runs per contender (fresh processes). Default 7. */
+  runs?: number
+  /** Also measure the bundle read through a JS call after startup (channel 'js'). */
+  withJsChannel?: boolean
+  onProgress?: (message: string) => void
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+function treeHash(...paths: string[]): string {
+  const h = createHash('sha256')
+  const walk = (p: string): void => {
+    const st = statSync(p)
+    if (st.isDirectory()) for (const e of readdirSync(p).sort()) walk(join(p, e))
+    else if (!p.endsWith('.map') && !p.endsWith('.tsbuildinfo')) h.update(p).update(readFileSync(p))
+  }
+  for (const p of paths) walk(p)
+  return h.digest('hex').slice(0, 16)
+}
+
+/** The Pyodide stdlib bundle, built once per (manifest, bundler, pyodide) version. */
+export async function pyodideBundle(onProgress?: (m: string) => void): Promise<string> {
+  const key = treeHash(MANIFEST, join(ROOT, 'packages/bundler/dist'), join(ROOT, 'packages/bundler/src/python'), join(PYODIDE_DIR, 'package.json'))
+  const out = join(WORK, `pyodide-stdlib-${key}.pyb`)
+  if (!existsSync(out)) {
+    mkdirSync(WORK, { recursive: true })
+    onProgress?.('building the Pyodide stdlib bundle with python = "pyodide" (once)...')
+    const tmp = `${out}.${process.pid}.tmp`
+    await buildBundle(MANIFEST, { output: tmp })
+    renameSync(tmp, out)
+  }
+  return out
+}
+
+/**
+ * A .pyc zip of the same compiled code: every bundled module as its .pyc
+ * (bundle.toPyc) at its path, plus every non-.py file of Pyodide's stdlib zip.
+ */
+export function pycZipFromBundle(bundlePath: string): string {
+  const out = bundlePath.replace(/\.pyb$/, '.pyc.zip')
+  if (existsSync(out)) return out
+  const files: Zippable = {}
+  const stdlib = unzipSync(new Uint8Array(readFileSync(join(PYODIDE_DIR, 'python_stdlib.zip'))))
+  for (const [name, data] of Object.entries(stdlib)) {
+    if (!name.endsWith('.py') && !name.endsWith('/')) files[name] = [data, { level: 0 }]
+  }
+  const bundle = openBundle(bundlePath)
+  try {
+    for (const m of bundle.modules()) {
+      if (m.isNamespace || !m.path.endsWith('.py')) continue
+      files[`${m.path}c`] = [bundle.toPyc(m.name), { level: 0 }]
+    }
+  } finally {
+    bundle.close()
+  }
+  const tmp = `${out}.${process.pid}.tmp`
+  writeFileSync(tmp, zipSync(files))
+  renameSync(tmp, out)
+  return out
+}
+
+function runChild(mode: string, arg?: string): Run {
+  const args = [join(HERE, 'child.mjs'), mode, ...(arg ? [arg] : [])]
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 })
+  if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr.slice(-2000)}`)
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!)
+  return { startupMs: j.startupMs, importMs: j.importMs, newModules: j.newModules }
+}
+
+const DESCRIPTIONS: Record<ContenderName, string> = {
+  stock: 'stock Pyodide: stdlib zip of .py files, compiled on import',
+  'pyc-zip': 'Pyodide with a .pyc zip (same code objects) as stdLibURL, via zipimport',
+  pybundle: 'Pyodide with @pybundle/pyodide: imports from the .pyb (bundle filesystem channel)',
+  'pybundle-js': 'as pybundle, but after startup the finder reads through a JS call (channel "js")',
+}
+
+export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<PyodideCaseResult> {
+  const runs = options.runs ?? 7
+  const log = options.onProgress ?? (() => {})
+  const bundle = await pyodideBundle(log)
+  const pycZip = pycZipFromBundle(bundle)
+  const contenders: { name: ContenderName; mode: string; arg?: string }[] = [
+    { name: 'stock', mode: 'stock' },
+    { name: 'pyc-zip', mode: 'pyczip', arg: pycZip },
+    { name: 'pybundle', mode: 'pybundle', arg: bundle },
+  ]
+  if (options.withJsChannel) contenders.push({ name: 'pybundle-js', mode: 'pybundle-js', arg: bundle })
+  const samples = new Map<ContenderName, Run[]>(contenders.map((c) => [c.name, []]))
+  // One warm-up run each (file cache, V8 code cache of the JS), not recorded.
+  for (const c of contenders) runChild(c.mode, c.arg)
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(round + k) % contenders.length]
+      const r = runChild(c.mode, c.arg)
+      samples.get(c.name)!.push(r)
+      log(`round ${round + 1}/${runs} ${c.name}: startup ${r.startupMs.toFixed(0)} ms, import ${r.importMs.toFixed(1)} ms`)
+    }
+  }
+  const results: ContenderResult[] = contenders.map((c) => {
+    const rs = samples.get(c.name)!
+    return {
+      name: c.name,
+      description: DESCRIPTIONS[c.name],
+      runs: rs,
+      startupMedianMs: median(rs.map((r) => r.startupMs)),
+      importMedianMs: median(rs.map((r) => r.importMs)),
+      startupMinMs: Math.min(...rs.map((r) => r.startupMs)),
+      importMinMs: Math.min(...rs.map((r) => r.importMs)),
+    }
+  })
+  const by = (n: ContenderName) => results.find((r) => r.name === n)!
+  const ratios = {
+    startupStockOverBundle: by('stock').startupMedianMs / by('pybundle').startupMedianMs,
+    startupPycZipOverBundle: by('pyc-zip').startupMedianMs / by('pybundle').startupMedianMs,
+    importStockOverBundle: by('stock').importMedianMs / by('pybundle').importMedianMs,
+    importPycZipOverBundle: by('pyc-zip').importMedianMs / by('pybundle').importMedianMs,
+  }
+  const f = (x: number) => `${x.toFixed(2)}x`
+  return {
+    id: 'pyodide',
+    runsPerContender: runs,
+    newModules: by('pybundle').runs[0]?.newModules ?? 0,
+    bundle,
+    pycZip,
+    contenders: results,
+    ratios,
+    targets: [
+      { id: 'pyodide-startup-vs-stock', description: 'startup at least 3x faster than stock Pyodide', value: f(ratios.startupStockOverBundle), met: ratios.startupStockOverBundle >= 3 },
+      { id: 'pyodide-startup-vs-pyczip', description: 'startup no slower than the .pyc zip', value: f(ratios.startupPycZipOverBundle), met: ratios.startupPycZipOverBundle >= 1 },
+      { id: 'pyodide-import-vs-stock', description: '56-module import at least 10x faster than stock', value: f(ratios.importStockOverBundle), met: ratios.importStockOverBundle >= 10 },
+      { id: 'pyodide-import-vs-pyczip', description: '56-module import at least 1.5x faster than the .pyc zip', value: f(ratios.importPycZipOverBundle), met: ratios.importPycZipOverBundle >= 1.5 },
+    ],
+  }
+}
+
+export function formatPyodideCase(r: PyodideCaseResult): string {
+  const rows = r.contenders.map((c) =>
+    `| ${c.name} | ${c.startupMedianMs.toFixed(0)} | ${c.startupMinMs.toFixed(0)} | ${c.importMedianMs.toFixed(1)} | ${c.importMinMs.toFixed(1)} |`)
+  return [
+    `Pyodide ${JSON.parse(readFileSync(join(PYODIDE_DIR, 'package.json'), 'utf8')).version}, ${r.runsPerContender} runs each (fresh processes, interleaved), ${r.newModules} new modules in the import`,
+    '',
+    '| contender | startup median ms | startup min ms | import median ms | import min ms |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    ...r.targets.map((t) => `- ${t.met ? 'met' : 'MISSED'}: ${t.description}: ${t.value}`),
+  ].join('\n')
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+if (isMain) {
+  const argv = process.argv.slice(2)
+  const runsArg = argv.indexOf('--runs')
+  const result = await runPyodideCase({
+    runs: runsArg >= 0 ? Number(argv[runsArg + 1]) : undefined,
+    withJsChannel: argv.includes('--with-js-channel'),
+    onProgress: (m) => process.stderr.write(m + '\n'),
+  })
+  console.log(argv.includes('--json') ? JSON.stringify(result, null, 2) : formatPyodideCase(result))
+}
