@@ -6,11 +6,14 @@
  *   // skipped: [{ version: '3.14', reason: 'no ~/.pyenv/versions/3.14.* here' }]
  *   // python3: the `python3` on PATH (also in found unless a pyenv one has the same version)
  *
+ *   const py314 = findPyodide()  // Pyodide's CPython 3.14 (executable 'pyodide', in-process), or { skipped }
+ *
  * Looks at ~/.pyenv/versions/3.8.* .. 3.14.* (newest patch of each) and `python3`; each
  * is probed once (version, magic, marshal.version) and the answer memoised.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -91,4 +94,23 @@ export function findInterpreters(): InterpreterSearch {
   found.sort((a, b) => a.minor - b.minor)
   memo = { found, skipped, python3 }
   return memo
+}
+
+/**
+ * CPython 3.14 as shipped in the npm package `pyodide`, run in-process through
+ * @pybundle/bundler's Pyodide interpreter (executable 'pyodide' for runPython and
+ * the other helpers). Kept out of findInterpreters().found because it is not a
+ * command other tests can spawn. The version facts are Pyodide 314's; the stdlib
+ * corpus script checks them against the running interpreter.
+ */
+export function findPyodide(): { interp: Interpreter } | { skipped: { version: string; reason: string } } {
+  try {
+    const require = createRequire(import.meta.url)
+    const pkg = JSON.parse(fs.readFileSync(require.resolve('pyodide/package.json'), 'utf8')) as { version: string }
+    const m = /^3(\d\d)\./.exec(pkg.version)
+    if (!m || m[1] !== '14') return { skipped: { version: '3.14', reason: `pyodide ${pkg.version} is not CPython 3.14` } }
+    return { interp: { version: '3.14', minor: 14, full: `3.14 (pyodide ${pkg.version})`, executable: 'pyodide', magic: 3627, marshalVersion: 5 } }
+  } catch (e) {
+    return { skipped: { version: '3.14', reason: `npm package pyodide not installed (${(e as Error).message.split('\n')[0]})` } }
+  }
 }

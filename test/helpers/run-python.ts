@@ -1,11 +1,30 @@
-/** Run a Python helper script (test/helpers/py/) with an interpreter; resolves with stdout. */
+/**
+ * Run a Python helper script (test/helpers/py/) with an interpreter; resolves with stdout.
+ * `executable` 'pyodide' runs it in-process in Pyodide (CPython 3.14 in WebAssembly),
+ * through @pybundle/bundler's interpreter (host folders are visible at their own paths).
+ */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
 export const PY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'py')
 
+export const PYODIDE = 'pyodide'
+
+interface ScriptRunner {
+  runScript(script: { path: string }, args: readonly string[]): Promise<{ stdout: Buffer; stderr: string; exitCode: number }>
+}
+let pyodide: Promise<ScriptRunner> | undefined
+
+async function runInPyodide(script: string, args: string[]): Promise<string> {
+  pyodide ??= import('@pybundle/bundler').then((b) => b.createInterpreter('pyodide') as ScriptRunner)
+  const r = await (await pyodide).runScript({ path: path.join(PY_DIR, script) }, args)
+  if (r.exitCode !== 0) throw new Error(`pyodide ${script} exited with ${r.exitCode}: ${r.stderr.slice(-2000)}`)
+  return r.stdout.toString('utf8')
+}
+
 export function runPython(executable: string, script: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+  if (executable === PYODIDE) return runInPyodide(script, args)
   return new Promise((resolve, reject) => {
     const child = spawn(executable, ['-X', 'utf8', '-E', path.join(PY_DIR, script), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,7 +15,7 @@ import path from 'node:path'
 import { cachePath, writeFileAtomic } from './cache.js'
 import { decodeRecords } from './container.js'
 import type { Interpreter } from './pythons.js'
-import { PY_DIR, runPython } from './run-python.js'
+import { PYODIDE, PY_DIR, runPython } from './run-python.js'
 
 export interface CorpusModule {
   /** Dotted name ('json.decoder'; a package is named for its directory). */
@@ -37,11 +37,12 @@ export interface StdlibCorpus {
   bytes: number
 }
 
-const FORMAT = 1
+const FORMAT = 2
 
 function cacheKey(interp: Interpreter): string {
-  const exe = fs.realpathSync(interp.executable)
   const script = fs.readFileSync(path.join(PY_DIR, 'compile_stdlib.py'), 'utf8')
+  if (interp.executable === PYODIDE) return cachePath('stdlib', [FORMAT, PYODIDE, interp.full, script])
+  const exe = fs.realpathSync(interp.executable)
   return cachePath('stdlib', [FORMAT, exe, interp.full, fs.statSync(exe).mtimeMs, script])
 }
 
@@ -55,7 +56,12 @@ export async function stdlibCorpus(interp: Interpreter): Promise<StdlibCorpus> {
   }
   const records = decodeRecords(fs.readFileSync(file))
   const dec = new TextDecoder()
-  const meta = JSON.parse(dec.decode(records[0][0])) as { root: string; failures: { path: string; error: string }[] }
+  const meta = JSON.parse(dec.decode(records[0][0])) as {
+    root: string; minor: number; magic: number; marshalVersion: number; failures: { path: string; error: string }[]
+  }
+  if (meta.minor !== interp.minor || meta.magic !== interp.magic || meta.marshalVersion !== interp.marshalVersion) {
+    throw new Error(`${interp.executable} is not what findInterpreters said: ${JSON.stringify(meta).slice(0, 200)}`)
+  }
   let bytes = 0
   const modules = records.slice(1).map(([name, rel, pkg, marshal]) => {
     bytes += marshal.length

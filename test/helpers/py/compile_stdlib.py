@@ -46,7 +46,10 @@ def main(out):
                 failures.append({'path': rel, 'error': '%s: %s' % (type(e).__name__, e)})
                 continue
             records.append([name.encode(), rel.encode(), b'1' if is_pkg else b'0', data])
-    meta = {'root': root, 'version': sys.version.split()[0], 'failures': failures}
+    import importlib.util
+    meta = {'root': root, 'version': sys.version.split()[0], 'minor': sys.version_info[1],
+            'magic': int.from_bytes(importlib.util.MAGIC_NUMBER[:2], 'little'), 'marshalVersion': marshal.version,
+            'failures': failures}
     write_records(out, [[json.dumps(meta).encode()]] + records)
 
 
