@@ -177,7 +177,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     return hslRgb(h, s, l + ((hash(n.name) % 9) - 4))
   }
   const frame = (n: TreeNode): string => {
-    if (mode !== 'kind') return '#3a3f47'
+    if (mode !== 'kind') return '#5f6670'
     return n.kind === 'package' ? '#7a4a1c' : n.kind === 'namespace' ? '#5b3c6e' : '#4a4f57'
   }
 
