@@ -118,6 +118,10 @@ describe('readMarshal: containers and refs', () => {
     const nest = (n: number) => hex('2901'.repeat(n) + '4e')
     expect(() => read(nest(MARSHAL_MAX_DEPTH - 1))).not.toThrow()
     expect(errOf(() => read(nest(MARSHAL_MAX_DEPTH)))).toBe('LIMIT_EXCEEDED')
+    // Pyodide's (Emscripten) CPython stops at 1500
+    expect(() => readMarshal(nest(1499), { layout: '3.11', maxDepth: 1500 })).not.toThrow()
+    expect(errOf(() => readMarshal(nest(1500), { layout: '3.11', maxDepth: 1500 }))).toBe('LIMIT_EXCEEDED')
+    expect(errOf(() => readMarshal(nest(1), { layout: '3.11', maxDepth: 5000 }))).toBe('UNSUPPORTED_VALUE')
   })
 
   it('never allocates from a forged count', () => {

@@ -10,14 +10,16 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isPyBundleError } from '@pybundle/errors'
 import {
-  MARSHAL_MAX_DEPTH, codeLayoutForPython, pyFloat, readMarshal, writeMarshal, type PyCode, type PyValue,
+  codeLayoutForPython, pyFloat, readMarshal, writeMarshal, type PyCode, type PyValue,
 } from '@pybundle/cpython'
 import { compareInInterpreter, tryLoadsInInterpreter } from '../helpers/compare.js'
 import { decodeRecords } from '../helpers/container.js'
-import { findInterpreters, type Interpreter } from '../helpers/pythons.js'
+import { findInterpreters, findPyodide, type Interpreter } from '../helpers/pythons.js'
 import { runPython } from '../helpers/run-python.js'
 
 const { found } = findInterpreters()
+const py314 = findPyodide()
+const targets = 'interp' in py314 && !found.some((f) => f.minor === 14) ? [...found, py314.interp] : found
 
 async function pythonCases(interp: Interpreter): Promise<{ name: string; bytes: Uint8Array }[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pybundle-targeted-'))
@@ -32,9 +34,9 @@ async function pythonCases(interp: Interpreter): Promise<{ name: string; bytes: 
 
 const nested = (levels: number) => Uint8Array.from(Buffer.from('2901'.repeat(levels) + '4e', 'hex'))
 
-function tsOutcome(bytes: Uint8Array, minor: number): string {
+function tsOutcome(bytes: Uint8Array, minor: number, maxDepth?: number): string {
   try {
-    readMarshal(bytes, { pythonMinor: minor })
+    readMarshal(bytes, { pythonMinor: minor, maxDepth })
     return 'ok'
   } catch (e) {
     if (isPyBundleError(e)) return e.code
@@ -42,13 +44,13 @@ function tsOutcome(bytes: Uint8Array, minor: number): string {
   }
 }
 
-describe.each(found.map((f) => [f.version, f] as const))('targeted round trips in %s', (_v, interp) => {
+describe.each(targets.map((f) => [f.full, f] as const))('targeted round trips in %s', (_v, interp) => {
   const layout = codeLayoutForPython(interp.minor)
   const version = interp.marshalVersion === 5 ? 5 : 4
 
   it('reproduces every targeted case exactly', async () => {
     const cases = await pythonCases(interp)
-    expect(cases.map((c) => c.name)).toContain('70000-consts')
+    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['70000-consts', 'deep-at-limit']))
     const pairs = cases.map((c) => ({
       name: c.name,
       original: c.bytes,
@@ -64,22 +66,25 @@ describe.each(found.map((f) => [f.version, f] as const))('targeted round trips i
 
   it('accepts and rejects nesting at the depth limit exactly as CPython', async () => {
     // n tuples around None: depth n + 1 (marshal counts the leaf too)
-    const blobs = [MARSHAL_MAX_DEPTH - 2, MARSHAL_MAX_DEPTH - 1, MARSHAL_MAX_DEPTH, MARSHAL_MAX_DEPTH + 1].map((n) => ({
+    const limit = interp.marshalMaxDepth
+    const blobs = [limit - 2, limit - 1, limit, limit + 1].map((n) => ({
       name: `depth-${n + 1}`,
       bytes: nested(n),
     }))
     const py = await tryLoadsInInterpreter(interp, blobs)
     for (const b of blobs) {
-      const ts = tsOutcome(b.bytes, interp.minor)
+      const ts = tsOutcome(b.bytes, interp.minor, limit)
       expect({ name: b.name, ts: ts === 'ok' ? 'ok' : 'rejected', py: py[b.name] === 'ok' ? 'ok' : 'rejected' })
         .toEqual({ name: b.name, ts: py[b.name] === 'ok' ? 'ok' : 'rejected', py: py[b.name] === 'ok' ? 'ok' : 'rejected' })
       if (ts !== 'ok') expect(ts).toBe('LIMIT_EXCEEDED')
     }
-    expect(py[`depth-${MARSHAL_MAX_DEPTH}`]).toBe('ok')
-    expect(py[`depth-${MARSHAL_MAX_DEPTH + 1}`]).toMatch(/recursion limit|too deep|nested/i)
-    // the deepest readable value also round-trips through the TS writer
-    const deepest = nested(MARSHAL_MAX_DEPTH - 1)
-    const candidate = writeMarshal(readMarshal(deepest, { pythonMinor: interp.minor }), { version, layout })
+    expect(py[`depth-${limit}`]).toBe('ok')
+    expect(py[`depth-${limit + 1}`]).toMatch(/recursion limit|too deep|nested/i)
+    // the deepest readable value also round-trips through the TS writer, which refuses one level more
+    const deepest = nested(limit - 1)
+    const value = readMarshal(deepest, { pythonMinor: interp.minor, maxDepth: limit })
+    const candidate = writeMarshal(value, { version, layout, maxDepth: limit })
+    expect(() => writeMarshal({ kind: 'tuple', items: [value] }, { version, layout, maxDepth: limit })).toThrow(/nested deeper/)
     const r = await compareInInterpreter(interp, [{ name: 'deepest', original: deepest, candidate }])
     expect(r).toMatchObject({ matched: 1, mismatchCount: 0 })
   })

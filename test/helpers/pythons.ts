@@ -27,6 +27,8 @@ export interface Interpreter {
   /** importlib.util.MAGIC_NUMBER as a u16. */
   magic: number
   marshalVersion: number
+  /** MAX_MARSHAL_STACK_DEPTH of this build: 2000 natively here, 1500 in Pyodide (Emscripten). */
+  marshalMaxDepth: number
 }
 
 export interface InterpreterSearch {
@@ -49,7 +51,7 @@ function probe(executable: string): Interpreter | string {
   try {
     const out = execFileSync(executable, ['-E', '-c', PROBE], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] })
     const [exe, full, minor, magic, marshalVersion] = JSON.parse(out) as [string, string, number, number, number]
-    return { version: `3.${minor}`, minor, full, executable: exe || executable, magic, marshalVersion }
+    return { version: `3.${minor}`, minor, full, executable: exe || executable, magic, marshalVersion, marshalMaxDepth: 2000 }
   } catch (e) {
     return `does not run: ${(e as Error).message.split('\n')[0]}`
   }
@@ -109,7 +111,7 @@ export function findPyodide(): { interp: Interpreter } | { skipped: { version: s
     const pkg = JSON.parse(fs.readFileSync(require.resolve('pyodide/package.json'), 'utf8')) as { version: string }
     const m = /^3(\d\d)\./.exec(pkg.version)
     if (!m || m[1] !== '14') return { skipped: { version: '3.14', reason: `pyodide ${pkg.version} is not CPython 3.14` } }
-    return { interp: { version: '3.14', minor: 14, full: `3.14 (pyodide ${pkg.version})`, executable: 'pyodide', magic: 3627, marshalVersion: 5 } }
+    return { interp: { version: '3.14', minor: 14, full: `3.14 (pyodide ${pkg.version})`, executable: 'pyodide', magic: 3627, marshalVersion: 5, marshalMaxDepth: 1500 } }
   } catch (e) {
     return { skipped: { version: '3.14', reason: `npm package pyodide not installed (${(e as Error).message.split('\n')[0]})` } }
   }

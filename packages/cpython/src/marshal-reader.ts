@@ -41,6 +41,11 @@ export interface ReadMarshalOptions {
   pythonMinor?: number
   /** Where the object starts in `bytes` (default 0). */
   offset?: number
+  /**
+   * Nesting limit (default 2000, MAX_MARSHAL_STACK_DEPTH of CPython on Linux and
+   * macOS; CPython uses 1500 on Emscripten (Pyodide), WASI and iOS, 1000 on Windows).
+   */
+  maxDepth?: number
 }
 
 export interface ReadMarshalResult {
@@ -78,14 +83,16 @@ class Reader {
   private readonly hashable = new WeakSet<object>()
   private readonly layout: CodeLayout
   private readonly allowSlice: boolean
+  private readonly maxDepth: number
 
-  constructor(buf: Uint8Array, pos: number, layout: CodeLayout, allowSlice: boolean) {
+  constructor(buf: Uint8Array, pos: number, layout: CodeLayout, allowSlice: boolean, maxDepth: number) {
     this.buf = buf
     this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
     this.pos = pos
     this.end = buf.length
     this.layout = layout
     this.allowSlice = allowSlice
+    this.maxDepth = maxDepth
   }
 
   private i32(): number {
@@ -137,7 +144,7 @@ class Reader {
     if (start >= this.end) fail('TRUNCATED', 'EOF read where object expected', start)
     const code = this.buf[start]
     this.pos = start + 1
-    if (++this.depth > MAX_DEPTH) fail('LIMIT_EXCEEDED', `marshal data nested deeper than ${MAX_DEPTH}`, start)
+    if (++this.depth > this.maxDepth) fail('LIMIT_EXCEEDED', `marshal data nested deeper than ${this.maxDepth}`, start)
     const flag = code & FLAG_REF
     let v: PyValue | null
     switch (code & ~FLAG_REF) {
@@ -521,7 +528,11 @@ export function readMarshalAt(bytes: Uint8Array, opts: ReadMarshalOptions): Read
   if (!Number.isInteger(offset) || offset < 0 || offset > bytes.length) {
     fail('OUT_OF_BOUNDS', `offset ${offset} outside the ${bytes.length}-byte input`)
   }
-  const r = new Reader(bytes, offset, layout, allowSlice)
+  const maxDepth = opts.maxDepth ?? MAX_DEPTH
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > MAX_DEPTH) {
+    fail('UNSUPPORTED_VALUE', `maxDepth ${maxDepth} (1 to ${MAX_DEPTH}: deeper would not fit the JS stack)`)
+  }
+  const r = new Reader(bytes, offset, layout, allowSlice, maxDepth)
   const value = r.object()
   if (value === null) fail('MALFORMED', 'NULL object in marshal data for object', offset)
   return { value, end: r.pos, refCount: r.refs.length }

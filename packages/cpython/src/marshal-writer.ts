@@ -40,6 +40,8 @@ export interface WriteMarshalOptions {
    * limit turns that into LIMIT_EXCEEDED instead of exhausting memory.
    */
   maxBytes?: number
+  /** Nesting limit of the CPython that will read the output (default 2000; see ReadMarshalOptions.maxDepth). */
+  maxDepth?: number
 }
 
 const INT32_MIN = -(2n ** 31n)
@@ -54,6 +56,7 @@ class Writer {
   private readonly layout: CodeLayout
   private readonly share: boolean
   private readonly maxBytes: number
+  private readonly maxDepth: number
   /** strKey + interned flag -> ref slot index. */
   private readonly strSlots = new Map<string, number>()
   private slots = 0
@@ -67,6 +70,7 @@ class Writer {
     this.layout = opts.layout
     this.share = opts.shareStrings ?? true
     this.maxBytes = Math.min(opts.maxBytes ?? 256 * 1024 * 1024, 0x7fffffff)
+    this.maxDepth = Math.min(opts.maxDepth ?? MAX_DEPTH, MAX_DEPTH)
     this.buf = new Uint8Array(initial)
     this.dv = new DataView(this.buf.buffer)
   }
@@ -118,7 +122,7 @@ class Writer {
   }
 
   object(v: PyValue): void {
-    if (++this.depth > MAX_DEPTH) fail('LIMIT_EXCEEDED', `value nested deeper than marshal's limit of ${MAX_DEPTH}`)
+    if (++this.depth > this.maxDepth) fail('LIMIT_EXCEEDED', `value nested deeper than marshal's limit of ${this.maxDepth}`)
     switch (v.kind) {
       case 'none':
         this.u8(TYPE_NONE)
@@ -329,7 +333,7 @@ export function writePyc(code: PyCode, opts: WritePycOptions): Uint8Array {
   }
   const version = opts.version ?? marshalVersionForPython(py!.minor)
   const layout = opts.layout ?? codeLayoutForPython(py!.minor)
-  const body = writeMarshal(code, { version, layout, shareStrings: opts.shareStrings, maxBytes: opts.maxBytes })
+  const body = writeMarshal(code, { version, layout, shareStrings: opts.shareStrings, maxBytes: opts.maxBytes, maxDepth: opts.maxDepth })
   const out = new Uint8Array(PYC_HEADER_SIZE + body.length)
   writePycHeader(opts, out, 0)
   out.set(body, PYC_HEADER_SIZE)

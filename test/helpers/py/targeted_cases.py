@@ -78,10 +78,17 @@ def cases():
     yield 'source', compile(SOURCE, '/tmp/targeted_source.py', 'exec', dont_inherit=True)
     yield 'plain-values', [1, {'a': [2, 3.5], 'b': None}, {3}, frozenset(), (True, False, Ellipsis, StopIteration)]
     yield 'bytes', (b'', b'\x00' * 300, bytes(range(256)))
+    if sys.version_info >= (3, 14):  # marshal version 5: slices, which the 3.14 compiler folds into constants
+        yield 'slice-source', compile('x[1:2]; y[::-1]; z[-1:]; w[a:1]', '<slices>', 'exec', dont_inherit=True)
+        yield 'slice-consts', with_consts([slice(1, 2, None), slice(None, None, -1), slice(-0.0, 2 ** 100, 'a'),
+                                           (slice(f64(0x7ff8000000000001), None, ()),)])
+        yield 'slice-value', [slice(1, 2, 3), slice(None, None, None)]
+    # MAX_MARSHAL_STACK_DEPTH: 1500 on Emscripten (Pyodide) and WASI, 1000 on Windows, else 2000
+    limit = 1500 if sys.platform in ('emscripten', 'wasi') else 1000 if sys.platform == 'win32' else 2000
     deep = ()
-    for _ in range(1998):  # 1999 tuples + the innermost () itself: depth 1999... and 2000 with the leaf below
+    for _ in range(limit - 1):  # limit tuples in all, the innermost one empty: exactly the limit
         deep = (deep,)
-    yield 'deep-1999', deep
+    yield 'deep-at-limit', deep
 
 
 def main(out):
