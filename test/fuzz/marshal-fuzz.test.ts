@@ -22,3 +22,18 @@ describe('marshal reader fuzz (fixed seed)', () => {
     expect(s.handMade.filter((h: { want: string | null; got: string | null }) => h.want !== h.got)).toEqual([])
   })
 })
+
+// @ts-expect-error plain ESM harness
+import { formatDifferential, runMarshalDifferential } from './lib/marshal-differential.mjs'
+
+describe('marshal reader vs CPython marshal.loads (differential, every interpreter installed)', () => {
+  it('mutated pycs: accept/reject and the top-level type agree with CPython', () => {
+    const s = runMarshalDifferential({ seed: 0x5eed_0006, casesPerVersion: 250 })
+    console.log(formatDifferential(s))
+    expect(s.cases).toBeGreaterThan(0)
+    expect(s.foreign).toEqual([])
+    expect(s.weAcceptOnly.slice(0, 10)).toEqual([])
+    expect(s.cpythonAcceptsOnly.slice(0, 10)).toEqual([])
+    expect(s.typeDiffers.slice(0, 10)).toEqual([])
+  })
+})
