@@ -37,7 +37,12 @@ function copyApp(py: Py, keep: (rel: string) => boolean): void {
   walk(APP, '')
 }
 
+const STARTUP_FACTS = `
+import sys, os, json
+json.dumps([sorted(sys.modules), sorted(os.environ), sys.path, sys.flags.dont_write_bytecode])`
+
 async function run(py: Py, lines: string[]): Promise<string> {
+  lines.push(py.runPython(STARTUP_FACTS))
   try {
     await py.runPythonAsync(WORKLOAD)
   } catch (e) {

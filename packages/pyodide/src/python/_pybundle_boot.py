@@ -135,6 +135,7 @@ class BundleFinder:
         self._dirs = None
         self._zip_names = None
         self.stdlib_zip = None
+        self.own_sitecustomize = False
         self.read = self._read_fs
 
     def __repr__(self):
@@ -376,6 +377,12 @@ def install(mount=None):
     meta.insert(at, finder)
     sys.path_hooks.insert(0, _path_hook)
     _adopt_early(mount + '/early')
+    # PYTHONPATH carried <mount>/early; give the program the environment it was given.
+    import os
+    if 'pythonpath' in config:
+        os.environ['PYTHONPATH'] = config['pythonpath']
+    else:
+        os.environ.pop('PYTHONPATH', None)
     return finder
 
 
@@ -412,9 +419,11 @@ def _fix_filenames(value, path, modname):
 
 
 def chain_sitecustomize():
-    """Run the sitecustomize that site would have found without ours (site-packages, PYTHONPATH)."""
+    """Run the sitecustomize that site would have found without ours (site-packages,
+    PYTHONPATH); without one, leave sys.modules as a failed `import sitecustomize` does."""
     spec = _external.PathFinder.find_spec('sitecustomize')
     if spec is None or spec.loader is None:
+        finder.own_sitecustomize = True
         return
     module = _bootstrap.module_from_spec(spec)
     sys.modules['sitecustomize'] = module
@@ -423,6 +432,14 @@ def chain_sitecustomize():
     except BaseException:
         del sys.modules['sitecustomize']
         raise
+
+
+def hide():
+    """After startup: take this module and our sitecustomize out of sys.modules, so
+    sys.modules holds what it holds in stock Pyodide (the finder keeps working)."""
+    if finder is not None and finder.own_sitecustomize:
+        sys.modules.pop('sitecustomize', None)
+    sys.modules.pop(__name__, None)
 
 
 def use_reader(read):
