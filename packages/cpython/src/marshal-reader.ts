@@ -86,7 +86,8 @@ class Reader {
   private readonly maxDepth: number
 
   constructor(buf: Uint8Array, pos: number, layout: CodeLayout, allowSlice: boolean, maxDepth: number) {
-    this.buf = buf
+    // A plain Uint8Array view: a Node Buffer's subarray() builds a Buffer, several times slower.
+    this.buf = buf.constructor === Uint8Array ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
     this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
     this.pos = pos
     this.end = buf.length

@@ -15,35 +15,12 @@ import type { PyStr } from './value.js'
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
- * Short strings (identifiers, mostly) repeat across modules: a small
- * direct-mapped cache keyed by an FNV-1a hash of the bytes returns the same JS
- * string without building it again (the idea of msgpack-javascript's
- * CachedKeyDecoder). Entries are verified byte by byte, so a collision only
- * costs a miss.
+ * Up to this length a plain loop beats String.fromCharCode.apply on a subarray
+ * and TextDecoder (call overheads). A cache of short strings across reads was
+ * tried and measured slower on the 3.11 stdlib: hashing and verifying cost more
+ * than building the string.
  */
-const CACHE_MAX_LEN = 32
-const CACHE_BITS = 12
-const cacheKeys: (string | undefined)[] = new Array(1 << CACHE_BITS)
-
-function latin1Cached(bytes: Uint8Array, start: number, end: number): string {
-  let h = 0x811c9dc5 ^ (end - start)
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193)
-  const slot = (h ^ (h >>> CACHE_BITS) ^ (h >>> 24)) & ((1 << CACHE_BITS) - 1)
-  const hit = cacheKeys[slot]
-  if (hit !== undefined && hit.length === end - start) {
-    let same = true
-    for (let i = 0; i < hit.length; i++) {
-      if (hit.charCodeAt(i) !== bytes[start + i]) {
-        same = false
-        break
-      }
-    }
-    if (same) return hit
-  }
-  const s = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
-  cacheKeys[slot] = s
-  return s
-}
+const SHORT = 32
 
 /**
  * Bytes 0..0xFF as the code points of the same value (ISO-8859-1). Used for
@@ -53,7 +30,11 @@ function latin1Cached(bytes: Uint8Array, start: number, end: number): string {
 export function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
   const n = end - start
   if (n === 0) return ''
-  if (n <= CACHE_MAX_LEN) return latin1Cached(bytes, start, end)
+  if (n <= SHORT) {
+    let s = ''
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i])
+    return s
+  }
   let s = ''
   const CHUNK = 8192
   for (let i = start; i < end; i += CHUNK) {
