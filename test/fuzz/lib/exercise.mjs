@@ -126,7 +126,7 @@ function walkBundle(b, fileSize, r, opts) {
       if (opts.full) {
         const back = attempt(r, 'toPyc.readPyc', () => readPyc(pyc))
         if (!back && r.codes.at(-1)?.step === 'toPyc.readPyc') {
-          r.findings.push({ kind: 'emit-unreadable', message: `toPyc(${JSON.stringify(name)}) does not read back: ${r.codes.at(-1)?.code} ${r.codes.at(-1)?.message}` })
+          if (r.verifyOk) r.findings.push({ kind: 'verify-ok-emit-unreadable', message: `toPyc(${JSON.stringify(name)}) does not read back: ${r.codes.at(-1)?.code} ${r.codes.at(-1)?.message}` })
         }
       }
     }
@@ -204,7 +204,7 @@ function walkCode(cv, depth, r, visited, fileSize, minor, opts) {
   if (code && marshal && opts.full && depth === 0) {
     const back = attempt(r, 'toMarshal.readMarshal', () => readMarshal(marshal, { pythonMinor: minor }))
     if (back === undefined && r.codes.at(-1)?.step === 'toMarshal.readMarshal') {
-      r.findings.push({ kind: 'emit-unreadable', message: `code ${cv.index}: toMarshal() output rejected by readMarshal: ${r.codes.at(-1)?.code} ${r.codes.at(-1)?.message}` })
+      if (r.verifyOk) r.findings.push({ kind: 'verify-ok-emit-unreadable', message: `code ${cv.index}: toMarshal() output rejected by readMarshal: ${r.codes.at(-1)?.code} ${r.codes.at(-1)?.message}` })
     } else if (back !== undefined) {
       const diff = attempt(r, 'firstDifference', () => firstDifference(code, back, { compareInterned: false }))
       if (diff !== undefined) r.findings.push({ kind: 'emit-differs', message: `code ${cv.index}: toMarshal() reads back different from materialize(): ${diff}` })
