@@ -10,11 +10,12 @@
  * A full run (every case, not --quick) rewrites benchmarks/RESULTS.md and
  * benchmarks/scale.svg from what it measured.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, release, loadavg } from 'node:os'
 import { join, relative } from 'node:path'
 import type { CaseResult } from './case.js'
 import { caseMarkdown, caseText } from './report.js'
+import { readmeSection } from './readme.js'
 import { BENCH, ROOT, WORK, cliAvailable, pythonKey, startupFixture, stdlibFixture, type Fixture } from './fixtures.js'
 import { openCase } from './cases/open.js'
 import { workingSetCase } from './cases/working-set.js'
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
   if (args.write) {
     writeFileSync(join(BENCH, 'RESULTS.md'), resultsMarkdown(report, results))
     if (svg) writeFileSync(join(BENCH, 'scale.svg'), svg)
+    writeFileSync(join(BENCH, 'README-SECTION.md'), readmeSection(report, results))
     log(`wrote ${relative(ROOT, join(BENCH, 'RESULTS.md'))}`)
   }
 }
@@ -183,6 +185,7 @@ function resultsMarkdown(report: { loadavgStart: number[]; loadavgEnd: number[];
   for (const t of report.targets) out.push(`| ${t.case} | ${t.description} | ${t.value} | ${t.met ? 'met' : '**missed**'} |`)
   out.push('', '## Cases', '')
   for (const r of results) out.push(caseMarkdown(r))
+  out.push(readFileSync(join(BENCH, 'src', 'analysis.md'), 'utf8'))
   return out.join('\n')
 }
 
