@@ -166,6 +166,18 @@ describe('writeMarshal', () => {
     expect(toHex(writeMarshal(pyStr('q'), { version: 4, layout: '3.11', shareStrings: false }))).toBe('7a0171')
   })
 
+  it('round-trips ints of every size up to 1200 bits', () => {
+    let x = 0x9e3779b97f4a7c15n
+    for (let bits = 1; bits <= 1200; bits++) {
+      x = (x * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n)
+      const v = (x << BigInt(Math.max(0, bits - 64))) & ((1n << BigInt(bits)) - 1n) | (1n << BigInt(bits - 1))
+      for (const n of [v, -v]) {
+        const back = readMarshal(writeMarshal(pyInt(n), { version: 4, layout: '3.11' }), { layout: '3.11' })
+        expect(back.kind === 'int' && back.value).toBe(n)
+      }
+    }
+  })
+
   it('refuses what CPython could not read back', () => {
     expect(errOf(() => writeMarshal(pySlice(PY_NONE, PY_NONE, PY_NONE), { version: 4, layout: '3.11' }))).toBe('UNSUPPORTED_VALUE')
     let deep: PyValue = PY_NONE

@@ -455,22 +455,21 @@ class Reader {
   }
 }
 
-/** Base-2**15 digits to a BigInt through a hex string: linear, where shift-and-add would be quadratic. */
+/**
+ * Base-2**15 digits to a BigInt through a hex string: linear, where
+ * shift-and-add would be quadratic. Four digits are 60 bits, exactly 15 hex
+ * characters, so each group converts on its own.
+ */
 function digitsToBigInt(buf: Uint8Array, p: number, count: number): bigint {
-  const nibbles: string[] = []
-  let acc = 0
-  let bits = 0
-  for (let i = 0; i < count; i++) {
-    acc |= (buf[p + 2 * i] | (buf[p + 2 * i + 1] << 8)) << bits
-    bits += 15
-    while (bits >= 4) {
-      nibbles.push((acc & 15).toString(16))
-      acc >>>= 4
-      bits -= 4
-    }
+  const digit = (i: number) => (i < count ? buf[p + 2 * i] | (buf[p + 2 * i + 1] << 8) : 0)
+  const groups: string[] = []
+  for (let i = 0; i < count; i += 4) {
+    const lo30 = digit(i) | (digit(i + 1) << 15)
+    const hi30 = digit(i + 2) | (digit(i + 3) << 15)
+    const low32 = (lo30 | ((hi30 & 3) << 30)) >>> 0
+    groups.push((hi30 >>> 2).toString(16).padStart(7, '0') + low32.toString(16).padStart(8, '0'))
   }
-  if (bits > 0) nibbles.push(acc.toString(16))
-  return BigInt('0x' + nibbles.reverse().join(''))
+  return BigInt('0x' + groups.reverse().join(''))
 }
 
 /**
