@@ -140,7 +140,7 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   if (!sys.modules.has('_pybundle_boot')) {
     // site did not run (-S) or PYTHONPATH was ignored (-I, -E): install now; the
     // startup imports then came from Pyodide's zip.
-    sys.path.insert(0, early)
+    if (!sys.path.includes(early)) sys.path.insert(0, early)
     pyodide.pyimport('_pybundle_boot').install(mountPoint)
   }
   sys.destroy()

@@ -388,7 +388,7 @@ def install(mount=None):
 
 def _adopt_early(early):
     """Give modules imported from <mount>/early (before site ran) the specs the finder gives."""
-    if early in sys.path:
+    while early in sys.path:
         sys.path.remove(early)
     for key in [k for k in sys.path_importer_cache if isinstance(k, str) and k.startswith(early)]:
         del sys.path_importer_cache[key]
@@ -407,15 +407,21 @@ def _adopt_early(early):
 
 
 def _fix_filenames(value, path, modname):
-    code = getattr(value, '__code__', None)
-    if code is not None and getattr(value, '__module__', None) == modname:
-        _imp._fix_co_filename(code, path)
-    elif isinstance(value, type) and value.__module__ == modname:
-        for item in list(vars(value).values()):
-            item = getattr(item, '__func__', item)
-            code = getattr(item, '__code__', None)
-            if code is not None:
-                _imp._fix_co_filename(code, path)
+    if isinstance(value, type):
+        if getattr(value, '__module__', None) != modname:
+            return
+        items = list(vars(value).values())
+    elif getattr(value, '__module__', None) == modname:
+        items = [value]
+    else:
+        return
+    for item in items:
+        code = getattr(getattr(item, '__func__', item), '__code__', None)
+        if type(code) is _CodeType:
+            _imp._fix_co_filename(code, path)
+
+
+_CodeType = type(_fix_filenames.__code__)
 
 
 def chain_sitecustomize():
