@@ -16,12 +16,15 @@
  *   mv, rsync without --inplace). The last test shows the SIGBUS in a child.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBundle } from '@pybundle/loader'
+import { PyBundleError } from '@pybundle/errors'
+import { CodeView, openBundle } from '@pybundle/loader'
 import { pybundle } from './helpers.js'
+// @ts-expect-error plain ESM harness
+import { Rng } from '../fuzz/lib/rng.mjs'
 
 let dir: string
 const bundle = () => join(dir, 'app.pyb')
@@ -81,6 +84,56 @@ describe('a mapped bundle', () => {
     const r2 = pybundle(['build', 'v1.toml', '-q', '-o', 'app.pyb'], dir)
     expect(r2.code, r2.stderr).toBe(0)
     expect(statSync(bundle()).ino).not.toBe(after.ino)
+  })
+
+  it('bytes overwritten in place under a live mapping (same size): reads fail only with PyBundleError', () => {
+    const victim = join(dir, 'overwritten.pyb')
+    const good = readFileSync(bundle())
+    writeFileSync(victim, good)
+    const b = openBundle(victim)
+    const names = [...b.moduleNames()]
+    const rng = new Rng(6, 42)
+    const foreign: string[] = []
+    let codes = 0
+    const attempt = (fn: () => unknown) => {
+      try {
+        fn()
+      } catch (e) {
+        if (e instanceof PyBundleError) codes++
+        else foreign.push(String((e as Error)?.stack ?? e))
+      }
+    }
+    const walk = (cv: CodeView, depth: number) => {
+      if (depth > 50) return
+      attempt(() => [cv.name, cv.filename, cv.qualname, cv.bytecode.length, cv.names.toArray()])
+      attempt(() => {
+        for (const v of cv.consts) if (v instanceof CodeView) walk(v, depth + 1)
+      })
+      attempt(() => cv.toMarshal())
+    }
+    const fd = openSync(victim, 'r+')
+    try {
+      for (let round = 0; round < 60; round++) {
+        // Scribble over the live file (MAP_SHARED: the mapping sees it at once), then read everything.
+        const bytes = Buffer.from(good)
+        for (let i = 0, n = 1 + rng.int(64); i < n; i++) bytes[rng.int(bytes.length)] = rng.int(256)
+        writeSync(fd, bytes, 0, bytes.length, 0)
+        attempt(() => b.verify())
+        for (const n of names) {
+          attempt(() => b.toPyc(n))
+          attempt(() => {
+            const code = b.getModule(n)?.code
+            if (code) walk(code, 0)
+          })
+        }
+        attempt(() => [...b.moduleNames()])
+      }
+    } finally {
+      closeSync(fd)
+      b.close()
+    }
+    console.log(`in-place overwrites under a mapping: ${codes} PyBundleErrors, ${foreign.length} foreign`)
+    expect(foreign.slice(0, 3)).toEqual([])
   })
 
   it('documents: truncating a mapped bundle in place kills the reader with SIGBUS (why nothing may write in place)', () => {
