@@ -103,3 +103,21 @@ describe('a build killed while it works', () => {
     })
   }
 })
+
+describe('two builds of the same output at once', () => {
+  it('end with one complete bundle (one of the two, verified) and no temporary files', async () => {
+    writeFileSync(join(dir, 'other.toml'), '[bundle]\noutput = "out.pyb"\npython = "python3"\n\n[modules]\ninclude = ["email.*"]\n')
+    const before = new Set(readdirSync(dir))
+    const run = (toml: string) => new Promise<number | null>((resolve) => startBuild([toml, '-q'], dir).on('exit', (code) => resolve(code)))
+    const codes = await Promise.all([run('small.toml'), run('other.toml')])
+    expect(codes).toEqual([0, 0])
+    const b = openBundle(join(dir, 'out.pyb'))
+    try {
+      expect(b.verify().ok).toBe(true)
+      expect(b.has('json') !== b.has('email'), 'the bundle is a mix of the two builds').toBe(true)
+    } finally {
+      b.close()
+    }
+    expect(readdirSync(dir).filter((f) => !before.has(f) && f !== 'other.toml')).toEqual([])
+  })
+})
