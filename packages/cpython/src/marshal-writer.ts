@@ -57,8 +57,11 @@ class Writer {
   private readonly share: boolean
   private readonly maxBytes: number
   private readonly maxDepth: number
-  /** strKey + interned flag -> ref slot index. */
-  private readonly strSlots = new Map<string, number>()
+  /** Ref slots of strs already written: by object first (the reader hands out one object per ref), then by value. */
+  private readonly slotByObject = new Map<PyStr, number>()
+  /** By text, [not interned, interned], for strs without surrogates; strKey-keyed for the rest. */
+  private readonly slotByText = [new Map<string, number>(), new Map<string, number>()]
+  private readonly slotByKey = [new Map<string, number>(), new Map<string, number>()]
   private slots = 0
 
   constructor(opts: WriteMarshalOptions, initial = 4096) {
@@ -240,16 +243,29 @@ class Writer {
 
   private str(s: PyStr): void {
     if (this.share) {
-      const key = (s.interned ? 'i' : 'n') + strKey(s)
-      const slot = this.strSlots.get(key)
-      if (slot !== undefined) {
-        this.u8(TYPE_REF)
-        this.i32(slot)
-        return
+      let slot = this.slotByObject.get(s)
+      if (slot === undefined) {
+        const byValue = s.codePoints ? this.slotByKey[s.interned ? 1 : 0] : this.slotByText[s.interned ? 1 : 0]
+        const key = s.codePoints ? strKey(s) : s.text
+        slot = byValue.get(key)
+        if (slot === undefined) {
+          // first time: the payload with FLAG_REF takes the next slot
+          slot = this.slots++
+          byValue.set(key, slot)
+          this.slotByObject.set(s, slot)
+          this.strPayload(s, FLAG_REF)
+          return
+        }
+        this.slotByObject.set(s, slot)
       }
-      this.strSlots.set(key, this.slots++)
+      this.u8(TYPE_REF)
+      this.i32(slot)
+      return
     }
-    const flag = this.share ? FLAG_REF : 0
+    this.strPayload(s, 0)
+  }
+
+  private strPayload(s: PyStr, flag: number): void {
     if (strIsAscii(s)) {
       const t = s.text
       const n = t.length
