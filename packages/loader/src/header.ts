@@ -90,7 +90,7 @@ export function readHeader(mem: Mem): Header {
   if (headerSize > size) fail('TRUNCATED', `section table ends at ${headerSize}, file has ${size} bytes`, size)
 
   const checksum = h.u64(HEADER.at.header_checksum)
-  const copy = h.bytes(0, headerSize).slice()
+  const copy = Uint8Array.prototype.slice.call(h.bytes(0, headerSize)) // a copy even when the bytes are a Buffer
   copy.fill(0, HEADER.at.header_checksum, HEADER.at.header_checksum + 8)
   const actual = xxh64(copy)
   if (actual !== checksum) {

@@ -15,7 +15,9 @@ export class Mem {
   touched = 0
 
   constructor(bytes: Uint8Array) {
-    this.u8 = bytes
+    // A Node Buffer's slice() is a view, not a copy: keep a plain Uint8Array over the
+    // same memory so every .slice() in the loader copies and never writes through.
+    this.u8 = Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 
