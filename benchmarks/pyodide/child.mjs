@@ -1,6 +1,6 @@
 // One measured Pyodide start, in a fresh Node process (see pyodide.ts).
 //   node child.mjs MODE [ARG]
-//   MODE stock | pyczip ZIP | pybundle BUNDLE | pybundle-js BUNDLE
+//   MODE stock | pyczip ZIP | pybundle BUNDLE | pybundle-js BUNDLE | pybundle-startup BUNDLE | pybundle-noprefetch BUNDLE
 // Prints one JSON line: {mode, startupMs, importMs, newModules, modules}.
 import { loadPyodide } from 'pyodide'
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
@@ -15,6 +15,8 @@ if (mode === 'stock') py = await loadPyodide(quiet)
 else if (mode === 'pyczip') py = await loadPyodide({ ...quiet, stdLibURL: arg })
 else if (mode === 'pybundle') py = await loadPyodideWithBundle({ ...quiet, bundle: arg, channel: 'fs' })
 else if (mode === 'pybundle-js') py = await loadPyodideWithBundle({ ...quiet, bundle: arg, channel: 'js' })
+else if (mode === 'pybundle-startup') py = await loadPyodideWithBundle({ ...quiet, bundle: arg, prefetch: 'startup' })
+else if (mode === 'pybundle-noprefetch') py = await loadPyodideWithBundle({ ...quiet, bundle: arg, prefetch: 'none' })
 else throw new Error(`unknown mode ${mode}`)
 const t1 = performance.now()
 const before = py.runPython('import sys; len(sys.modules)')

@@ -14,7 +14,7 @@
  * plus the stdlib zip's other files), so both contenders load identical code
  * objects. Both are cached under benchmarks/.work/pyodide/.
  *
- *   node --import tsx benchmarks/pyodide/pyodide.ts [--runs N] [--json] [--with-js-channel]
+ *   node --import tsx benchmarks/pyodide/pyodide.ts [--runs N] [--json] [--variants]
  *
  * The harness imports runPyodideCase() and gets plain data (medians in ms).
  */
@@ -33,7 +33,7 @@ const WORK = join(ROOT, 'benchmarks/.work/pyodide')
 const MANIFEST = join(ROOT, 'examples/pyodide-stdlib.toml')
 const PYODIDE_DIR = join(ROOT, 'node_modules/pyodide')
 
-export type ContenderName = 'stock' | 'pyc-zip' | 'pybundle' | 'pybundle-js'
+export type ContenderName = 'stock' | 'pyc-zip' | 'pybundle' | 'pybundle-startup' | 'pybundle-noprefetch' | 'pybundle-js'
 
 export interface Run {
   startupMs: number
@@ -70,8 +70,8 @@ export interface PyodideCaseResult {
 export interface PyodideCaseOptions {
   /** Runs per contender (fresh processes). Default 7. */
   runs?: number
-  /** Also measure the bundle read through a JS call after startup (channel 'js'). */
-  withJsChannel?: boolean
+  /** Also measure pybundle's variants: prefetch 'startup', prefetch 'none', channel 'js'. */
+  variants?: boolean
   onProgress?: (message: string) => void
 }
 
@@ -144,7 +144,9 @@ function runChild(mode: string, arg?: string): Run {
 const DESCRIPTIONS: Record<ContenderName, string> = {
   stock: 'stock Pyodide: stdlib zip of .py files, compiled on import',
   'pyc-zip': 'Pyodide with a .pyc zip (same code objects) as stdLibURL, via zipimport',
-  pybundle: 'Pyodide with @pybundle/pyodide: imports from the .pyb (bundle filesystem channel)',
+  pybundle: 'Pyodide with @pybundle/pyodide (defaults: bundle filesystem channel, prefetch "all" on a worker thread)',
+  'pybundle-startup': 'as pybundle, prefetching only Pyodide\'s startup modules',
+  'pybundle-noprefetch': 'as pybundle, no prefetch worker (every module emitted on the main thread when imported)',
   'pybundle-js': 'as pybundle, but after startup the finder reads through a JS call (channel "js")',
 }
 
@@ -158,7 +160,11 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
     { name: 'pyc-zip', mode: 'pyczip', arg: pycZip },
     { name: 'pybundle', mode: 'pybundle', arg: bundle },
   ]
-  if (options.withJsChannel) contenders.push({ name: 'pybundle-js', mode: 'pybundle-js', arg: bundle })
+  if (options.variants) {
+    contenders.push({ name: 'pybundle-startup', mode: 'pybundle-startup', arg: bundle })
+    contenders.push({ name: 'pybundle-noprefetch', mode: 'pybundle-noprefetch', arg: bundle })
+    contenders.push({ name: 'pybundle-js', mode: 'pybundle-js', arg: bundle })
+  }
   const samples = new Map<ContenderName, Run[]>(contenders.map((c) => [c.name, []]))
   // One warm-up run each (file cache, V8 code cache of the JS), not recorded.
   for (const c of contenders) runChild(c.mode, c.arg)
@@ -227,7 +233,7 @@ if (isMain) {
   const runsArg = argv.indexOf('--runs')
   const result = await runPyodideCase({
     runs: runsArg >= 0 ? Number(argv[runsArg + 1]) : undefined,
-    withJsChannel: argv.includes('--with-js-channel'),
+    variants: argv.includes('--variants'),
     onProgress: (m) => process.stderr.write(m + '\n'),
   })
   console.log(argv.includes('--json') ? JSON.stringify(result, null, 2) : formatPyodideCase(result))

@@ -81,8 +81,9 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
   for (const m of source.modules()) entries.set(m.name, m)
 
   const marshal = (name: string): Uint8Array => {
+    const bytes = source.marshal(name)
     options.onRead?.(name)
-    return source.marshal(name)
+    return bytes
   }
 
   const file = (make: () => Uint8Array): VNode => ({ dir: false, bytes: make })
@@ -118,8 +119,9 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
   const magic = source.pythonMagic
   const pyc = (name: string): Uint8Array => {
     if (source.pyc) {
+      const bytes = source.pyc(name)
       options.onRead?.(name)
-      return source.pyc(name)
+      return bytes
     }
     const body = marshal(name)
     const out = new Uint8Array(16 + body.length)

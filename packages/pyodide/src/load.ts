@@ -26,6 +26,8 @@ import type { EmscriptenFS } from './bundle-fs.js'
 import { BOOT_CODE, BOOT_MAGIC } from './boot-code.js'
 import { bundleSource, pycHeader } from './module-source.js'
 import { zipEntryNames } from './zip-names.js'
+import { Prefetcher } from './prefetch.js'
+import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
 
 /** pyc magic of the CPython inside Pyodide 314 (CPython 3.14). */
@@ -53,8 +55,17 @@ export interface BundleOptions {
    * nothing to sys.modules.
    */
   channel?: 'js' | 'fs'
-  /** Called with each module name whose bytes are read from the bundle. */
-  onRead?: (name: string) => void
+  /** Called with each module name whose bytes are read from the bundle, and whether the prefetch worker had made them. */
+  onRead?: (name: string, prefetched: boolean) => void
+  /**
+   * Emit marshal bytes ahead, on a worker thread (a second core), while Python
+   * runs: 'startup', the modules Pyodide imports while it starts; 'all' (default),
+   * those, then every other module of the bundle (holds their marshal bytes in
+   * memory until imported: about the bundle's size, as the .pyc zip it replaces
+   * would be); 'none'; or a list of names.
+   * Needs the bundle as a path or bytes (an opened Bundle with a file works too).
+   */
+  prefetch?: 'startup' | 'all' | 'none' | readonly string[]
 }
 
 export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions
@@ -88,6 +99,39 @@ function bootFiles(magic: number): Record<string, () => Uint8Array> {
   return files
 }
 
+/** What the prefetch worker can open: the bundle's path or bytes. */
+function reopenable(bundle: BundleOptions['bundle']): string | Uint8Array | undefined {
+  if (typeof bundle === 'string' || bundle instanceof Uint8Array) return bundle
+  if ('getModule' in bundle && 'toPyc' in bundle) return bundle.file
+  return undefined
+}
+
+/** The source, taking modules the prefetcher has made first. */
+function withPrefetch(source: ModuleSource, pre: Prefetcher, seen: Set<string>): ModuleSource {
+  const take = (name: string): Uint8Array | undefined => {
+    const b = pre.take(name)
+    if (b !== undefined) seen.add(name)
+    return b
+  }
+  return {
+    pythonMagic: source.pythonMagic,
+    modules: () => source.modules(),
+    marshal: (name) => take(name) ?? source.marshal(name),
+    pyc(name) {
+      const body = take(name)
+      if (body === undefined) return source.pyc ? source.pyc(name) : withHeader(source.pythonMagic, source.marshal(name))
+      return withHeader(source.pythonMagic, body)
+    },
+  }
+}
+
+function withHeader(magic: number, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16 + body.length)
+  out.set(pycHeader(magic), 0)
+  out.set(body, 16)
+  return out
+}
+
 function toSource(bundle: BundleOptions['bundle']): ModuleSource {
   if (typeof bundle === 'string') return bundleSource(openBundle(bundle))
   if (bundle instanceof Uint8Array) return bundleSource(openBundleFromBuffer(bundle))
@@ -102,12 +146,21 @@ function toSource(bundle: BundleOptions['bundle']): ModuleSource {
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
   const { bundle, mountPoint = '/pybundle', stdlibRoot = '/lib/python314.zip', root, roots = {},
-    channel = 'fs', onRead, ...config } = options
-  const source = toSource(bundle)
+    channel = 'fs', onRead, prefetch = 'all', ...config } = options
+  let source = toSource(bundle)
   if (source.pythonMagic !== PYODIDE_PYTHON_MAGIC) {
     throw new PyBundleError('UNSUPPORTED_VERSION',
       `the bundle was compiled for pyc magic ${source.pythonMagic}; Pyodide 314 runs CPython 3.14 (magic ${PYODIDE_PYTHON_MAGIC})`,
       { details: { magic: source.pythonMagic, expected: PYODIDE_PYTHON_MAGIC } })
+  }
+  const prefetched = new Set<string>()
+  const again = reopenable(bundle)
+  if (prefetch !== 'none' && again !== undefined) {
+    const names = prefetch === 'startup' || prefetch === 'all' ? PYODIDE_STARTUP_MODULES : prefetch
+    source = withPrefetch(source, new Prefetcher(again, names, prefetch === 'all'), prefetched)
+  }
+  const reported = onRead === undefined ? undefined : (name: string) => {
+    onRead(name, prefetched.delete(name))
   }
   const env = { ...(config.env ?? {}) }
   const appRoot = root ?? env.HOME ?? '/home/pyodide'
@@ -126,7 +179,7 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
       const fs = FS as unknown as EmscriptenFS
       fs.mkdirTree(mountPoint)
       fs.mount(createBundleFs(fs, source, {
-        onRead,
+        onRead: reported,
         config: configLines.join('\n'),
         // Read when Python first misses the bundle: the zip is in the FS by then.
         zipList: () => zipEntryNames(fs.readFile(STDLIB_ZIP) as Uint8Array).join('\n'),
@@ -151,8 +204,8 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
     }
     if (channel === 'js') {
       const read = (name: string): Uint8Array => {
-        onRead?.(name)
         const b = source.marshal(name)
+        reported?.(name)
         // Pyodide converts only plain typed arrays (a Node Buffer is refused).
         return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
       }
