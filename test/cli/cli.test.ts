@@ -281,6 +281,52 @@ describe('verify and extract', () => {
     expect(u.code).toBe(2)
     expect(u.err).toMatch(/--out/)
   })
+
+  it('extract: the summary names the Python the .pyc files are for', async () => {
+    const dir = tempDir()
+    const r = await cli('extract', good, '--out', dir)
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^wrote 3 \.pyc files for Python 3\.\d+ \(magic \d+\)/)
+    const j = await cli('extract', good, '--out', dir, '--json')
+    expect(JSON.parse(j.out).python).toEqual({ version: expect.stringMatching(/^3\.\d+$/), magic: expect.any(Number) })
+  })
+
+  it('extract: a bundle verify rejects is refused (exit 3, one line, nothing written); --no-verify skips the check', async () => {
+    const dir = tempDir()
+    const f = path.join(dir, 'flip.pyb')
+    const bytes = Buffer.from(fs.readFileSync(good))
+    bytes[bytes.length - 9] ^= 0x40
+    fs.writeFileSync(f, bytes)
+    const out = path.join(dir, 'out')
+    const r = await cli('extract', f, '--out', out)
+    expect(r.code).toBe(3)
+    oneLine(r.err)
+    expect(r.err).toMatch(/fails verification.*CHECKSUM_MISMATCH/)
+    expect(fs.existsSync(out)).toBe(false)
+    const n = await cli('extract', f, '--out', out, '--no-verify', '--quiet')
+    expect([0, 3]).toContain(n.code)
+  })
+
+  it('extract: a module MODS lists but the index cannot find is a damaged bundle (exit 3), not NOT_FOUND', async () => {
+    const { MIDX_HEADER, MIDX_SLOT } = await import('@pybundle/format-spec')
+    const { openBundleFromBuffer } = await import('@pybundle/loader')
+    const dir = tempDir()
+    const f = path.join(dir, 'midx.pyb')
+    const bytes = Buffer.from(fs.readFileSync(good))
+    // A copy: the loader must not be handed the Buffer we then write (see the report on Buffer.slice in header.ts).
+    const b = openBundleFromBuffer(new Uint8Array(bytes))
+    const midx = b.stats().sections.find((s) => s.name === 'MIDX')!
+    b.close()
+    // Clear every slot's hash: the index then finds no module by name.
+    for (let o = midx.offset + MIDX_HEADER.size; o + MIDX_SLOT.size <= midx.offset + midx.size; o += MIDX_SLOT.size) bytes.writeUInt32LE(0, o + MIDX_SLOT.at.hash)
+    fs.writeFileSync(f, bytes)
+    for (const extra of [[], ['--module', 'json']]) {
+      const r = await cli('extract', f, '--out', path.join(dir, 'out'), '--no-verify', ...extra)
+      expect(r.code).toBe(3)
+      oneLine(r.err)
+      expect(r.err).toMatch(/MIDX/)
+    }
+  })
 })
 
 describe('help', () => {

@@ -6,7 +6,7 @@ import { handleError } from '../lib/handle-error.js'
 import { extractBundle } from '../lib/extract.js'
 import { openForCommand } from '../lib/open.js'
 
-interface ExtractOpts { out: string; module?: string[]; json?: boolean; quiet?: boolean; debug?: boolean }
+interface ExtractOpts { out: string; module?: string[]; json?: boolean; quiet?: boolean; debug?: boolean; verify?: boolean }
 
 export function extractCommand(ctx: CliContext): Command {
   return new Command('extract')
@@ -16,6 +16,7 @@ export function extractCommand(ctx: CliContext): Command {
     .option('-m, --module <name...>', 'only these modules (repeat or list several); default: all')
     .option('--json', 'print what was written as JSON')
     .option('-q, --quiet', 'print nothing on success')
+    .option('--no-verify', 'skip the full check (checksums and structure) done before writing anything; for salvaging modules from a damaged bundle')
     .option('--debug', 'print stack traces for errors')
     .addHelpText('after', `
 Examples:
@@ -23,15 +24,25 @@ Examples:
   $ PYTHONPATH=/tmp/startup python3 -c "import os; print(os.__file__)"
   $ pybundle extract stdlib.pyb --out /tmp/x --module json json.decoder
 
+The .pyc files are for the bundle's Python (its magic number in each header): a bundle
+built for Python 3.8 gives .pyc files that only Python 3.8 imports.
+
+The bundle is verified first (as pybundle verify); a damaged one is refused before
+anything is written, unless --no-verify.
+
 Exit status: 0 ok; 1 internal error; 2 no such file or module, or an unwritable
 folder; 3 not a bundle, or a damaged or incompatible one.`)
     .action(async (file: string, opts: ExtractOpts) => {
       let bundle
       try {
         bundle = openForCommand(file)
-        const report = await extractBundle(bundle, resolve(opts.out), opts.module)
+        const report = await extractBundle(bundle, resolve(opts.out), opts.module, { verify: opts.verify !== false })
         if (opts.json) ctx.stdout(toJson(report) + '\n')
-        else if (!opts.quiet) ctx.stdout(`extracted ${report.modules.length} modules (${bytes(report.bytes)} of .pyc) to ${report.out}\n`)
+        else if (!opts.quiet) {
+          const pycs = report.modules.filter((m) => m.kind !== 'namespace').length
+          const folders = report.modules.length - pycs
+          ctx.stdout(`wrote ${pycs} .pyc file${pycs === 1 ? '' : 's'} for Python ${report.python.version} (magic ${report.python.magic})${folders ? ` and ${folders} namespace package folder${folders === 1 ? '' : 's'}` : ''}, ${bytes(report.bytes)}, to ${report.out}\n`)
+        }
         ctx.exitCode = 0
       } catch (e) {
         handleError(e, ctx, { debug: opts.debug, reading: 'bundle', file })
