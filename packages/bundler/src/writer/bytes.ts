@@ -26,7 +26,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** u32 fields hold offsets and counts: anything that does not fit is a documented limit (§11). */
 export function checkU32(value: number, what: string): number {
   if (!(value >= 0 && value <= 0xffffffff)) {
-    fail('LIMIT_EXCEEDED', `${what} (${value}) does not fit the u32 field .pyb v1 stores it in`, undefined, { what, value })
+    fail('LIMIT_EXCEEDED', `${what} (${value}) exceeds the u32 field limit (4294967295) .pyb v1 stores it in`, undefined, { limit: 'U32', max: 0xffffffff, value, what })
   }
   return value
 }

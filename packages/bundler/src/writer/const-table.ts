@@ -108,7 +108,9 @@ export class ConstTable {
       return known
     }
     if (depth > LIMITS.MAX_DEPTH) {
-      fail('LIMIT_EXCEEDED', `constants nest deeper than ${LIMITS.MAX_DEPTH}`, undefined, { limit: LIMITS.MAX_DEPTH })
+      fail('LIMIT_EXCEEDED', `constants nest deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH}): depth ${depth} reached (SPEC.md §11.4)`, undefined, {
+        limit: 'MAX_DEPTH', max: LIMITS.MAX_DEPTH, value: depth,
+      })
     }
     let key: string
     let build: () => { header: number; words: number[]; wide: bigint[] | null }

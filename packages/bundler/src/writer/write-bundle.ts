@@ -231,7 +231,9 @@ function sortModules(inputs: readonly ModuleInput[]): PlannedModule[] {
     }
     const nameBytes = utf8.encode(input.name)
     if (nameBytes.length > LIMITS.MAX_NAME_BYTES) {
-      fail('LIMIT_EXCEEDED', `module name longer than ${LIMITS.MAX_NAME_BYTES} bytes`, undefined, { name: input.name })
+      fail('LIMIT_EXCEEDED', `module name of ${nameBytes.length} UTF-8 bytes exceeds MAX_NAME_BYTES (${LIMITS.MAX_NAME_BYTES}) (SPEC.md §11.4): ${JSON.stringify(input.name.slice(0, 60))}${input.name.length > 60 ? '...' : ''}`, undefined, {
+        limit: 'MAX_NAME_BYTES', max: LIMITS.MAX_NAME_BYTES, value: nameBytes.length, name: input.name,
+      })
     }
     if (hasLoneSurrogate(input.path)) fail('MANIFEST', `module ${input.name}: path is not valid Unicode`)
     if (input.isNamespace && !input.isPackage) fail('MANIFEST', `module ${input.name}: a namespace package must be a package`)
@@ -258,7 +260,9 @@ function sortModules(inputs: readonly ModuleInput[]): PlannedModule[] {
 /** Number code objects in pre-order: a parent before its children, children in co_consts order (§6). */
 function collectCodes(code: PyCode, module: number, parent: number, depth: number, layout: CodeLayout, out: PlannedCode[]): number {
   if (depth > LIMITS.MAX_DEPTH) {
-    fail('LIMIT_EXCEEDED', `code objects nest deeper than ${LIMITS.MAX_DEPTH}`, undefined, { limit: LIMITS.MAX_DEPTH })
+    fail('LIMIT_EXCEEDED', `code objects nest deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH}): depth ${depth} reached (SPEC.md §11.4)`, undefined, {
+      limit: 'MAX_DEPTH', max: LIMITS.MAX_DEPTH, value: depth,
+    })
   }
   checkCode(code, layout)
   const index = out.length
