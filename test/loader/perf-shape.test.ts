@@ -6,6 +6,31 @@ import { describe, expect, it } from 'vitest'
 import { openBundleFromBuffer } from '@pybundle/loader'
 import { PY311, bundleBytes, code, module, s } from './fixtures.js'
 
+interface Paged {
+  readonly pages: number
+  readonly count: number
+}
+interface CoreShape {
+  strCache: Paged
+  payloadCache: Paged
+  constCache: Paged
+}
+function core(b: unknown): CoreShape {
+  return (b as { core: CoreShape }).core
+}
+
+/** A bundle with many strings and constants (several cache pages' worth) spread over many modules. */
+async function wideBytes(): Promise<Uint8Array> {
+  const layout = '3.11'
+  const modules = []
+  for (let m = 0; m < 40; m++) {
+    const names = Array.from({ length: 100 }, (_, i) => s(`name_${m}_${i}`))
+    const consts = Array.from({ length: 100 }, (_, i) => s(`const ${m} ${i}`, false))
+    modules.push(module(`m${String(m).padStart(2, '0')}`, code(layout, { name: '<module>', filename: `m${m}.py`, names, consts })))
+  }
+  return bundleBytes({ python: PY311, optimize: 0, modules })
+}
+
 async function sampleBytes(): Promise<Uint8Array> {
   const layout = '3.11'
   const a = code(layout, { name: '<module>', filename: 'a.py', names: [s('x'), s('y')], consts: [s('hello', false)] })
@@ -37,5 +62,26 @@ describe('open leaves the caller bytes alone', () => {
     expect(b.getModule('a')?.code?.consts.get(0)).toMatchObject({ kind: 'str', text: 'hello' })
     expect(openBundleFromBuffer(win).getModule('b')).toBeDefined()
     expect(pool.subarray(8, 8 + bytes.length).equals(Buffer.from(bytes))).toBe(true)
+  })
+})
+
+describe('open allocates nothing per entry', () => {
+  it('string and constant caches are paged and empty after open; one module touches a few pages', async () => {
+    const b = openBundleFromBuffer(await wideBytes())
+    const c = core(b)
+    expect(c.strCache.count).toBeGreaterThan(8000)
+    expect(c.constCache.count).toBeGreaterThanOrEqual(4000)
+    expect([c.strCache.pages, c.payloadCache.pages, c.constCache.pages]).toEqual([0, 0, 0])
+    const cv = b.getModule('m17')!.code!
+    expect([c.strCache.pages, c.constCache.pages]).toEqual([0, 0])
+    for (const n of cv.names) expect(n.text).toMatch(/^name_17_/)
+    for (const v of cv.consts) expect(v).toMatchObject({ kind: 'str' })
+    // 100 names + 100 constant strings + 2 fixed strings, 100 constants: at most a page or two each
+    expect(c.strCache.pages).toBeGreaterThan(0)
+    expect(c.strCache.pages).toBeLessThanOrEqual(3)
+    expect(c.constCache.pages).toBeLessThanOrEqual(2)
+    expect(c.strCache.pages).toBeLessThan(Math.ceil(c.strCache.count / 1024))
+    b.close()
+    expect([c.strCache.pages, c.constCache.pages]).toEqual([0, 0])
   })
 })

@@ -211,11 +211,7 @@ export class Bundle {
   close(): void {
     if (this.core.mem.closed) return
     this.core.mem.close()
-    this.core.strCache = undefined
-    this.core.payloadCache = undefined
-    this.core.refStamp = this.core.refSlot = undefined
-    this.core.constCache.clear()
-    this.core.constHeight.clear()
+    this.core.clearCaches()
     this.modViews.clear()
   }
 }

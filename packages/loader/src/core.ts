@@ -35,6 +35,7 @@ import {
 } from '@pybundle/format-spec'
 import type { Header } from './header.js'
 import { Section, type Mem } from './mem.js'
+import { PagedCache } from './paged.js'
 import { decodeStr, strPayload, type StrData } from './strings.js'
 
 /** Encoded marshal payload of one string, cached per resolved STRT index. */
@@ -68,17 +69,23 @@ export class Core {
   readonly slotCount: number
 
   /**
-   * Per resolved STRT index: decoded PyStr and marshal payload. Arrays (created on
-   * first use, sized by string_count, which open checked against STRT's size) are
-   * much faster than Maps on the emission path.
+   * Per resolved STRT index: decoded PyStr and marshal payload. Paged (1,024-slot
+   * pages created on first touch), so neither open nor a small working set pays for
+   * the size of the string table.
    */
-  strCache: (PyStr | undefined)[] | undefined
-  payloadCache: (StrPayload | undefined)[] | undefined
+  readonly strCache: PagedCache<PyStr>
+  readonly payloadCache: PagedCache<StrPayload>
   /** Emission ref table: refStamp[r] === emission id when string r has slot refSlot[r] in that emission. */
   refStamp: Int32Array | undefined
   refSlot: Int32Array | undefined
+  /** The same for resolved CNST entries (every constant but the singletons, STR and CODE is emitted by reference). */
+  constRefStamp: Int32Array | undefined
+  constRefSlot: Int32Array | undefined
+  /** Nesting height of the constant, set when it is emitted (so a reference still counts against MAX_DEPTH). */
+  constRefHeight: Uint16Array | undefined
   emissions = 0
-  readonly constCache = new Map<number, PyValue>()
+  /** Per resolved CNST index: the value (paged like the string caches). */
+  readonly constCache: PagedCache<PyValue>
   /** Nesting height of cached containers (absent = 0), so a cached value still counts against MAX_DEPTH. */
   readonly constHeight = new Map<number, number>()
   /** Set by constRaw: the nesting height of the value it returned. */
@@ -110,6 +117,19 @@ export class Core {
     this.stringCount = header.stringCount
     this.constCount = header.constCount
     this.slotCount = header.slotCount
+    this.strCache = new PagedCache<PyStr>(this.stringCount)
+    this.payloadCache = new PagedCache<StrPayload>(this.stringCount)
+    this.constCache = new PagedCache<PyValue>(this.constCount)
+  }
+
+  /** Drop every cache (close). */
+  clearCaches(): void {
+    this.strCache.clear()
+    this.payloadCache.clear()
+    this.constCache.clear()
+    this.constHeight.clear()
+    this.refStamp = this.refSlot = undefined
+    this.constRefStamp = this.constRefSlot = undefined
   }
 
   // --- §10 blobs -------------------------------------------------------------
@@ -243,11 +263,10 @@ export class Core {
   /** The PyStr of STRT entry i, one JS object per resolved entry. */
   str(i: number, from: number): PyStr {
     const r = this.resolveStr(i, from)
-    const cache = (this.strCache ??= new Array<PyStr | undefined>(this.stringCount))
-    let s = cache[r]
+    let s = this.strCache.get(r)
     if (s === undefined) {
       s = decodeStr(this.strData(this.lastOffset))
-      cache[r] = s
+      this.strCache.set(r, s)
     }
     return s
   }
@@ -256,8 +275,7 @@ export class Core {
   payload(i: number, from: number): StrPayload {
     const r = this.resolveStr(i, from)
     this.lastResolved = r
-    const cache = (this.payloadCache ??= new Array<StrPayload | undefined>(this.stringCount))
-    let p = cache[r]
+    let p = this.payloadCache.get(r)
     if (p === undefined) {
       const d = this.strData(this.lastOffset)
       const bytes = strPayload(d)
@@ -265,7 +283,7 @@ export class Core {
         d.kind === 0
           ? { src: this.mem.u8, start: d.abs, length: d.length, ascii: true, interned: d.interned }
           : { src: bytes, start: 0, length: bytes.length, ascii: false, interned: d.interned }
-      cache[r] = p
+      this.payloadCache.set(r, p)
     }
     return p
   }
@@ -296,7 +314,8 @@ export class Core {
     const r = this.resolveConst(i, from)
     const cached = this.constCache.get(r)
     if (cached !== undefined) {
-      const h = this.constHeight.get(r) ?? 0
+      const k = cached.kind
+      const h = k === 'tuple' || k === 'frozenset' || k === 'slice' ? (this.constHeight.get(r) ?? 0) : 0
       if (depth + h > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `constants nested deeper than ${LIMITS.MAX_DEPTH}`, from)
       this.lastHeight = h
       return cached

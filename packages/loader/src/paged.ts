@@ -1,0 +1,44 @@
+/**
+ * A cache indexed by table entry (STRT or CNST index) whose memory follows what is
+ * touched, not the table size: 1,024-slot pages are created on first use, and the
+ * page directory itself only when the first page is. Open allocates nothing here;
+ * touching k entries allocates at most k pages.
+ */
+export const PAGE_BITS = 10
+export const PAGE_SIZE = 1 << PAGE_BITS
+const MASK = PAGE_SIZE - 1
+
+export class PagedCache<T> {
+  private dir: (T | undefined)[][] | undefined
+  /** Pages allocated so far (diagnostics and tests). */
+  pages = 0
+
+  constructor(
+    /** Number of entries the index space has (entries are 0 .. count - 1). */
+    readonly count: number,
+  ) {}
+
+  get(i: number): T | undefined {
+    const d = this.dir
+    if (d === undefined) return undefined
+    const p = d[i >>> PAGE_BITS]
+    return p === undefined ? undefined : p[i & MASK]
+  }
+
+  set(i: number, v: T): void {
+    const d = (this.dir ??= new Array<(T | undefined)[]>((this.count + MASK) >>> PAGE_BITS))
+    const k = i >>> PAGE_BITS
+    let p = d[k]
+    if (p === undefined) {
+      p = new Array<T | undefined>(PAGE_SIZE).fill(undefined)
+      d[k] = p
+      this.pages++
+    }
+    p[i & MASK] = v
+  }
+
+  clear(): void {
+    this.dir = undefined
+    this.pages = 0
+  }
+}
