@@ -108,21 +108,26 @@ export async function pyodideBundle(onProgress?: (m: string) => void): Promise<s
 
 /**
  * A .pyc zip of the same compiled code: every bundled module as its .pyc
- * (bundle.toPyc) at its path, plus every non-.py file of Pyodide's stdlib zip.
+ * (bundle.toPyc) at its path, plus every other file of Pyodide's stdlib zip
+ * (data files, and the sources of the few modules the bundle leaves out, e.g.
+ * _sysconfigdata__emscripten_wasm32-emscripten.py), so both contenders can import
+ * the same modules.
  */
 export function pycZipFromBundle(bundlePath: string): string {
-  const out = bundlePath.replace(/\.pyb$/, '.pyc.zip')
+  const out = bundlePath.replace(/\.pyb$/, '.v2.pyc.zip')
   if (existsSync(out)) return out
   const files: Zippable = {}
   const stdlib = unzipSync(new Uint8Array(readFileSync(join(PYODIDE_DIR, 'python_stdlib.zip'))))
-  for (const [name, data] of Object.entries(stdlib)) {
-    if (!name.endsWith('.py') && !name.endsWith('/')) files[name] = [data, { level: 0 }]
-  }
   const bundle = openBundle(bundlePath)
   try {
+    const bundled = new Set<string>()
     for (const m of bundle.modules()) {
       if (m.isNamespace || !m.path.endsWith('.py')) continue
       files[`${m.path}c`] = [bundle.toPyc(m.name), { level: 0 }]
+      bundled.add(m.path)
+    }
+    for (const [name, data] of Object.entries(stdlib)) {
+      if (!name.endsWith('/') && !bundled.has(name)) files[name] = [data, { level: 0 }]
     }
   } finally {
     bundle.close()
