@@ -52,6 +52,12 @@ describe('build', () => {
     expect(s.size).toBe(fs.statSync(path.join(root, 'j.pyb')).size)
     expect(s.timings.total).toBeGreaterThan(0)
     expect(s.sharing.savedBytes).toBeGreaterThanOrEqual(0)
+    expect(s.sharing.savedVsPerModule).toBe(s.sharing.savedBytes)
+    expect(s.sharing.savedVsNone).toBeGreaterThanOrEqual(s.sharing.savedVsPerModule)
+    // The same figure, by the same name, in inspect --json (and its alias for @pybundle/report).
+    const i = JSON.parse((await cli('inspect', path.join(root, 'j.pyb'), '--json')).out)
+    expect(i.sharing.savedVsNone).toBe(s.sharing.savedVsNone)
+    expect(i.sharingSavedBytes).toBe(i.sharing.savedVsNone)
   })
 
   const bad: [string, string, RegExp][] = [

@@ -68,7 +68,14 @@ export interface BuildSummary {
   size: number
   /** What the same modules take as .pyc files (16-byte header + marshal data each). */
   pycBytes: number
-  sharing: BundleStats['sharing']
+  /**
+   * What sharing saves. `savedVsPerModule` (= `savedBytes`, kept as an alias):
+   * cross-module sharing, against one .pyc per module (records deduplicated
+   * inside each module only). `pybundle build` adds `savedVsNone` (all sharing,
+   * against storing every table entry's record), the figure `pybundle inspect`
+   * computes from the file.
+   */
+  sharing: BundleStats['sharing'] & { savedVsPerModule: number }
   /** Milliseconds per phase. */
   timings: { resolve: number; compile: number; convert: number; write: number; total: number }
   stats: BundleStats
@@ -167,7 +174,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     codeObjects: stats.codeObjects,
     size: stats.fileSize,
     pycBytes,
-    sharing: stats.sharing,
+    sharing: { ...stats.sharing, savedVsPerModule: stats.sharing.savedBytes },
     timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, write: t4 - t3, total: t4 - t0 },
     stats,
   }

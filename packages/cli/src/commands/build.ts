@@ -1,9 +1,11 @@
 import { Command } from 'commander'
 import { buildBundle, type BuildSummary } from '@pybundle/bundler'
 import { PyBundleError } from '@pybundle/errors'
+import { openBundle } from '@pybundle/loader'
 import type { CliContext } from '../lib/context.js'
 import { bytes, percent, seconds, toJson } from '../lib/format.js'
 import { handleError } from '../lib/handle-error.js'
+import { sharingSavedVsNone } from '../lib/inspect.js'
 import { ProgressBar } from '../lib/progress.js'
 
 interface BuildOpts { output?: string; json?: boolean; quiet?: boolean; debug?: boolean; jobs?: string }
@@ -46,7 +48,8 @@ error, or an interpreter that cannot run (the previous output is left untouched)
         if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
           throw new PyBundleError('MANIFEST', `--jobs must be a whole number of at least 1, not ${JSON.stringify(opts.jobs)}`)
         }
-        const summary = await buildBundle(manifest, { output: opts.output, jobs, onProgress: (p) => bar.update(p) })
+        const summary: CliBuildSummary = await buildBundle(manifest, { output: opts.output, jobs, onProgress: (p) => bar.update(p) })
+        summary.sharing.savedVsNone = savedVsNoneOf(summary.output)
         bar.done()
         if (opts.json) ctx.stdout(toJson(summaryJson(summary)) + '\n')
         else if (!opts.quiet) ctx.stdout(summaryText(summary))
@@ -58,8 +61,24 @@ error, or an interpreter that cannot run (the previous output is left untouched)
     })
 }
 
+/** BuildSummary plus sharing.savedVsNone, which the CLI computes from the written file as inspect does. */
+export type CliBuildSummary = BuildSummary & { sharing: BuildSummary['sharing'] & { savedVsNone?: number | null } }
+
+/** sharing.savedVsNone of the written bundle (the figure inspect shows); null if it cannot be read back. */
+function savedVsNoneOf(file: string): number | null {
+  let b
+  try {
+    b = openBundle(file)
+    return sharingSavedVsNone(b)
+  } catch {
+    return null
+  } finally {
+    b?.close()
+  }
+}
+
 /** The --json summary: BuildSummary minus the writer's raw statistics, plus section sizes. */
-export function summaryJson(s: BuildSummary): Record<string, unknown> {
+export function summaryJson(s: CliBuildSummary): Record<string, unknown> {
   const { stats, ...rest } = s
   return { ...rest, sections: stats.sections, strings: stats.strings, consts: stats.consts }
 }
@@ -78,7 +97,7 @@ function groupSkipped(skipped: BuildSummary['skipped']): string[] {
   return [...groups].map(([k, names]) => `    ${names.length} ${k}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`)
 }
 
-export function summaryText(s: BuildSummary): string {
+export function summaryText(s: CliBuildSummary): string {
   const t = s.timings
   const sh = s.sharing
   const lines = [
@@ -92,7 +111,8 @@ export function summaryText(s: BuildSummary): string {
   lines.push(`  skipped     ${s.skipped.length}${s.skipped.length ? ' (cannot be bundled; --json lists each with its reason)' : ''}`)
   lines.push(...groupSkipped(s.skipped))
   lines.push(`  size        ${bytes(s.size)} (${s.size} bytes; the same modules as .pyc files: ${bytes(s.pycBytes)})`)
-  lines.push(`  sharing     saved ${bytes(sh.savedBytes)} (${percent(sh.savedBytes, s.size + sh.savedBytes)}) against per-module deduplication: strings ${bytes(sh.strings.perModuleBytes - sh.strings.bytes)}, constants ${bytes(sh.consts.perModuleBytes - sh.consts.bytes)}, blobs ${bytes(sh.blobs.perModuleBytes - sh.blobs.bytes)}`)
+  lines.push(`  sharing     cross-module sharing saved ${bytes(sh.savedVsPerModule)} (${percent(sh.savedVsPerModule, s.size + sh.savedVsPerModule)}), vs. one .pyc per module: strings ${bytes(sh.strings.perModuleBytes - sh.strings.bytes)}, constants ${bytes(sh.consts.perModuleBytes - sh.consts.bytes)}, blobs ${bytes(sh.blobs.perModuleBytes - sh.blobs.bytes)}`)
+  if (typeof sh.savedVsNone === 'number') lines.push(`              all sharing saved ${bytes(sh.savedVsNone)}, vs. storing every entry`)
   lines.push(`  time        ${seconds(t.total)} (resolve ${seconds(t.resolve)}, compile ${seconds(t.compile)}, convert ${seconds(t.convert)}, write ${seconds(t.write)})`)
   return lines.join('\n') + '\n'
 }

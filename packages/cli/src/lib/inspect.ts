@@ -74,7 +74,15 @@ export interface InspectReport {
   counts: { modules: number; packages: number; namespaces: number; sourceless: number; codeObjects: number; strings: number; consts: number; midxSlots: number }
   strings: { entries: number; redirects: number }
   consts: { entries: number; redirects: number }
-  /** Bytes the redirected table entries would have stored again without sharing. */
+  /**
+   * What sharing saves, named as in `pybundle build`:
+   * savedVsNone: all sharing, against storing every entry (each redirected
+   * table entry would store its own copy of the record it points to);
+   * savedVsPerModule: cross-module sharing, against one .pyc per module; null
+   * here: the file alone does not give it (see README).
+   */
+  sharing: { savedVsNone: number; savedVsPerModule: number | null }
+  /** Alias of sharing.savedVsNone (read by @pybundle/report). */
   sharingSavedBytes: number
   modules: InspectModule[]
   /** With --module: that module's code objects as a tree. */
@@ -121,6 +129,7 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
       constsShared: a.constsShared,
     })
   }
+  const savedVsNone = raw.savedBySharing()
   if (options.sort === 'size') modules.sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : 1))
   const report: InspectReport = {
     file,
@@ -143,7 +152,8 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
     },
     strings: { entries: stats.counts.strings, redirects: stats.redirects.strings },
     consts: { entries: stats.counts.consts, redirects: stats.redirects.consts },
-    sharingSavedBytes: raw.savedBySharing(),
+    sharing: { savedVsNone, savedVsPerModule: null },
+    sharingSavedBytes: savedVsNone,
     modules,
   }
   if (options.module !== undefined) {
@@ -162,6 +172,11 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
     }
   }
   return report
+}
+
+/** All sharing saved, against storing every entry: the sharing.savedVsNone of inspect and build. */
+export function sharingSavedVsNone(bundle: Bundle): number {
+  return new RawView(bundle).savedBySharing()
 }
 
 function codeTree(c: CodeView, version: string): InspectCode {
