@@ -3,7 +3,15 @@
  * raw float bits, bytecode and blobs copied from the mapping, strings from their
  * cached payloads, code objects in the field order of the bundle's CodeLayout
  * (cpython-marshal.md, "Code object field order"). Strings get FLAG_REF on first
- * use and 'r' afterwards, so CPython builds each once per emission.
+ * use and 'r' afterwards, so CPython builds each once per emission. So do constants
+ * other than None/True/False/.../StopIteration (singletons) and code objects (each
+ * record is reached once): the first time a resolved CNST entry is emitted it is
+ * written with FLAG_REF and later uses are 'r' back-references (SPEC §13), so the
+ * output is linear in the bundle even when shared constants form a DAG with
+ * exponentially many paths. Ref slots are numbered in pre-order, as CPython's
+ * reader assigns them: a tuple takes its slot when created (before its items),
+ * a frozenset or slice reserves its slot before its items; scalars take theirs
+ * when read, which for a leaf is the same point.
  */
 import { fail } from '@pybundle/errors'
 import { CODE, CONST_TAG, LIMITS, NONE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
@@ -99,6 +107,10 @@ class Emitter {
   readonly out: Out
   private readonly stamp: Int32Array
   private readonly slot: Int32Array
+  /** The same for resolved CNST entries. */
+  private readonly cstamp: Int32Array
+  private readonly cslot: Int32Array
+  private readonly cheight: Uint16Array
   private readonly id: number
   private nrefs = 0
   private readonly modern: boolean
@@ -111,6 +123,10 @@ class Emitter {
     // One ref table per bundle, reused by every emission through a stamp (no Map per emission).
     this.stamp = core.refStamp ??= new Int32Array(core.stringCount)
     this.slot = core.refSlot ??= new Int32Array(core.stringCount)
+    this.cstamp = core.constRefStamp ??= new Int32Array(core.constCount)
+    this.cslot = core.constRefSlot ??= new Int32Array(core.constCount)
+    // Written before the entry's stamp is read again (items are earlier entries: no entry refers to an ancestor).
+    this.cheight = core.constRefHeight ??= new Uint16Array(core.constCount)
     this.id = ++core.emissions
   }
 
@@ -143,9 +159,9 @@ class Emitter {
   }
 
   /** A bytes object ('s') from a checked BLOB range. */
-  private blobObj(offset: number, length: number, field: number): void {
+  private blobObj(offset: number, length: number, field: number, flag = 0): void {
     const a = this.core.blobAbs(offset, length, field)
-    this.out.byte(TYPE.STRING)
+    this.out.byte(TYPE.STRING | flag)
     this.out.i32(length)
     this.out.copy(this.core.mem.u8, a, length)
   }
@@ -156,17 +172,17 @@ class Emitter {
     this.blobObj(sec.u32(base + offField), sec.u32(base + offField + 4), sec.start + base + offField)
   }
 
-  private tupleHead(n: number): void {
+  private tupleHead(n: number, flag = 0): void {
     if (n < 256) {
-      this.out.byte(TYPE.SMALL_TUPLE)
+      this.out.byte(TYPE.SMALL_TUPLE | flag)
       this.out.byte(n)
     } else {
-      this.out.byte(TYPE.TUPLE)
+      this.out.byte(TYPE.TUPLE | flag)
       this.out.i32(n)
     }
   }
 
-  private long(v: bigint): void {
+  private long(v: bigint, flag: number): void {
     const o = this.out
     const neg = v < 0n
     let a = neg ? -v : v
@@ -175,7 +191,7 @@ class Emitter {
       digits.push(Number(a & 0x7fffn))
       a >>= 15n
     }
-    o.byte(TYPE.LONG)
+    o.byte(TYPE.LONG | flag)
     o.i32(neg ? -digits.length : digits.length)
     o.need(2 * digits.length)
     for (const d of digits) {
@@ -184,8 +200,9 @@ class Emitter {
     }
   }
 
-  const(i: number, from: number, ctx: number, depth: number): void {
-    if (depth > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `constants nested deeper than ${LIMITS.MAX_DEPTH}`, from)
+  /** Emit CNST entry i; returns its nesting height (0 for a scalar), which counts against MAX_DEPTH even when referenced. */
+  const(i: number, from: number, ctx: number, depth: number): number {
+    if (depth > LIMITS.MAX_DEPTH) depthFail('constants', depth, from)
     const c = this.core
     const o = this.out
     const cdat = c.sec.CDAT
@@ -194,69 +211,112 @@ class Emitter {
     const tag = c.constTag(off)
     switch (tag) {
       case CONST_TAG.NONE:
-        return o.byte(TYPE.NONE)
+        o.byte(TYPE.NONE)
+        return 0
       case CONST_TAG.FALSE:
-        return o.byte(TYPE.FALSE)
+        o.byte(TYPE.FALSE)
+        return 0
       case CONST_TAG.TRUE:
-        return o.byte(TYPE.TRUE)
+        o.byte(TYPE.TRUE)
+        return 0
       case CONST_TAG.ELLIPSIS:
-        return o.byte(TYPE.ELLIPSIS)
+        o.byte(TYPE.ELLIPSIS)
+        return 0
       case CONST_TAG.STOP_ITERATION:
-        return o.byte(TYPE.STOPITER)
+        o.byte(TYPE.STOPITER)
+        return 0
+      case CONST_TAG.STR:
+        this.str(cdat.u32(off + 4), cdat.start + off + 4)
+        return 0
+      case CONST_TAG.CODE:
+        this.code(c.codeTarget(r, off, ctx), depth + 1)
+        return 0
+    }
+    // Every other constant: once with FLAG_REF, then 'r' (its slot is taken here, before any items: pre-order).
+    if (this.cstamp[r] === this.id) {
+      const h = this.cheight[r]
+      if (depth + h > LIMITS.MAX_DEPTH) depthFail('constants', depth + h, from)
+      o.byte(TYPE.REF)
+      o.i32(this.cslot[r])
+      return h
+    }
+    switch (tag) {
       case CONST_TAG.INT: {
+        this.claim(r)
         const lo = cdat.u32(off + 8)
         const hi = cdat.i32(off + 12)
         if ((hi === 0 && lo < 0x80000000) || (hi === -1 && lo >= 0x80000000)) {
-          o.byte(TYPE.INT)
+          o.byte(TYPE.INT | FLAG_REF)
           o.i32(lo)
-          return
+          return 0
         }
-        return this.long(cdat.i64(off + 8))
+        this.long(cdat.i64(off + 8), FLAG_REF)
+        return 0
       }
-      case CONST_TAG.BIGINT:
-        return this.long(c.bigint(off))
-      case CONST_TAG.FLOAT:
-        o.byte(TYPE.BINARY_FLOAT)
-        return o.copy(c.mem.u8, cdat.at(off + 8, 8), 8)
-      case CONST_TAG.COMPLEX:
-        o.byte(TYPE.BINARY_COMPLEX)
-        return o.copy(c.mem.u8, cdat.at(off + 8, 16), 16)
-      case CONST_TAG.STR:
-        return this.str(cdat.u32(off + 4), cdat.start + off + 4)
+      case CONST_TAG.BIGINT: {
+        const v = c.bigint(off)
+        this.claim(r)
+        this.long(v, FLAG_REF)
+        return 0
+      }
+      case CONST_TAG.FLOAT: {
+        const a = cdat.at(off + 8, 8)
+        this.claim(r)
+        o.byte(TYPE.BINARY_FLOAT | FLAG_REF)
+        o.copy(c.mem.u8, a, 8)
+        return 0
+      }
+      case CONST_TAG.COMPLEX: {
+        const a = cdat.at(off + 8, 16)
+        this.claim(r)
+        o.byte(TYPE.BINARY_COMPLEX | FLAG_REF)
+        o.copy(c.mem.u8, a, 16)
+        return 0
+      }
       case CONST_TAG.BYTES: {
-        return this.blobObj(cdat.u32(off + 8), cdat.u32(off + 4), cdat.start + off + 8)
+        const len = cdat.u32(off + 4)
+        const boff = cdat.u32(off + 8)
+        c.blobAbs(boff, len, cdat.start + off + 8)
+        this.claim(r)
+        this.blobObj(boff, len, cdat.start + off + 8, FLAG_REF)
+        return 0
       }
       case CONST_TAG.TUPLE:
       case CONST_TAG.FROZENSET: {
         const n = cdat.u32(off + 4)
         cdat.at(off + 8, 4 * n)
-        if (tag === CONST_TAG.TUPLE) this.tupleHead(n)
+        this.claim(r)
+        if (tag === CONST_TAG.TUPLE) this.tupleHead(n, FLAG_REF)
         else {
-          o.byte(TYPE.FROZENSET)
+          o.byte(TYPE.FROZENSET | FLAG_REF)
           o.i32(n)
         }
-        for (let k = 0; k < n; k++) this.item(r, off + 8 + 4 * k, depth)
-        return
+        let h = 0
+        for (let k = 0; k < n; k++) h = Math.max(h, this.item(r, off + 8 + 4 * k, depth) + 1)
+        return (this.cheight[r] = h)
       }
       case CONST_TAG.SLICE:
         if (c.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
-        o.byte(TYPE.SLICE)
-        this.item(r, off + 4, depth)
-        this.item(r, off + 8, depth)
-        this.item(r, off + 12, depth)
-        return
-      case CONST_TAG.CODE:
-        return this.code(c.codeTarget(r, off, ctx), depth + 1)
+        this.claim(r)
+        o.byte(TYPE.SLICE | FLAG_REF)
+        return (this.cheight[r] = Math.max(this.item(r, off + 4, depth), this.item(r, off + 8, depth), this.item(r, off + 12, depth)) + 1)
       default:
         fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
     }
   }
 
-  private item(r: number, at: number, depth: number): void {
+  /** Give resolved CNST entry r the next ref slot of this emission. */
+  private claim(r: number): void {
+    this.cstamp[r] = this.id
+    this.cslot[r] = this.nrefs++
+    this.cheight[r] = 0
+  }
+
+  private item(r: number, at: number, depth: number): number {
     const cdat = this.core.sec.CDAT
     const j = cdat.u32(at)
     if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, cdat.start + at)
-    this.const(j, cdat.start + at, NONE, depth + 1)
+    return this.const(j, cdat.start + at, NONE, depth + 1)
   }
 
   private strRun(start: number, n: number, field: number): void {
@@ -269,7 +329,7 @@ class Emitter {
     const o = this.out
     const sec = c.sec.CODE
     const base = ci * CODE.size
-    if (depth > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `code objects nested deeper than ${LIMITS.MAX_DEPTH}`, sec.start + base)
+    if (depth > LIMITS.MAX_DEPTH) depthFail('code objects', depth, sec.start + base)
     c.checkCode(ci, sec.start + base)
     const strStart = sec.u32(base + C_STR_START)
     const nNames = sec.u32(base + C_N_NAMES)
@@ -309,6 +369,10 @@ class Emitter {
     this.codeBlobObj(base, CODE.at.linetable_offset)
     if (this.modern) this.codeBlobObj(base, CODE.at.exceptiontable_offset)
   }
+}
+
+function depthFail(what: string, depth: number, at: number): never {
+  fail('LIMIT_EXCEEDED', `${what} nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, at, { limit: 'MAX_DEPTH', value: depth, max: LIMITS.MAX_DEPTH })
 }
 
 /** Marshal bytes of code record `ci` after `prefix` bytes reserved at the front (for a pyc header). */
