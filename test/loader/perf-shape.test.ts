@@ -3,8 +3,10 @@
  * may and may not allocate or copy, and that it leaves the caller's bytes alone.
  */
 import { describe, expect, it } from 'vitest'
-import { openBundleFromBuffer } from '@pybundle/loader'
-import { PY311, bundleBytes, code, module, s } from './fixtures.js'
+import { renameSync, writeFileSync } from 'node:fs'
+import { PyBundleError } from '@pybundle/errors'
+import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
+import { PY311, bundleBytes, code, module, s, tempFile } from './fixtures.js'
 
 interface Paged {
   readonly pages: number
@@ -83,5 +85,63 @@ describe('open allocates nothing per entry', () => {
     expect(c.strCache.pages).toBeLessThan(Math.ceil(c.strCache.count / 1024))
     b.close()
     expect([c.strCache.pages, c.constCache.pages]).toEqual([0, 0])
+  })
+})
+
+describe('reopening an unchanged file reuses its mapping', () => {
+  it('two opens share one mapping; close makes only its own Bundle unusable', async () => {
+    const p = tempFile('perf-shape-reuse.pyb', await sampleBytes())
+    const a = openBundle(p)
+    const b = openBundle(p)
+    expect(a.bytes.buffer).toBe(b.bytes.buffer)
+    a.close()
+    expect(a.closed).toBe(true)
+    expect(() => a.getModule('a')).toThrow(PyBundleError)
+    let code: string | undefined
+    try {
+      a.getModule('a')
+    } catch (e) {
+      code = (e as PyBundleError).code
+    }
+    expect(code).toBe('CLOSED')
+    expect(b.getModule('a')?.code?.names.get(0).text).toBe('x')
+    const c = openBundle(p)
+    expect(c.bytes.buffer).toBe(b.bytes.buffer)
+    expect(c.getModule('b')?.code?.names.get(1).text).toBe('z')
+    b.close()
+    c.close()
+  })
+
+  it('a file replaced by rename (new inode) is mapped anew and read with its new contents', async () => {
+    const p = tempFile('perf-shape-replace.pyb', await sampleBytes())
+    const old = openBundle(p)
+    const layout = '3.11'
+    const other = await bundleBytes({
+      python: PY311,
+      optimize: 0,
+      modules: [module('c', code(layout, { name: '<module>', filename: 'c.py', names: [s('replaced')] }))],
+    })
+    const tmp = tempFile('perf-shape-replace.pyb.tmp', other)
+    renameSync(tmp, p)
+    const fresh = openBundle(p)
+    expect(fresh.bytes.buffer).not.toBe(old.bytes.buffer)
+    expect(fresh.getModule('a')).toBeUndefined()
+    expect(fresh.getModule('c')?.code?.names.get(0).text).toBe('replaced')
+    expect(old.getModule('a')?.code?.names.get(0).text).toBe('x')
+    old.close()
+    fresh.close()
+  })
+
+  it('a file rewritten in place with another size is mapped anew', async () => {
+    const p = tempFile('perf-shape-rewrite.pyb', await sampleBytes())
+    const a = openBundle(p)
+    const bigger = await wideBytes()
+    writeFileSync(p, bigger)
+    const b = openBundle(p)
+    expect(b.bytes.buffer).not.toBe(a.bytes.buffer)
+    expect(b.bytes.length).toBe(bigger.length)
+    expect(b.getModule('m03')).toBeDefined()
+    a.close()
+    b.close()
   })
 })

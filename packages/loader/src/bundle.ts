@@ -7,7 +7,7 @@ import { NONE, SECTION_ORDER, TABLE_ENTRY_SIZE, type SectionName } from '@pybund
 import { Core } from './core.js'
 import { emitCode } from './emit.js'
 import { readHeader, type Header } from './header.js'
-import { mapFile } from './mapping.js'
+import { mapFileCached } from './mapping-cache.js'
 import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
 import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
@@ -206,7 +206,8 @@ export class Bundle {
   /**
    * Drop the mapping. Any later use of the bundle or of its views throws CLOSED.
    * (mmap-io unmaps when the mapping's Buffer is collected; zero-copy views a
-   * caller still holds keep it alive until then.)
+   * caller still holds, and other bundles opened on the same unchanged file, which
+   * share the mapping, keep it alive until then.)
    */
   close(): void {
     if (this.core.mem.closed) return
@@ -229,9 +230,13 @@ function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundl
   return b
 }
 
-/** Map a .pyb file read-only and check its header and section table. */
+/**
+ * Map a .pyb file read-only and check its header and section table. Reopening a
+ * file that has not changed (same device, inode, size and times) reuses its live
+ * mapping (see mapping-cache.ts); a file replaced by rename is mapped anew.
+ */
 export function openBundle(path: string, options: OpenOptions = {}): Bundle {
-  const bytes = mapFile(path)
+  const bytes = mapFileCached(path)
   try {
     return opened(new Mem(bytes), path, options)
   } catch (e) {
