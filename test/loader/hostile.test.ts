@@ -2,6 +2,10 @@
  * Hostile input: every failure is a PyBundleError with the right code and the
  * absolute byte offset; verify() reports instead of throwing; nothing else escapes.
  */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
 import { pyInt, pyTuple, type PyValue } from '@pybundle/cpython'
@@ -64,6 +68,25 @@ describe('open rejects bad headers with typed errors', () => {
     expect(thrown(() => openBundle(tempFile('empty.pyb', new Uint8Array(0))))).toMatchObject({ code: 'TRUNCATED', offset: 0 })
     expect(thrown(() => openBundle('/nonexistent/x.pyb')).code).toBe('IO')
     expect(thrown(() => openBundleFromBuffer(new Uint8Array(10))).code).toBe('TRUNCATED')
+  })
+
+  it('paths that are not regular files: IO naming what they are, never blocking on a FIFO', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pybundle-loader-paths-'))
+    try {
+      mkdirSync(join(dir, 'folder.pyb'))
+      execFileSync('mkfifo', [join(dir, 'fifo.pyb')])
+      const folder = thrown(() => openBundle(join(dir, 'folder.pyb')))
+      expect(folder.code).toBe('IO')
+      expect(folder.message).toMatch(/directory/)
+      // opened O_NONBLOCK after a stat, so this returns at once instead of waiting for a writer
+      const fifo = thrown(() => openBundle(join(dir, 'fifo.pyb')))
+      expect(fifo.code).toBe('IO')
+      expect(fifo.message).toMatch(/FIFO/)
+      expect(fifo.file).toBe(join(dir, 'fifo.pyb'))
+      expect(thrown(() => openBundle('/dev/null')).message).toMatch(/character device/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('magic, version, flags, sizes, checksum', async () => {
