@@ -2,10 +2,9 @@
  * `pybundle inspect` as data: what is in a bundle and where its bytes go.
  * Field names here are the stable --json schema (documented in README.md).
  */
-import xxhash from 'xxhash-wasm'
 import { PyBundleError } from '@pybundle/errors'
 import {
-  CODE, CONST_RECORD_ALIGN, CONST_RECORD_SIZE, CONST_TAG, MODULE, NONE, STRING_KIND_WIDTH, STRING_RECORD,
+  CODE, CONST_RECORD_ALIGN, LIMITS, CONST_RECORD_SIZE, CONST_TAG, MODULE, NONE, STRING_KIND_WIDTH, STRING_RECORD,
   STRING_RECORD_ALIGN, STRING_FLAG, TABLE_ENTRY_SIZE, BLOB_ALIGN, STRING_SLICE_FIXED, type ConstTagName,
 } from '@pybundle/format-spec'
 import { CodeView, type Bundle, type ModuleView } from '@pybundle/loader'
@@ -19,6 +18,7 @@ export interface InspectSection {
   size: number
   /** xxh64 as 16 hex digits. */
   checksum: string
+  /** The loader's verify() found no checksum mismatch for this section. */
   checksumOk: boolean
 }
 
@@ -103,13 +103,12 @@ export function moduleKind(m: ModuleView): ModuleKind {
 
 export async function inspectBundle(bundle: Bundle, file: string, options: InspectOptions = {}): Promise<InspectReport> {
   const stats = bundle.stats()
-  const { h64Raw } = await xxhash()
-  const bytes = bundle.bytes
-  const sections: InspectSection[] = stats.sections.map((s) => {
-    const end = s.offset + s.size
-    const ok = end <= bytes.length && h64Raw(bytes.subarray(s.offset, end), 0n) === s.checksum
-    return { name: s.name, offset: s.offset, size: s.size, checksum: hex(s.checksum), checksumOk: ok }
-  })
+  // Checksum state from the loader's verify() (checksums come first, so every section's is reported).
+  const verified = bundle.verify({ maxProblems: LIMITS.MAX_SECTIONS + 1 })
+  const badSums = new Set(verified.problems.filter((p) => p.code === 'CHECKSUM_MISMATCH').map((p) => p.path.replace(/^section /, '')))
+  const sections: InspectSection[] = stats.sections.map((s) => ({
+    name: s.name, offset: s.offset, size: s.size, checksum: hex(s.checksum), checksumOk: !badSums.has(s.name),
+  }))
   const raw = new RawView(bundle)
   const modules: InspectModule[] = []
   let index = 0
