@@ -102,6 +102,17 @@ describe('open rejects bad headers with typed errors', () => {
     expect(patch((_, dv) => dv.setUint32(HEADER.at.flags, 1 << 20, true))).toMatchObject({ code: 'UNSUPPORTED_VERSION', offset: HEADER.at.flags })
     expect(patch((_, dv) => dv.setUint8(HEADER.at.python_minor, 7))).toMatchObject({ code: 'UNSUPPORTED_VERSION' })
     expect(patch((_, dv) => dv.setUint8(HEADER.at.marshal_version, 5))).toMatchObject({ code: 'UNSUPPORTED_VERSION' })
+    // SPEC §11.1: python_magic belongs to the declared version; versions outside 3.8-3.14 say what the bundle was built for
+    const newer = patch((_, dv) => dv.setUint8(HEADER.at.python_minor, 15))
+    expect(newer).toMatchObject({ code: 'UNSUPPORTED_VERSION', details: expect.objectContaining({ python: '3.15', magic: 3495 }) })
+    expect(newer.message).toMatch(/built for Python 3\.15 .*this loader reads bundles for Python 3\.8 to 3\.14/)
+    const other = patch((_, dv) => dv.setUint16(HEADER.at.python_magic, 3413, true))
+    expect(other).toMatchObject({ code: 'MALFORMED', offset: HEADER.at.python_magic })
+    expect(other.message).toMatch(/built for Python 3\.11 .*magic of Python 3\.8/)
+    expect(patch((_, dv) => dv.setUint16(HEADER.at.python_magic, 3700, true))).toMatchObject({ code: 'MALFORMED', offset: HEADER.at.python_magic })
+    const pre = good.slice()
+    dvOf(pre).setUint16(HEADER.at.python_magic, 3494, true) // a 3.11 pre-release magic is still 3.11's
+    expect(openBundleFromBuffer(resealHeader(pre)).magic).toBe(3494)
     expect(patch((b) => (b[HEADER.at.module_count] ^= 1), false)).toMatchObject({ code: 'CHECKSUM_MISMATCH', offset: HEADER.at.header_checksum })
     expect(patch((_, dv) => dv.setUint32(HEADER.at.module_count, 4, true))).toMatchObject({ code: 'MALFORMED' })
     expect(patch((_, dv) => dv.setUint16(HEADER.at.section_count, 200, true))).toMatchObject({ code: 'LIMIT_EXCEEDED' })

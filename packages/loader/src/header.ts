@@ -2,6 +2,7 @@
  * §2 header and §3 section table: everything open checks. The work here is bounded
  * by the header (at most LIMITS.MAX_SECTIONS entries), never by the file.
  */
+import { pythonForMagic } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
   CODE,
@@ -100,13 +101,25 @@ export function readHeader(mem: Mem): Header {
   const pythonMagic = h.u16(HEADER.at.python_magic)
   const pythonMajor = h.u8(HEADER.at.python_major)
   const pythonMinor = h.u8(HEADER.at.python_minor)
-  if (pythonMajor !== 3 || pythonMinor < 8 || pythonMinor > 14) {
-    fail('UNSUPPORTED_VERSION', `Python ${pythonMajor}.${pythonMinor} (this loader reads 3.8 to 3.14)`, HEADER.at.python_major)
-  }
   const marshalVersion = h.u8(HEADER.at.marshal_version)
+  const built = `built for Python ${pythonMajor}.${pythonMinor} (magic ${pythonMagic}, marshal ${marshalVersion})`
+  const pyDetails = { python: `${pythonMajor}.${pythonMinor}`, magic: pythonMagic, marshalVersion, supported: '3.8-3.14' }
+  if (pythonMajor !== 3 || pythonMinor < 8 || pythonMinor > 14) {
+    fail('UNSUPPORTED_VERSION', `bundle ${built}; this loader reads bundles for Python 3.8 to 3.14`, HEADER.at.python_major, pyDetails)
+  }
+  // §11.1: python_magic is one of the pyc magics of the declared version (its release magic or a pre-release one).
+  const owner = pythonForMagic(pythonMagic)
+  if (owner === undefined || owner.minor !== pythonMinor) {
+    fail(
+      'MALFORMED',
+      `bundle ${built}, but python_magic ${pythonMagic} is ${owner ? `a magic of Python ${owner.version}` : 'no magic of Python 3.8 to 3.14'}, not of Python 3.${pythonMinor}; the header is inconsistent (rebuild the bundle)`,
+      HEADER.at.python_magic,
+      { ...pyDetails, magicPython: owner?.version ?? null },
+    )
+  }
   const expectedMarshal = pythonMinor >= 14 ? 5 : 4
   if (marshalVersion !== expectedMarshal) {
-    fail('UNSUPPORTED_VERSION', `marshal version ${marshalVersion} for Python 3.${pythonMinor} (expected ${expectedMarshal})`, HEADER.at.marshal_version)
+    fail('UNSUPPORTED_VERSION', `bundle ${built}: marshal version ${marshalVersion} is not Python 3.${pythonMinor}'s (${expectedMarshal})`, HEADER.at.marshal_version, pyDetails)
   }
   const optimize = h.u8(HEADER.at.optimize)
   if (optimize > 2) fail('MALFORMED', `optimize level ${optimize}`, HEADER.at.optimize)
