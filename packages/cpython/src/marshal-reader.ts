@@ -145,7 +145,12 @@ class Reader {
     if (start >= this.end) fail('TRUNCATED', 'EOF read where object expected', start)
     const code = this.buf[start]
     this.pos = start + 1
-    if (++this.depth > this.maxDepth) fail('LIMIT_EXCEEDED', `marshal data nested deeper than ${this.maxDepth}`, start)
+    if (++this.depth > this.maxDepth) {
+      fail('LIMIT_EXCEEDED', `marshal data nested deeper than MARSHAL_MAX_DEPTH (${this.maxDepth})`, start, {
+        limit: 'MARSHAL_MAX_DEPTH',
+        max: this.maxDepth,
+      })
+    }
     const flag = code & FLAG_REF
     let v: PyValue | null
     switch (code & ~FLAG_REF) {

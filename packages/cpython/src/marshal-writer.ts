@@ -125,7 +125,12 @@ class Writer {
   }
 
   object(v: PyValue): void {
-    if (++this.depth > this.maxDepth) fail('LIMIT_EXCEEDED', `value nested deeper than marshal's limit of ${this.maxDepth}`)
+    if (++this.depth > this.maxDepth) {
+      fail('LIMIT_EXCEEDED', `value nested deeper than MARSHAL_MAX_DEPTH (${this.maxDepth})`, undefined, {
+        limit: 'MARSHAL_MAX_DEPTH',
+        max: this.maxDepth,
+      })
+    }
     switch (v.kind) {
       case 'none':
         this.u8(TYPE_NONE)
