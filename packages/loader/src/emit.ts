@@ -15,6 +15,7 @@
  */
 import { fail } from '@pybundle/errors'
 import { CODE, CONST_TAG, LIMITS, NONE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
 
 const FLAG_REF = 0x80
@@ -331,6 +332,7 @@ class Emitter {
     const base = ci * CODE.size
     if (depth > LIMITS.MAX_DEPTH) depthFail('code objects', depth, sec.start + base)
     c.checkCode(ci, sec.start + base)
+    checkCodeObject(c, ci)
     const strStart = sec.u32(base + C_STR_START)
     const nNames = sec.u32(base + C_N_NAMES)
     const nLocals = sec.u32(base + C_N_LOCALS)

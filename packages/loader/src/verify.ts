@@ -23,6 +23,7 @@ import {
   fnv1a32,
   type ConstTagName,
 } from '@pybundle/format-spec'
+import { checkCodeObject } from './code-check.js'
 import { tagName, type Core } from './core.js'
 import { xxh64 } from './hash.js'
 import { hex } from './header.js'
@@ -239,6 +240,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
         c.checkStrSlice(ci)
         c.checkConstSlice(ci)
         for (const b of ['code', 'linetable', 'exceptiontable', 'kinds'] as const) guard(`${path}.${b}`, () => void c.codeBlob(ci, b))
+        guard(`${path}.counts`, () => checkCodeObject(c, ci))
         const nLocals = c.codeU32(ci, 'n_locals')
         if (layoutModern) {
           if (c.codeU32(ci, 'kinds_length') !== nLocals) add('MALFORMED', f('kinds_length'), path, `kinds_length ${c.codeU32(ci, 'kinds_length')} != n_locals ${nLocals}`)

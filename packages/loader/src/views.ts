@@ -6,6 +6,7 @@
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
 import { emitCode } from './emit.js'
 
@@ -310,6 +311,7 @@ export class CodeView {
   private build(depth: number): PyCode {
     const c = this.core
     if (depth > 2000) fail('LIMIT_EXCEEDED', 'code objects nested too deeply', c.codeField(this.index, 'parent'))
+    checkCodeObject(c, this.index)
     const layout = c.layout
     const modern = layout === '3.11'
     const consts: PyValue[] = []
