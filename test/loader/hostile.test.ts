@@ -115,7 +115,7 @@ describe('open rejects bad headers with typed errors', () => {
     expect(openBundleFromBuffer(resealHeader(pre)).magic).toBe(3494)
     expect(patch((b) => (b[HEADER.at.module_count] ^= 1), false)).toMatchObject({ code: 'CHECKSUM_MISMATCH', offset: HEADER.at.header_checksum })
     expect(patch((_, dv) => dv.setUint32(HEADER.at.module_count, 4, true))).toMatchObject({ code: 'MALFORMED' })
-    expect(patch((_, dv) => dv.setUint16(HEADER.at.section_count, 200, true))).toMatchObject({ code: 'LIMIT_EXCEEDED' })
+    expect(patch((_, dv) => dv.setUint16(HEADER.at.section_count, 200, true))).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 'MAX_SECTIONS', value: 200 } })
     expect(patch((_, dv) => dv.setUint32(HEADER.at.header_size, 100, true))).toMatchObject({ code: 'MALFORMED' })
     const entry = (i: number, f: keyof typeof SECTION_ENTRY.at): number => HEADER.size + i * SECTION_ENTRY.size + SECTION_ENTRY.at[f]
     expect(patch((_, dv) => dv.setBigUint64(entry(SEC.BLOB, 'offset'), dv.getBigUint64(entry(SEC.BLOB, 'offset'), true) + 8n, true))).toMatchObject({
@@ -273,9 +273,11 @@ describe('lazy reads and verify on corrupt sections', () => {
     }
     reseal(b)
     const bundle = openBundleFromBuffer(b)
-    expect(thrown(() => bundle.getModule('a')!.code!.materialize()).code).toBe('LIMIT_EXCEEDED')
-    expect(thrown(() => bundle.toPyc('a')).code).toBe('LIMIT_EXCEEDED')
-    expect(bundle.verify().problems.some((p) => p.code === 'LIMIT_EXCEEDED')).toBe(true)
+    // SPEC §11.4: limit errors name the limit, in the message and in details
+    const named = { code: 'LIMIT_EXCEEDED', message: expect.stringContaining('MAX_DEPTH (2000)'), details: expect.objectContaining({ limit: 'MAX_DEPTH' }) }
+    expect(thrown(() => bundle.getModule('a')!.code!.materialize())).toMatchObject(named)
+    expect(thrown(() => bundle.toPyc('a'))).toMatchObject(named)
+    expect(bundle.verify().problems.some((p) => p.code === 'LIMIT_EXCEEDED' && p.message.includes('MAX_DEPTH') && p.details?.limit === 'MAX_DEPTH')).toBe(true)
   })
 
   it('fuzz: random byte damage never lets anything but PyBundleError escape', async () => {

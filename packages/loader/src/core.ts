@@ -161,7 +161,13 @@ export class Core {
     const len = this.modU32(m, 'name_length')
     const off = this.modU32(m, 'name_offset')
     const field = this.sec.MODS.start + this.modRel(m, 'name_offset')
-    if (len > LIMITS.MAX_NAME_BYTES) fail('LIMIT_EXCEEDED', `module name of ${len} bytes (at most ${LIMITS.MAX_NAME_BYTES})`, field)
+    if (len > LIMITS.MAX_NAME_BYTES) {
+      fail('LIMIT_EXCEEDED', `module name of ${len} bytes, longer than MAX_NAME_BYTES (${LIMITS.MAX_NAME_BYTES})`, field, {
+        limit: 'MAX_NAME_BYTES',
+        value: len,
+        max: LIMITS.MAX_NAME_BYTES,
+      })
+    }
     return this.blob(off, len, field)
   }
 
@@ -310,13 +316,13 @@ export class Core {
    * Containers are cached per resolved entry, so a shared constant is one object.
    */
   constRaw(i: number, from: number, ctxCode: number, depth: number): RawConst {
-    if (depth > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `constants nested deeper than ${LIMITS.MAX_DEPTH}`, from)
+    if (depth > LIMITS.MAX_DEPTH) tooDeep(depth, from)
     const r = this.resolveConst(i, from)
     const cached = this.constCache.get(r)
     if (cached !== undefined) {
       const k = cached.kind
       const h = k === 'tuple' || k === 'frozenset' || k === 'slice' ? (this.constHeight.get(r) ?? 0) : 0
-      if (depth + h > LIMITS.MAX_DEPTH) fail('LIMIT_EXCEEDED', `constants nested deeper than ${LIMITS.MAX_DEPTH}`, from)
+      if (depth + h > LIMITS.MAX_DEPTH) tooDeep(depth + h, from)
       this.lastHeight = h
       return cached
     }
@@ -437,6 +443,11 @@ export class Core {
     }
     return t
   }
+}
+
+/** LIMIT_EXCEEDED for constants nested past LIMITS.MAX_DEPTH, naming the limit (SPEC §11.4). */
+function tooDeep(depth: number, at: number): never {
+  fail('LIMIT_EXCEEDED', `constants nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, at, { limit: 'MAX_DEPTH', value: depth, max: LIMITS.MAX_DEPTH })
 }
 
 export function tagName(tag: number): string {

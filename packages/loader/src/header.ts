@@ -82,7 +82,11 @@ export function readHeader(mem: Mem): Header {
   }
   const sectionCount = h.u16(HEADER.at.section_count)
   if (sectionCount > LIMITS.MAX_SECTIONS) {
-    fail('LIMIT_EXCEEDED', `${sectionCount} sections (at most ${LIMITS.MAX_SECTIONS})`, HEADER.at.section_count)
+    fail('LIMIT_EXCEEDED', `${sectionCount} sections, more than MAX_SECTIONS (${LIMITS.MAX_SECTIONS})`, HEADER.at.section_count, {
+      limit: 'MAX_SECTIONS',
+      value: sectionCount,
+      max: LIMITS.MAX_SECTIONS,
+    })
   }
   const expectedHeader = HEADER.size + sectionCount * SECTION_ENTRY.size
   if (headerSize !== expectedHeader) {

@@ -40,6 +40,8 @@ export interface VerifyProblem {
   /** Which record: 'MODS[12] email.mime', 'CODE[40].consts[3]', 'CNST[77]'... */
   path: string
   message: string
+  /** Machine-readable facts, e.g. {limit: 'MAX_DEPTH', value, max} for LIMIT_EXCEEDED. */
+  details?: Record<string, unknown>
 }
 
 export interface VerifyReport {
@@ -76,8 +78,8 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
     }
     return off < core.header.headerSize ? 'header' : ''
   }
-  const add = (code: ErrorCode, offset: number, path: string, message: string): void => {
-    problems.push({ code, offset, section: sectionOf(offset), path, message })
+  const add = (code: ErrorCode, offset: number, path: string, message: string, details?: Record<string, unknown>): void => {
+    problems.push({ code, offset, section: sectionOf(offset), path, message, ...(details ? { details } : {}) })
     if (problems.length >= max) throw new Stop()
   }
   /** Run one check; a thrown error becomes a problem, the walk goes on. */
@@ -87,7 +89,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       return true
     } catch (e) {
       if (e instanceof Stop) throw e
-      if (e instanceof PyBundleError) add(e.code, e.offset ?? -1, path, e.message)
+      if (e instanceof PyBundleError) add(e.code, e.offset ?? -1, path, e.message, e.details)
       else add('MALFORMED', -1, path, `internal error while checking: ${String(e)}`)
       return false
     }
@@ -174,7 +176,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
             if (c.constTag(c.lastOffset) === CONST_TAG.CODE) add('MALFORMED', CDAT.start + first + 4 * k, path, `code constant CNST[${rj}] inside a container`)
             d = Math.max(d, depth[j])
           }
-          if (d + 1 > LIMITS.MAX_DEPTH) add('LIMIT_EXCEEDED', at, path, `constants nested deeper than ${LIMITS.MAX_DEPTH}`)
+          if (d + 1 > LIMITS.MAX_DEPTH) add('LIMIT_EXCEEDED', at, path, `constants nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, { limit: 'MAX_DEPTH', value: d + 1, max: LIMITS.MAX_DEPTH })
           depth[i] = Math.min(0xffff, d + 1)
         }
         switch (tag) {
@@ -360,7 +362,14 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
 }
 
 /** The code records of one module are [root, root + count) in pre-order of CODE constants. */
-function preorder(c: Core, m: number, root: number, count: number, path: string, add: (code: ErrorCode, offset: number, path: string, message: string) => void): void {
+function preorder(
+  c: Core,
+  m: number,
+  root: number,
+  count: number,
+  path: string,
+  add: (code: ErrorCode, offset: number, path: string, message: string, details?: Record<string, unknown>) => void,
+): void {
   let next = root
   const end = root + count
   // explicit stack of [code record, next constant position]
@@ -383,7 +392,9 @@ function preorder(c: Core, m: number, root: number, count: number, path: string,
       return add('MALFORMED', c.sec.CDAT.start + off + 4, path, `CODE[${ci}].consts[${k}] is CODE[${t}]; pre-order expects CODE[${next}]`)
     }
     if (t >= end) return add('MALFORMED', c.sec.CDAT.start + off + 4, path, `CODE[${t}] is beyond the module's ${count} code records`)
-    if (stack.length >= LIMITS.MAX_DEPTH) return add('LIMIT_EXCEEDED', c.codeField(t, 'parent'), path, `code objects nested deeper than ${LIMITS.MAX_DEPTH}`)
+    if (stack.length >= LIMITS.MAX_DEPTH) {
+      return add('LIMIT_EXCEEDED', c.codeField(t, 'parent'), path, `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, { limit: 'MAX_DEPTH', value: stack.length + 1, max: LIMITS.MAX_DEPTH })
+    }
     next++
     stack.push([t, 0])
   }

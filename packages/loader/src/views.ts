@@ -5,7 +5,7 @@
  */
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import { MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { LIMITS, MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
 import { emitCode } from './emit.js'
@@ -257,7 +257,8 @@ export class CodeView {
       key === 'names' ? [0, nNames] : key === 'locals' ? [nNames, nLocals] : key === 'free' ? [nNames + nLocals, nFree] : [nNames + nLocals + nFree, nCell]
     const base = STRING_SLICE_FIXED + skip
     const field = c.codeField(this.index, 'str_start')
-    const list = new ListImpl<PyStr>(c, n, (i) => c.str(c.codeStrIndex(this.index, base + i), field))
+    const first = c.codeU32(this.index, 'str_start') + base // checkStrSlice: the whole slice is inside STRT
+    const list = new ListImpl<PyStr>(c, n, (i) => c.str(first + i, field))
     this.lists[key] = list
     return list
   }
@@ -310,7 +311,13 @@ export class CodeView {
 
   private build(depth: number): PyCode {
     const c = this.core
-    if (depth > 2000) fail('LIMIT_EXCEEDED', 'code objects nested too deeply', c.codeField(this.index, 'parent'))
+    if (depth > LIMITS.MAX_DEPTH) {
+      fail('LIMIT_EXCEEDED', `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, c.codeField(this.index, 'parent'), {
+        limit: 'MAX_DEPTH',
+        value: depth,
+        max: LIMITS.MAX_DEPTH,
+      })
+    }
     checkCodeObject(c, this.index)
     const layout = c.layout
     const modern = layout === '3.11'
