@@ -26,6 +26,7 @@ import {
   MODULE,
   NONE,
   STRING_FLAG,
+  STRING_KIND,
   STRING_KIND_WIDTH,
   STRING_RECORD,
   STRING_RECORD_ALIGN,
@@ -36,7 +37,7 @@ import {
 import type { Header } from './header.js'
 import { Section, type Mem } from './mem.js'
 import { PagedCache } from './paged.js'
-import { decodeStr, strPayload, type StrData } from './strings.js'
+import { decodeStr, failAscii, firstNonAscii, latin1, strPayload, type StrData } from './strings.js'
 
 /** Encoded marshal payload of one string, cached per resolved STRT index. */
 export interface StrPayload {
@@ -220,7 +221,11 @@ export class Core {
    */
   private resolve(table: Section, count: number, i: number, from: number, align: number, data: Section): number {
     if (!(i >= 0 && i < count)) fail('BAD_INDEX', `${table.name} index ${i} of ${count}`, from)
-    let v = table.u32(i * TABLE_ENTRY_SIZE)
+    // open checked the table holds exactly `count` entries: entry i is inside it.
+    const m = this.mem
+    if (m.closed) fail('CLOSED', 'the bundle was closed')
+    m.touched += TABLE_ENTRY_SIZE
+    let v = m.dv.getUint32(table.start + i * TABLE_ENTRY_SIZE, true)
     let r = i
     if (v & 1) {
       const j = v >>> 1
@@ -271,10 +276,34 @@ export class Core {
     const r = this.resolveStr(i, from)
     let s = this.strCache.get(r)
     if (s === undefined) {
-      s = decodeStr(this.strData(this.lastOffset))
+      s = this.decodeRecord(this.lastOffset)
       this.strCache.set(r, s)
     }
     return s
+  }
+
+  /**
+   * The PyStr of the string record at STRD offset `off`. ASCII and Latin-1 records
+   * (nearly all of them) are decoded here with one bounds check for the record
+   * head and one for the data; the rest go through strData/decodeStr.
+   */
+  decodeRecord(off: number): PyStr {
+    const strd = this.sec.STRD
+    const a = strd.at(off, STRING_RECORD.size)
+    const dv = this.mem.dv
+    const flags = dv.getUint32(a + STRING_RECORD.at.flags, true)
+    const kind = flags & STRING_FLAG.KIND_MASK
+    if (kind <= STRING_KIND.LATIN1 && (flags & ~(STRING_FLAG.KIND_MASK | STRING_FLAG.INTERNED)) === 0) {
+      const length = dv.getUint32(a + STRING_RECORD.at.length, true)
+      const abs = strd.at(off + STRING_RECORD.size, length)
+      const u8 = this.mem.u8
+      if (kind === STRING_KIND.ASCII) {
+        const bad = firstNonAscii(u8, abs, length)
+        if (bad >= 0) failAscii(u8, bad)
+      }
+      return { kind: 'str', text: latin1(u8, abs, length, kind === STRING_KIND.ASCII), codePoints: undefined, interned: (flags & STRING_FLAG.INTERNED) !== 0 }
+    }
+    return decodeStr(this.strData(off))
   }
 
   /** Marshal payload of STRT entry i; `lastResolved` holds the resolved index afterwards. */

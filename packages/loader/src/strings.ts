@@ -24,17 +24,40 @@ export interface StrData {
   readonly surrogates: boolean
 }
 
-function latin1(u8: Uint8Array, start: number, n: number): string {
-  if (n <= 32) {
+/** Scratch argument list for String.fromCharCode.apply on short strings (no subarray per string). */
+const scratch: number[] = []
+const utf8 = new TextDecoder('utf-8')
+
+/**
+ * Text of n Latin-1 (or ASCII) bytes at u8[start]. Short strings: a few chars by
+ * concatenation, up to 32 through one fromCharCode.apply on a reused array; longer
+ * ASCII through TextDecoder('utf-8') (identical on ASCII; never TextDecoder('latin1'),
+ * which is windows-1252), longer Latin-1 by fromCharCode over chunks.
+ */
+export function latin1(u8: Uint8Array, start: number, n: number, ascii = false): string {
+  if (n <= 6) {
     let s = ''
     for (let i = 0; i < n; i++) s += String.fromCharCode(u8[start + i])
     return s
   }
+  if (n <= 32) {
+    const a = scratch
+    a.length = n
+    for (let i = 0; i < n; i++) a[i] = u8[start + i]
+    return String.fromCharCode.apply(null, a)
+  }
+  if (ascii) return utf8.decode(u8.subarray(start, start + n))
   let s = ''
   for (let i = 0; i < n; i += CHUNK) {
     s += String.fromCharCode.apply(null, u8.subarray(start + i, start + Math.min(n, i + CHUNK)) as unknown as number[])
   }
   return s
+}
+
+/** Offset of the first byte >= 0x80 in u8[start, start + n), or -1. */
+export function firstNonAscii(u8: Uint8Array, start: number, n: number): number {
+  for (let i = start, e = start + n; i < e; i++) if (u8[i] >= 0x80) return i
+  return -1
 }
 
 function units16(d: StrData): Uint16Array {
@@ -54,10 +77,12 @@ function units32(d: StrData): Uint32Array {
 }
 
 function checkAscii(d: StrData): void {
-  const { u8, abs, length } = d
-  for (let i = 0; i < length; i++) {
-    if (u8[abs + i] >= 0x80) fail('MALFORMED', `byte 0x${u8[abs + i].toString(16)} in an ASCII string record`, abs + i)
-  }
+  const bad = firstNonAscii(d.u8, d.abs, d.length)
+  if (bad >= 0) failAscii(d.u8, bad)
+}
+
+export function failAscii(u8: Uint8Array, at: number): never {
+  return fail('MALFORMED', `byte 0x${u8[at].toString(16)} in an ASCII string record`, at)
 }
 
 function checkSurrogates(d: StrData, found: boolean, at: number): void {
@@ -73,7 +98,7 @@ export function decodeStr(d: StrData): PyStr {
     case STRING_KIND.ASCII:
       checkAscii(d)
       if (d.surrogates) checkSurrogates(d, false, d.abs)
-      return { kind: 'str', text: latin1(d.u8, d.abs, n), codePoints: undefined, interned }
+      return { kind: 'str', text: latin1(d.u8, d.abs, n, true), codePoints: undefined, interned }
     case STRING_KIND.LATIN1:
       if (d.surrogates) checkSurrogates(d, false, d.abs)
       return { kind: 'str', text: latin1(d.u8, d.abs, n), codePoints: undefined, interned }
