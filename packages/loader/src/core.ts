@@ -12,6 +12,7 @@ import {
   PY_STOP_ITERATION,
   PY_TRUE,
   type CodeLayout,
+  type PyCode,
   type PyStr,
   type PyValue,
 } from '@pybundle/cpython'
@@ -85,6 +86,8 @@ export class Core {
   /** Nesting height of the constant, set when it is emitted (so a reference still counts against MAX_DEPTH). */
   constRefHeight: Uint16Array | undefined
   emissions = 0
+  /** Per code record: its materialized PyCode (materialize.ts). */
+  readonly codeCache: PagedCache<PyCode>
   /** Per resolved CNST index: the value (paged like the string caches). */
   readonly constCache: PagedCache<PyValue>
   /** Nesting height of cached containers (absent = 0), so a cached value still counts against MAX_DEPTH. */
@@ -121,6 +124,7 @@ export class Core {
     this.strCache = new PagedCache<PyStr>(this.stringCount)
     this.payloadCache = new PagedCache<StrPayload>(this.stringCount)
     this.constCache = new PagedCache<PyValue>(this.constCount)
+    this.codeCache = new PagedCache<PyCode>(this.codeCount)
   }
 
   /** Drop every cache (close). */
@@ -128,6 +132,7 @@ export class Core {
     this.strCache.clear()
     this.payloadCache.clear()
     this.constCache.clear()
+    this.codeCache.clear()
     this.constHeight.clear()
     this.refStamp = this.refSlot = undefined
     this.constRefStamp = this.constRefSlot = undefined

@@ -9,6 +9,7 @@ import { LIMITS, MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } f
 import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
 import { emitCode } from './emit.js'
+import { materializeCode } from './materialize.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -306,7 +307,7 @@ export class CodeView {
   /** The exact PyCode, recursively (the same object on every call). */
   materialize(): PyCode {
     this.core.mem.alive()
-    return (this.materialized ??= this.build(0))
+    return (this.materialized ??= materializeCode(this.core, this.index)) // one pass per record (materialize.ts)
   }
 
   private build(depth: number): PyCode {

@@ -1,0 +1,121 @@
+/**
+ * Full materialization: code record -> exact PyCode, in one pass per record.
+ *
+ * The lazy views re-check the bundle and each field's bounds on every getter and
+ * build a LazyList per string list; this reads the 96-byte code record with one
+ * bounds check, walks its string slice (checked once against STRT) through the
+ * paged string cache, resolves constants through the paged constant cache, and
+ * builds the PyCode directly. Strings, constants and code objects are shared:
+ * every resolved STRT/CNST entry is one JS object per bundle (decoded once for the
+ * whole file, where a .pyc reader decodes a string once per module), and a code
+ * record materializes to one PyCode (cached per bundle, so CodeView.materialize
+ * returns the same object as its parent's co_consts holds).
+ *
+ * The checks are the ones the view path makes: slice bounds, blob alignment and
+ * bounds, CODE constants only in their parent's slice (Core.constRaw), the code
+ * object checks CPython makes (checkCodeObject), and a nesting limit.
+ */
+import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
+import { fail } from '@pybundle/errors'
+import { BLOB_ALIGN, CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { checkCodeObject } from './code-check.js'
+import type { Core } from './core.js'
+
+const A = CODE.at
+
+/** The exact PyCode of code record `index` (the same object on every call while the bundle is open). */
+export function materializeCode(core: Core, index: number): PyCode {
+  core.mem.alive()
+  const have = core.codeCache.get(index)
+  if (have !== undefined) return have
+  return build(core, index, 0)
+}
+
+function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: number): Uint8Array {
+  const off = dv.getUint32(rec + offField, true)
+  const len = dv.getUint32(rec + offField + 4, true)
+  if (off % BLOB_ALIGN !== 0 || off + len > core.sec.BLOB.size) return core.blob(off, len, rec + offField) // throws the usual error
+  const a = core.sec.BLOB.start + off
+  core.mem.touched += len
+  return u8.subarray(a, a + len)
+}
+
+function strs(core: Core, first: number, n: number, field: number): PyStr[] {
+  if (n === 0) return []
+  const out = new Array<PyStr>(n)
+  for (let k = 0; k < n; k++) out[k] = core.str(first + k, field)
+  return out
+}
+
+function build(core: Core, index: number, depth: number): PyCode {
+  if (depth > LIMITS.MAX_DEPTH) {
+    fail('LIMIT_EXCEEDED', `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, core.codeField(index, 'parent'), {
+      limit: 'MAX_DEPTH',
+      value: depth,
+      max: LIMITS.MAX_DEPTH,
+    })
+  }
+  checkCodeObject(core, index)
+  const rec = core.sec.CODE.at(index * CODE.size, CODE.size) // one bounds check for the whole record
+  const u8 = core.mem.u8
+  const dv = core.mem.dv
+  const layout = core.layout
+  const modern = layout === '3.11'
+
+  const constStart = dv.getUint32(rec + A.const_start, true)
+  const nConsts = dv.getUint32(rec + A.n_consts, true)
+  const constField = rec + A.const_start
+  if (constStart + nConsts > core.constCount) {
+    fail('BAD_INDEX', `constant slice [${constStart}, ${constStart + nConsts}) beyond CNST (${core.constCount})`, constField)
+  }
+
+  const consts = new Array<PyValue>(nConsts)
+  for (let k = 0; k < nConsts; k++) {
+    const v = core.constRaw(constStart + k, constField, index, 0)
+    if (v.kind === 'codeRef') {
+      consts[k] = core.codeCache.get(v.index) ?? build(core, v.index, depth + 1)
+    } else {
+      consts[k] = v
+    }
+  }
+
+  const bytecode = blob(core, u8, dv, rec, A.code_offset)
+
+  // string slice: filename, name, qualname, then names / locals / free / cell
+  const strStart = dv.getUint32(rec + A.str_start, true)
+  const nNames = dv.getUint32(rec + A.n_names, true)
+  const nLocals = dv.getUint32(rec + A.n_locals, true)
+  const nFree = dv.getUint32(rec + A.n_freevars, true)
+  const nCell = dv.getUint32(rec + A.n_cellvars, true)
+  const strField = rec + A.str_start
+  const strEnd = strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
+  if (strEnd > core.stringCount) fail('BAD_INDEX', `string slice [${strStart}, ${strEnd}) beyond STRT (${core.stringCount})`, strField)
+  const names = strs(core, strStart + STRING_SLICE_FIXED, nNames, strField)
+  const locals = strs(core, strStart + STRING_SLICE_FIXED + nNames, nLocals, strField)
+  const code: PyCode = {
+    kind: 'code',
+    layout,
+    argcount: dv.getInt32(rec + A.argcount, true),
+    posonlyargcount: dv.getInt32(rec + A.posonlyargcount, true),
+    kwonlyargcount: dv.getInt32(rec + A.kwonlyargcount, true),
+    nlocals: modern ? 0 : dv.getInt32(rec + A.nlocals, true),
+    stacksize: dv.getInt32(rec + A.stacksize, true),
+    flags: dv.getUint32(rec + A.flags, true),
+    code: bytecode,
+    consts,
+    names,
+    varnames: modern ? [] : locals,
+    freevars: modern ? [] : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals, nFree, strField),
+    cellvars: modern ? [] : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree, nCell, strField),
+    localsplusnames: modern ? locals : [],
+    localspluskinds: modern ? blob(core, u8, dv, rec, A.kinds_offset) : new Uint8Array(0),
+    filename: core.str(strStart + STRING_SLICE.FILENAME, strField),
+    name: core.str(strStart + STRING_SLICE.NAME, strField),
+    qualname: modern ? core.str(strStart + STRING_SLICE.QUALNAME, strField) : null,
+    firstlineno: dv.getInt32(rec + A.firstlineno, true),
+    linetable: blob(core, u8, dv, rec, A.linetable_offset),
+    exceptiontable: modern ? blob(core, u8, dv, rec, A.exceptiontable_offset) : new Uint8Array(0),
+  }
+  core.codeCache.set(index, code)
+  return code
+}
