@@ -12,7 +12,9 @@
  *     from the bundle; anything not in the bundle falls through to Pyodide's normal
  *     import system; then it runs the user's own sitecustomize, if any;
  *  4. once Pyodide is up, the finder may read marshal bytes through a direct call
- *     into JavaScript instead of the filesystem (channel: 'js').
+ *     into JavaScript instead of the filesystem (channel: 'js');
+ *  5. meanwhile a worker thread emits the marshal bytes Python is about to ask
+ *     for (prefetch.ts), on a second core.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -155,9 +157,11 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   }
   const prefetched = new Set<string>()
   const again = reopenable(bundle)
+  let prefetcher: Prefetcher | undefined
   if (prefetch !== 'none' && again !== undefined) {
     const names = prefetch === 'startup' || prefetch === 'all' ? PYODIDE_STARTUP_MODULES : prefetch
-    source = withPrefetch(source, new Prefetcher(again, names, prefetch === 'all'), prefetched)
+    prefetcher = new Prefetcher(again, names, prefetch === 'all')
+    source = withPrefetch(source, prefetcher, prefetched)
   }
   const reported = onRead === undefined ? undefined : (name: string) => {
     onRead(name, prefetched.delete(name))
@@ -174,6 +178,8 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
 
   const pyodide = await loadPyodide({
     ...config,
+    // Pyodide's callMain puts the program name into the array it is given.
+    ...(config.args ? { args: [...config.args] } : {}),
     env,
     fsInit: async (FS, info) => {
       const fs = FS as unknown as EmscriptenFS
@@ -187,13 +193,16 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
       }), {}, mountPoint)
       if (userFsInit) await userFsInit(FS, info)
     },
+  }).catch((e: unknown) => {
+    prefetcher?.close()
+    throw e
   })
   // pyimport, not runPython: nothing may appear in __main__'s namespace.
   const sys = pyodide.pyimport('sys')
   if (!sys.modules.has('_pybundle_boot')) {
     // site did not run (-S) or PYTHONPATH was ignored (-I, -E): install now; the
     // startup imports then came from Pyodide's zip.
-    if (!sys.path.includes(early)) sys.path.insert(0, early)
+    sys.path.insert(0, early) // install() takes every copy off again
     pyodide.pyimport('_pybundle_boot').install(mountPoint)
   }
   sys.destroy()
