@@ -11,10 +11,14 @@
  * already shows what any new mapping would (size and times are in the key, so a
  * mapping of the wrong length is never reused).
  *
- * Entries hold the mapping weakly (WeakRef to its ArrayBuffer): the cache never
- * keeps a mapping alive. Once no Bundle and no caller view references it, the
- * collector frees it (mmap-io unmaps in the Buffer's finalizer) and the
- * FinalizationRegistry drops the entry.
+ * Entries hold the mapping weakly (WeakRef to its ArrayBuffer), and the cache
+ * keeps a strong reference only to the current mapping of the last RECENT paths
+ * opened: a WeakRef alone does not survive close() + a collection, which
+ * (between the asynchronous jobs of a host) would make every reopen map again.
+ * When a path is found to name another file (new key), or falls out of the recent
+ * paths, its old mapping is held weakly only; once no Bundle and no caller view
+ * references it, the collector frees it (mmap-io unmaps in the Buffer's finalizer)
+ * and the FinalizationRegistry drops the entry.
  */
 import { statSync } from 'node:fs'
 import { mapFile } from './mapping.js'
@@ -26,6 +30,22 @@ interface Entry {
 }
 
 const cache = new Map<string, Entry>()
+/** Strong references: path -> (key, mapping) for the RECENT most recently opened paths (Map order = LRU). */
+const RECENT = 4
+const recent = new Map<string, { key: string; buf: ArrayBuffer }>()
+
+function keep(path: string, key: string, buf: ArrayBuffer): void {
+  const r = recent.get(path)
+  if (r !== undefined) {
+    recent.delete(path)
+    if (r.key === key) {
+      recent.set(path, r)
+      return
+    }
+  }
+  recent.set(path, { key, buf })
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value as string)
+}
 const registry = new FinalizationRegistry<{ key: string; ref: WeakRef<ArrayBuffer> }>(({ key, ref }) => {
   if (cache.get(key)?.ref === ref) cache.delete(key)
 })
@@ -48,7 +68,10 @@ export function mapFileCached(path: string): Uint8Array {
     const e = cache.get(key)
     if (e !== undefined) {
       const buf = e.ref.deref()
-      if (buf !== undefined) return new Uint8Array(buf, e.byteOffset, e.byteLength)
+      if (buf !== undefined) {
+        keep(path, key, buf)
+        return new Uint8Array(buf, e.byteOffset, e.byteLength)
+      }
       cache.delete(key)
     }
   }
@@ -58,6 +81,9 @@ export function mapFileCached(path: string): Uint8Array {
     const ref = new WeakRef(bytes.buffer as ArrayBuffer)
     cache.set(key, { ref, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength })
     registry.register(bytes.buffer, { key, ref })
+    keep(path, key, bytes.buffer as ArrayBuffer)
+  } else {
+    recent.delete(path)
   }
   return bytes
 }
