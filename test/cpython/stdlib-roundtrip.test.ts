@@ -8,6 +8,7 @@ import { codeLayoutForPython, firstDifference, readMarshal, writeMarshal, type P
 import { compareInInterpreter, type CompareMismatch, type ComparePair } from '../helpers/compare.js'
 import { findInterpreters, findPyodide, type Interpreter } from '../helpers/pythons.js'
 import { stdlibCorpus } from '../helpers/stdlib-corpus.js'
+import { pool } from '../helpers/pool.js'
 
 interface VersionReport {
   version: string
@@ -59,20 +60,6 @@ async function roundTrip(interp: Interpreter): Promise<VersionReport> {
     mismatchCount: r.mismatchCount + tsErrors.length,
     firstMismatches: [...tsErrors, ...r.mismatches].slice(0, 10),
   }
-}
-
-/** Run fn over items, at most `limit` at once (the machine has 2 cores). */
-async function pool<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i])
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
 }
 
 describe('stdlib round trip through the TypeScript marshal reader and writer', () => {

@@ -17,6 +17,7 @@ import { cachePath, writeFileAtomic } from '../helpers/cache.js'
 import { compareInInterpreter, type CompareMismatch, type ComparePair } from '../helpers/compare.js'
 import { findInterpreters, type Interpreter } from '../helpers/pythons.js'
 import { stdlibCorpus } from '../helpers/stdlib-corpus.js'
+import { pool } from '../helpers/pool.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -110,20 +111,6 @@ async function roundTrip(interp: Interpreter, fingerprint: string): Promise<Vers
     pycBytes: mods.reduce((n, m) => n + 16 + m.marshal.length, 0),
     cached,
   }
-}
-
-/** Run fn over items, at most `limit` at once (the machine has 2 cores). */
-async function pool<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i])
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
 }
 
 describe('stdlib round trip through a .pyb bundle', () => {
