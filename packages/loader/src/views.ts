@@ -5,8 +5,7 @@
  */
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import { LIMITS, MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
-import { checkCodeObject } from './code-check.js'
+import { MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import type { Core } from './core.js'
 import { emitCode } from './emit.js'
 import { materializeCode } from './materialize.js'
@@ -160,7 +159,6 @@ export function codeView(core: Core, index: number): CodeView {
 }
 
 export class CodeView {
-  private materialized: PyCode | undefined
   private lists: Partial<Record<'names' | 'locals' | 'free' | 'cell' | 'consts', LazyList<unknown>>> = {}
 
   /** @internal */
@@ -307,50 +305,7 @@ export class CodeView {
   /** The exact PyCode, recursively (the same object on every call). */
   materialize(): PyCode {
     this.core.mem.alive()
-    return (this.materialized ??= materializeCode(this.core, this.index)) // one pass per record (materialize.ts)
-  }
-
-  private build(depth: number): PyCode {
-    const c = this.core
-    if (depth > LIMITS.MAX_DEPTH) {
-      fail('LIMIT_EXCEEDED', `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, c.codeField(this.index, 'parent'), {
-        limit: 'MAX_DEPTH',
-        value: depth,
-        max: LIMITS.MAX_DEPTH,
-      })
-    }
-    checkCodeObject(c, this.index)
-    const layout = c.layout
-    const modern = layout === '3.11'
-    const consts: PyValue[] = []
-    for (const v of this.consts) {
-      if (v instanceof CodeView) consts.push((v.materialized ??= v.build(depth + 1)))
-      else consts.push(v)
-    }
-    return {
-      kind: 'code',
-      layout,
-      argcount: this.argcount,
-      posonlyargcount: this.posonlyargcount,
-      kwonlyargcount: this.kwonlyargcount,
-      nlocals: modern ? 0 : this.nlocals,
-      stacksize: this.stacksize,
-      flags: this.flags,
-      code: this.bytecode,
-      consts,
-      names: this.names.toArray(),
-      varnames: this.varnames.toArray(),
-      freevars: this.freevars.toArray(),
-      cellvars: this.cellvars.toArray(),
-      localsplusnames: this.localsplusnames.toArray(),
-      localspluskinds: modern ? this.localspluskinds : new Uint8Array(0),
-      filename: this.filename,
-      name: this.name,
-      qualname: this.qualname,
-      firstlineno: this.firstlineno,
-      linetable: this.linetable,
-      exceptiontable: modern ? this.exceptiontable : new Uint8Array(0),
-    }
+    return materializeCode(this.core, this.index) // one pass per record, cached per bundle (materialize.ts)
   }
 
   /** Marshal bytes of this code object (no pyc header). */
