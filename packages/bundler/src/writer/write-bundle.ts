@@ -8,7 +8,7 @@
  * the same input (in any module order) gives the same bytes.
  */
 import type { CodeLayout, PyCode, PyStr } from '@pybundle/cpython'
-import { hasLoneSurrogate } from '@pybundle/cpython'
+import { codeLayoutForPython, hasLoneSurrogate } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
   CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER, LIMITS, MODULE, MODULE_FLAG, NONE, SECTION, SECTION_ALIGN,
@@ -33,11 +33,11 @@ function getXxh(): Promise<XXHashAPI> {
 }
 
 /** The code-object layout a Python version uses (see CodeLayout). */
-export function codeLayoutFor(major: number, minor: number): CodeLayout {
+function codeLayoutFor(major: number, minor: number): CodeLayout {
   if (major !== 3 || minor < 8 || minor > 14) {
     fail('UNSUPPORTED_VERSION', `.pyb v1 holds code for Python 3.8 to 3.14, not ${major}.${minor}`, undefined, { major, minor })
   }
-  return minor < 10 ? '3.8' : minor === 10 ? '3.10' : '3.11'
+  return codeLayoutForPython(minor)
 }
 
 interface PlannedModule {
