@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
+import { thrown, thrownAsync } from '../helpers/thrown.js'
 import { HEADER, LIMITS } from '@pybundle/format-spec'
 import { openBundleFromBuffer } from '@pybundle/loader'
 import { readMarshal, pyInt, pyTuple } from '@pybundle/cpython'
@@ -15,25 +16,6 @@ import { writeBundle } from '@pybundle/bundler'
 import { buildSeeds, compileWith, interpreters } from './lib/seeds.mjs'
 // @ts-expect-error plain ESM harness
 import { initMutators, repairChecksums } from './lib/mutate.mjs'
-
-function thrown(fn: () => unknown): PyBundleError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof PyBundleError) return e
-    throw e
-  }
-  throw new Error('did not throw')
-}
-async function thrownAsync(fn: () => Promise<unknown>): Promise<PyBundleError> {
-  try {
-    await fn()
-  } catch (e) {
-    if (e instanceof PyBundleError) return e
-    throw e
-  }
-  throw new Error('did not throw')
-}
 
 function expectNamesLimit(e: PyBundleError, name: keyof typeof LIMITS | 'MARSHAL_MAX_DEPTH') {
   expect(e.code).toBe('LIMIT_EXCEEDED')

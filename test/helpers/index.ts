@@ -14,6 +14,7 @@
  * - runPython(exe, script, args): run a script from test/helpers/py/, resolve with stdout.
  * - encodeRecords / decodeRecords: the length-prefixed container the Python scripts read and write.
  * - CACHE_DIR, cachePath(kind, parts): where expensive test inputs are cached.
+ * - thrown(fn) / thrownAsync(fn): the PyBundleError fn throws (anything else fails the test).
  * - pool(items, limit, fn): run async work at most `limit` at once, results in input order.
  */
 export { findInterpreters, findPyodide, PYENV_MINORS, type Interpreter, type InterpreterSearch } from './pythons.js'
@@ -25,3 +26,4 @@ export { runPython, PY_DIR, PYODIDE } from './run-python.js'
 export { encodeRecords, decodeRecords } from './container.js'
 export { CACHE_DIR, cachePath, writeFileAtomic } from './cache.js'
 export { pool } from './pool.js'
+export { thrown, thrownAsync } from './thrown.js'

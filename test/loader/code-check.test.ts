@@ -4,21 +4,11 @@
  * toPyc() and materialize(); valid records emit a .pyc that readPyc (CPython's checks) accepts.
  */
 import { describe, expect, it } from 'vitest'
-import { PyBundleError } from '@pybundle/errors'
+import { thrown } from '../helpers/thrown.js'
 import { readPyc } from '@pybundle/cpython'
 import { CODE, HEADER, SECTION_ENTRY } from '@pybundle/format-spec'
 import { openBundleFromBuffer } from '@pybundle/loader'
 import { PY310, PY311, bundleBytes, code, module, reseal, s } from './fixtures.js'
-
-function thrown(fn: () => unknown): PyBundleError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof PyBundleError) return e
-    throw e
-  }
-  throw new Error('did not throw')
-}
 
 const CODE_SECTION = 2
 function codeOffset(b: Uint8Array): number {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
+import { thrown } from '../helpers/thrown.js'
 import { pyInt, pyTuple, type PyValue } from '@pybundle/cpython'
 import { CODE, CONST_TAG, HEADER, SECTION_ENTRY, TABLE_ENTRY_SIZE } from '@pybundle/format-spec'
 import { openBundle, openBundleFromBuffer, type Bundle } from '@pybundle/loader'
@@ -23,16 +24,6 @@ async function base(extraConsts: PyValue[] = []): Promise<Uint8Array> {
 }
 
 const dvOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength)
-
-function thrown(fn: () => unknown): PyBundleError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof PyBundleError) return e
-    throw e
-  }
-  throw new Error('did not throw')
-}
 
 /** Touch everything a runtime or a tool would. Only PyBundleError may escape. */
 function exercise(b: Bundle): void {
