@@ -2,7 +2,7 @@
  * §2 header and §3 section table: everything open checks. The work here is bounded
  * by the header (at most LIMITS.MAX_SECTIONS entries), never by the file.
  */
-import { pythonForMagic } from '@pybundle/cpython'
+import { marshalVersionForPython, pythonForMagic } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
   CODE,
@@ -121,7 +121,7 @@ export function readHeader(mem: Mem): Header {
       { ...pyDetails, magicPython: owner?.version ?? null },
     )
   }
-  const expectedMarshal = pythonMinor >= 14 ? 5 : 4
+  const expectedMarshal = marshalVersionForPython(pythonMinor) // range checked above
   if (marshalVersion !== expectedMarshal) {
     fail('UNSUPPORTED_VERSION', `bundle ${built}: marshal version ${marshalVersion} is not Python 3.${pythonMinor}'s (${expectedMarshal})`, HEADER.at.marshal_version, pyDetails)
   }

@@ -8,7 +8,7 @@
  * the same input (in any module order) gives the same bytes.
  */
 import type { CodeLayout, PyCode, PyStr } from '@pybundle/cpython'
-import { codeLayoutForPython, hasLoneSurrogate } from '@pybundle/cpython'
+import { codeLayoutForPython, hasLoneSurrogate, marshalVersionForPython } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
   CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER, LIMITS, MODULE, MODULE_FLAG, NONE, SECTION, SECTION_ALIGN,
@@ -214,7 +214,7 @@ function checkTarget(input: BundleInput): CodeLayout {
   if (!Number.isInteger(p.magic) || p.magic < 0 || p.magic > 0xffff) {
     fail('UNSUPPORTED_VERSION', `pyc magic ${p.magic} is not a u16`)
   }
-  const expectedMarshal = p.minor >= 14 ? 5 : 4
+  const expectedMarshal = marshalVersionForPython(p.minor)
   if (p.marshalVersion !== expectedMarshal) {
     fail('UNSUPPORTED_VERSION', `Python 3.${p.minor} has marshal version ${expectedMarshal}, not ${p.marshalVersion}`)
   }
