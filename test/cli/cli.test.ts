@@ -60,6 +60,20 @@ describe('build', () => {
     expect(i.sharingSavedBytes).toBe(i.sharing.savedVsNone)
   })
 
+  it('--progress prints plain phase lines on stderr, with --json and without a terminal', async () => {
+    const r = await cli('build', manifest, '-o', path.join(root, 'p.pyb'), '--json', '--progress')
+    expect(r.code).toBe(0)
+    JSON.parse(r.out) // stdout stays pure JSON
+    const lines = r.err.trim().split('\n')
+    expect(lines[0]).toBe('progress: resolve')
+    const compile = lines.filter((l) => l.startsWith('progress: compile '))
+    expect(compile[0]).toBe('progress: compile 0/3')
+    expect(compile.at(-1)).toBe('progress: compile 3/3')
+    expect(lines.slice(-2)).toEqual(['progress: convert', 'progress: write'])
+    // Without --progress and without a terminal: nothing on stderr.
+    expect((await cli('build', manifest, '-o', path.join(root, 'p.pyb'), '--json')).err).toBe('')
+  })
+
   const bad: [string, string, RegExp][] = [
     ['an unknown key', '[bundle]\noutpt = "x.pyb"\n[modules]\ninclude = ["json"]\n', /unknown key 'outpt' in \[bundle\].*bad\.toml/],
     ['an unknown table', '[bundel]\noutput = "x.pyb"\n', /unknown table 'bundel'.*bad\.toml/],

@@ -8,7 +8,7 @@ import { handleError } from '../lib/handle-error.js'
 import { sharingSavedVsNone } from '../lib/inspect.js'
 import { ProgressBar } from '../lib/progress.js'
 
-interface BuildOpts { output?: string; json?: boolean; quiet?: boolean; debug?: boolean; jobs?: string }
+interface BuildOpts { output?: string; json?: boolean; quiet?: boolean; debug?: boolean; jobs?: string; progress?: boolean }
 
 export function buildCommand(ctx: CliContext): Command {
   return new Command('build')
@@ -17,6 +17,7 @@ export function buildCommand(ctx: CliContext): Command {
     .option('-o, --output <file>', 'write the bundle here instead of [bundle] output (default: the manifest\'s name with .pyb)')
     .option('--json', 'print the build summary as JSON on stdout')
     .option('-q, --quiet', 'print nothing on success (errors still go to stderr)')
+    .option('--progress', 'print progress as plain lines on stderr ("progress: compile 120/812"), also when it is not a terminal and with --json or --quiet; for logs and supervising programs')
     .option('-j, --jobs <n>', 'worker processes for compilation (default: one per core)')
     .option('--debug', 'print stack traces for errors')
     .addHelpText('after', `
@@ -42,7 +43,7 @@ Examples:
 Exit status: 0 built; 1 internal error; 2 bad manifest, unresolved names, a syntax
 error, or an interpreter that cannot run (the previous output is left untouched).`)
     .action(async (manifest: string, opts: BuildOpts) => {
-      const bar = new ProgressBar(opts.json || opts.quiet ? { ...ctx, isTTY: false } : ctx)
+      const bar = new ProgressBar(ctx, opts.progress ? 'lines' : ctx.isTTY && !opts.json && !opts.quiet ? 'bar' : 'off')
       try {
         const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs)
         if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
