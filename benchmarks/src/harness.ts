@@ -54,13 +54,23 @@ export interface MeasureOptions {
   /** Stop adding rounds after this many ms of measuring (at least minRounds run). */
   budgetMs?: number
   minRounds?: number
-  /** Called between samples, outside the timed region (e.g. a forced GC). */
+  /** Called between samples, outside the timed region (default: nothing; see collect()). */
   between?: () => void
 }
 
 const g = globalThis as { gc?: () => void }
 
-/** A full GC between samples when node runs with --expose-gc: keeps mappings and garbage of one contender from being collected inside another's sample. */
+/**
+ * A full GC (node --expose-gc). Not run between samples by default: a forced
+ * collection makes V8 hand its free heap pages back to the OS, and the next
+ * sample faults them in again. On the benchmark machine (a VM) a page fault
+ * costs ~20 µs: after gc() the next 15 working-set operations took 16, 8, 12 ...
+ * ms against 1.3 ms back to back, with 806 minor faults in the first one
+ * (process.resourceUsage). A running process, and CPython's own timing loop
+ * (pymalloc keeps its arenas), do not pay that per operation. Samples therefore
+ * run back to back; since the order of contenders rotates every round, the
+ * collections of one contender's garbage fall evenly on the others.
+ */
 export function collect(): void {
   g.gc?.()
 }
@@ -117,7 +127,7 @@ export async function measure(contenders: readonly Contender[], opts: MeasureOpt
   const rounds = opts.rounds ?? 21
   const minRounds = Math.min(opts.minRounds ?? 5, rounds)
   const budgetMs = opts.budgetMs ?? 10_000
-  const between = opts.between ?? collect
+  const between = opts.between ?? (() => {})
   const warmupOps = opts.warmupOps ?? 2
 
   // Warm-up and calibration: ops per sample so that a sample lasts about sampleMs.
