@@ -25,7 +25,8 @@ export function s(text: string, interned = true): PyStr {
   return pyStr(text, interned)
 }
 
-export function code(layout: CodeLayout, fields: Partial<PyCode> & { name: string; filename?: string }): PyCode {
+/** A code object of `layout` with defaults; `name` and `filename` are plain text (made PyStr here). */
+export function code(layout: CodeLayout, fields: Omit<Partial<PyCode>, 'name' | 'filename'> & { name: string; filename?: string }): PyCode {
   const modern = layout === '3.11'
   const { name, filename, ...rest } = fields
   const locals = rest.localsplusnames ?? []

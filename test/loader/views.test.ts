@@ -130,8 +130,8 @@ describe('views', () => {
       const want = [s('doc string', false), ...allConstants()]
       expect(values.length).toBe(want.length)
       for (let i = 0; i < want.length; i++) expect(firstDifference(values[i] as PyValue, want[i])).toBeUndefined()
-      const sur = values.find((v) => v.kind === 'str' && v.codePoints?.length === 3)
-      expect(sur && sur.kind === 'str' && Array.from(sur.codePoints!)).toEqual([0x61, 0xd83d, 0xde00])
+      const sur = values.find((v) => !(v instanceof CodeView) && v.kind === 'str' && v.codePoints?.length === 3)
+      expect(sur && !(sur instanceof CodeView) && sur.kind === 'str' && Array.from(sur.codePoints!)).toEqual([0x61, 0xd83d, 0xde00])
       expect(bundle.verify().ok).toBe(true)
     }
   })

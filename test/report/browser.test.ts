@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The report in a real browser: a real stdlib bundle built and inspected by
  * the pybundle command line, its report opened from disk in Debian's Chromium
