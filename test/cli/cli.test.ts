@@ -216,6 +216,25 @@ describe('inspect', () => {
     oneLine(bad.err)
   })
 
+  it('--compare draws another bundle into the --html report; without --html it is bad usage', async () => {
+    const dir = tempDir()
+    const base = path.join(dir, 'last-build.pyb')
+    fs.copyFileSync(good, base)
+    const html = path.join(dir, 'diff.html')
+    const r = await cli('inspect', good, '--html', html, '--compare', base)
+    expect(r.code, r.err).toBe(0)
+    const text = fs.readFileSync(html, 'utf8')
+    const embedded = /<script type="application\/json" id="pyb-compare">([\s\S]*?)<\/script>/.exec(text)
+    expect(embedded).not.toBeNull()
+    expect(text).toContain('last-build.pyb')
+    const noHtml = await cli('inspect', good, '--compare', base)
+    expect(noHtml.code).toBe(2)
+    expect(noHtml.err).toMatch(/--compare needs --html/)
+    const missing = await cli('inspect', good, '--html', html, '--compare', path.join(dir, 'nope.pyb'))
+    expect(missing.code).toBe(2)
+    expect(missing.err).toMatch(/nope\.pyb/)
+  })
+
   it('--module shows the code tree', async () => {
     const r = await cli('inspect', good, '--module', 'app.util', '--json')
     expect(r.code).toBe(0)

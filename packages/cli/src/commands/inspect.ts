@@ -1,15 +1,15 @@
 import { writeFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { PyBundleError } from '@pybundle/errors'
 import { renderReport, reportDataFromInspect } from '@pybundle/report'
 import type { CliContext } from '../lib/context.js'
 import { bytes, percent, table, toJson } from '../lib/format.js'
-import { handleError } from '../lib/handle-error.js'
+import { EXIT, handleError } from '../lib/handle-error.js'
 import { inspectBundle, type InspectCode, type InspectReport } from '../lib/inspect.js'
 import { openForCommand } from '../lib/open.js'
 
-interface InspectOpts { json?: boolean; html?: string; module?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
+interface InspectOpts { json?: boolean; html?: string; compare?: string; module?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
 
 export function inspectCommand(ctx: CliContext): Command {
   return new Command('inspect')
@@ -17,6 +17,7 @@ export function inspectCommand(ctx: CliContext): Command {
     .argument('<file.pyb>', 'the bundle to inspect')
     .option('--json', 'print everything as JSON (field names are stable; see packages/cli/README.md)')
     .option('--html <file>', 'also write a self-contained HTML report (a zoomable treemap of where the bytes go) to this file')
+    .option('--compare <other.pyb>', 'with --html: show what grew or shrank against another bundle (an earlier build), per module and package')
     .option('-m, --module <name>', 'show this module\'s code objects as a tree (qualname, arguments, sizes, names and constants)')
     .addOption(new Option('-s, --sort <key>', 'order of the module table').choices(['size', 'name']).default('name'))
     .option('-n, --limit <n>', 'show only the first N rows of the module table (text output)')
@@ -28,16 +29,26 @@ Examples:
   $ pybundle inspect examples/_startup.pyb --module os
   $ pybundle inspect examples/_startup.pyb --json > startup.json
   $ pybundle inspect examples/_startup.pyb --html startup.html
+  $ pybundle inspect new.pyb --html diff.html --compare old.pyb
 
 Exit status: 0 ok; 1 internal error; 2 no such file or module; 3 not a bundle, or a
 damaged or incompatible one.`)
     .action(async (file: string, opts: InspectOpts) => {
+      if (opts.compare !== undefined && opts.html === undefined) {
+        ctx.stderr('pybundle: error: --compare needs --html <file>: the comparison is drawn in the HTML report\n')
+        ctx.exitCode = EXIT.USAGE
+        return
+      }
       let bundle
       try {
         bundle = openForCommand(file)
         const report = await inspectBundle(bundle, bundle.file ?? file, { module: opts.module, sort: opts.sort })
         if (opts.html !== undefined) {
-          const html = renderReport(reportDataFromInspect(report), { title: `pybundle: ${report.file}` })
+          const compare = opts.compare === undefined ? undefined : await inspectOther(opts.compare)
+          const html = renderReport(reportDataFromInspect(report), {
+            title: `pybundle: ${report.file}`,
+            ...(compare ? { compare: reportDataFromInspect(compare), compareLabel: basename(compare.file) } : {}),
+          })
           const target = resolve(opts.html)
           await writeFile(target, html).catch((e: NodeJS.ErrnoException) => {
             throw new PyBundleError('IO', `cannot write the HTML report ${target}: ${e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EISDIR' ? 'it is a folder' : e.message}; give a writable file path to --html`, { file: target, cause: e })
@@ -89,4 +100,14 @@ function codeLines(c: InspectCode, indent: string): string[] {
   const lines = [`${indent}${c.qualname}  line ${c.firstlineno}, ${args}, bytecode ${c.bytecodeBytes} B, linetable ${c.linetableBytes} B${c.exceptiontableBytes ? `, exceptions ${c.exceptiontableBytes} B` : ''}, ${c.names} names, ${c.consts} consts, ${c.locals} locals`]
   for (const child of c.children) lines.push(...codeLines(child, indent + '  '))
   return lines
+}
+
+/** The inspect report of the --compare bundle (opened, read, closed; errors name that file). */
+async function inspectOther(file: string): Promise<InspectReport> {
+  const other = openForCommand(file)
+  try {
+    return await inspectBundle(other, other.file ?? file, {})
+  } finally {
+    other.close()
+  }
 }
