@@ -78,7 +78,7 @@ export async function memoryCase(startup: Fixture, stdlib: Fixture, quick: boole
       ['openBundle + getModule("os")', fmtBytes(open), fmtBytes(mapOpen), fmtBytes(openAnon)],
       [`+ touch the startup set (${names.length} modules)`, fmtBytes(touch), fmtBytes(mapTouch), fmtBytes(touchAnon)],
     ],
-    note: 'RSS = anonymous memory (JS heap, objects the loader creates) + file pages mapped in. The bundle pages are page cache, shared with every process mapping the file; this kernel maps a whole large folio (up to 2 MiB) on a fault, so one touched byte can count 2 MiB.',
+    note: 'RSS = anonymous memory (JS heap, objects the loader creates) + file pages mapped in. The bundle pages are page cache, shared with every process mapping the file; a fault maps the whole page-cache folio it hits, so pybundle build writes in 64 KiB pieces (folios of at most 64 KiB, the kernel\'s fault-around window; one large write made 2 MiB folios and a lookup counted 4 MiB). The rest of the open figure is mmap-io\'s addon, loaded by the first open.',
   }
   const held = await holders(stdlib.bundle, names, 4)
   const shareTable: Table = {
