@@ -151,8 +151,9 @@ async function main(): Promise<void> {
   if (args.write) {
     writeFileSync(join(BENCH, 'RESULTS.md'), resultsMarkdown(report, results))
     if (svg) writeFileSync(join(BENCH, 'scale.svg'), svg)
-    writeFileSync(join(BENCH, 'README-SECTION.md'), readmeSection(report, results))
-    log(`wrote ${relative(ROOT, join(BENCH, 'RESULTS.md'))}`)
+    const readme = join(ROOT, 'README.md')
+    writeFileSync(readme, withBenchmarksSection(readFileSync(readme, 'utf8'), readmeSection(report, results)))
+    log(`wrote ${relative(ROOT, join(BENCH, 'RESULTS.md'))} and the Benchmarks section of README.md`)
   }
 }
 
@@ -193,3 +194,11 @@ main().catch((e) => {
   process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`)
   process.exit(1)
 })
+
+/** README.md with its "## Benchmarks" section (up to the next "## " heading) replaced, so the README shows what this run printed. */
+function withBenchmarksSection(readme: string, section: string): string {
+  const start = readme.indexOf('\n## Benchmarks\n')
+  if (start < 0) throw new Error('README.md has no "## Benchmarks" section to replace')
+  const next = readme.indexOf('\n## ', start + 1)
+  return readme.slice(0, start + 1) + section.trimEnd() + '\n' + (next < 0 ? '' : readme.slice(next))
+}

@@ -1,7 +1,7 @@
 /**
- * benchmarks/README-SECTION.md: the README's "Benchmarks" section, written by
- * the same run that writes RESULTS.md, so the two cannot disagree. The lead
- * pastes it into README.md.
+ * The README's "Benchmarks" section, written into README.md by the same run
+ * that writes RESULTS.md (main.ts withBenchmarksSection), so the two cannot
+ * disagree.
  */
 import { fmtBytes, fmtNs, fmtRatio, type CaseResult, type Line } from './case.js'
 
