@@ -5,6 +5,7 @@
  * a record verify() accepts emits a .pyc CPython loads (SPEC §11.2, §11.3).
  */
 import { fail } from '@pybundle/errors'
+import { BLOB_ALIGN, CODE } from '@pybundle/format-spec'
 import type { Core } from './core.js'
 
 const CO_VARARGS = 0x04
@@ -41,5 +42,34 @@ export function checkCodeObject(c: Core, ci: number): void {
     }
   } else if (argcount + kwonly + extra > nLocals) {
     bad('argcount', `argcount ${argcount} + kwonlyargcount ${kwonly} + ${extra} (*args/**kwargs) > ${nLocals} varnames (varnames is too small)`)
+  }
+}
+
+/**
+ * checkCodeObject for a record already bounds-checked at absolute offset `rec`:
+ * the same checks with plain reads, the same errors (any failure is re-checked
+ * by checkCodeObject, which throws it).
+ */
+export function checkCodeRecord(c: Core, ci: number, rec: number): void {
+  const dv = c.mem.dv
+  const argcount = dv.getInt32(rec + CODE.at.argcount, true)
+  const posonly = dv.getInt32(rec + CODE.at.posonlyargcount, true)
+  const kwonly = dv.getInt32(rec + CODE.at.kwonlyargcount, true)
+  const flags = dv.getInt32(rec + CODE.at.flags, true)
+  if (posonly < 0 || argcount < posonly || kwonly < 0 || dv.getInt32(rec + CODE.at.nlocals, true) < 0 || dv.getInt32(rec + CODE.at.stacksize, true) < 0 || flags < 0) {
+    return checkCodeObject(c, ci)
+  }
+  const extra = (flags & CO_VARARGS ? 1 : 0) + (flags & CO_VARKEYWORDS ? 1 : 0)
+  const nLocals = dv.getUint32(rec + CODE.at.n_locals, true)
+  if (c.layout === '3.11') {
+    const off = dv.getUint32(rec + CODE.at.kinds_offset, true)
+    const len = dv.getUint32(rec + CODE.at.kinds_length, true)
+    if (off % BLOB_ALIGN !== 0 || off + len > c.blobSize || len !== nLocals || dv.getUint32(rec + CODE.at.code_length, true) % 2 !== 0) return checkCodeObject(c, ci)
+    const u8 = c.mem.u8
+    let plain = 0
+    for (let i = c.blobStart + off, e = i + len; i < e; i++) if (u8[i] & CO_FAST_LOCAL) plain++
+    if (argcount + kwonly + extra > plain) checkCodeObject(c, ci)
+  } else if (argcount + kwonly + extra > nLocals) {
+    checkCodeObject(c, ci)
   }
 }

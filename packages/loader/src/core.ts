@@ -38,7 +38,7 @@ import {
 import type { Header } from './header.js'
 import { Section, type Mem } from './mem.js'
 import { PagedCache } from './paged.js'
-import { decodeStr, failAscii, firstNonAscii, latin1, strPayload, type StrData } from './strings.js'
+import { ascii, decodeStr, failAscii, firstNonAscii, latin1, strPayload, type StrData } from './strings.js'
 
 /** Encoded marshal payload of one string, cached per resolved STRT index. */
 export interface StrPayload {
@@ -56,8 +56,14 @@ export interface ConstContext {
   readonly code: number
 }
 
+/**
+ * A CODE constant as constRaw returns it: one shared marker, with the target code
+ * record in Core.lastCodeRef (an object per constant would be garbage at once).
+ */
+export const CODE_REF: { readonly kind: 'codeRef' } = Object.freeze({ kind: 'codeRef' })
+
 /** What a constant resolves to before it becomes a public value. */
-export type RawConst = PyValue | { readonly kind: 'codeRef'; readonly index: number }
+export type RawConst = PyValue | typeof CODE_REF
 
 const TAG_NAMES = new Map<number, string>(Object.entries(CONST_TAG).map(([k, v]) => [v, k]))
 
@@ -92,11 +98,28 @@ export class Core {
   readonly constCache: PagedCache<PyValue>
   /** Nesting height of cached containers (absent = 0), so a cached value still counts against MAX_DEPTH. */
   readonly constHeight = new Map<number, number>()
+  /** Materialized co_localspluskinds views by BLOB offset (materialize.ts). */
+  kindsViews: Map<number, Uint8Array> | undefined = undefined
+  /** CodeViews by code record (views.ts), so each record has one. */
+  codeViews: Map<number, object> | undefined = undefined
   /** Set by constRaw: the nesting height of the value it returned. */
   lastHeight = 0
 
   /** Set by resolveStr/resolveConst: the data-section offset of the resolved record. */
   lastOffset = 0
+  /** Set by constRaw when it returns CODE_REF: the code record the constant names. */
+  lastCodeRef = 0
+
+  // Section geometry, fixed at open, hoisted out of the per-entry paths.
+  readonly strtStart: number
+  readonly strdStart: number
+  readonly strdSize: number
+  readonly cnstStart: number
+  readonly cdatStart: number
+  readonly cdatSize: number
+  readonly codeStart: number
+  readonly blobStart: number
+  readonly blobSize: number
 
   constructor(
     readonly mem: Mem,
@@ -125,6 +148,15 @@ export class Core {
     this.payloadCache = new PagedCache<StrPayload>(this.stringCount)
     this.constCache = new PagedCache<PyValue>(this.constCount)
     this.codeCache = new PagedCache<PyCode>(this.codeCount)
+    this.strtStart = s.STRT.offset
+    this.strdStart = s.STRD.offset
+    this.strdSize = s.STRD.size
+    this.cnstStart = s.CNST.offset
+    this.cdatStart = s.CDAT.offset
+    this.cdatSize = s.CDAT.size
+    this.codeStart = s.CODE.offset
+    this.blobStart = s.BLOB.offset
+    this.blobSize = s.BLOB.size
   }
 
   /** Drop every cache (close). */
@@ -134,6 +166,8 @@ export class Core {
     this.constCache.clear()
     this.codeCache.clear()
     this.constHeight.clear()
+    this.codeViews = undefined
+    this.kindsViews = undefined
     this.refStamp = this.refSlot = undefined
     this.constRefStamp = this.constRefSlot = undefined
   }
@@ -276,8 +310,39 @@ export class Core {
     }
   }
 
-  /** The PyStr of STRT entry i, one JS object per resolved entry. */
+  /**
+   * The PyStr of STRT entry i, one JS object per resolved entry. The common case
+   * (open bundle, entry in range, a valid data entry or one good hop) is checked
+   * inline; anything else goes through strSlow, which makes the same checks in
+   * the order resolve() makes them and throws its errors.
+   */
   str(i: number, from: number): PyStr {
+    const m = this.mem
+    if (m.closed || !(i >= 0 && i < this.stringCount)) return this.strSlow(i, from)
+    const dv = m.dv
+    const base = this.strtStart
+    let v = dv.getUint32(base + i * TABLE_ENTRY_SIZE, true)
+    let r = i
+    if (v & 1) {
+      r = v >>> 1
+      if (r >= i) return this.strSlow(i, from)
+      v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
+      if (v & 1) return this.strSlow(i, from)
+      m.touched += 2 * TABLE_ENTRY_SIZE
+    } else {
+      m.touched += TABLE_ENTRY_SIZE
+    }
+    if ((v & (STRING_RECORD_ALIGN - 1)) !== 0 || v >= this.strdSize) return this.strSlow(i, from)
+    this.lastOffset = v
+    let s = this.strCache.get(r)
+    if (s === undefined) {
+      s = this.decodeRecord(v)
+      this.strCache.set(r, s)
+    }
+    return s
+  }
+
+  private strSlow(i: number, from: number): PyStr {
     const r = this.resolveStr(i, from)
     let s = this.strCache.get(r)
     if (s === undefined) {
@@ -293,6 +358,26 @@ export class Core {
    * head and one for the data; the rest go through strData/decodeStr.
    */
   decodeRecord(off: number): PyStr {
+    const size = this.strdSize
+    const m = this.mem
+    if (!m.closed && off >= 0 && off + STRING_RECORD.size <= size) {
+      const a = this.strdStart + off
+      const dv = m.dv
+      const flags = dv.getUint32(a + STRING_RECORD.at.flags, true)
+      // ASCII or Latin-1, no surrogate flag, no unknown bits: nearly every record
+      if ((flags & ~(STRING_KIND.LATIN1 | STRING_FLAG.INTERNED)) === 0) {
+        const length = dv.getUint32(a + STRING_RECORD.at.length, true)
+        if (off + STRING_RECORD.size + length <= size) {
+          m.touched += STRING_RECORD.size + length
+          const text = (flags & STRING_FLAG.KIND_MASK) === STRING_KIND.ASCII ? ascii(m.u8, a + STRING_RECORD.size, length) : latin1(m.u8, a + STRING_RECORD.size, length)
+          return { kind: 'str', text, codePoints: undefined, interned: (flags & STRING_FLAG.INTERNED) !== 0 }
+        }
+      }
+    }
+    return this.decodeRecordSlow(off)
+  }
+
+  private decodeRecordSlow(off: number): PyStr {
     const strd = this.sec.STRD
     const a = strd.at(off, STRING_RECORD.size)
     const dv = this.mem.dv
@@ -350,8 +435,11 @@ export class Core {
    * Containers are cached per resolved entry, so a shared constant is one object.
    */
   constRaw(i: number, from: number, ctxCode: number, depth: number): RawConst {
+    // Nested tuples recurse through here and container() only, up to MAX_DEPTH levels
+    // on Node's default stack, cold (interpreted) too: both keep few locals, and the
+    // rest (resolving, leaves) happens in calls that return before the recursion.
     if (depth > LIMITS.MAX_DEPTH) tooDeep(depth, from)
-    const r = this.resolveConst(i, from)
+    const r = this.resolveConstFast(i, from)
     const cached = this.constCache.get(r)
     if (cached !== undefined) {
       const k = cached.kind
@@ -361,72 +449,102 @@ export class Core {
       return cached
     }
     const off = this.lastOffset
-    let height = 0
-    const cdat = this.sec.CDAT
     const tag = this.constTag(off)
-    if (tag === CONST_TAG.CODE) return { kind: 'codeRef', index: this.codeTarget(r, off, ctxCode) }
-    let v: PyValue
+    if (tag === CONST_TAG.CODE) {
+      this.lastCodeRef = this.codeTarget(r, off, ctxCode)
+      return CODE_REF
+    }
+    if (tag === CONST_TAG.TUPLE || tag === CONST_TAG.FROZENSET || tag === CONST_TAG.SLICE) return this.container(r, off, tag, depth)
+    const v = this.leaf(tag, off)
+    this.constCache.set(r, v)
+    this.lastHeight = 0
+    return v
+  }
+
+  /** resolveConst, with the common case (open, in range, a good entry or one good hop) inline. */
+  private resolveConstFast(i: number, from: number): number {
+    const m = this.mem
+    if (m.closed || !(i >= 0 && i < this.constCount)) return this.resolveConst(i, from)
+    const dv = m.dv
+    const base = this.cnstStart
+    let v = dv.getUint32(base + i * TABLE_ENTRY_SIZE, true)
+    let r = i
+    let hops = 1
+    if (v & 1) {
+      r = v >>> 1
+      if (r >= i) return this.resolveConst(i, from)
+      v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
+      hops = 2
+    }
+    // an odd v here is a redirect to a redirect: resolveConst reports it
+    if ((v & (CONST_RECORD_ALIGN - 1)) !== 0 || v >= this.cdatSize) return this.resolveConst(i, from)
+    m.touched += hops * TABLE_ENTRY_SIZE
+    this.lastOffset = v
+    return r
+  }
+
+  /** A constant that holds no other constant (tag already checked by constTag). */
+  private leaf(tag: number, off: number): PyValue {
+    const cdat = this.sec.CDAT
     switch (tag) {
       case CONST_TAG.NONE:
-        v = PY_NONE
-        break
+        return PY_NONE
       case CONST_TAG.FALSE:
-        v = PY_FALSE
-        break
+        return PY_FALSE
       case CONST_TAG.TRUE:
-        v = PY_TRUE
-        break
+        return PY_TRUE
       case CONST_TAG.ELLIPSIS:
-        v = PY_ELLIPSIS
-        break
+        return PY_ELLIPSIS
       case CONST_TAG.STOP_ITERATION:
-        v = PY_STOP_ITERATION
-        break
+        return PY_STOP_ITERATION
       case CONST_TAG.INT:
-        v = { kind: 'int', value: cdat.i64(off + 8) }
-        break
+        return { kind: 'int', value: cdat.i64(off + 8) }
       case CONST_TAG.BIGINT:
-        v = { kind: 'int', value: this.bigint(off) }
-        break
+        return { kind: 'int', value: this.bigint(off) }
       case CONST_TAG.FLOAT:
-        v = { kind: 'float', bits: cdat.u64(off + 8) }
-        break
+        return { kind: 'float', bits: cdat.u64(off + 8) }
       case CONST_TAG.COMPLEX:
-        v = { kind: 'complex', realBits: cdat.u64(off + 8), imagBits: cdat.u64(off + 16) }
-        break
+        return { kind: 'complex', realBits: cdat.u64(off + 8), imagBits: cdat.u64(off + 16) }
       case CONST_TAG.STR:
-        v = this.str(cdat.u32(off + 4), cdat.start + off + 4)
-        break
+        return this.str(cdat.u32(off + 4), cdat.start + off + 4)
       case CONST_TAG.BYTES: {
         const len = cdat.u32(off + 4)
-        v = { kind: 'bytes', value: this.blob(cdat.u32(off + 8), len, cdat.start + off + 8) }
-        break
-      }
-      case CONST_TAG.TUPLE:
-      case CONST_TAG.FROZENSET: {
-        const n = cdat.u32(off + 4)
-        cdat.at(off + 8, 4 * n) // the whole item list must be inside CDAT before anything is allocated
-        const items: PyValue[] = []
-        for (let k = 0; k < n; k++) {
-          items.push(this.item(r, off + 8 + 4 * k, depth))
-          height = Math.max(height, this.lastHeight + 1)
-        }
-        v = tag === CONST_TAG.TUPLE ? { kind: 'tuple', items } : { kind: 'frozenset', items }
-        break
-      }
-      case CONST_TAG.SLICE: {
-        if (this.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
-        const start = this.item(r, off + 4, depth)
-        height = this.lastHeight
-        const stop = this.item(r, off + 8, depth)
-        height = Math.max(height, this.lastHeight)
-        const step = this.item(r, off + 12, depth)
-        height = Math.max(height, this.lastHeight) + 1
-        v = { kind: 'slice', start, stop, step }
-        break
+        return { kind: 'bytes', value: this.blob(cdat.u32(off + 8), len, cdat.start + off + 8) }
       }
       default:
-        fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
+        return fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
+    }
+  }
+
+  /** TUPLE, FROZENSET or SLICE record of CNST entry r: builds, caches and sets lastHeight. */
+  private container(r: number, off: number, tag: number, depth: number): PyValue {
+    const cdat = this.sec.CDAT
+    let height = 0
+    let v: PyValue
+    if (tag === CONST_TAG.SLICE) {
+      if (this.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
+      const start = this.item(r, off + 4, depth)
+      height = this.lastHeight
+      const stop = this.item(r, off + 8, depth)
+      height = Math.max(height, this.lastHeight)
+      const step = this.item(r, off + 12, depth)
+      height = Math.max(height, this.lastHeight) + 1
+      v = { kind: 'slice', start, stop, step }
+    } else {
+      const n = cdat.u32(off + 4)
+      // the whole item list must be inside CDAT before anything is allocated; then plain reads
+      const first = cdat.at(off + 8, 4 * n)
+      const items = new Array<PyValue>(n)
+      for (let k = 0; k < n; k++) {
+        // item() inline: one frame less per nesting level
+        const j = this.mem.dv.getUint32(first + 4 * k, true)
+        if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, first + 4 * k)
+        const x = this.constRaw(j, first + 4 * k, NONE, depth + 1)
+        if (x === CODE_REF) fail('MALFORMED', `code constant CNST[${j}] inside a container`, first + 4 * k)
+        items[k] = x as PyValue
+        height = Math.max(height, this.lastHeight + 1)
+      }
+      v = tag === CONST_TAG.TUPLE ? { kind: 'tuple', items } : { kind: 'frozenset', items }
     }
     this.constCache.set(r, v)
     if (height > 0) this.constHeight.set(r, height)
@@ -440,8 +558,8 @@ export class Core {
     const j = cdat.u32(at)
     if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, cdat.start + at)
     const v = this.constRaw(j, cdat.start + at, NONE, depth + 1)
-    if (v.kind === 'codeRef') fail('MALFORMED', `code constant CNST[${j}] inside a container`, cdat.start + at)
-    return v
+    if (v === CODE_REF) fail('MALFORMED', `code constant CNST[${j}] inside a container`, cdat.start + at)
+    return v as PyValue
   }
 
   /** |value| words -> bigint, with the §9 rules: n >= 1, top word nonzero, outside int64. */

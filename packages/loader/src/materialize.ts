@@ -18,10 +18,20 @@
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { BLOB_ALIGN, CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
-import { checkCodeObject } from './code-check.js'
-import type { Core } from './core.js'
+import { checkCodeRecord } from './code-check.js'
+import { CODE_REF, type Core } from './core.js'
 
 const A = CODE.at
+
+/**
+ * Shared empty fields: a layout's unused lists and empty blobs. Frozen (a
+ * zero-length Uint8Array has nothing to write), and PyCode values are immutable
+ * once built, so sharing them is unobservable; one per field per code object
+ * was a third of the small objects a stdlib materialization allocated.
+ */
+const EMPTY_STRS = Object.freeze([]) as unknown as PyStr[]
+const EMPTY_VALUES = Object.freeze([]) as unknown as PyValue[]
+const EMPTY_BYTES = new Uint8Array(0)
 
 /** The exact PyCode of code record `index` (the same object on every call while the bundle is open). */
 export function materializeCode(core: Core, index: number): PyCode {
@@ -31,17 +41,41 @@ export function materializeCode(core: Core, index: number): PyCode {
   return build(core, index, 0)
 }
 
+/** The blob named by the (offset, length) pair at `rec + offField`; the usual errors from Core.blob. */
 function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: number): Uint8Array {
   const off = dv.getUint32(rec + offField, true)
   const len = dv.getUint32(rec + offField + 4, true)
-  if (off % BLOB_ALIGN !== 0 || off + len > core.sec.BLOB.size) return core.blob(off, len, rec + offField) // throws the usual error
-  const a = core.sec.BLOB.start + off
+  if (off % BLOB_ALIGN !== 0 || off + len > core.blobSize) return core.blob(off, len, rec + offField) // throws the usual error
+  if (len === 0) return EMPTY_BYTES
+  const a = core.blobStart + off
   core.mem.touched += len
   return u8.subarray(a, a + len)
 }
 
+/**
+ * co_localspluskinds, one view per distinct blob: the file stores each distinct
+ * kinds blob once (the stdlib has 538 for 63,000 code objects) and the views are
+ * immutable, so code objects with the same kinds share one (a Uint8Array is ~100
+ * bytes of heap that a full materialization would otherwise keep per code object).
+ */
+function kinds(core: Core, u8: Uint8Array, dv: DataView, rec: number): Uint8Array {
+  const off = dv.getUint32(rec + A.kinds_offset, true)
+  const len = dv.getUint32(rec + A.kinds_length, true)
+  if (off % BLOB_ALIGN !== 0 || off + len > core.blobSize) return core.blob(off, len, rec + A.kinds_offset) // throws the usual error
+  if (len === 0) return EMPTY_BYTES
+  core.mem.touched += len
+  const m = (core.kindsViews ??= new Map())
+  let v = m.get(off)
+  if (v === undefined || v.length !== len) {
+    const a = core.blobStart + off
+    v = u8.subarray(a, a + len)
+    m.set(off, v)
+  }
+  return v
+}
+
 function strs(core: Core, first: number, n: number, field: number): PyStr[] {
-  if (n === 0) return []
+  if (n === 0) return EMPTY_STRS
   const out = new Array<PyStr>(n)
   for (let k = 0; k < n; k++) out[k] = core.str(first + k, field)
   return out
@@ -55,8 +89,8 @@ function build(core: Core, index: number, depth: number): PyCode {
       max: LIMITS.MAX_DEPTH,
     })
   }
-  checkCodeObject(core, index)
   const rec = core.sec.CODE.at(index * CODE.size, CODE.size) // one bounds check for the whole record
+  checkCodeRecord(core, index, rec)
   const u8 = core.mem.u8
   const dv = core.mem.dv
   const layout = core.layout
@@ -69,13 +103,14 @@ function build(core: Core, index: number, depth: number): PyCode {
     fail('BAD_INDEX', `constant slice [${constStart}, ${constStart + nConsts}) beyond CNST (${core.constCount})`, constField)
   }
 
-  const consts = new Array<PyValue>(nConsts)
+  const consts = nConsts === 0 ? EMPTY_VALUES : new Array<PyValue>(nConsts)
   for (let k = 0; k < nConsts; k++) {
     const v = core.constRaw(constStart + k, constField, index, 0)
-    if (v.kind === 'codeRef') {
-      consts[k] = core.codeCache.get(v.index) ?? build(core, v.index, depth + 1)
+    if (v === CODE_REF) {
+      const t = core.lastCodeRef
+      consts[k] = core.codeCache.get(t) ?? build(core, t, depth + 1)
     } else {
-      consts[k] = v
+      consts[k] = v as PyValue
     }
   }
 
@@ -104,17 +139,17 @@ function build(core: Core, index: number, depth: number): PyCode {
     code: bytecode,
     consts,
     names,
-    varnames: modern ? [] : locals,
-    freevars: modern ? [] : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals, nFree, strField),
-    cellvars: modern ? [] : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree, nCell, strField),
-    localsplusnames: modern ? locals : [],
-    localspluskinds: modern ? blob(core, u8, dv, rec, A.kinds_offset) : new Uint8Array(0),
+    varnames: modern ? EMPTY_STRS : locals,
+    freevars: modern ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals, nFree, strField),
+    cellvars: modern ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree, nCell, strField),
+    localsplusnames: modern ? locals : EMPTY_STRS,
+    localspluskinds: modern ? kinds(core, u8, dv, rec) : EMPTY_BYTES,
     filename: core.str(strStart + STRING_SLICE.FILENAME, strField),
     name: core.str(strStart + STRING_SLICE.NAME, strField),
     qualname: modern ? core.str(strStart + STRING_SLICE.QUALNAME, strField) : null,
     firstlineno: dv.getInt32(rec + A.firstlineno, true),
     linetable: blob(core, u8, dv, rec, A.linetable_offset),
-    exceptiontable: modern ? blob(core, u8, dv, rec, A.exceptiontable_offset) : new Uint8Array(0),
+    exceptiontable: modern ? blob(core, u8, dv, rec, A.exceptiontable_offset) : EMPTY_BYTES,
   }
   core.codeCache.set(index, code)
   return code

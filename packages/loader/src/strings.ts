@@ -24,34 +24,58 @@ export interface StrData {
   readonly surrogates: boolean
 }
 
-/** Scratch argument list for String.fromCharCode.apply on short strings (no subarray per string). */
-const scratch: number[] = []
+/**
+ * Scratch argument lists for String.fromCharCode.apply, one per length up to
+ * SHORT: setting a shared array's length on every string is a runtime call.
+ */
+const SHORT = 32
+const scratch: number[][] = []
+for (let n = 0; n <= SHORT; n++) scratch.push(new Array<number>(n).fill(0))
 const utf8 = new TextDecoder('utf-8')
 
+/** n <= SHORT bytes at u8[start] as a string: one allocation (no concatenation steps). */
+function short(u8: Uint8Array, start: number, n: number): string {
+  switch (n) {
+    case 0:
+      return ''
+    case 1:
+      return String.fromCharCode(u8[start])
+    case 2:
+      return String.fromCharCode(u8[start], u8[start + 1])
+    case 3:
+      return String.fromCharCode(u8[start], u8[start + 1], u8[start + 2])
+    case 4:
+      return String.fromCharCode(u8[start], u8[start + 1], u8[start + 2], u8[start + 3])
+    default: {
+      const a = scratch[n]
+      for (let i = 0; i < n; i++) a[i] = u8[start + i]
+      return String.fromCharCode.apply(null, a)
+    }
+  }
+}
+
 /**
- * Text of n Latin-1 (or ASCII) bytes at u8[start]. Short strings: a few chars by
- * concatenation, up to 32 through one fromCharCode.apply on a reused array; longer
- * ASCII through TextDecoder('utf-8') (identical on ASCII; never TextDecoder('latin1'),
- * which is windows-1252), longer Latin-1 by fromCharCode over chunks.
+ * Text of n Latin-1 (or ASCII) bytes at u8[start]. Short strings through one
+ * fromCharCode call; longer ASCII through TextDecoder('utf-8') (identical on
+ * ASCII; never TextDecoder('latin1'), which is windows-1252), longer Latin-1 by
+ * fromCharCode over chunks.
  */
 export function latin1(u8: Uint8Array, start: number, n: number, ascii = false): string {
-  if (n <= 6) {
-    let s = ''
-    for (let i = 0; i < n; i++) s += String.fromCharCode(u8[start + i])
-    return s
-  }
-  if (n <= 32) {
-    const a = scratch
-    a.length = n
-    for (let i = 0; i < n; i++) a[i] = u8[start + i]
-    return String.fromCharCode.apply(null, a)
-  }
+  if (n <= SHORT) return short(u8, start, n)
   if (ascii) return utf8.decode(u8.subarray(start, start + n))
   let s = ''
   for (let i = 0; i < n; i += CHUNK) {
     s += String.fromCharCode.apply(null, u8.subarray(start + i, start + Math.min(n, i + CHUNK)) as unknown as number[])
   }
   return s
+}
+
+/** Text of an ASCII record's n bytes at u8[start]; MALFORMED at the first byte >= 0x80. */
+export function ascii(u8: Uint8Array, start: number, n: number): string {
+  let or = 0
+  for (let i = start, e = start + n; i < e; i++) or |= u8[i]
+  if (or >= 0x80) failAscii(u8, firstNonAscii(u8, start, n))
+  return n <= SHORT ? short(u8, start, n) : utf8.decode(u8.subarray(start, start + n))
 }
 
 /** Offset of the first byte >= 0x80 in u8[start, start + n), or -1. */

@@ -5,8 +5,8 @@
  */
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import { MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
-import type { Core } from './core.js'
+import { CODE, MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { CODE_REF, type Core } from './core.js'
 import { emitCode } from './emit.js'
 import { materializeCode } from './materialize.js'
 
@@ -61,6 +61,52 @@ class ListImpl<T> implements LazyList<T> {
   *[Symbol.iterator](): Iterator<T> {
     for (let i = 0; i < this.length; i++) yield this.get(i)
   }
+}
+
+/**
+ * A slice of a code record's string list: STRT entries [first, first + length),
+ * already checked to lie inside STRT, so get() checks only the bundle and i.
+ */
+class StrList extends ListImpl<PyStr> {
+  constructor(
+    private readonly c: Core,
+    length: number,
+    private readonly first: number,
+    /** Absolute offset of the record's str_start field (for errors). */
+    private readonly field: number,
+  ) {
+    super(c, length, unused)
+  }
+  override get(i: number): PyStr {
+    const c = this.c
+    if (c.mem.closed) c.mem.alive()
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) fail('BAD_INDEX', `list index ${i} outside [0, ${this.length})`)
+    return c.str(this.first + i, this.field)
+  }
+}
+
+/** co_consts of code record `code`: CNST entries [start, start + length), checked to lie inside CNST. */
+class ConstList extends ListImpl<ConstValue> {
+  constructor(
+    private readonly c: Core,
+    length: number,
+    private readonly start: number,
+    private readonly field: number,
+    private readonly code: number,
+  ) {
+    super(c, length, unused)
+  }
+  override get(i: number): ConstValue {
+    const c = this.c
+    if (c.mem.closed) c.mem.alive()
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) fail('BAD_INDEX', `list index ${i} outside [0, ${this.length})`)
+    const v = c.constRaw(this.start + i, this.field, this.code, 0)
+    return v === CODE_REF ? codeView(c, c.lastCodeRef) : (v as ConstValue)
+  }
+}
+
+function unused(): never {
+  throw new Error('unreachable')
 }
 
 export interface SourceInfo {
@@ -147,19 +193,22 @@ export class ModuleView {
   }
 }
 
-const codeViews = new WeakMap<Core, Map<number, CodeView>>()
-
 /** The one CodeView of code record `index` (so identity is stable, like the cached constants). */
 export function codeView(core: Core, index: number): CodeView {
-  let m = codeViews.get(core)
-  if (m === undefined) codeViews.set(core, (m = new Map()))
+  const m = (core.codeViews ??= new Map()) as Map<number, CodeView>
   let v = m.get(index)
   if (v === undefined) m.set(index, (v = new CodeView(core, index)))
   return v
 }
 
+type StrListKey = 'names' | 'locals' | 'free' | 'cell'
+
 export class CodeView {
-  private lists: Partial<Record<'names' | 'locals' | 'free' | 'cell' | 'consts', LazyList<unknown>>> = {}
+  private namesList: StrList | undefined = undefined
+  private localsList: StrList | undefined = undefined
+  private freeList: StrList | undefined = undefined
+  private cellList: StrList | undefined = undefined
+  private constList: ConstList | undefined = undefined
 
   /** @internal */
   constructor(
@@ -242,23 +291,28 @@ export class CodeView {
     return this.core.layout === '3.11' ? this.fixedStr(STRING_SLICE.QUALNAME) : (this.core.mem.alive(), null)
   }
 
-  private strList(key: 'names' | 'locals' | 'free' | 'cell'): LazyList<PyStr> {
+  private strList(key: StrListKey): LazyList<PyStr> {
     const c = this.core
     c.mem.alive()
-    const have = this.lists[key]
-    if (have) return have as LazyList<PyStr>
-    c.checkStrSlice(this.index)
-    const nNames = c.codeU32(this.index, 'n_names')
-    const nLocals = c.codeU32(this.index, 'n_locals')
-    const nFree = c.codeU32(this.index, 'n_freevars')
-    const nCell = c.codeU32(this.index, 'n_cellvars')
-    const [skip, n] =
-      key === 'names' ? [0, nNames] : key === 'locals' ? [nNames, nLocals] : key === 'free' ? [nNames + nLocals, nFree] : [nNames + nLocals + nFree, nCell]
-    const base = STRING_SLICE_FIXED + skip
-    const field = c.codeField(this.index, 'str_start')
-    const first = c.codeU32(this.index, 'str_start') + base // checkStrSlice: the whole slice is inside STRT
-    const list = new ListImpl<PyStr>(c, n, (i) => c.str(first + i, field))
-    this.lists[key] = list
+    const have = key === 'names' ? this.namesList : key === 'locals' ? this.localsList : key === 'free' ? this.freeList : this.cellList
+    if (have !== undefined) return have
+    // one bounds check for the record, then plain reads (CODE holds exactly codeCount records)
+    const rec = c.sec.CODE.at(this.index * CODE.size, CODE.size)
+    const dv = c.mem.dv
+    const start = dv.getUint32(rec + CODE.at.str_start, true)
+    const nNames = dv.getUint32(rec + CODE.at.n_names, true)
+    const nLocals = dv.getUint32(rec + CODE.at.n_locals, true)
+    const nFree = dv.getUint32(rec + CODE.at.n_freevars, true)
+    const nCell = dv.getUint32(rec + CODE.at.n_cellvars, true)
+    const field = rec + CODE.at.str_start
+    const end = start + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
+    if (end > c.stringCount) fail('BAD_INDEX', `string slice [${start}, ${end}) beyond STRT (${c.stringCount})`, field)
+    const first = start + STRING_SLICE_FIXED
+    let list: StrList
+    if (key === 'names') list = this.namesList = new StrList(c, nNames, first, field)
+    else if (key === 'locals') list = this.localsList = new StrList(c, nLocals, first + nNames, field)
+    else if (key === 'free') list = this.freeList = new StrList(c, nFree, first + nNames + nLocals, field)
+    else list = this.cellList = new StrList(c, nCell, first + nNames + nLocals + nFree, field)
     return list
   }
   get names(): LazyList<PyStr> {
@@ -288,18 +342,15 @@ export class CodeView {
   get consts(): LazyList<ConstValue> {
     const c = this.core
     c.mem.alive()
-    const have = this.lists.consts
-    if (have) return have as LazyList<ConstValue>
-    c.checkConstSlice(this.index)
-    const start = c.codeU32(this.index, 'const_start')
-    const n = c.codeU32(this.index, 'n_consts')
-    const field = c.codeField(this.index, 'const_start')
-    const list = new ListImpl<ConstValue>(c, n, (i) => {
-      const v = c.constRaw(start + i, field, this.index, 0)
-      return v.kind === 'codeRef' ? codeView(c, v.index) : (v as ConstValue)
-    })
-    this.lists.consts = list
-    return list
+    const have = this.constList
+    if (have !== undefined) return have
+    const rec = c.sec.CODE.at(this.index * CODE.size, CODE.size)
+    const dv = c.mem.dv
+    const start = dv.getUint32(rec + CODE.at.const_start, true)
+    const n = dv.getUint32(rec + CODE.at.n_consts, true)
+    const field = rec + CODE.at.const_start
+    if (start + n > c.constCount) fail('BAD_INDEX', `constant slice [${start}, ${start + n}) beyond CNST (${c.constCount})`, field)
+    return (this.constList = new ConstList(c, n, start, field, this.index))
   }
 
   /** The exact PyCode, recursively (the same object on every call). */
