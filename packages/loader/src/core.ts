@@ -101,12 +101,14 @@ export class Core {
   /** Materialized co_localspluskinds views by BLOB offset (materialize.ts). */
   kindsViews: Map<number, Uint8Array> | undefined = undefined
   /** CodeViews by code record (views.ts), so each record has one. */
-  codeViews: Map<number, object> | undefined = undefined
-  /** Set by constRaw: the nesting height of the value it returned. */
+  codeViews: PagedCache<object> | undefined = undefined
+  /** Set by constRaw at depth > 0 (container items): the nesting height of the value it returned. */
   lastHeight = 0
 
   /** Set by resolveStr/resolveConst: the data-section offset of the resolved record. */
   lastOffset = 0
+  /** Set by resolveConstFast on a cache hit. */
+  private lastConst: PyValue = PY_NONE
   /** Set by constRaw when it returns CODE_REF: the code record the constant names. */
   lastCodeRef = 0
 
@@ -326,6 +328,15 @@ export class Core {
     if (v & 1) {
       r = v >>> 1
       if (r >= i) return this.strSlow(i, from)
+    }
+    // The cache holds only resolved data entries, checked when they were decoded: a
+    // hit at r needs no second read of the (randomly placed) target entry.
+    let s = this.strCache.get(r)
+    if (s !== undefined) {
+      m.touched += r === i ? TABLE_ENTRY_SIZE : 2 * TABLE_ENTRY_SIZE
+      return s
+    }
+    if (r !== i) {
       v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
       if (v & 1) return this.strSlow(i, from)
       m.touched += 2 * TABLE_ENTRY_SIZE
@@ -334,11 +345,8 @@ export class Core {
     }
     if ((v & (STRING_RECORD_ALIGN - 1)) !== 0 || v >= this.strdSize) return this.strSlow(i, from)
     this.lastOffset = v
-    let s = this.strCache.get(r)
-    if (s === undefined) {
-      s = this.decodeRecord(v)
-      this.strCache.set(r, s)
-    }
+    s = this.decodeRecord(v)
+    this.strCache.set(r, s)
     return s
   }
 
@@ -418,6 +426,18 @@ export class Core {
 
   /** Header u32 of the constant record at CDAT offset `off`: returns the tag, checks the reserved bits. */
   constTag(off: number): number {
+    const m = this.mem
+    if (!m.closed && off >= 0 && off + 4 <= this.cdatSize) {
+      const hdr = m.dv.getUint32(this.cdatStart + off, true)
+      if ((hdr & 0xffffff00) === 0) {
+        m.touched += 4
+        return hdr
+      }
+    }
+    return this.constTagSlow(off)
+  }
+
+  private constTagSlow(off: number): number {
     const cdat = this.sec.CDAT
     const hdr = cdat.u32(off)
     const tag = hdr & 0xff
@@ -439,13 +459,11 @@ export class Core {
     // on Node's default stack, cold (interpreted) too: both keep few locals, and the
     // rest (resolving, leaves) happens in calls that return before the recursion.
     if (depth > LIMITS.MAX_DEPTH) tooDeep(depth, from)
-    const r = this.resolveConstFast(i, from)
+    const r = this.resolveConstFast(i, from, depth)
+    if (r < 0) return this.lastConst // a cache hit, its height checked
     const cached = this.constCache.get(r)
     if (cached !== undefined) {
-      const k = cached.kind
-      const h = k === 'tuple' || k === 'frozenset' || k === 'slice' ? (this.constHeight.get(r) ?? 0) : 0
-      if (depth + h > LIMITS.MAX_DEPTH) tooDeep(depth + h, from)
-      this.lastHeight = h
+      this.cachedHeight(r, cached, depth, from)
       return cached
     }
     const off = this.lastOffset
@@ -461,8 +479,14 @@ export class Core {
     return v
   }
 
-  /** resolveConst, with the common case (open, in range, a good entry or one good hop) inline. */
-  private resolveConstFast(i: number, from: number): number {
+  /**
+   * resolveConst, with the common case (open, in range, a good entry or one good
+   * hop) inline. A cached entry is returned at once: -1, the value in lastConst
+   * and its height checked against MAX_DEPTH for `depth` (the cache holds only
+   * resolved data entries, checked when they were built, so a hit needs no read
+   * of the randomly placed redirect target).
+   */
+  private resolveConstFast(i: number, from: number, depth = 0): number {
     const m = this.mem
     if (m.closed || !(i >= 0 && i < this.constCount)) return this.resolveConst(i, from)
     const dv = m.dv
@@ -473,14 +497,31 @@ export class Core {
     if (v & 1) {
       r = v >>> 1
       if (r >= i) return this.resolveConst(i, from)
-      v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
       hops = 2
     }
+    const hit = this.constCache.get(r)
+    if (hit !== undefined) {
+      // At depth 0 a cached value cannot exceed MAX_DEPTH (it was built within the
+      // limit at some depth >= 0) and no caller reads lastHeight: skip the lookup.
+      if (depth !== 0) this.cachedHeight(r, hit, depth, from)
+      m.touched += hops * TABLE_ENTRY_SIZE
+      this.lastConst = hit
+      return -1
+    }
+    if (r !== i) v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
     // an odd v here is a redirect to a redirect: resolveConst reports it
     if ((v & (CONST_RECORD_ALIGN - 1)) !== 0 || v >= this.cdatSize) return this.resolveConst(i, from)
     m.touched += hops * TABLE_ENTRY_SIZE
     this.lastOffset = v
     return r
+  }
+
+  /** Height of cached CNST entry r into lastHeight, checked against MAX_DEPTH at `depth`. */
+  private cachedHeight(r: number, v: PyValue, depth: number, from: number): void {
+    const k = v.kind
+    const h = k === 'tuple' || k === 'frozenset' || k === 'slice' ? (this.constHeight.get(r) ?? 0) : 0
+    if (depth + h > LIMITS.MAX_DEPTH) tooDeep(depth + h, from)
+    this.lastHeight = h
   }
 
   /** A constant that holds no other constant (tag already checked by constTag). */
@@ -582,6 +623,24 @@ export class Core {
    * only directly in code record ctx's own slice, and the target's parent is ctx.
    */
   codeTarget(r: number, off: number, ctx: number): number {
+    const m = this.mem
+    // ctx < codeCount also excludes NONE; the record lies in CODE (open checked its size)
+    if (!m.closed && ctx < this.codeCount && off + 8 <= this.cdatSize) {
+      const dv = m.dv
+      const rec = this.codeStart + ctx * CODE.size
+      const start = dv.getUint32(rec + CODE.at.const_start, true)
+      const t = dv.getUint32(this.cdatStart + off + 4, true)
+      if (r >= start && r < start + dv.getUint32(rec + CODE.at.n_consts, true) && t < this.codeCount && t > ctx) {
+        if (dv.getUint32(this.codeStart + t * CODE.size + CODE.at.parent, true) === ctx) {
+          m.touched += 16
+          return t
+        }
+      }
+    }
+    return this.codeTargetSlow(r, off, ctx)
+  }
+
+  private codeTargetSlow(r: number, off: number, ctx: number): number {
     const cdat = this.sec.CDAT
     const at = cdat.start + off
     if (ctx === NONE) fail('MALFORMED', `code constant CNST[${r}] outside a code object's constant slice`, at)

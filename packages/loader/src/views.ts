@@ -9,6 +9,7 @@ import { CODE, MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } fro
 import { CODE_REF, type Core } from './core.js'
 import { emitCode } from './emit.js'
 import { materializeCode } from './materialize.js'
+import { PagedCache } from './paged.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -195,7 +196,7 @@ export class ModuleView {
 
 /** The one CodeView of code record `index` (so identity is stable, like the cached constants). */
 export function codeView(core: Core, index: number): CodeView {
-  const m = (core.codeViews ??= new Map()) as Map<number, CodeView>
+  const m = (core.codeViews ??= new PagedCache<object>(core.codeCount)) as PagedCache<CodeView>
   let v = m.get(index)
   if (v === undefined) m.set(index, (v = new CodeView(core, index)))
   return v
