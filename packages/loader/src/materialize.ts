@@ -13,7 +13,8 @@
  *
  * The checks are the ones the view path makes: slice bounds, blob alignment and
  * bounds, CODE constants only in their parent's slice (Core.constRaw), the code
- * object checks CPython makes (checkCodeObject), and a nesting limit.
+ * object checks CPython makes (checkCodeRecord, with checkCodeObject's errors), and
+ * a nesting limit.
  */
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'

@@ -73,6 +73,13 @@ export function latin1(u8: Uint8Array, start: number, n: number, ascii = false):
 /** Text of an ASCII record's n bytes at u8[start]; MALFORMED at the first byte >= 0x80. */
 export function ascii(u8: Uint8Array, start: number, n: number): string {
   let or = 0
+  if (n > 4 && n <= SHORT) {
+    // one pass: check while filling the argument list
+    const a = scratch[n]
+    for (let i = 0; i < n; i++) or |= a[i] = u8[start + i]
+    if (or >= 0x80) failAscii(u8, firstNonAscii(u8, start, n))
+    return String.fromCharCode.apply(null, a)
+  }
   for (let i = start, e = start + n; i < e; i++) or |= u8[i]
   if (or >= 0x80) failAscii(u8, firstNonAscii(u8, start, n))
   return n <= SHORT ? short(u8, start, n) : utf8.decode(u8.subarray(start, start + n))
