@@ -461,11 +461,6 @@ export class Core {
     if (depth > LIMITS.MAX_DEPTH) tooDeep(depth, from)
     const r = this.resolveConstFast(i, from, depth)
     if (r < 0) return this.lastConst // a cache hit, its height checked
-    const cached = this.constCache.get(r)
-    if (cached !== undefined) {
-      this.cachedHeight(r, cached, depth, from)
-      return cached
-    }
     const off = this.lastOffset
     const tag = this.constTag(off)
     if (tag === CONST_TAG.CODE) {
@@ -486,9 +481,9 @@ export class Core {
    * resolved data entries, checked when they were built, so a hit needs no read
    * of the randomly placed redirect target).
    */
-  private resolveConstFast(i: number, from: number, depth = 0): number {
+  private resolveConstFast(i: number, from: number, depth: number): number {
     const m = this.mem
-    if (m.closed || !(i >= 0 && i < this.constCount)) return this.resolveConst(i, from)
+    if (m.closed || !(i >= 0 && i < this.constCount)) return this.resolveConstCached(i, from, depth)
     const dv = m.dv
     const base = this.cnstStart
     let v = dv.getUint32(base + i * TABLE_ENTRY_SIZE, true)
@@ -496,7 +491,7 @@ export class Core {
     let hops = 1
     if (v & 1) {
       r = v >>> 1
-      if (r >= i) return this.resolveConst(i, from)
+      if (r >= i) return this.resolveConstCached(i, from, depth)
       hops = 2
     }
     const hit = this.constCache.get(r)
@@ -510,10 +505,20 @@ export class Core {
     }
     if (r !== i) v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
     // an odd v here is a redirect to a redirect: resolveConst reports it
-    if ((v & (CONST_RECORD_ALIGN - 1)) !== 0 || v >= this.cdatSize) return this.resolveConst(i, from)
+    if ((v & (CONST_RECORD_ALIGN - 1)) !== 0 || v >= this.cdatSize) return this.resolveConstCached(i, from, depth)
     m.touched += hops * TABLE_ENTRY_SIZE
     this.lastOffset = v
     return r
+  }
+
+  /** The original order: resolveConst (which throws what is wrong), then the cache. */
+  private resolveConstCached(i: number, from: number, depth: number): number {
+    const r = this.resolveConst(i, from)
+    const cached = this.constCache.get(r)
+    if (cached === undefined) return r
+    this.cachedHeight(r, cached, depth, from)
+    this.lastConst = cached
+    return -1
   }
 
   /** Height of cached CNST entry r into lastHeight, checked against MAX_DEPTH at `depth`. */
