@@ -57,6 +57,8 @@ describe('build', () => {
     // The same figure, by the same name, in inspect --json (and its alias for @pybundle/report).
     const i = JSON.parse((await cli('inspect', path.join(root, 'j.pyb'), '--json')).out)
     expect(i.sharing.savedVsNone).toBe(s.sharing.savedVsNone)
+    // Cross-module sharing, recomputed from the file alone, equals what the writer counted.
+    expect(i.sharing.savedVsPerModule).toBe(s.sharing.savedVsPerModule)
     expect(i.sharingSavedBytes).toBe(i.sharing.savedVsNone)
   })
 

@@ -68,6 +68,11 @@ describe.skipIf(!py311)('the 3.11 standard library with its tests', () => {
     }
     const verify = await binRun(['verify', bundle])
     expect(verify.code).toBe(0)
+    // inspect recomputes from the file what the writer counted while building.
+    const built = JSON.parse(fs.readFileSync(`${bundle}.summary.json`, 'utf8'))
+    const inspected = JSON.parse((await binRun(['inspect', bundle, '--json'])).out)
+    expect(inspected.sharing.savedVsPerModule).toBe(built.sharing.savedVsPerModule)
+    expect(inspected.sharing.savedVsPerModule).toBeGreaterThan(1_000_000)
 
     const dir = path.join(work, 'tree')
     const extract = await binRun(['extract', bundle, '--out', dir, '--quiet'])

@@ -74,7 +74,7 @@ export function inspectText(r: InspectReport, limit?: number): string {
   out.push(`  strings     ${r.strings.entries} entries, ${r.strings.redirects} redirects`)
   out.push(`  constants   ${r.consts.entries} entries, ${r.consts.redirects} redirects`)
   out.push(`  sharing     all sharing saved ${bytes(r.sharing.savedVsNone)}, vs. storing every entry`)
-  if (r.sharing.savedVsPerModule !== null) out.push(`              cross-module sharing saved ${bytes(r.sharing.savedVsPerModule)}, vs. one .pyc per module`)
+  out.push(`              cross-module sharing saved ${bytes(r.sharing.savedVsPerModule)}, vs. one .pyc per module`)
   out.push(`  checksums   ${r.checksums === 'ok' ? 'ok' : `MISMATCH in ${r.sections.filter((s) => !s.checksumOk).map((s) => s.name).join(', ')} (run pybundle verify)`}`)
   out.push('')
   out.push(table([['section', 'offset', 'size', 'share'], ...r.sections.map((s) => [s.name, String(s.offset), bytes(s.size), percent(s.size, r.fileSize)])], [false, true, true, true]))

@@ -78,10 +78,10 @@ export interface InspectReport {
    * What sharing saves, named as in `pybundle build`:
    * savedVsNone: all sharing, against storing every entry (each redirected
    * table entry would store its own copy of the record it points to);
-   * savedVsPerModule: cross-module sharing, against one .pyc per module; null
-   * here: the file alone does not give it (see README).
+   * savedVsPerModule: cross-module sharing, against one .pyc per module
+   * (RawView.savedVsPerModule walks what each module reaches, as the writer does).
    */
-  sharing: { savedVsNone: number; savedVsPerModule: number | null }
+  sharing: { savedVsNone: number; savedVsPerModule: number }
   /** Alias of sharing.savedVsNone (read by @pybundle/report). */
   sharingSavedBytes: number
   modules: InspectModule[]
@@ -151,7 +151,7 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
     },
     strings: { entries: stats.counts.strings, redirects: stats.redirects.strings },
     consts: { entries: stats.counts.consts, redirects: stats.redirects.consts },
-    sharing: { savedVsNone, savedVsPerModule: null },
+    sharing: { savedVsNone, savedVsPerModule: raw.savedVsPerModule(stats.counts.modules) },
     sharingSavedBytes: savedVsNone,
     modules,
   }
@@ -265,6 +265,75 @@ class RawView {
       if (e & 1) saved += this.constRecordSize(this.u32('CNST', (e >>> 1) * TABLE_ENTRY_SIZE))
     }
     return saved
+  }
+
+  /**
+   * What cross-module sharing saved, against one .pyc per module: for each
+   * module, the records it reaches (strings and constants of its code records'
+   * slices, what constants refer to, its blobs, its name and path) counted once
+   * per module, summed, minus what the file stores. The writer counts the same
+   * thing while it writes (BundleStats.sharing.savedBytes); a test checks both agree.
+   */
+  savedVsPerModule(moduleCount: number): number {
+    let perModule = 0
+    const strs = new Set<number>()
+    const consts = new Set<number>()
+    const blobs = new Set<number>()
+    const blob = (offset: number, length: number): void => {
+      if (length > 0 && !blobs.has(offset)) (blobs.add(offset), (perModule += align(length, BLOB_ALIGN)))
+    }
+    const resolve = (table: 'STRT' | 'CNST', i: number): number => {
+      const e = this.u32(table, i * TABLE_ENTRY_SIZE)
+      return e & 1 ? e >>> 1 : i
+    }
+    const str = (i: number): void => {
+      const r = resolve('STRT', i)
+      if (!strs.has(r)) (strs.add(r), (perModule += this.stringRecordSize(this.u32('STRT', r * TABLE_ENTRY_SIZE))))
+    }
+    const constant = (first: number): void => {
+      const todo = [first]
+      while (todo.length) {
+        const r = resolve('CNST', todo.pop()!)
+        if (consts.has(r)) continue
+        consts.add(r)
+        const off = this.u32('CNST', r * TABLE_ENTRY_SIZE)
+        perModule += this.constRecordSize(off)
+        const tag = this.u32('CDAT', off) & 0xff
+        if (tag === CONST_TAG.TUPLE || tag === CONST_TAG.FROZENSET) {
+          const n = this.u32('CDAT', off + 4)
+          for (let k = 0; k < n; k++) todo.push(this.u32('CDAT', off + 8 + 4 * k))
+        } else if (tag === CONST_TAG.SLICE) {
+          for (let k = 1; k <= 3; k++) todo.push(this.u32('CDAT', off + 4 * k))
+        } else if (tag === CONST_TAG.STR) {
+          str(this.u32('CDAT', off + 4))
+        } else if (tag === CONST_TAG.BYTES) {
+          blob(this.u32('CDAT', off + 8), this.u32('CDAT', off + 4))
+        }
+      }
+    }
+    for (let m = 0; m < moduleCount; m++) {
+      strs.clear()
+      consts.clear()
+      blobs.clear()
+      const mod = (f: keyof typeof MODULE.at): number => this.u32('MODS', m * MODULE.size + MODULE.at[f])
+      blob(mod('name_offset'), mod('name_length'))
+      blob(mod('path_offset'), mod('path_length'))
+      const first = mod('code')
+      const count = first === NONE ? 0 : mod('code_count')
+      for (let c = first; c < first + count; c++) {
+        const f = (k: keyof typeof CODE.at): number => this.u32('CODE', c * CODE.size + CODE.at[k])
+        blob(f('code_offset'), f('code_length'))
+        blob(f('linetable_offset'), f('linetable_length'))
+        blob(f('exceptiontable_offset'), f('exceptiontable_length'))
+        blob(f('kinds_offset'), f('kinds_length'))
+        const s0 = f('str_start')
+        const nStr = STRING_SLICE_FIXED + f('n_names') + f('n_locals') + f('n_freevars') + f('n_cellvars')
+        for (let i = s0; i < s0 + nStr; i++) str(i)
+        const k0 = f('const_start')
+        for (let i = k0; i < k0 + f('n_consts'); i++) constant(i)
+      }
+    }
+    return perModule - this.sec.STRD.size - this.sec.CDAT.size - this.sec.BLOB.size
   }
 
   attribute(m: number): { codeObjects: number; bytecodeBytes: number; bytes: number; stringsOwned: number; stringsShared: number; constsOwned: number; constsShared: number } {
