@@ -3,13 +3,12 @@
  * operation a host performs; every operation starts cold as far as pybundle's
  * own caches go (a fresh openBundle), since a process starts once.
  */
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import yauzl from 'yauzl'
 import { readPyc, type PyCode } from '@pybundle/cpython'
-import { openBundle, openBundleFromBuffer, type CodeView } from '@pybundle/loader'
+import { openBundle, type CodeView } from '@pybundle/loader'
 import type { Contender } from './harness.js'
 
 /** Touch a code object's top level through the lazy views: bytecode, every name, every constant (shallow: nested code stays a view). */
@@ -149,45 +148,6 @@ export function zipWorkingSet(name: string, zip: string, rels: readonly string[]
       let n = 0
       for (const r of rels) n += touchCode(readPyc(files[r]).code)
       return n
-    },
-  }
-}
-
-interface MmapIo {
-  map(size: number, protection: number, flags: number, fd: number, offset?: number, advise?: number): Buffer
-  readonly PROT_READ: number
-  readonly MAP_SHARED: number
-  readonly MADV_RANDOM: number
-}
-
-/**
- * Not a shipped API: what openBundle would cost with a process-wide mapping
- * cache (one mmap per file identity, reused by later opens). The file is
- * mapped once here, as the loader maps it; each operation checks the file is
- * the same one (open + fstat + close: dev, ino, size, mtime), then
- * openBundleFromBuffer on the existing mapping + getModule + close.
- */
-export function pybundleOpenReused(name: string, bundle: string, module: string): Contender {
-  const mm = createRequire(import.meta.url)('mmap-io') as MmapIo
-  const fd = openSync(bundle, 'r')
-  const st = fstatSync(fd)
-  const buf = mm.map(st.size, mm.PROT_READ, mm.MAP_SHARED, fd, 0, mm.MADV_RANDOM)
-  closeSync(fd)
-  const u8 = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
-  return {
-    name,
-    note: `prototype of a mapping cache: open + fstat + close (identity check) + openBundleFromBuffer(the one mapping) + getModule("${module}") + close`,
-    run() {
-      const fd2 = openSync(bundle, 'r')
-      const s2 = fstatSync(fd2)
-      closeSync(fd2)
-      if (s2.ino !== st.ino || s2.size !== st.size || s2.mtimeMs !== st.mtimeMs) throw new Error('bundle changed')
-      const b = openBundleFromBuffer(u8)
-      const m = b.getModule(module)
-      if (m === undefined) throw new Error(`${module} not in ${bundle}`)
-      const f = m.flags
-      b.close()
-      return f
     },
   }
 }
