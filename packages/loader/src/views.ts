@@ -51,7 +51,7 @@ class ListImpl<T> implements LazyList<T> {
   ) {}
   get(i: number): T {
     this.core.mem.alive()
-    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) fail('BAD_INDEX', `list index ${i} outside [0, ${this.length})`)
+    checkIndex(i, this.length)
     return this.fetch(i)
   }
   toArray(): T[] {
@@ -81,7 +81,7 @@ class StrList extends ListImpl<PyStr> {
   override get(i: number): PyStr {
     const c = this.c
     if (c.mem.closed) c.mem.alive()
-    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) fail('BAD_INDEX', `list index ${i} outside [0, ${this.length})`)
+    checkIndex(i, this.length)
     return c.str(this.first + i, this.field)
   }
 }
@@ -100,10 +100,15 @@ class ConstList extends ListImpl<ConstValue> {
   override get(i: number): ConstValue {
     const c = this.c
     if (c.mem.closed) c.mem.alive()
-    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) fail('BAD_INDEX', `list index ${i} outside [0, ${this.length})`)
+    checkIndex(i, this.length)
     const v = c.constRaw(this.start + i, this.field, this.code, 0)
     return v === CODE_REF ? codeView(c, c.lastCodeRef) : (v as ConstValue)
   }
+}
+
+/** BAD_INDEX unless i is a whole number in [0, length): the one index check of every lazy list. */
+function checkIndex(i: number, length: number): void {
+  if (!(Number.isInteger(i) && i >= 0 && i < length)) fail('BAD_INDEX', `list index ${i} outside [0, ${length})`)
 }
 
 function unused(): never {
