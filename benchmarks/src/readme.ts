@@ -76,6 +76,10 @@ export function readmeSection(report: { date: string; command: string; machine: 
       '',
     )
   }
+  out.push(
+    'A second opinion on open + lookup and the working set against `marshal.loads`, in plain loops without the harness: `node --expose-gc --import tsx benchmarks/src/direct.ts`.',
+    '',
+  )
   void fmtBytes
   void fmtRatio
   return out.join('\n')
