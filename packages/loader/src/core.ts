@@ -38,7 +38,7 @@ import {
 import type { Header } from './header.js'
 import { Section, type Mem } from './mem.js'
 import { PagedCache } from './paged.js'
-import { ascii, decodeStr, failAscii, firstNonAscii, latin1, strPayload, type StrData } from './strings.js'
+import { ascii, decodeStr, latin1, strPayload, type StrData } from './strings.js'
 
 /** Encoded marshal payload of one string, cached per resolved STRT index. */
 export interface StrPayload {
@@ -385,22 +385,14 @@ export class Core {
     return this.decodeRecordSlow(off)
   }
 
+  /**
+   * What decodeRecord's fast path does not take: a closed bundle, a record head
+   * or data outside STRD, or a kind other than plain ASCII/Latin-1. The head is
+   * checked first, as the fast path reads it; strData/decodeStr make every other
+   * check and throw their errors (a plain record only gets here when one fails).
+   */
   private decodeRecordSlow(off: number): PyStr {
-    const strd = this.sec.STRD
-    const a = strd.at(off, STRING_RECORD.size)
-    const dv = this.mem.dv
-    const flags = dv.getUint32(a + STRING_RECORD.at.flags, true)
-    const kind = flags & STRING_FLAG.KIND_MASK
-    if (kind <= STRING_KIND.LATIN1 && (flags & ~(STRING_FLAG.KIND_MASK | STRING_FLAG.INTERNED)) === 0) {
-      const length = dv.getUint32(a + STRING_RECORD.at.length, true)
-      const abs = strd.at(off + STRING_RECORD.size, length)
-      const u8 = this.mem.u8
-      if (kind === STRING_KIND.ASCII) {
-        const bad = firstNonAscii(u8, abs, length)
-        if (bad >= 0) failAscii(u8, bad)
-      }
-      return { kind: 'str', text: latin1(u8, abs, length, kind === STRING_KIND.ASCII), codePoints: undefined, interned: (flags & STRING_FLAG.INTERNED) !== 0 }
-    }
+    this.sec.STRD.at(off, STRING_RECORD.size)
     return decodeStr(this.strData(off))
   }
 

@@ -55,14 +55,12 @@ function short(u8: Uint8Array, start: number, n: number): string {
 }
 
 /**
- * Text of n Latin-1 (or ASCII) bytes at u8[start]. Short strings through one
- * fromCharCode call; longer ASCII through TextDecoder('utf-8') (identical on
- * ASCII; never TextDecoder('latin1'), which is windows-1252), longer Latin-1 by
- * fromCharCode over chunks.
+ * Text of n Latin-1 bytes at u8[start]. Short strings through one fromCharCode
+ * call, longer ones by fromCharCode over chunks (never TextDecoder('latin1'),
+ * which is windows-1252). ASCII records go through ascii(), which checks them.
  */
-export function latin1(u8: Uint8Array, start: number, n: number, ascii = false): string {
+export function latin1(u8: Uint8Array, start: number, n: number): string {
   if (n <= SHORT) return short(u8, start, n)
-  if (ascii) return utf8.decode(u8.subarray(start, start + n))
   let s = ''
   for (let i = 0; i < n; i += CHUNK) {
     s += String.fromCharCode.apply(null, u8.subarray(start + i, start + Math.min(n, i + CHUNK)) as unknown as number[])
@@ -70,7 +68,10 @@ export function latin1(u8: Uint8Array, start: number, n: number, ascii = false):
   return s
 }
 
-/** Text of an ASCII record's n bytes at u8[start]; MALFORMED at the first byte >= 0x80. */
+/**
+ * Text of an ASCII record's n bytes at u8[start]; MALFORMED at the first byte >= 0x80.
+ * Longer strings through TextDecoder('utf-8'), identical to Latin-1 on ASCII and faster.
+ */
 export function ascii(u8: Uint8Array, start: number, n: number): string {
   let or = 0
   if (n > 4 && n <= SHORT) {
@@ -83,6 +84,11 @@ export function ascii(u8: Uint8Array, start: number, n: number): string {
   for (let i = start, e = start + n; i < e; i++) or |= u8[i]
   if (or >= 0x80) failAscii(u8, firstNonAscii(u8, start, n))
   return n <= SHORT ? short(u8, start, n) : utf8.decode(u8.subarray(start, start + n))
+}
+
+function checkAscii(d: StrData): void {
+  const bad = firstNonAscii(d.u8, d.abs, d.length)
+  if (bad >= 0) failAscii(d.u8, bad)
 }
 
 /** Offset of the first byte >= 0x80 in u8[start, start + n), or -1. */
@@ -107,11 +113,6 @@ function units32(d: StrData): Uint32Array {
   return out
 }
 
-function checkAscii(d: StrData): void {
-  const bad = firstNonAscii(d.u8, d.abs, d.length)
-  if (bad >= 0) failAscii(d.u8, bad)
-}
-
 export function failAscii(u8: Uint8Array, at: number): never {
   return fail('MALFORMED', `byte 0x${u8[at].toString(16)} in an ASCII string record`, at)
 }
@@ -126,10 +127,11 @@ function checkSurrogates(d: StrData, found: boolean, at: number): void {
 export function decodeStr(d: StrData): PyStr {
   const { kind, length: n, interned } = d
   switch (kind) {
-    case STRING_KIND.ASCII:
-      checkAscii(d)
+    case STRING_KIND.ASCII: {
+      const text = ascii(d.u8, d.abs, n)
       if (d.surrogates) checkSurrogates(d, false, d.abs)
-      return { kind: 'str', text: latin1(d.u8, d.abs, n, true), codePoints: undefined, interned }
+      return { kind: 'str', text, codePoints: undefined, interned }
+    }
     case STRING_KIND.LATIN1:
       if (d.surrogates) checkSurrogates(d, false, d.abs)
       return { kind: 'str', text: latin1(d.u8, d.abs, n), codePoints: undefined, interned }
