@@ -12,5 +12,5 @@ export { MAX_DEPTH as MARSHAL_MAX_DEPTH } from './marshal-codes.js'
 export {
   readMarshal, readMarshalAt, readPyc, type ReadMarshalOptions, type ReadMarshalResult, type ReadPycResult,
 } from './marshal-reader.js'
-export { writeMarshal, writePyc, type WriteMarshalOptions, type WritePycOptions } from './marshal-writer.js'
+export { writeMarshal, writePyc, longDigits, type WriteMarshalOptions, type WritePycOptions } from './marshal-writer.js'
 export { valueEquals, firstDifference, canonicalKey, type ValueEqualsOptions } from './value-equals.js'

@@ -220,22 +220,7 @@ class Writer {
       return
     }
     // 'l': sign and count of base-2**15 digits, then the digits, least significant first.
-    // Through the hex string: linear in the size, where repeated shifts would be quadratic.
-    const hex = (x < 0n ? -x : x).toString(16)
-    const digits: number[] = []
-    let acc = 0
-    let bits = 0
-    for (let i = hex.length - 1; i >= 0; i--) {
-      acc |= parseInt(hex[i], 16) << bits
-      bits += 4
-      if (bits >= 15) {
-        digits.push(acc & 0x7fff)
-        acc >>>= 15
-        bits -= 15
-      }
-    }
-    if (bits > 0) digits.push(acc)
-    while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop()
+    const digits = longDigits(x)
     if (digits.length > 0x7fffffff) fail('LIMIT_EXCEEDED', 'int too large to marshal')
     this.u8(TYPE_LONG)
     this.i32(x < 0n ? -digits.length : digits.length)
@@ -359,4 +344,29 @@ export function writePyc(code: PyCode, opts: WritePycOptions): Uint8Array {
   writePycHeader(opts, out, 0)
   out.set(body, PYC_HEADER_SIZE)
   return out
+}
+
+/**
+ * The base-2**15 digits of |x|, least significant first, no leading zero digit
+ * (none for 0): the body of marshal's 'l' (TYPE_LONG). Through the hex string:
+ * linear in the size, where repeated shifts would be quadratic. Shared by this
+ * writer and the loader's emitter.
+ */
+export function longDigits(x: bigint): number[] {
+  const hex = (x < 0n ? -x : x).toString(16)
+  const digits: number[] = []
+  let acc = 0
+  let bits = 0
+  for (let i = hex.length - 1; i >= 0; i--) {
+    acc |= parseInt(hex[i], 16) << bits
+    bits += 4
+    if (bits >= 15) {
+      digits.push(acc & 0x7fff)
+      acc >>>= 15
+      bits -= 15
+    }
+  }
+  if (bits > 0) digits.push(acc)
+  while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop()
+  return digits
 }

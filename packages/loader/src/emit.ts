@@ -13,6 +13,7 @@
  * a frozenset or slice reserves its slot before its items; scalars take theirs
  * when read, which for a leaf is the same point.
  */
+import { longDigits } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { CODE, CONST_TAG, LIMITS, NONE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import { checkCodeObject } from './code-check.js'
@@ -185,15 +186,9 @@ class Emitter {
 
   private long(v: bigint, flag: number): void {
     const o = this.out
-    const neg = v < 0n
-    let a = neg ? -v : v
-    const digits: number[] = []
-    while (a > 0n) {
-      digits.push(Number(a & 0x7fffn))
-      a >>= 15n
-    }
+    const digits = longDigits(v)
     o.byte(TYPE.LONG | flag)
-    o.i32(neg ? -digits.length : digits.length)
+    o.i32(v < 0n ? -digits.length : digits.length)
     o.need(2 * digits.length)
     for (const d of digits) {
       o.buf[o.p++] = d & 0xff
