@@ -22,15 +22,10 @@ export type NodeKind =
   /** the code of a package or namespace itself (leaf) */
   | 'init'
 
-export interface Figures {
+/** A node's figures: a module's (ReportModule's counts), summed over the modules below a group. */
+export interface Figures extends Omit<ReportModule, 'name' | 'kind'> {
+  /** Modules below the node (1 for a leaf). */
   modules: number
-  codeObjects: number
-  bytecodeBytes: number
-  bytesAttributed: number
-  stringsOwned: number
-  stringsShared: number
-  constsOwned: number
-  constsShared: number
 }
 
 export interface TreeNode {
