@@ -2,6 +2,7 @@ export * from './value.js'
 export * from './str.js'
 export {
   decodeUtf8Surrogatepass, encodeUtf8Surrogatepass, encodeUtf8SurrogatepassInto, utf8MaxLength, strIsAscii, decodeLatin1,
+  putCodePoint as putUtf8CodePoint,
 } from './utf8.js'
 export {
   PYC_HEADER_SIZE, SUPPORTED_MINORS, pythonForMagic, magicForPython, marshalVersionForPython, codeLayoutForPython,

@@ -188,7 +188,8 @@ export function encodeUtf8SurrogatepassInto(s: PyStr, out: Uint8Array, pos: numb
   return pos
 }
 
-function putCodePoint(cp: number, out: Uint8Array, pos: number): number {
+/** Write code point cp (surrogates included, as surrogatepass) as UTF-8 at out[pos]; returns the position after it. */
+export function putCodePoint(cp: number, out: Uint8Array, pos: number): number {
   if (cp < 0x80) {
     out[pos++] = cp
   } else if (cp < 0x800) {

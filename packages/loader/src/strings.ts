@@ -7,7 +7,7 @@
  * Every function validates what it relies on and throws MALFORMED at the
  * absolute offset of the offending code unit.
  */
-import type { PyStr } from '@pybundle/cpython'
+import { putUtf8CodePoint, type PyStr } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { STRING_KIND } from '@pybundle/format-spec'
 
@@ -219,23 +219,7 @@ export function strPayload(d: StrData): Uint8Array {
   }
   const out = new Uint8Array(len)
   let p = 0
-  for (let i = 0; i < n; i++) {
-    const c = u[i]
-    if (c < 0x80) out[p++] = c
-    else if (c < 0x800) {
-      out[p++] = 0xc0 | (c >> 6)
-      out[p++] = 0x80 | (c & 0x3f)
-    } else if (c < 0x10000) {
-      out[p++] = 0xe0 | (c >> 12)
-      out[p++] = 0x80 | ((c >> 6) & 0x3f)
-      out[p++] = 0x80 | (c & 0x3f)
-    } else {
-      out[p++] = 0xf0 | (c >> 18)
-      out[p++] = 0x80 | ((c >> 12) & 0x3f)
-      out[p++] = 0x80 | ((c >> 6) & 0x3f)
-      out[p++] = 0x80 | (c & 0x3f)
-    }
-  }
+  for (let i = 0; i < n; i++) p = putUtf8CodePoint(u[i], out, p)
   return out
 }
 
