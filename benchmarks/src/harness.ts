@@ -58,6 +58,16 @@ export interface MeasureOptions {
   between?: () => void
 }
 
+/**
+ * Options for operations long enough to be one per sample (a whole-stdlib pass):
+ * one warm-up run, 5 samples (3 with --quick), stop adding samples after `budgetMs`.
+ */
+export function onePerSample(quick: boolean, budgetMs: number): MeasureOptions {
+  return quick
+    ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
+    : { rounds: 5, minRounds: 3, budgetMs, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
+}
+
 const g = globalThis as { gc?: () => void }
 
 /**

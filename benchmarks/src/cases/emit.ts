@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { readPyc, writePyc, type PyCode } from '@pybundle/cpython'
 import { openBundle } from '@pybundle/loader'
-import { measure, type MeasureOptions } from '../harness.js'
+import { measure, onePerSample } from '../harness.js'
 import { lines, type CaseResult } from '../case.js'
 import type { Fixture } from '../fixtures.js'
 
@@ -25,9 +25,7 @@ export async function emitCase(stdlib: Fixture, quick: boolean): Promise<CaseRes
   magic.close()
   let writerBytes = 0
   for (const c of codes) writerBytes += writePyc(c, { magic: m }).length
-  const opts: MeasureOptions = quick
-    ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
-    : { rounds: 5, minRounds: 3, budgetMs: 15_000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
+  const opts = onePerSample(quick, 15_000)
   const g = `stdlib (${names.length} modules)`
   const samples = await measure(
     [

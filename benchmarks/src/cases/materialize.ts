@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { readPyc } from '@pybundle/cpython'
 import { openBundle } from '@pybundle/loader'
-import { measure, type MeasureOptions } from '../harness.js'
+import { measure, onePerSample } from '../harness.js'
 import { lines, pythonMarshal, fmtRatio, type CaseResult } from '../case.js'
 import type { Fixture } from '../fixtures.js'
 
@@ -15,9 +15,7 @@ export async function materializeCase(stdlib: Fixture, quick: boolean): Promise<
   const names = stdlib.modules.filter((m) => m.pycRel).map((m) => m.name)
   const pycs = stdlib.pycFiles.map((f) => readFileSync(f))
   const bytes = pycs.reduce((s, b) => s + b.length - 16, 0)
-  const opts: MeasureOptions = quick
-    ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
-    : { rounds: 5, minRounds: 3, budgetMs: 20_000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
+  const opts = onePerSample(quick, 20_000)
   const g = `stdlib (${names.length} modules)`
   const samples = await measure(
     [
