@@ -62,16 +62,14 @@ function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: n
 function kinds(core: Core, u8: Uint8Array, dv: DataView, rec: number): Uint8Array {
   const off = dv.getUint32(rec + A.kinds_offset, true)
   const len = dv.getUint32(rec + A.kinds_length, true)
-  if (off % BLOB_ALIGN !== 0 || off + len > core.blobSize) return core.blob(off, len, rec + A.kinds_offset) // throws the usual error
-  if (len === 0) return EMPTY_BYTES
-  core.mem.touched += len
   const m = (core.kindsViews ??= new Map())
-  let v = m.get(off)
-  if (v === undefined || v.length !== len) {
-    const a = core.blobStart + off
-    v = u8.subarray(a, a + len)
-    m.set(off, v)
+  const seen = m.get(off)
+  if (seen !== undefined && seen.length === len) {
+    core.mem.touched += len // a view blob() checked and counted before
+    return seen
   }
+  const v = blob(core, u8, dv, rec, A.kinds_offset)
+  if (v.length > 0) m.set(off, v)
   return v
 }
 
