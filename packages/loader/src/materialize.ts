@@ -98,9 +98,7 @@ function build(core: Core, index: number, depth: number): PyCode {
   const constStart = dv.getUint32(rec + A.const_start, true)
   const nConsts = dv.getUint32(rec + A.n_consts, true)
   const constField = rec + A.const_start
-  if (constStart + nConsts > core.constCount) {
-    fail('BAD_INDEX', `constant slice [${constStart}, ${constStart + nConsts}) beyond CNST (${core.constCount})`, constField)
-  }
+  if (constStart + nConsts > core.constCount) core.checkConstSlice(index) // throws its error
 
   const consts = nConsts === 0 ? EMPTY_VALUES : new Array<PyValue>(nConsts)
   for (let k = 0; k < nConsts; k++) {
@@ -123,7 +121,7 @@ function build(core: Core, index: number, depth: number): PyCode {
   const nCell = dv.getUint32(rec + A.n_cellvars, true)
   const strField = rec + A.str_start
   const strEnd = strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
-  if (strEnd > core.stringCount) fail('BAD_INDEX', `string slice [${strStart}, ${strEnd}) beyond STRT (${core.stringCount})`, strField)
+  if (strEnd > core.stringCount) core.checkStrSlice(index) // throws its error
   const names = strs(core, strStart + STRING_SLICE_FIXED, nNames, strField)
   const locals = strs(core, strStart + STRING_SLICE_FIXED + nNames, nLocals, strField)
   const code: PyCode = {

@@ -312,7 +312,7 @@ export class CodeView {
     const nCell = dv.getUint32(rec + CODE.at.n_cellvars, true)
     const field = rec + CODE.at.str_start
     const end = start + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
-    if (end > c.stringCount) fail('BAD_INDEX', `string slice [${start}, ${end}) beyond STRT (${c.stringCount})`, field)
+    if (end > c.stringCount) c.checkStrSlice(this.index) // throws its error
     const first = start + STRING_SLICE_FIXED
     let list: StrList
     if (key === 'names') list = this.namesList = new StrList(c, nNames, first, field)
@@ -355,7 +355,7 @@ export class CodeView {
     const start = dv.getUint32(rec + CODE.at.const_start, true)
     const n = dv.getUint32(rec + CODE.at.n_consts, true)
     const field = rec + CODE.at.const_start
-    if (start + n > c.constCount) fail('BAD_INDEX', `constant slice [${start}, ${start + n}) beyond CNST (${c.constCount})`, field)
+    if (start + n > c.constCount) c.checkConstSlice(this.index) // throws its error
     return (this.constList = new ConstList(c, n, start, field, this.index))
   }
 
