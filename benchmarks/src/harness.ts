@@ -54,7 +54,7 @@ export interface MeasureOptions {
   /** Stop adding rounds after this many ms of measuring (at least minRounds run). */
   budgetMs?: number
   minRounds?: number
-  /** Called between samples, outside the timed region (default: nothing; see collect()). */
+  /** Called between samples, outside the timed region (default: nothing; see measure()). */
   between?: () => void
 }
 
@@ -66,23 +66,6 @@ export function onePerSample(quick: boolean, budgetMs: number): MeasureOptions {
   return quick
     ? { rounds: 3, minRounds: 3, budgetMs: 5000, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
     : { rounds: 5, minRounds: 3, budgetMs, warmupMs: 0, warmupOps: 1, sampleMs: 0 }
-}
-
-const g = globalThis as { gc?: () => void }
-
-/**
- * A full GC (node --expose-gc). Not run between samples by default: a forced
- * collection makes V8 hand its free heap pages back to the OS, and the next
- * sample faults them in again. On the benchmark machine (a VM) a page fault
- * costs ~20 µs: after gc() the next 15 working-set operations took 16, 8, 12 ...
- * ms against 1.3 ms back to back, with 806 minor faults in the first one
- * (process.resourceUsage). A running process, and CPython's own timing loop
- * (pymalloc keeps its arenas), do not pay that per operation. Samples therefore
- * run back to back; since the order of contenders rotates every round, the
- * collections of one contender's garbage fall evenly on the others.
- */
-export function collect(): void {
-  g.gc?.()
 }
 
 let sink: unknown
@@ -137,6 +120,14 @@ export async function measure(contenders: readonly Contender[], opts: MeasureOpt
   const rounds = opts.rounds ?? 21
   const minRounds = Math.min(opts.minRounds ?? 5, rounds)
   const budgetMs = opts.budgetMs ?? 10_000
+  // No forced GC between samples by default: a forced collection makes V8 hand
+  // its free heap pages back to the OS, and the next sample faults them in again.
+  // On the benchmark machine (a VM) a page fault costs ~20 µs: after gc() the next
+  // 15 working-set operations took 16, 8, 12 ... ms against 1.3 ms back to back,
+  // with 806 minor faults in the first one (process.resourceUsage). A running
+  // process, and CPython's own timing loop (pymalloc keeps its arenas), do not pay
+  // that per operation. Since the order of contenders rotates every round, the
+  // collections of one contender's garbage fall evenly on the others.
   const between = opts.between ?? (() => {})
   const warmupOps = opts.warmupOps ?? 2
 

@@ -168,7 +168,7 @@ function resultsMarkdown(report: { loadavgStart: number[]; loadavgEnd: number[];
     `- command: \`${report.command.replace(' -- ', ' -- ').trim()}\` (${report.seconds.toFixed(0)} s, bundles ${report.fixtures.stdlib.builtBy === 'cli' ? 'built by `pybundle build`' : '**built by the development fallback, not the CLI**'})`,
     `- machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}`,
     `- load average (1, 5, 15 min) at start ${report.loadavgStart.join(', ')}, at end ${report.loadavgEnd.join(', ')} (${m.cores} cores; other work on the machine shares them)`,
-    `- node ${m.node}${m.exposeGc ? ' (--expose-gc, for the memory case; samples run back to back without a forced GC, see harness.ts collect())' : ''}; python3: ${m.python}`,
+    `- node ${m.node}${m.exposeGc ? ' (--expose-gc, for the memory case; samples run back to back without a forced GC, see measure() in harness.ts)' : ''}; python3: ${m.python}`,
     '',
     'Method: the contenders of a case run in one process, interleaved round by round (the order rotates), after a warm-up;',
     'a sample times a batch of operations with `process.hrtime`; the median of the samples is quoted, min and max show the',
