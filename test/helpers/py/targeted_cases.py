@@ -44,25 +44,12 @@ class K:
 async def agen():
     async with ctx() as c:
         yield b'bytes\\x00', ..., None
-try:
+'''
+if sys.version_info >= (3, 11):  # except* (3.11 grammar)
+    SOURCE += '''try:
     pass
 except* ValueError:
     pass
-''' if sys.version_info >= (3, 11) else '''
-import os
-def outer(a, /, b, *args, c=-0.0, **kw):
-    x = 1
-    def inner(y):
-        nonlocal x
-        return x + y + a
-    return [i * 0.5 for i in range(3) if i in {1, 2.0, 'a', (1, 2), -0.0}], inner
-class K:
-    """doc"""
-    def m(self):
-        return super().m(), 1e308 * 10, -1e308 * 10, 1j, -0j, (0.0, -0.0, 0, False)
-async def agen():
-    async with ctx() as c:
-        yield b'bytes\\x00', ..., None
 '''
 
 
