@@ -86,7 +86,12 @@ export function interpreters() {
  * @returns {{version: number[], modules: {name: string, path: string, package: boolean, marshal: Uint8Array}[]}}
  */
 export function compileWith(exe, specs) {
-  const out = execFileSync(exe, ['-I', COMPILE], { input: JSON.stringify(specs), encoding: 'utf8', maxBuffer: 1 << 28 })
+  // A fixed hash seed: frozenset constants are marshalled in hash order, so with
+  // random string hashing the seed bytes (and every mutant made from them)
+  // differed between runs of the same fuzz seed. -I would ignore PYTHONHASHSEED,
+  // so isolation is -s (no user site) plus an environment without other PYTHON*.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYTHON')))
+  const out = execFileSync(exe, ['-s', COMPILE], { input: JSON.stringify(specs), encoding: 'utf8', maxBuffer: 1 << 28, env: { ...env, PYTHONHASHSEED: '0' } })
   const parsed = JSON.parse(out)
   return {
     version: parsed.version,
