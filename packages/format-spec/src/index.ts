@@ -1,2 +1,5 @@
 export * from './layout.js'
 export { fnv1a32, moduleNameHash } from './module-hash.js'
+export { resourcePathProblem } from './resource-path.js'
+export type { ResourcePathOptions } from './resource-path.js'
+export type { BuildInfo } from './build-info.js'

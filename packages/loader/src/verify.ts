@@ -17,7 +17,6 @@ import {
   MODULE,
   MODULE_FLAG,
   NONE,
-  SECTION_ORDER,
   STRING_SLICE_FIXED,
   TABLE_ENTRY_SIZE,
   fnv1a32,
@@ -70,11 +69,11 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
   const checked = { sections: 0, modules: 0, codes: 0, strings: 0, consts: 0, slots: 0 }
   const sections = core.header.sections
 
+  const all = core.header.allSections
   const sectionOf = (off: number): string => {
     if (off < 0) return ''
-    for (const n of SECTION_ORDER) {
-      const s = sections[n]
-      if (off >= s.offset && off < s.offset + Math.max(1, s.size)) return n
+    for (const s of all) {
+      if (off >= s.offset && off < s.offset + Math.max(1, s.size)) return s.name
     }
     return off < core.header.headerSize ? 'header' : ''
   }
@@ -104,8 +103,8 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       if (c.mem.dv.getUint32(HEADER.at.reserved, true) !== 0) add('MALFORMED', HEADER.at.reserved, 'header', 'reserved field is not zero')
     })
     const u8 = c.mem.u8
-    for (const n of SECTION_ORDER) {
-      const s = sections[n]
+    for (const s of all) {
+      const n = s.name
       checked.sections++
       guard(`section ${n}`, () => {
         const sum = xxh64(u8.subarray(s.offset, s.offset + s.size))
@@ -113,7 +112,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       })
     }
     guard('padding', () => {
-      const spans = SECTION_ORDER.map((n) => sections[n]).sort((a, b) => a.offset - b.offset)
+      const spans = [...all].sort((a, b) => a.offset - b.offset)
       let pos = c.header.headerSize
       for (const s of [...spans, { offset: u8.length, size: 0, name: 'end of file' }]) {
         for (let i = pos; i < s.offset; i++) {
