@@ -8,9 +8,11 @@ import { PyBundleError } from '@pybundle/errors'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
 import type { BundleInput, DataFileInput, DistributionInput } from '@pybundle/bundler'
 import { writeBundleWithStats } from '@pybundle/bundler'
-import { DATA_ALIGN, FORMAT_MINOR, HEADER, LIMITS, SECTION_ENTRY } from '@pybundle/format-spec'
+import {
+  DATA_ALIGN, FILE_ENTRY, FORMAT_MINOR, HEADER, LIMITS, OWNER, OWNER_FLAG, RESOURCE_SECTION_ORDER, SECTION_ENTRY, SOURCE, sectionName,
+} from '@pybundle/format-spec'
 import { thrown, thrownAsync } from '../helpers/thrown.js'
-import { PY311, bundleBytes, code, module, resealHeader, tempFile } from './fixtures.js'
+import { PY311, bundleBytes, code, module, reseal, resealHeader, tempFile } from './fixtures.js'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -187,5 +189,118 @@ describe('writer checks of resource input', () => {
   it('rejects a file over MAX_DATA_FILE_SIZE with the limit named', async () => {
     const e = await bad((i) => i.data!.push({ package: 'app', path: 'big', bytes: new Uint8Array(LIMITS.MAX_DATA_FILE_SIZE + 1) }))
     expect(e).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 'MAX_DATA_FILE_SIZE', max: LIMITS.MAX_DATA_FILE_SIZE } })
+  })
+})
+
+/** Section [offset, size) by its four-character name. */
+function section(bytes: Uint8Array, name: string): { offset: number; size: number; entry: number } {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset)
+  const n = dv.getUint16(HEADER.at.section_count, true)
+  for (let i = 0; i < n; i++) {
+    const e = HEADER.size + i * SECTION_ENTRY.size
+    if (sectionName(dv.getUint32(e + SECTION_ENTRY.at.id, true)) === name) {
+      return { offset: Number(dv.getBigUint64(e + SECTION_ENTRY.at.offset, true)), size: Number(dv.getBigUint64(e + SECTION_ENTRY.at.size, true)), entry: e }
+    }
+  }
+  throw new Error(`no section ${name}`)
+}
+
+function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
+  outer: for (let i = from; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer
+    return i
+  }
+  return -1
+}
+
+describe('verify walks the resource sections', () => {
+  for (const name of RESOURCE_SECTION_ORDER) {
+    it(`catches a changed byte in ${name} by its checksum`, async () => {
+      const bytes = await bundleBytes(resourceInput())
+      const s = section(bytes, name)
+      expect(s.size).toBeGreaterThan(0)
+      bytes[s.offset + (s.size >> 1)] ^= 0x40
+      const report = openBundleFromBuffer(bytes).verify()
+      expect(report.ok).toBe(false)
+      expect(report.problems).toContainEqual(expect.objectContaining({ code: 'CHECKSUM_MISMATCH', section: name, offset: s.offset }))
+    })
+  }
+
+  /** Patch a fresh bundle, reseal its checksums, and return the problems verify() finds. */
+  const damaged = async (patch: (bytes: Uint8Array, dv: DataView) => void) => {
+    const bytes = await bundleBytes(resourceInput())
+    patch(bytes, new DataView(bytes.buffer, bytes.byteOffset))
+    reseal(bytes)
+    const bundle = openBundleFromBuffer(bytes)
+    const report = bundle.verify()
+    expect(report.ok).toBe(false)
+    expect(report.problems.every((p) => p.code !== 'CHECKSUM_MISMATCH')).toBe(true)
+    return { bundle, problems: report.problems, bytes }
+  }
+
+  it('a path that leaves its folder: verify, dataFiles and getData all refuse it', async () => {
+    const { bundle, problems } = await damaged((bytes) => {
+      const r = section(bytes, 'RSTR')
+      const at = indexOf(bytes.subarray(r.offset, r.offset + r.size), b('config.json'))
+      bytes.set(b('../'), r.offset + at)
+    })
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'MALFORMED', section: 'FILE', message: expect.stringMatching(/"\.\.\/fig\.json" is not allowed: has a '\.\.' component/) }))
+    expect(thrown(() => bundle.dataFiles('app'))).toMatchObject({ code: 'MALFORMED' })
+    expect(thrown(() => bundle.getData('app', '../fig.json'))).toMatchObject({ code: 'MALFORMED' })
+  })
+
+  it('unsorted paths, a broken file range, a wrong package module, misaligned and oversized payloads', async () => {
+    const pk = (bytes: Uint8Array) => section(bytes, 'PKGS').offset
+    const fe = (bytes: Uint8Array, k: number) => section(bytes, 'FILE').offset + k * FILE_ENTRY.size
+    let r = await damaged((bytes, dv) => { // swap two path fields of app's files
+      const a = fe(bytes, 0), c = fe(bytes, 1)
+      const x = dv.getBigUint64(a, true)
+      dv.setBigUint64(a, dv.getBigUint64(c, true), true)
+      dv.setBigUint64(c, x, true)
+    })
+    expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/paths are not sorted/))
+    r = await damaged((bytes, dv) => dv.setUint32(pk(bytes) + OWNER.at.file_count, 99, true))
+    expect(r.problems[0]).toMatchObject({ code: 'BAD_INDEX', offset: pk(r.bytes) + OWNER.at.first_file })
+    r = await damaged((bytes, dv) => dv.setUint32(pk(bytes) + OWNER.at.file_count, 4, true))
+    expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/files start at FILE\[5\]; the previous owner ended at FILE\[4\]/))
+    r = await damaged((bytes, dv) => dv.setUint32(pk(bytes) + OWNER.at.module, 2, true)) // app.main: not a package
+    expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/MODS\[2\] has another name/))
+    r = await damaged((bytes, dv) => dv.setBigUint64(fe(bytes, 1) + FILE_ENTRY.at.data_offset, 4n, true))
+    expect(r.problems[0]).toMatchObject({ code: 'MISALIGNED', offset: fe(r.bytes, 1) + FILE_ENTRY.at.data_offset })
+    r = await damaged((bytes, dv) => dv.setBigUint64(fe(bytes, 1) + FILE_ENTRY.at.data_size, BigInt(LIMITS.MAX_DATA_FILE_SIZE + 1), true))
+    expect(r.problems[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 'MAX_DATA_FILE_SIZE' } })
+    r = await damaged((bytes, dv) => dv.setBigUint64(fe(bytes, 1) + FILE_ENTRY.at.data_size, 1n << 40n, true))
+    expect(r.problems[0]).toMatchObject({ code: 'LIMIT_EXCEEDED' })
+    r = await damaged((bytes, dv) => dv.setBigUint64(fe(bytes, 1) + FILE_ENTRY.at.data_offset, 1n << 62n, true))
+    expect(r.problems[0]).toMatchObject({ code: 'OUT_OF_BOUNDS' })
+  })
+
+  it('distribution flags, single-file entries, sources, INFO and DATA padding', async () => {
+    const di = (bytes: Uint8Array, i: number) => section(bytes, 'DIST').offset + i * OWNER.size
+    let r = await damaged((bytes, dv) => dv.setUint32(di(bytes, 0) + OWNER.at.flags, OWNER_FLAG.SINGLE_FILE, true))
+    expect(r.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/exactly one file, PKG-INFO/))
+    r = await damaged((bytes, dv) => dv.setUint32(di(bytes, 1) + OWNER.at.flags, 6, true))
+    expect(r.problems[0]).toMatchObject({ code: 'MALFORMED', message: expect.stringMatching(/unknown flags/) })
+    expect(thrown(() => r.bundle.distributions())).toMatchObject({ code: 'MALFORMED' })
+    r = await damaged((bytes, dv) => dv.setUint32(section(bytes, 'SRCS').offset + 2 * SOURCE.size + SOURCE.at.data_size, 3, true)) // MODS[2] app.sub: absent
+    expect(r.problems[0]).toMatchObject({ code: 'MALFORMED', message: expect.stringMatching(/not all zero/) })
+    r = await damaged((bytes, dv) => dv.setUint32(section(bytes, 'SRCS').offset + SOURCE.at.flags, 3, true))
+    expect(r.problems[0]).toMatchObject({ code: 'MALFORMED', message: expect.stringMatching(/unknown flags/) })
+    expect(thrown(() => r.bundle.getSource('app'))).toMatchObject({ code: 'MALFORMED' })
+    r = await damaged((bytes) => { bytes[section(bytes, 'INFO').offset] = 0x5b }) // '[': not JSON any more
+    expect(r.problems[0]).toMatchObject({ code: 'MALFORMED', section: 'INFO' })
+    expect(thrown(() => r.bundle.buildInfo())).toMatchObject({ code: 'MALFORMED' })
+    r = await damaged((bytes) => { // '{"modules":[]...' shape check
+      const s = section(bytes, 'INFO')
+      const at = indexOf(bytes.subarray(s.offset, s.offset + s.size), b('"reason":"include"'))
+      bytes.set(b('"reason":12345678 '), s.offset + at)
+    })
+    expect(r.problems[0]).toMatchObject({ code: 'MALFORMED', message: expect.stringMatching(/no "reason" string/) })
+    r = await damaged((bytes) => { // the byte after config.json's 17 bytes is padding
+      const s = section(bytes, 'DATA')
+      const at = indexOf(bytes.subarray(s.offset, s.offset + s.size), b('{"debug": false}\n'))
+      bytes[s.offset + at + 17] = 1
+    })
+    expect(r.problems[0]).toMatchObject({ code: 'MALFORMED', section: 'DATA', message: expect.stringMatching(/outside every payload/) })
   })
 })

@@ -28,6 +28,7 @@ import { xxh64 } from './hash.js'
 import { hex } from './header.js'
 import { lookup } from './module-index.js'
 import { checkNarrowest, decodeStr } from './strings.js'
+import { verifyResources } from './verify-resources.js'
 import { decodeName } from './views.js'
 
 export interface VerifyProblem {
@@ -49,7 +50,7 @@ export interface VerifyReport {
   /** True when collection stopped at maxProblems. */
   truncated: boolean
   /** Records walked. */
-  checked: { sections: number; modules: number; codes: number; strings: number; consts: number; slots: number }
+  checked: { sections: number; modules: number; codes: number; strings: number; consts: number; slots: number; resources: number }
 }
 
 export interface VerifyOptions {
@@ -66,7 +67,7 @@ const FIXED_SIZE = new Map<number, number>(
 export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
   const max = Math.max(1, options.maxProblems ?? 100)
   const problems: VerifyProblem[] = []
-  const checked = { sections: 0, modules: 0, codes: 0, strings: 0, consts: 0, slots: 0 }
+  const checked = { sections: 0, modules: 0, codes: 0, strings: 0, consts: 0, slots: 0, resources: 0 }
   const sections = core.header.sections
 
   const all = core.header.allSections
@@ -354,6 +355,9 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
     guard('MIDX', () => {
       if (used !== c.moduleCount) add('MALFORMED', MIDX.start, 'MIDX', `${used} slots used for ${c.moduleCount} modules`)
     })
+
+    // --- §15 resource sections (1.1)
+    if (c.res !== undefined) checked.resources = verifyResources(c, c.res, add, guard)
   } catch (e) {
     if (!(e instanceof Stop)) throw e
   }
