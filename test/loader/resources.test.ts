@@ -304,3 +304,42 @@ describe('verify walks the resource sections', () => {
     expect(r.problems[0]).toMatchObject({ code: 'MALFORMED', section: 'DATA', message: expect.stringMatching(/outside every payload/) })
   })
 })
+
+describe('resource lookups touch O(log n) bytes, never a scan', () => {
+  const sized = async (files: number): Promise<Uint8Array> => bundleBytes(resourceInput({
+    data: Array.from({ length: files }, (_, i) => ({ package: 'app', path: `d/file-${String(i).padStart(6, '0')}.txt`, bytes: b(`#${i}`) })),
+  }))
+
+  it('open reads nothing of the resource sections; a lookup reads a few records per halving', async () => {
+    const touched: { open: number; hit: number; miss: number; source: number; files: number }[] = []
+    for (const n of [16, 1024, 16384]) {
+      const bundle = openBundleFromBuffer(await sized(n))
+      const open = bundle.bytesTouched
+      bundle.resetBytesTouched()
+      expect(dec.decode(bundle.getData('app', `d/file-${String(n >> 1).padStart(6, '0')}.txt`)!)).toBe(`#${n >> 1}`)
+      const hit = bundle.bytesTouched
+      bundle.resetBytesTouched()
+      expect(bundle.getData('app', 'd/file-zzz.txt')).toBeNull()
+      const miss = bundle.bytesTouched
+      bundle.resetBytesTouched()
+      bundle.getSource('app.main')
+      touched.push({ open, hit, miss, source: bundle.bytesTouched, files: n })
+    }
+    // open: the header and section table only, whatever the number of files
+    expect(new Set(touched.map((t) => t.open)).size).toBe(1)
+    // (the header checksum reads the header and section table once, their fields are read once more)
+    expect(touched[0].open).toBeLessThanOrEqual(2 * (HEADER.size + 15 * SECTION_ENTRY.size) + 8 /* MIDX header */)
+    // getSource: one module lookup and one SRCS record, whatever the number of files
+    expect(new Set(touched.map((t) => t.source)).size).toBe(1)
+    for (const t of touched) {
+      // binary search: at most log2(n) + 2 probes, each an 8-byte path field and a path of < 24 bytes, plus one payload
+      const probes = Math.ceil(Math.log2(t.files)) + 2
+      const perProbe = 8 + 24
+      const owner = 2 * (8 + 8) + 8 // PKGS: two records (app, app.sub), their name fields and names, the range
+      expect(t.hit, JSON.stringify(t)).toBeLessThanOrEqual(owner + probes * perProbe + 16 + 8)
+      expect(t.miss, JSON.stringify(t)).toBeLessThanOrEqual(owner + probes * perProbe)
+    }
+    // 1024x the files: the cost of a hit grows by the extra halvings only (10 of them), not by the files
+    expect(touched[2].hit - touched[0].hit).toBeLessThanOrEqual(11 * 32)
+  })
+})
