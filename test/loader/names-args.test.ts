@@ -4,14 +4,14 @@
  * flags invalid names, and a bug inside verify() is not passed off as damage.
  */
 import { describe, expect, it } from 'vitest'
-import { writeBundle } from '@pybundle/bundler'
+import { writeBundle, type BundleInput } from '@pybundle/bundler'
 import { MODULE } from '@pybundle/format-spec'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
 import { thrown, thrownAsync } from '../helpers/thrown.js'
 import { PY311, code, forgeNames, module, section } from './fixtures.js'
 
 const body = code('3.11', { name: '<module>' })
-const input = (names: string[]) => ({ python: PY311, optimize: 0, modules: names.map((n) => module(n, body)) })
+const input = (names: string[]): BundleInput => ({ python: PY311, optimize: 0, modules: names.map((n) => module(n, body)) })
 
 const HOSTILE = [' ', 'a b', 'a..b', '.a', 'a.', 'a\u2028b', '/', 'a/b', '\0', 'x\u001b[2Jy', 'a\rb', 'q\u202eb', 'con', 'a\\b']
 
