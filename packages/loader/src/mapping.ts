@@ -38,8 +38,9 @@ function whyUnavailable(e: unknown): string {
       `install a compiler and run \`npm install ${ADDON}\`, ${INSTEAD}`
   }
   if (code === 'MODULE_NOT_FOUND') {
-    return `the native addon ${ADDON} is installed but was never built (were install scripts disabled, --ignore-scripts?): ` +
-      `run \`npm rebuild ${ADDON}\` (needs Python 3 and a C++ compiler), ${INSTEAD}`
+    return `the native addon ${ADDON} is installed but was never built (its install script was skipped: --ignore-scripts, ` +
+      `or npm's allowScripts policy does not cover it yet): run \`npm install-scripts approve ${ADDON}\` if npm listed it as not covered, ` +
+      `then \`npm rebuild ${ADDON}\` (needs Python 3 and a C++ compiler), ${INSTEAD}`
   }
   if (text.includes('did not self-register')) {
     return `the native addon ${ADDON} cannot be loaded in this thread (${text}): this build of it is not context-aware, ` +
