@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   SYNTAX: 'a source file does not compile',
   INTERPRETER: 'the interpreter could not be run or failed',
   IO: 'a file could not be read or written',
+  NO_MMAP: 'the native mmap addon (@pybundle/mmap-io) is not installed or cannot be loaded',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

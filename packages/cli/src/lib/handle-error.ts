@@ -18,7 +18,7 @@ const BUNDLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BAD_UTF8', 'UNSUPPORTED_VALUE', 'OUT_OF_BOUNDS', 'MISALIGNED', 'BAD_REDIRECT', 'BAD_INDEX', 'CHECKSUM_MISMATCH',
 ])
 /** Codes that mean "what the user gave is wrong". */
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['MANIFEST', 'UNRESOLVED', 'SYNTAX', 'INTERPRETER', 'IO', 'NOT_FOUND'])
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['MANIFEST', 'UNRESOLVED', 'SYNTAX', 'INTERPRETER', 'IO', 'NOT_FOUND', 'NO_MMAP'])
 
 /** What a command works on: a bundle's bytes are only ever at fault when reading one. */
 export type Reading = 'bundle' | 'manifest'
