@@ -1,0 +1,159 @@
+/**
+ * Package data files (issue 14): every file under a bundled regular package's
+ * folder that is not a module's source or bytecode, not in `__pycache__` and
+ * not an extension module, with its path relative to the NEAREST enclosing
+ * bundled regular package (a subfolder that is itself a bundled regular
+ * package keeps its own files).
+ *
+ * Symlinks are followed (Debian's python3-babel links its locale data from
+ * /usr/share); a folder already on the current path (same dev+ino) is a loop
+ * and is skipped, as is anything that cannot be read safely (see
+ * read-file.ts). Output order is deterministic: by package, then path, both
+ * by UTF-8 bytes.
+ */
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { DataFileInput } from '../bundle-input.js'
+import { byUtf8, dataPathProblem, fnmatcher } from './paths.js'
+import { fileKind, readRegularFile, statFollowing } from './read-file.js'
+
+// TODO(issue 14): import LIMITS.MAX_DATA_FILE_SIZE from @pybundle/format-spec once the format work (H4) lands there.
+/** A single data file over this many bytes is skipped (64 MiB). */
+export const MAX_DATA_FILE_SIZE = 64 * 1024 * 1024
+
+export interface SkippedData {
+  /** The package whose folder holds it. */
+  package: string
+  /** Relative to the package's folder ('' for the folder itself). */
+  path: string
+  reason: string
+}
+
+export interface DataPackage {
+  /** Dotted name of a bundled regular package. */
+  name: string
+  /** Its folder (the __init__'s). */
+  dir: string
+}
+
+export interface CollectDataOptions {
+  /** fnmatch patterns over "top/package/relative/path" ([modules] exclude_data). */
+  exclude?: readonly string[]
+  /** The interpreter's importlib.machinery.EXTENSION_SUFFIXES (.so, .pyd and .dylib are always extension modules). */
+  extensionSuffixes?: readonly string[]
+  /** Default MAX_DATA_FILE_SIZE. */
+  maxFileSize?: number
+}
+
+export interface CollectedData {
+  files: DataFileInput[]
+  skipped: SkippedData[]
+  bytes: number
+}
+
+const CODE_SUFFIXES = ['.py', '.pyc', '.pyo']
+const NATIVE_SUFFIXES = ['.so', '.pyd', '.dylib']
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Collect the data files of `packages` (bundled regular packages; namespace packages have no folder of their own). */
+export async function collectData(packages: readonly DataPackage[], options: CollectDataOptions = {}): Promise<CollectedData> {
+  const limit = options.maxFileSize ?? MAX_DATA_FILE_SIZE
+  const excluded = fnmatcher(options.exclude ?? [])
+  const skipSuffixes = [...CODE_SUFFIXES, ...NATIVE_SUFFIXES, ...(options.extensionSuffixes ?? [])]
+  const files: DataFileInput[] = []
+  const skipped: SkippedData[] = []
+
+  // The folders of bundled packages, by dev+ino: a walk that reaches one stops there (its files are that package's).
+  const owners = new Map<string, string>()
+  const roots: { pkg: DataPackage; key: string }[] = []
+  for (const pkg of [...packages].sort((a, b) => byUtf8(a.name, b.name))) {
+    const s = await statFollowing(pkg.dir)
+    if (!s.ok || !s.st.isDirectory()) {
+      skipped.push({ package: pkg.name, path: '', reason: s.ok ? `the package folder is ${fileKind(s.st)}` : `the package folder: ${s.reason}` })
+      continue
+    }
+    const key = `${s.st.dev}:${s.st.ino}`
+    if (!owners.has(key)) owners.set(key, pkg.name)
+    roots.push({ pkg, key })
+  }
+
+  for (const { pkg, key } of roots) {
+    const prefix = pkg.name.replace(/\./g, '/') + '/'
+    const skip = (path: string, reason: string): void => { skipped.push({ package: pkg.name, path, reason }) }
+
+    const walk = async (dir: string, rel: string, onPath: Set<string>): Promise<void> => {
+      let names: Buffer[]
+      try {
+        names = await readdir(dir, { encoding: 'buffer' })
+      } catch (e) {
+        skip(rel, `unreadable folder: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
+        return
+      }
+      names.sort(Buffer.compare)
+      for (const raw of names) {
+        let name: string
+        try {
+          name = utf8.decode(raw)
+        } catch {
+          skip(rel === '' ? raw.toString('utf8') : `${rel}/${raw.toString('utf8')}`, 'a file name that is not valid UTF-8')
+          continue
+        }
+        if (name === '__pycache__') continue
+        const path = rel === '' ? name : `${rel}/${name}`
+        const full = join(dir, name)
+        const s = await statFollowing(full)
+        if (!s.ok) {
+          skip(path, s.reason)
+          continue
+        }
+        const st = s.st
+        if (st.isDirectory()) {
+          const k = `${st.dev}:${st.ino}`
+          if (onPath.has(k)) {
+            skip(path, 'symlink loop')
+            continue
+          }
+          if (owners.has(k)) continue // a bundled package of its own: its files are its own
+          onPath.add(k)
+          await walk(full, path, onPath)
+          onPath.delete(k)
+          continue
+        }
+        if (st.isFile() && skipSuffixes.some((sfx) => name.endsWith(sfx))) continue
+        if (excluded(prefix + path)) {
+          skip(path, 'excluded by exclude_data')
+          continue
+        }
+        const problem = dataPathProblem(path)
+        if (problem !== null) {
+          skip(path, `not a valid data path (${problem})`)
+          continue
+        }
+        const r = await readRegularFile(full, limit, st)
+        if (!r.ok) {
+          skip(path, r.reason)
+          continue
+        }
+        files.push({ package: pkg.name, path, bytes: r.bytes })
+      }
+    }
+    await walk(pkg.dir, '', new Set([key]))
+  }
+
+  const order = (a: { package: string; path: string }, b: { package: string; path: string }): number => byUtf8(a.package, b.package) || byUtf8(a.path, b.path)
+  files.sort(order)
+  skipped.sort(order)
+  return { files, skipped, bytes: files.reduce((n, f) => n + f.bytes.length, 0) }
+}
+
+/** The .py bytes of each module compiled from source (for [modules] sources = true), by module name. */
+export async function readSources(modules: readonly { name: string; file: string | null; kind: string }[]): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>()
+  for (const m of modules) {
+    if (m.kind !== 'source' || m.file === null) continue
+    // No size limit: the compiler read the whole file already.
+    const r = await readRegularFile(m.file, Number.MAX_SAFE_INTEGER)
+    if (r.ok) out.set(m.name, r.bytes)
+  }
+  return out
+}
