@@ -34,6 +34,8 @@ export interface BuildOptions {
   interpreter?: Interpreter
   /** Worker processes for compilation (default: one per core). */
   jobs?: number
+  /** Called with the writer's whole input just before it is written (tests, tools). */
+  onBundleInput?: (input: BundleInput) => void
 }
 
 export interface BuildSummary {
@@ -175,6 +177,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     // modules: filled by the module-provenance work (trace/closure); here only what data collection knows.
     buildInfo: { modules: {}, skippedData: extras.data?.skipped ?? [] },
   }
+  options.onBundleInput?.(input)
   await mkdir(dirname(output), { recursive: true }).catch(() => {})
   const stats = await writeBundleFile(output, input)
   const t4 = performance.now()

@@ -18,7 +18,8 @@
 #
 # A distribution provides a top-level name when its metadata says so
 # (top_level.txt; else the first part of each path in RECORD /
-# installed-files.txt) AND it sits in the same sys.path folder as the module
+# installed-files.txt; with neither, its project name as an import name)
+# AND it sits in the same sys.path folder as the module
 # that was bundled: a shadowed copy of the same project elsewhere on sys.path
 # describes other files.
 import sys
@@ -79,6 +80,16 @@ def tops_of(dist, entry, root):
         t = top_of(rel.split(os.sep)[0])
         if t:
             names.add(t)
+    if not names and not files:
+        # Neither top_level.txt nor a file list (an old-style single-file
+        # foo.egg-info holds only PKG-INFO): the project's own name, normalized
+        # as an import name, is all there is to go by.
+        try:
+            project = dist.metadata['Name']
+        except Exception:
+            project = None
+        if project:
+            names.add(project.strip().lower().replace('-', '_').replace('.', '_'))
     return names
 
 
