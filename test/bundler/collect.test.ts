@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildBundle, collectData, dataPathProblem, fnmatcher, MAX_DATA_FILE_SIZE, parseManifest, type BuildSummary, type BundleInput } from '@pybundle/bundler'
+import { summaryText } from '@pybundle/cli'
 import { PyBundleError } from '@pybundle/errors'
 
 const isRoot = process.getuid?.() === 0
@@ -118,6 +119,10 @@ describe('package data files', () => {
     expect(Object.fromEntries(skipped.map((s) => [`${s.package.replace(/\./g, '/')}/${s.path}`, s.reason]))).toEqual(
       Object.fromEntries(Object.entries(reasons).map(([k, re]) => [k, expect.stringMatching(re)])))
     expect(summary.data).toEqual({ files: want.length, bytes: want.reduce((n, w) => n + Buffer.byteLength(w[2]), 0), skipped })
+    const lines = summaryText(summary).split('\n')
+    expect(lines).toContain(`  data        ${want.length} files, ${summary.data!.bytes} B; ${skipped.length} skipped (--json lists each with its reason)`)
+    expect(lines).toContain('    1 symlink loop: pkg/notpkg/loop')
+    expect(lines).toContain('    2 not a valid data path: pkg/back\\slash.txt, pkg/ctl\u0001.txt')
     // The same walk twice gives the same input, byte for byte.
     const again = await collectData([{ name: 'pkg', dir: path.join(src, 'pkg') }, { name: 'pkg.sub', dir: path.join(src, 'pkg/sub') }])
     expect(again.files.map((d) => [d.package, d.path, text(d.bytes)])).toEqual(want)
@@ -143,6 +148,7 @@ describe('package data files', () => {
     const off = await build(manifest(root, 'include = ["pkg.*"]\ndata = false'))
     expect(off.input.data).toBeUndefined()
     expect(off.summary.data).toBeNull()
+    expect(summaryText(off.summary).split('\n')).toContain('  data        off ([modules] data = false)')
   })
 
   it('a FIFO is never opened, even when it is the only entry', async () => {

@@ -33,6 +33,9 @@ Manifest:
   exclude = ["*.tests", "*.tests.*"] # fnmatch over dotted names, applied after include
   stdlib = false               # true: the interpreter's whole pure-Python standard library
   trace = ["-c", "pass"]       # also every module \`python <trace...>\` imports
+  data = true                  # package data files; exclude_data = ["pkg/tests/*"] trims them
+  metadata = true              # *.dist-info / *.egg-info of the distributions providing bundled modules
+  sources = false              # true: also each module's .py bytes
 
 Built-in and extension modules are listed as skipped, not errors.
 
