@@ -327,3 +327,29 @@ print(json.dumps(sorted(out)))`, path.join(dist, 'babel')], { maxBuffer: 1 << 24
     expect(summary.data!.bytes).toBe(input.data!.reduce((n, d) => n + d.bytes.length, 0))
   }, 120_000)
 })
+
+describe('python = "pyodide"', () => {
+  const zip = path.join(process.cwd(), 'node_modules/pyodide/python_stdlib.zip')
+  const hasPyodide = fs.existsSync(zip)
+  if (!hasPyodide) console.log(`collect.test: no ${zip} (npm ci installs pyodide); the Pyodide case is skipped`)
+  it.skipIf(!hasPyodide)('data and metadata from host folders, sources also from Pyodide\'s in-memory stdlib', async () => {
+    const root = tmp('pybundle-pyodide-')
+    write(path.join(root, 'site'), {
+      'pkg/__init__.py': 'X = 1\n',
+      'pkg/templates/t.html': '<p>hi</p>\n',
+      'Pkg-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\nName: Pkg\nVersion: 1.0\n',
+      'Pkg-1.0.dist-info/top_level.txt': 'pkg\n',
+    })
+    const f = path.join(root, 'm.toml')
+    fs.writeFileSync(f, '[bundle]\npython = "pyodide"\n[modules]\npaths = ["site"]\ninclude = ["pkg", "json"]\nsources = true\n')
+    const { input } = await build(f)
+    expect(input.python.minor).toBe(14)
+    expect(input.data!.map((d) => [d.package, d.path, text(d.bytes)])).toEqual([['pkg', 'templates/t.html', '<p>hi</p>\n']])
+    expect(input.distributions!.map((d) => [d.name, d.files.map((x) => x.path)])).toEqual([['Pkg-1.0.dist-info', ['METADATA', 'top_level.txt']]])
+    const bySource = Object.fromEntries(input.modules.map((m) => [m.name, m.sourceBytes && text(m.sourceBytes)]))
+    expect(bySource.pkg).toBe('X = 1\n')
+    // json's source as Pyodide ships it, read from the zip by a host Python.
+    const want = execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("json/__init__.py"))', zip])
+    expect(Buffer.from(input.modules.find((m) => m.name === 'json')!.sourceBytes!)).toEqual(want)
+  }, 300_000)
+})

@@ -14,8 +14,10 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DataFileInput } from '../bundle-input.js'
+import type { Interpreter } from '../interpreter/index.js'
 import { byUtf8, dataPathProblem, fnmatcher } from './paths.js'
 import { fileKind, readRegularFile, statFollowing } from './read-file.js'
+import { readThroughInterpreter } from './read-via-interpreter.js'
 
 // TODO(issue 14): import LIMITS.MAX_DATA_FILE_SIZE from @pybundle/format-spec once the format work (H4) lands there.
 /** A single data file over this many bytes is skipped (64 MiB). */
@@ -69,7 +71,9 @@ export async function collectData(packages: readonly DataPackage[], options: Col
   for (const pkg of [...packages].sort((a, b) => byUtf8(a.name, b.name))) {
     const s = await statFollowing(pkg.dir)
     if (!s.ok || !s.st.isDirectory()) {
-      skipped.push({ package: pkg.name, path: '', reason: s.ok ? `the package folder is ${fileKind(s.st)}` : `the package folder: ${s.reason}` })
+      skipped.push({ package: pkg.name, path: '', reason: s.ok ? `the package folder is ${fileKind(s.st)}`
+        : s.missing ? 'the package folder is not on the host filesystem (Pyodide\'s in-memory standard library?): its data files are not collected'
+        : `the package folder: ${s.reason}` })
       continue
     }
     const key = `${s.st.dev}:${s.st.ino}`
@@ -146,14 +150,26 @@ export async function collectData(packages: readonly DataPackage[], options: Col
   return { files, skipped, bytes: files.reduce((n, f) => n + f.bytes.length, 0) }
 }
 
-/** The .py bytes of each module compiled from source (for [modules] sources = true), by module name. */
-export async function readSources(modules: readonly { name: string; file: string | null; kind: string }[]): Promise<Map<string, Uint8Array>> {
+/**
+ * The .py bytes of each module compiled from source (for [modules] sources = true), by module name.
+ * A file the host does not have (Pyodide's in-memory stdlib) is read by `interpreter`, where it was compiled.
+ */
+export async function readSources(modules: readonly { name: string; file: string | null; kind: string }[], interpreter?: Interpreter): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>()
+  const elsewhere: { name: string; file: string }[] = []
   for (const m of modules) {
     if (m.kind !== 'source' || m.file === null) continue
     // No size limit: the compiler read the whole file already.
     const r = await readRegularFile(m.file, Number.MAX_SAFE_INTEGER)
     if (r.ok) out.set(m.name, r.bytes)
+    else if (r.missing) elsewhere.push({ name: m.name, file: m.file })
+  }
+  if (interpreter && elsewhere.length) {
+    const got = await readThroughInterpreter(interpreter, elsewhere.map((e) => e.file))
+    for (const e of elsewhere) {
+      const b = got.get(e.file)
+      if (b) out.set(e.name, b)
+    }
   }
   return out
 }

@@ -40,6 +40,6 @@ export async function collectExtras(manifest: Manifest, interpreter: Interpreter
       metadata.skipped.unshift(...scan.skipped)
     }
   }
-  const sources = manifest.sources ? await readSources(modules) : null
+  const sources = manifest.sources ? await readSources(modules, interpreter) : null
   return { data, metadata, sources }
 }

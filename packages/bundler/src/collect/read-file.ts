@@ -8,7 +8,8 @@
 import { constants, type Stats } from 'node:fs'
 import { lstat, open, stat } from 'node:fs/promises'
 
-export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: string }
+/** `missing`: the path is not there at all (not a dangling link): a file the host does not have. */
+export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: string; missing?: boolean }
 
 /** What a stat describes, for "not a regular file (...)". */
 export function fileKind(st: Stats): string {
@@ -25,7 +26,7 @@ export function overLimit(size: number, limit: number): string {
 }
 
 /** stat() following links, with the reason when it fails: a dangling link, a loop, no permission. */
-export async function statFollowing(file: string): Promise<{ ok: true; st: Stats } | { ok: false; reason: string }> {
+export async function statFollowing(file: string): Promise<{ ok: true; st: Stats } | { ok: false; reason: string; missing?: boolean }> {
   try {
     return { ok: true, st: await stat(file) }
   } catch (e) {
@@ -33,7 +34,7 @@ export async function statFollowing(file: string): Promise<{ ok: true; st: Stats
     if (code === 'ELOOP') return { ok: false, reason: 'symlink loop' }
     if (code === 'ENOENT') {
       const l = await lstat(file).catch(() => null)
-      return { ok: false, reason: l?.isSymbolicLink() ? 'dangling symlink' : 'vanished while the build read it' }
+      return l?.isSymbolicLink() ? { ok: false, reason: 'dangling symlink' } : { ok: false, reason: 'not found', missing: true }
     }
     return { ok: false, reason: `unreadable: ${code}` }
   }
