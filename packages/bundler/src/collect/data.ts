@@ -11,6 +11,7 @@
  * read-file.ts). Output order is deterministic: by package, then path, both
  * by UTF-8 bytes.
  */
+import type { Stats } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DataFileInput } from '../bundle-input.js'
@@ -53,6 +54,8 @@ export interface CollectedData {
   bytes: number
 }
 
+/** Files read at once. */
+const READERS = 8
 const CODE_SUFFIXES = ['.py', '.pyc', '.pyo']
 const NATIVE_SUFFIXES = ['.so', '.pyd', '.dylib']
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -64,6 +67,7 @@ export async function collectData(packages: readonly DataPackage[], options: Col
   const skipSuffixes = [...CODE_SUFFIXES, ...NATIVE_SUFFIXES, ...(options.extensionSuffixes ?? [])]
   const files: DataFileInput[] = []
   const skipped: SkippedData[] = []
+  const pending: { package: string; path: string; full: string; st: Stats }[] = []
 
   // The folders of bundled packages, by dev+ino: a walk that reaches one stops there (its files are that package's).
   const owners = new Map<string, string>()
@@ -133,15 +137,25 @@ export async function collectData(packages: readonly DataPackage[], options: Col
           skip(path, `not a valid data path (${problem})`)
           continue
         }
-        const r = await readRegularFile(full, limit, st)
-        if (!r.ok) {
-          skip(path, r.reason)
-          continue
-        }
-        files.push({ package: pkg.name, path, bytes: r.bytes })
+        pending.push({ package: pkg.name, path, full, st })
       }
     }
     await walk(pkg.dir, '', new Set([key]))
+  }
+
+  // Reads overlap (a few at a time); the walk above fixed the order.
+  let next = 0
+  const results: Awaited<ReturnType<typeof readRegularFile>>[] = new Array(pending.length)
+  await Promise.all(Array.from({ length: Math.min(READERS, pending.length) }, async () => {
+    while (next < pending.length) {
+      const i = next++
+      results[i] = await readRegularFile(pending[i].full, limit, pending[i].st)
+    }
+  }))
+  for (const [i, p] of pending.entries()) {
+    const r = results[i]
+    if (r.ok) files.push({ package: p.package, path: p.path, bytes: r.bytes })
+    else skipped.push({ package: p.package, path: p.path, reason: r.reason })
   }
 
   const order = (a: { package: string; path: string }, b: { package: string; path: string }): number => byUtf8(a.package, b.package) || byUtf8(a.path, b.path)
