@@ -9,7 +9,7 @@ import { dirname, resolve as resolvePath } from 'node:path'
 import { readMarshal, type PyCode } from '@pybundle/cpython'
 import { PyBundleError } from '@pybundle/errors'
 import type { BundleInput, ModuleInput } from '../bundle-input.js'
-import { collectExtras, type SkippedData, type SkippedMetadata } from '../collect/index.js'
+import { collectExtras, startDistributionScan, type SkippedData, type SkippedMetadata } from '../collect/index.js'
 import { compileModules, syntaxError, type CompileFailure } from '../compile/index.js'
 import { createInterpreter, type Interpreter } from '../interpreter/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
@@ -102,6 +102,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   progress({ phase: 'resolve' })
   const resolution = await withManifest(manifest, () => resolveModules(manifest, interpreter))
   const t1 = performance.now()
+  const scan = startDistributionScan(manifest, interpreter, resolution.modules)
 
   const py = resolution.python
   const withCode = resolution.modules.filter((m) => m.kind !== 'namespace')
@@ -157,7 +158,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   const t3 = performance.now()
 
-  const extras = await withManifest(manifest, () => collectExtras(manifest, interpreter, kept))
+  const extras = await withManifest(manifest, () => collectExtras(manifest, interpreter, kept, scan))
   let sourceBytes = 0
   if (extras.sources) {
     for (const mod of modules) {

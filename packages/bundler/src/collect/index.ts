@@ -8,7 +8,7 @@ import type { Interpreter } from '../interpreter/index.js'
 import type { Manifest } from '../manifest/index.js'
 import type { ResolvedModule } from '../resolve/index.js'
 import { collectData, readSources, type CollectedData } from './data.js'
-import { readDistributions, scanDistributions, type CollectedMetadata } from './metadata.js'
+import { readDistributions, scanDistributions, type CollectedMetadata, type DistributionScan } from './metadata.js'
 
 export { collectData, readSources, MAX_DATA_FILE_SIZE, type CollectedData, type CollectDataOptions, type DataPackage, type SkippedData } from './data.js'
 export { readDistributions, scanDistributions, topLevelRoots, type CollectedMetadata, type DistributionScan, type InstalledDistribution, type SkippedMetadata } from './metadata.js'
@@ -23,12 +23,23 @@ export interface Extras {
   sources: Map<string, Uint8Array> | null
 }
 
+/**
+ * Start the interpreter's part (which distributions provide `modules`, its extension suffixes) as soon as
+ * resolution is done, so it overlaps compilation; null when neither data nor metadata is wanted.
+ */
+export function startDistributionScan(manifest: Manifest, interpreter: Interpreter, modules: readonly ResolvedModule[]): Promise<DistributionScan> | null {
+  if (!manifest.data && !manifest.metadata) return null
+  const scan = scanDistributions(interpreter, { paths: manifest.paths, metadata: manifest.metadata, modules, cwd: manifest.dir })
+  scan.catch(() => {}) // awaited (and its error thrown) by collectExtras; never an unhandled rejection meanwhile
+  return scan
+}
+
 /** Collect data, metadata and sources for the bundled `modules`, as the manifest asks. */
-export async function collectExtras(manifest: Manifest, interpreter: Interpreter, modules: readonly ResolvedModule[]): Promise<Extras> {
+export async function collectExtras(manifest: Manifest, interpreter: Interpreter, modules: readonly ResolvedModule[], started?: Promise<DistributionScan> | null): Promise<Extras> {
   let data: CollectedData | null = null
   let metadata: CollectedMetadata | null = null
   if (manifest.data || manifest.metadata) {
-    const scan = await scanDistributions(interpreter, { paths: manifest.paths, metadata: manifest.metadata, modules, cwd: manifest.dir })
+    const scan = await (started ?? startDistributionScan(manifest, interpreter, modules)!)
     if (manifest.data) {
       const packages = modules
         .filter((m) => m.isPackage && m.kind !== 'namespace' && m.file !== null)
