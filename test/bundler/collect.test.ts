@@ -170,7 +170,10 @@ describe('data path rules and exclude_data patterns', () => {
 
   it('matches as Python fnmatch.fnmatchcase does', () => {
     const cases: [string, string][] = [['babel/locale-data/*', 'babel/locale-data/en.dat'], ['*.dat', 'a/b/c.dat'], ['p/[ab].txt', 'p/a.txt'],
-      ['p/[!ab].txt', 'p/c.txt'], ['p/?.txt', 'p/x.txt'], ['p/[.txt', 'p/[.txt'], ['P/*', 'p/x'], ['p/*.TXT', 'p/a.txt'], ['p/(x)+.txt', 'p/(x)+.txt'], ['p/[a-c].txt', 'p/b.txt']]
+      ['p/[!ab].txt', 'p/c.txt'], ['p/?.txt', 'p/x.txt'], ['p/[.txt', 'p/[.txt'], ['P/*', 'p/x'], ['p/*.TXT', 'p/a.txt'], ['p/(x)+.txt', 'p/(x)+.txt'], ['p/[a-c].txt', 'p/b.txt'],
+      // Reversed ranges (a RegExp would throw), ']' first in a class, '^' and '-' as characters, '{' and '/'.
+      ['p/[z-a].txt', 'p/z.txt'], ['p/[!z-a].txt', 'p/z.txt'], ['p/[z-ab]', 'p/b'], ['p/[]]', 'p/]'], ['p/[!]]', 'p/x'], ['p/[^a]', 'p/^'], ['p/[^a]', 'p/b'],
+      ['p/[a-]', 'p/-'], ['p/[-a]', 'p/-'], ['p/{a,b}', 'p/{a,b}'], ['p/[/]x', 'p//x'], ['*', ''], ['p/[\\]', 'p/\\']]
     const py = execFileSync('python3', ['-c', 'import sys, json, fnmatch; print(json.dumps([fnmatch.fnmatchcase(s, p) for p, s in json.load(sys.stdin)]))'], { input: JSON.stringify(cases) })
     expect(cases.map(([p, s]) => fnmatcher([p])(s))).toEqual(JSON.parse(py.toString()))
   })
@@ -282,6 +285,7 @@ describe('distribution metadata', () => {
         expect(d.files.map((f) => f.path)).toEqual(onDisk)
         for (const f of d.files) expect(text(f.bytes)).toBe(fs.readFileSync(path.join(entry, f.path), 'utf8'))
       }
+      expect(summaryText(summary).split('\n')).toContain(`  metadata    4 distributions, ${summary.metadata!.files} files, ${summary.metadata!.bytes} B`)
       expect(summary.metadata).toEqual({ distributions: 4, files: dists.reduce((n, d) => n + d.files.length, 0), bytes: dists.reduce((n, d) => n + d.files.reduce((k, f) => k + f.bytes.length, 0), 0), skipped: [] })
     })
   }
@@ -291,6 +295,7 @@ describe('distribution metadata', () => {
     const { summary, input } = await build(m('python3', 'metadata = false'))
     expect(input.distributions).toBeUndefined()
     expect(summary.metadata).toBeNull()
+    expect(summaryText(summary).split('\n')).toContain('  metadata    off ([modules] metadata = false)')
   })
 })
 

@@ -58,8 +58,18 @@ export function translate(pattern: string): RegExp {
       let body = chars.slice(i + 1, j)
       const negate = body[0] === '!'
       if (negate) body = body.slice(1)
-      const cls = body.map((ch, k) => (ch === '-' && k > 0 && k < body.length - 1 ? '-' : escapeClass(ch))).join('')
-      out += body.length === 0 ? (negate ? '[\\s\\S]' : '(?!)') : `[${negate ? '^' : ''}${cls}]`
+      // Items are single characters or ranges; a reversed range matches nothing (Python drops it too).
+      let cls = ''
+      for (let t = 0; t < body.length; t++) {
+        if (body[t + 1] === '-' && t + 2 < body.length) {
+          const [lo, hi] = [body[t], body[t + 2]]
+          if (lo.codePointAt(0)! <= hi.codePointAt(0)!) cls += `${escapeClass(lo)}-${escapeClass(hi)}`
+          t += 2
+        } else {
+          cls += escapeClass(body[t])
+        }
+      }
+      out += cls === '' ? (negate ? '[\\s\\S]' : '(?!)') : `[${negate ? '^' : ''}${cls}]`
       i = j
     } else {
       out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
