@@ -133,6 +133,7 @@ describe('package data files', () => {
     write(path.join(root, 'src'), { 'p/__init__.py': '', 'p/sub/__init__.py': '', 'p/sub/x.txt': 'x', 'p/y.txt': 'y' })
     const { input } = await build(manifest(root, 'include = ["p"]'))
     expect(input.data!.map((d) => [d.package, d.path])).toEqual([['p', 'sub/x.txt'], ['p', 'y.txt']])
+    expect(input.buildInfo).toBeUndefined() // nothing skipped, nothing to record
   })
 
   it('exclude_data trims by "top/package/relative/path"; data = false turns collection off', async () => {

@@ -175,8 +175,9 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     modules,
     ...(extras.data ? { data: extras.data.files } : {}),
     ...(extras.metadata ? { distributions: extras.metadata.distributions } : {}),
-    // modules: filled by the module-provenance work (trace/closure); here only what data collection knows.
-    buildInfo: { modules: {}, skippedData: extras.data?.skipped ?? [] },
+    // modules: filled by the module-provenance work (trace/closure); here only what data collection knows,
+    // and only when there is something to say (a build without it stays byte-identical to one before issue 14).
+    ...(extras.data?.skipped.length ? { buildInfo: { modules: {}, skippedData: extras.data.skipped } } : {}),
   }
   options.onBundleInput?.(input)
   await mkdir(dirname(output), { recursive: true }).catch(() => {})

@@ -173,8 +173,8 @@ export async function readSources(modules: readonly { name: string; file: string
   const elsewhere: { name: string; file: string }[] = []
   for (const m of modules) {
     if (m.kind !== 'source' || m.file === null) continue
-    // No size limit: the compiler read the whole file already.
-    const r = await readRegularFile(m.file, Number.MAX_SAFE_INTEGER)
+    // The limit of a data file (the format's for any stored payload); a bigger source is left without its text.
+    const r = await readRegularFile(m.file, MAX_DATA_FILE_SIZE)
     if (r.ok) out.set(m.name, r.bytes)
     else if (r.missing) elsewhere.push({ name: m.name, file: m.file })
   }
