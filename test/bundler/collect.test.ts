@@ -164,7 +164,7 @@ describe('package data files', () => {
 describe('data path rules and exclude_data patterns', () => {
   it('rejects what could escape a folder or hide in a listing', () => {
     for (const p of ['a', 'a/b.txt', 'locale-data/en_GB.dat', 'ünï/cödé.txt', '.hidden', 'a..b']) expect(dataPathProblem(p)).toBeNull()
-    for (const p of ['', '/etc/passwd', 'a//b', 'a/', './a', 'a/../b', '..', 'a\\b', 'a\0b', 'a\nb', 'a\u202eb', 'a\u200db', 'x'.repeat(4097)]) {
+    for (const p of ['', '/etc/passwd', 'a//b', 'a/', './a', 'a/../b', '..', 'a\\b', 'a\0b', 'a\nb', 'a\u202eb', 'a\u200db', 'a\ud800b', 'a\udc80', 'x'.repeat(4097)]) {
       expect(dataPathProblem(p), JSON.stringify(p)).not.toBeNull()
     }
   })
@@ -338,7 +338,7 @@ describe('python = "pyodide"', () => {
   const zip = path.join(process.cwd(), 'node_modules/pyodide/python_stdlib.zip')
   const hasPyodide = fs.existsSync(zip)
   if (!hasPyodide) console.log(`collect.test: no ${zip} (npm ci installs pyodide); the Pyodide case is skipped`)
-  it.skipIf(!hasPyodide)('data and metadata from host folders, sources also from Pyodide\'s in-memory stdlib', async () => {
+  it.skipIf(!hasPyodide)('data and metadata from host folders, data and sources also from Pyodide\'s in-memory stdlib', async () => {
     const root = tmp('pybundle-pyodide-')
     write(path.join(root, 'site'), {
       'pkg/__init__.py': 'X = 1\n',
@@ -347,15 +347,17 @@ describe('python = "pyodide"', () => {
       'Pkg-1.0.dist-info/top_level.txt': 'pkg\n',
     })
     const f = path.join(root, 'm.toml')
-    fs.writeFileSync(f, '[bundle]\npython = "pyodide"\n[modules]\npaths = ["site"]\ninclude = ["pkg", "json"]\nsources = true\n')
+    fs.writeFileSync(f, '[bundle]\npython = "pyodide"\n[modules]\npaths = ["site"]\ninclude = ["pkg", "json", "tomllib"]\nsources = true\n')
     const { input } = await build(f)
     expect(input.python.minor).toBe(14)
-    expect(input.data!.map((d) => [d.package, d.path, text(d.bytes)])).toEqual([['pkg', 'templates/t.html', '<p>hi</p>\n']])
+    // tomllib's mypy.ini exists only inside Pyodide (its stdlib is in the in-memory filesystem): walked and read there.
+    const fromZip = (member: string): Buffer => execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))', zip, member])
+    expect(input.data!.map((d) => [d.package, d.path, text(d.bytes)])).toEqual([['pkg', 'templates/t.html', '<p>hi</p>\n'], ['tomllib', 'mypy.ini', fromZip('tomllib/mypy.ini').toString('utf8')]])
+    expect(input.buildInfo).toBeUndefined()
     expect(input.distributions!.map((d) => [d.name, d.files.map((x) => x.path)])).toEqual([['Pkg-1.0.dist-info', ['METADATA', 'top_level.txt']]])
     const bySource = Object.fromEntries(input.modules.map((m) => [m.name, m.sourceBytes && text(m.sourceBytes)]))
     expect(bySource.pkg).toBe('X = 1\n')
     // json's source as Pyodide ships it, read from the zip by a host Python.
-    const want = execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("json/__init__.py"))', zip])
-    expect(Buffer.from(input.modules.find((m) => m.name === 'json')!.sourceBytes!)).toEqual(want)
+    expect(Buffer.from(input.modules.find((m) => m.name === 'json')!.sourceBytes!)).toEqual(fromZip('json/__init__.py'))
   }, 300_000)
 })

@@ -17,8 +17,9 @@ import { join } from 'node:path'
 import type { DataFileInput } from '../bundle-input.js'
 import type { Interpreter } from '../interpreter/index.js'
 import { byUtf8, dataPathProblem, fnmatcher } from './paths.js'
-import { fileKind, readRegularFile, statFollowing } from './read-file.js'
+import { fileKind, overLimit, readRegularFile, statFollowing } from './read-file.js'
 import { readThroughInterpreter } from './read-via-interpreter.js'
+import { walkThroughInterpreter } from './walk-via-interpreter.js'
 
 // TODO(issue 14): import LIMITS.MAX_DATA_FILE_SIZE from @pybundle/format-spec once the format work (H4) lands there.
 /** A single data file over this many bytes is skipped (64 MiB). */
@@ -46,6 +47,8 @@ export interface CollectDataOptions {
   extensionSuffixes?: readonly string[]
   /** Default MAX_DATA_FILE_SIZE. */
   maxFileSize?: number
+  /** Walks and reads, through the interpreter, a package folder the host does not have (Pyodide's in-memory stdlib). */
+  interpreter?: Interpreter
 }
 
 export interface CollectedData {
@@ -72,12 +75,15 @@ export async function collectData(packages: readonly DataPackage[], options: Col
   // The folders of bundled packages, by dev+ino: a walk that reaches one stops there (its files are that package's).
   const owners = new Map<string, string>()
   const roots: { pkg: DataPackage; key: string }[] = []
+  const elsewhere: DataPackage[] = []
   for (const pkg of [...packages].sort((a, b) => byUtf8(a.name, b.name))) {
     const s = await statFollowing(pkg.dir)
+    if (!s.ok && s.missing && options.interpreter) {
+      elsewhere.push(pkg)
+      continue
+    }
     if (!s.ok || !s.st.isDirectory()) {
-      skipped.push({ package: pkg.name, path: '', reason: s.ok ? `the package folder is ${fileKind(s.st)}`
-        : s.missing ? 'the package folder is not on the host filesystem (Pyodide\'s in-memory standard library?): its data files are not collected'
-        : `the package folder: ${s.reason}` })
+      skipped.push({ package: pkg.name, path: '', reason: s.ok ? `the package folder is ${fileKind(s.st)}` : `the package folder: ${s.reason}` })
       continue
     }
     const key = `${s.st.dev}:${s.st.ino}`
@@ -85,8 +91,23 @@ export async function collectData(packages: readonly DataPackage[], options: Col
     roots.push({ pkg, key })
   }
 
+  /** The rules for a regular file found in a walk: true to read it; false when it is code or skipped (recorded). */
+  const wanted = (pkg: string, path: string): boolean => {
+    const name = path.slice(path.lastIndexOf('/') + 1)
+    if (skipSuffixes.some((sfx) => name.endsWith(sfx))) return false
+    if (excluded(pkg.replace(/\./g, '/') + '/' + path)) {
+      skipped.push({ package: pkg, path, reason: 'excluded by exclude_data' })
+      return false
+    }
+    const problem = dataPathProblem(path)
+    if (problem !== null) {
+      skipped.push({ package: pkg, path, reason: `not a valid data path (${problem})` })
+      return false
+    }
+    return true
+  }
+
   for (const { pkg, key } of roots) {
-    const prefix = pkg.name.replace(/\./g, '/') + '/'
     const skip = (path: string, reason: string): void => { skipped.push({ package: pkg.name, path, reason }) }
 
     const walk = async (dir: string, rel: string, onPath: Set<string>): Promise<void> => {
@@ -127,16 +148,7 @@ export async function collectData(packages: readonly DataPackage[], options: Col
           onPath.delete(k)
           continue
         }
-        if (st.isFile() && skipSuffixes.some((sfx) => name.endsWith(sfx))) continue
-        if (excluded(prefix + path)) {
-          skip(path, 'excluded by exclude_data')
-          continue
-        }
-        const problem = dataPathProblem(path)
-        if (problem !== null) {
-          skip(path, `not a valid data path (${problem})`)
-          continue
-        }
+        if (!wanted(pkg.name, path)) continue
         pending.push({ package: pkg.name, path, full, st })
       }
     }
@@ -158,10 +170,41 @@ export async function collectData(packages: readonly DataPackage[], options: Col
     else skipped.push({ package: p.package, path: p.path, reason: r.reason })
   }
 
+  if (elsewhere.length) await collectElsewhere(elsewhere, packages, options.interpreter!, limit, wanted, files, skipped)
+
   const order = (a: { package: string; path: string }, b: { package: string; path: string }): number => byUtf8(a.package, b.package) || byUtf8(a.path, b.path)
   files.sort(order)
   skipped.sort(order)
   return { files, skipped, bytes: files.reduce((n, f) => n + f.bytes.length, 0) }
+}
+
+/** collectData for package folders only the interpreter sees: it walks them, then reads the wanted files in one run. */
+async function collectElsewhere(
+  pkgs: readonly DataPackage[], all: readonly DataPackage[], interpreter: Interpreter, limit: number,
+  wanted: (pkg: string, path: string) => boolean, files: DataFileInput[], skipped: SkippedData[],
+): Promise<void> {
+  const listings = await walkThroughInterpreter(interpreter, pkgs.map((p) => p.dir), all.map((p) => p.dir))
+  const toRead: { package: string; path: string; full: string }[] = []
+  for (const [i, pkg] of pkgs.entries()) {
+    const entries = listings[i]
+    if (entries === null) {
+      skipped.push({ package: pkg.name, path: '', reason: 'the package folder: not found' })
+      continue
+    }
+    for (const e of entries) {
+      if ('reason' in e) skipped.push({ package: pkg.name, path: e.path, reason: e.reason })
+      else if (!wanted(pkg.name, e.path)) continue
+      else if (e.size > limit) skipped.push({ package: pkg.name, path: e.path, reason: overLimit(e.size, limit) })
+      else toRead.push({ package: pkg.name, path: e.path, full: `${pkg.dir}/${e.path}` })
+    }
+  }
+  const got = await readThroughInterpreter(interpreter, toRead.map((t) => t.full))
+  for (const t of toRead) {
+    const bytes = got.get(t.full)
+    if (bytes === undefined) skipped.push({ package: t.package, path: t.path, reason: 'unreadable' })
+    else if (bytes.length > limit) skipped.push({ package: t.package, path: t.path, reason: overLimit(bytes.length, limit) })
+    else files.push({ package: t.package, path: t.path, bytes })
+  }
 }
 
 /**

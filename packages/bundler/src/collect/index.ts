@@ -44,7 +44,7 @@ export async function collectExtras(manifest: Manifest, interpreter: Interpreter
       const packages = modules
         .filter((m) => m.isPackage && m.kind !== 'namespace' && m.file !== null)
         .map((m) => ({ name: m.name, dir: dirname(m.file!) }))
-      data = await collectData(packages, { exclude: manifest.excludeData, extensionSuffixes: scan.extensionSuffixes })
+      data = await collectData(packages, { exclude: manifest.excludeData, extensionSuffixes: scan.extensionSuffixes, interpreter })
     }
     if (manifest.metadata) {
       metadata = await readDistributions(scan.distributions)

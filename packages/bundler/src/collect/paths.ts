@@ -17,6 +17,8 @@ const BAD_CHAR = /[\p{Cc}\p{Cf}\\]/u
 export function dataPathProblem(path: string): string | null {
   if (path === '') return 'an empty path'
   if (path.startsWith('/')) return 'an absolute path'
+  // With the u flag a surrogate pair is one code point: this finds only unpaired halves (a file name that was not UTF-8).
+  if (/[\uD800-\uDFFF]/u.test(path)) return 'not valid Unicode (a lone surrogate)'
   const bad = BAD_CHAR.exec(path)
   if (bad) {
     const c = bad[0]
