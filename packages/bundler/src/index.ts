@@ -6,3 +6,4 @@ export { resolveModules, type Resolution, type ResolvedModule, type SkippedModul
 export { runTrace, splitTraceArgs, type TracedModule } from './resolve/trace.js'
 export { compileModules, shard, type CompileJob, type CompileResult, type CompileFailure, type CompileOptions } from './compile/index.js'
 export { buildBundle, type BuildOptions, type BuildSummary, type BuildProgress, type BuildPhase } from './build/index.js'
+export { collectData, collectExtras, readSources, readDistributions, scanDistributions, topLevelRoots, dataPathProblem, fnmatcher, MAX_DATA_FILE_SIZE, type CollectedData, type CollectDataOptions, type DataPackage, type SkippedData, type CollectedMetadata, type DistributionScan, type InstalledDistribution, type SkippedMetadata, type Extras } from './collect/index.js'
