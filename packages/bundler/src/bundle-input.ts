@@ -27,6 +27,32 @@ export interface ModuleInput {
   code: PyCode | null
   /** For staleness checks; omitted = unknown (stored as zeros). */
   source?: SourceStamp
+  /** The module's .py source bytes when [modules] sources = true (exactly the bytes that were compiled). */
+  sourceBytes?: Uint8Array
+}
+
+export interface DataFileInput {
+  /** Dotted name of the nearest enclosing bundled *regular* package, e.g. "jinja2" or "babel". */
+  package: string
+  /** '/'-separated path relative to that package's folder, e.g. "templates/base.html", "locale-data/en.dat". */
+  path: string
+  bytes: Uint8Array
+}
+
+export interface DistributionInput {
+  /** The entry's name as it sits on sys.path: "Jinja2-3.1.2.dist-info", "PyYAML-6.0.egg-info". */
+  name: string
+  /** true when the entry is a single file (old-style "foo.egg-info" file holding PKG-INFO text): then files has exactly one entry with path "PKG-INFO". */
+  isFile?: boolean
+  /** Files relative to the entry folder, '/'-separated: "METADATA", "entry_points.txt", "RECORD", "top_level.txt" ... */
+  files: { path: string; bytes: Uint8Array }[]
+}
+
+export interface BuildInfo {
+  /** Why each module is in the bundle. reason: 'include' | 'stdlib' | 'trace' | 'closure' | 'package' (a submodule pulled in with its package) | 'parent' (a parent package of a bundled module). */
+  modules: Record<string, { reason: string; importedBy?: string[]; optional?: boolean }>
+  /** Data files/dirs left out, with the reason ("symlink loop", "not a regular file", "over the size limit (N bytes)", "unreadable: EACCES", "excluded by exclude_data"). */
+  skippedData?: { package: string; path: string; reason: string }[]
 }
 
 export interface PythonTarget {
@@ -43,4 +69,8 @@ export interface BundleInput {
   optimize: 0 | 1 | 2
   /** Any order; the writer sorts by UTF-8 name bytes. Names must be unique. */
   modules: ModuleInput[]
+  data?: DataFileInput[]
+  distributions?: DistributionInput[]
+  /** JSON-serialisable build provenance, stored verbatim (UTF-8 JSON) and returned by Bundle.buildInfo(). */
+  buildInfo?: BuildInfo
 }

@@ -8,11 +8,11 @@ import { mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve as resolvePath } from 'node:path'
 import { readMarshal, type PyCode } from '@pybundle/cpython'
 import { PyBundleError } from '@pybundle/errors'
-import type { BundleInput, ModuleInput } from '../bundle-input.js'
+import type { BuildInfo, BundleInput, ModuleInput } from '../bundle-input.js'
 import { compileModules, syntaxError, type CompileFailure } from '../compile/index.js'
 import { createInterpreter, type Interpreter } from '../interpreter/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import { resolveModules, type ResolvedModule, type SkippedModule } from '../resolve/index.js'
+import { resolveModules, type ModuleAlias, type ResolvedModule, type SkippedModule, type UnresolvedImport } from '../resolve/index.js'
 import { writeBundleFile } from '../writer/index.js'
 import type { BundleStats } from '../writer/stats.js'
 
@@ -63,6 +63,12 @@ export interface BuildSummary {
   excluded: number
   /** sys.modules entries the trace reported; null without a trace. */
   traced: number | null
+  /** Names the trace (or closure) found held under another spec name; the module is bundled under its spec name. */
+  aliases: ModuleAlias[]
+  /** [modules] closure = true: modules it added and the imported names that resolve to nothing; null when off. */
+  closure: { added: number; optional: number; unresolved: UnresolvedImport[] } | null
+  /** Why each bundled module is in (BuildInfo, stored in the bundle): reason, and with closure who imports it. */
+  buildInfo: BuildInfo
   codeObjects: number
   /** Bytes of the written file. */
   size: number
@@ -146,6 +152,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     kept.push(m)
   }
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const buildInfo = buildInfoOf(kept)
   const t3 = performance.now()
 
   progress({ phase: 'write' })
@@ -153,6 +160,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     python: { magic: py.magic, major: py.version[0], minor: py.version[1], marshalVersion: py.marshalVersion },
     optimize: manifest.optimize,
     modules,
+    buildInfo,
   }
   await mkdir(dirname(output), { recursive: true }).catch(() => {})
   const stats = await writeBundleFile(output, input)
@@ -171,6 +179,13 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     skipped,
     excluded: resolution.excluded,
     traced: resolution.traced,
+    aliases: resolution.aliases,
+    closure: resolution.unresolvedImports === null ? null : {
+      added: kept.filter((m) => m.reason === 'closure').length,
+      optional: kept.filter((m) => m.reason === 'closure' && m.optional).length,
+      unresolved: resolution.unresolvedImports,
+    },
+    buildInfo,
     codeObjects: stats.codeObjects,
     size: stats.fileSize,
     pycBytes,
@@ -178,6 +193,18 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, write: t4 - t3, total: t4 - t0 },
     stats,
   }
+}
+
+/** BuildInfo.modules (the contract of issue 14): one entry per bundled module, in name order. */
+function buildInfoOf(kept: readonly ResolvedModule[]): BuildInfo {
+  const modules: BuildInfo['modules'] = {}
+  const names = new Set(kept.map((m) => m.name))
+  for (const m of [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    // Importers that did not make it into the bundle (a file that does not compile) would break a --why chain.
+    const by = m.importedBy?.filter((n) => names.has(n))
+    modules[m.name] = { reason: m.reason, ...(by?.length ? { importedBy: by } : {}), ...(m.optional ? { optional: true } : {}) }
+  }
+  return { modules }
 }
 
 function toCode(marshal: Uint8Array, minor: number, m: ResolvedModule): PyCode {

@@ -3,6 +3,7 @@
  *
  *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0
  *   [modules] paths = [...]  include = [...]  exclude = [...]  stdlib = false  trace = [...]
+ *             closure = false
  *
  * Relative paths are relative to the manifest's folder. Anything else (an
  * unknown table or key, a wrong type) is a MANIFEST error naming the key and
@@ -34,6 +35,8 @@ export interface Manifest {
   stdlib: boolean
   /** Arguments to `python` whose imports are bundled; null when absent. */
   trace: string[] | null
+  /** [modules] closure: add every module the bundled code imports (read from its bytecode), to a fixed point. */
+  closure: boolean
 }
 
 type Check = (value: unknown) => string | null
@@ -46,7 +49,7 @@ const isStringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x
 
 const SCHEMA: Record<string, Record<string, Check>> = {
   bundle: { output: isString, python: isString, optimize: isOptimize },
-  modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray },
+  modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray, closure: isBool },
 }
 
 function typeName(v: unknown): string {
@@ -123,6 +126,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
     exclude: (m.exclude as string[] | undefined) ?? [],
     stdlib,
     trace,
+    closure: (m.closure as boolean | undefined) ?? false,
   }
 }
 

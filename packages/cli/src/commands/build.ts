@@ -98,6 +98,11 @@ function groupSkipped(skipped: BuildSummary['skipped']): string[] {
   return [...groups].map(([k, names]) => `    ${names.length} ${k}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`)
 }
 
+function aliasSample(aliases: BuildSummary['aliases']): string {
+  const shown = aliases.slice(0, 3).map((a) => `${a.name} is ${a.of}`).join(', ')
+  return aliases.length > 3 ? `${shown}, ...` : shown
+}
+
 export function summaryText(s: CliBuildSummary): string {
   const t = s.timings
   const sh = s.sharing
@@ -108,6 +113,12 @@ export function summaryText(s: CliBuildSummary): string {
     `  code        ${s.codeObjects} code objects`,
   ]
   if (s.traced !== null) lines.push(`  traced      ${s.traced} modules in sys.modules`)
+  if (s.aliases.length) lines.push(`  aliases     ${s.aliases.length} ${s.aliases.length === 1 ? 'name' : 'names'} in sys.modules for modules bundled under their spec names (${aliasSample(s.aliases)}; --json lists all)`)
+  if (s.closure !== null) {
+    const c = s.closure
+    const opt = c.unresolved.filter((u) => u.optional).length
+    lines.push(`  closure     added ${c.added} modules imported by the bundled code${c.optional ? ` (${c.optional} only under try/except ImportError)` : ''}; ${c.unresolved.length} imported ${c.unresolved.length === 1 ? 'name resolves' : 'names resolve'} to nothing${c.unresolved.length ? ` (${opt} optional): ${c.unresolved.slice(0, 6).map((u) => u.name).join(', ')}${c.unresolved.length > 6 ? ', ...' : ''}` : ''}`)
+  }
   if (s.excluded) lines.push(`  excluded    ${s.excluded} by [modules] exclude`)
   lines.push(`  skipped     ${s.skipped.length}${s.skipped.length ? ' (cannot be bundled; --json lists each with its reason)' : ''}`)
   lines.push(...groupSkipped(s.skipped))
