@@ -506,7 +506,7 @@ def main():
             if not in_stdlib(rec) and rec['kind'] != 'namespace' and not rec.get('frozen'):
                 res.skipped.setdefault(name, 'shadowed by %s, outside the standard library' % rec['file'])
                 continue
-            res.walk(name, spec)
+            res.walk(name, spec, 'stdlib')
 
     aliases = {}
     for t in req.get('traced', []):
