@@ -6,7 +6,7 @@
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BuildInfo } from '@pybundle/bundler'
-import { whyChain, whyText } from '@pybundle/cli'
+import { summaryText, whyChain, whyText } from '@pybundle/cli'
 import { PyBundleError } from '@pybundle/errors'
 import { Bundle } from '@pybundle/loader'
 import { findInterpreters } from '../helpers/pythons.js'
@@ -49,11 +49,12 @@ describe.skipIf(!python3)('build --json provenance', () => {
       '[bundle]', 'output = "alias.pyb"', '[modules]', 'paths = ["src"]', 'closure = true',
       `trace = ["-S", "-c", ${JSON.stringify("import importlib.util, sys\nfor n in ('html.parser', 'colorsys'):\n    s = importlib.util.find_spec(n)\n    m = importlib.util.module_from_spec(s)\n    s.loader.exec_module(m)\n    sys.modules['alias_' + n] = m\nimport app")}]`,
     ].join('\n') + '\n')
-    const r = await cli('build', path.join(root, 'alias.toml'))
+    const r = await cli('build', path.join(root, 'alias.toml'), '--json')
     expect(r.err).toBe('')
-    const j = JSON.parse((await cli('build', path.join(root, 'alias.toml'), '--json')).out)
+    const j = JSON.parse(r.out)
     expect(j.aliases).toEqual(expect.arrayContaining([{ name: 'alias_html.parser', of: 'html.parser' }, { name: 'alias_colorsys', of: 'colorsys' }]))
-    const lines = r.out.split('\n')
+    // The text `pybundle build` prints, from the same summary (one build, not two: closure builds take a while).
+    const lines = summaryText(j).split('\n')
     expect(lines.filter((l) => /^  aliases|an alias of/.test(l))).toEqual([expect.stringMatching(new RegExp(`^  aliases +${j.aliases.length} names in sys\\.modules for modules bundled under their spec names \\(.*; --json lists all\\)$`))])
     expect(lines.filter((l) => l.startsWith('  closure '))).toEqual([expect.stringMatching(new RegExp(`^  closure +added ${j.closure.added} modules imported by the bundled code`))])
     expect(j.closure.added).toBe(Object.values(j.buildInfo.modules as BuildInfo['modules']).filter((m) => m.reason === 'closure').length)
