@@ -30,9 +30,11 @@ Manifest:
   [modules]
   paths = ["src"]              # put before the interpreter's sys.path
   include = ["os", "encodings.*"]   # "name": that module; "pkg.*": the package and all below it
-  exclude = ["*.tests", "*.tests.*"] # fnmatch over dotted names, applied after include
+  exclude = ["*.tests.*"]      # fnmatch over dotted names: here everything below a package
+                               # named tests (not a module named tests, such as jinja2.tests)
   stdlib = false               # true: the interpreter's whole pure-Python standard library
   trace = ["-c", "pass"]       # also every module \`python <trace...>\` imports
+  closure = false              # true: also every module the bundled code imports (bytecode)
 
 Built-in and extension modules are listed as skipped, not errors.
 
