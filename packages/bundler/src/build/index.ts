@@ -8,12 +8,12 @@ import { mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve as resolvePath } from 'node:path'
 import { readMarshal, type PyCode } from '@pybundle/cpython'
 import { PyBundleError } from '@pybundle/errors'
-import type { BundleInput, ModuleInput } from '../bundle-input.js'
+import type { BuildInfo, BundleInput, ModuleInput } from '../bundle-input.js'
 import { collectExtras, startDistributionScan, type SkippedData, type SkippedMetadata } from '../collect/index.js'
 import { compileModules, syntaxError, type CompileFailure } from '../compile/index.js'
 import { createInterpreter, type Interpreter } from '../interpreter/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import { resolveModules, type ResolvedModule, type SkippedModule } from '../resolve/index.js'
+import { resolveModules, type ModuleAlias, type ResolvedModule, type SkippedModule, type UnresolvedImport } from '../resolve/index.js'
 import { writeBundleFile } from '../writer/index.js'
 import type { BundleStats } from '../writer/stats.js'
 
@@ -66,6 +66,12 @@ export interface BuildSummary {
   excluded: number
   /** sys.modules entries the trace reported; null without a trace. */
   traced: number | null
+  /** Names the trace (or closure) found held under another spec name; the module is bundled under its spec name. */
+  aliases: ModuleAlias[]
+  /** [modules] closure = true: modules it added and the imported names that resolve to nothing; null when off. */
+  closure: { added: number; optional: number; unresolved: UnresolvedImport[] } | null
+  /** Why each bundled module is in (BuildInfo, stored in the bundle): reason, and with closure who imports it. */
+  buildInfo: BuildInfo
   codeObjects: number
   /** Bytes of the written file. */
   size: number
@@ -156,6 +162,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     kept.push(m)
   }
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const buildInfo = buildInfoOf(kept)
   const t3 = performance.now()
 
   const extras = await withManifest(manifest, () => collectExtras(manifest, interpreter, kept, scan))
@@ -175,9 +182,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     modules,
     ...(extras.data ? { data: extras.data.files } : {}),
     ...(extras.metadata ? { distributions: extras.metadata.distributions } : {}),
-    // modules: filled by the module-provenance work (trace/closure); here only what data collection knows,
-    // and only when there is something to say (a build without it stays byte-identical to one before issue 14).
-    ...(extras.data?.skipped.length ? { buildInfo: { modules: {}, skippedData: extras.data.skipped } } : {}),
+    buildInfo: extras.data?.skipped.length ? { ...buildInfo, skippedData: extras.data.skipped } : buildInfo,
   }
   options.onBundleInput?.(input)
   await mkdir(dirname(output), { recursive: true }).catch(() => {})
@@ -197,6 +202,13 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     skipped,
     excluded: resolution.excluded,
     traced: resolution.traced,
+    aliases: resolution.aliases,
+    closure: resolution.unresolvedImports === null ? null : {
+      added: kept.filter((m) => m.reason === 'closure').length,
+      optional: kept.filter((m) => m.reason === 'closure' && m.optional).length,
+      unresolved: resolution.unresolvedImports,
+    },
+    buildInfo,
     codeObjects: stats.codeObjects,
     size: stats.fileSize,
     pycBytes,
@@ -207,6 +219,18 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, collect: tc - t3, write: t4 - tc, total: t4 - t0 },
     stats,
   }
+}
+
+/** BuildInfo.modules (the contract of issue 14): one entry per bundled module, in name order. */
+function buildInfoOf(kept: readonly ResolvedModule[]): BuildInfo {
+  const modules: BuildInfo['modules'] = {}
+  const names = new Set(kept.map((m) => m.name))
+  for (const m of [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    // Importers that did not make it into the bundle (a file that does not compile) would break a --why chain.
+    const by = m.importedBy?.filter((n) => names.has(n))
+    modules[m.name] = { reason: m.reason, ...(by?.length ? { importedBy: by } : {}), ...(m.optional ? { optional: true } : {}) }
+  }
+  return { modules }
 }
 
 function toCode(marshal: Uint8Array, minor: number, m: ResolvedModule): PyCode {

@@ -3,7 +3,7 @@
  *
  *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0
  *   [modules] paths = [...]  include = [...]  exclude = [...]  stdlib = false  trace = [...]
- *             data = true  exclude_data = [...]  metadata = true  sources = false   (issue 14)
+ *             data = true  exclude_data = [...]  metadata = true  sources = false   (issue 14)  closure = false
  *
  * Relative paths are relative to the manifest's folder. Anything else (an
  * unknown table or key, a wrong type) is a MANIFEST error naming the key and
@@ -43,6 +43,8 @@ export interface Manifest {
   metadata: boolean
   /** Carry each module's .py bytes ([modules] sources, default false). */
   sources: boolean
+  /** [modules] closure: add every module the bundled code imports (read from its bytecode), to a fixed point. */
+  closure: boolean
 }
 
 type Check = (value: unknown) => string | null
@@ -56,7 +58,7 @@ const isStringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x
 const SCHEMA: Record<string, Record<string, Check>> = {
   bundle: { output: isString, python: isString, optimize: isOptimize },
   modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray,
-    data: isBool, exclude_data: isStringArray, metadata: isBool, sources: isBool },
+    data: isBool, exclude_data: isStringArray, metadata: isBool, sources: isBool, closure: isBool },
 }
 
 function typeName(v: unknown): string {
@@ -141,6 +143,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
     excludeData,
     metadata: (m.metadata as boolean | undefined) ?? true,
     sources: (m.sources as boolean | undefined) ?? false,
+    closure: (m.closure as boolean | undefined) ?? false,
   }
 }
 

@@ -30,12 +30,14 @@ Manifest:
   [modules]
   paths = ["src"]              # put before the interpreter's sys.path
   include = ["os", "encodings.*"]   # "name": that module; "pkg.*": the package and all below it
-  exclude = ["*.tests", "*.tests.*"] # fnmatch over dotted names, applied after include
+  exclude = ["*.tests.*"]      # fnmatch over dotted names: here everything below a package
+                               # named tests (not a module named tests, such as jinja2.tests)
   stdlib = false               # true: the interpreter's whole pure-Python standard library
   trace = ["-c", "pass"]       # also every module \`python <trace...>\` imports
   data = true                  # package data files; exclude_data = ["pkg/tests/*"] trims them
   metadata = true              # *.dist-info / *.egg-info of the distributions providing bundled modules
   sources = false              # true: also each module's .py bytes
+  closure = false              # true: also every module the bundled code imports (bytecode)
 
 Built-in and extension modules are listed as skipped, not errors.
 
@@ -133,6 +135,11 @@ function dataLines(s: CliBuildSummary): string[] {
   return lines
 }
 
+function aliasSample(aliases: BuildSummary['aliases']): string {
+  const shown = aliases.slice(0, 3).map((a) => `${a.name} is ${a.of}`).join(', ')
+  return aliases.length > 3 ? `${shown}, ...` : shown
+}
+
 export function summaryText(s: CliBuildSummary): string {
   const t = s.timings
   const sh = s.sharing
@@ -143,6 +150,12 @@ export function summaryText(s: CliBuildSummary): string {
     `  code        ${s.codeObjects} code objects`,
   ]
   if (s.traced !== null) lines.push(`  traced      ${s.traced} modules in sys.modules`)
+  if (s.aliases.length) lines.push(`  aliases     ${s.aliases.length} ${s.aliases.length === 1 ? 'name' : 'names'} in sys.modules for modules bundled under their spec names (${aliasSample(s.aliases)}; --json lists all)`)
+  if (s.closure !== null) {
+    const c = s.closure
+    const opt = c.unresolved.filter((u) => u.optional).length
+    lines.push(`  closure     added ${c.added} modules imported by the bundled code${c.optional ? ` (${c.optional} only under try/except ImportError)` : ''}; ${c.unresolved.length} imported ${c.unresolved.length === 1 ? 'name resolves' : 'names resolve'} to nothing${c.unresolved.length ? ` (${opt} optional): ${c.unresolved.slice(0, 6).map((u) => u.name).join(', ')}${c.unresolved.length > 6 ? ', ...' : ''}` : ''}`)
+  }
   if (s.excluded) lines.push(`  excluded    ${s.excluded} by [modules] exclude`)
   lines.push(`  skipped     ${s.skipped.length}${s.skipped.length ? ' (cannot be bundled; --json lists each with its reason)' : ''}`)
   lines.push(...groupSkipped(s.skipped))

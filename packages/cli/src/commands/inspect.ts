@@ -10,8 +10,9 @@ import { EXIT, handleError } from '../lib/handle-error.js'
 import { inspectBundle, type InspectCode, type InspectReport } from '../lib/inspect.js'
 import { openForCommand } from '../lib/open.js'
 import { writeFileReplacing } from '../lib/safe-write.js'
+import { buildInfoOf, whyJson, whyText } from '../lib/why.js'
 
-interface InspectOpts { json?: boolean; html?: string; compare?: string; module?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
+interface InspectOpts { json?: boolean; html?: string; compare?: string; module?: string; why?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
 
 export function inspectCommand(ctx: CliContext): Command {
   return new Command('inspect')
@@ -21,6 +22,7 @@ export function inspectCommand(ctx: CliContext): Command {
     .option('--html <file>', 'also write a self-contained HTML report (a zoomable treemap of where the bytes go) to this file')
     .option('--compare <other.pyb>', 'with --html: show what grew or shrank against another bundle (an earlier build), per module and package')
     .option('-m, --module <name>', 'show this module\'s code objects as a tree (qualname, arguments, sizes, names and constants)')
+    .option('--why <name>', 'print the import chain that brought this module into the bundle (recorded by pybundle build)')
     .addOption(new Option('-s, --sort <key>', 'order of the module table').choices(['size', 'name']).default('name'))
     .option('-n, --limit <n>', 'show only the first N rows of the module table (text output)')
     .option('--debug', 'print stack traces for errors')
@@ -29,6 +31,7 @@ Examples:
   $ pybundle inspect examples/_startup.pyb
   $ pybundle inspect examples/_startup.pyb --sort size --limit 20
   $ pybundle inspect examples/_startup.pyb --module os
+  $ pybundle inspect app.pyb --why markupsafe._native
   $ pybundle inspect examples/_startup.pyb --json > startup.json
   $ pybundle inspect examples/_startup.pyb --html startup.html
   $ pybundle inspect new.pyb --html diff.html --compare old.pyb
@@ -45,6 +48,12 @@ damaged or incompatible one.`)
       try {
         if (opts.html !== undefined) refuseOverwrite(resolve(opts.html), '--html', [file, ...(opts.compare === undefined ? [] : [opts.compare])])
         bundle = openForCommand(file)
+        if (opts.why !== undefined) {
+          const info = buildInfoOf(bundle, bundle.file ?? file)
+          ctx.stdout(opts.json ? toJson(whyJson(info, opts.why)) + '\n' : whyText(info, opts.why))
+          ctx.exitCode = 0
+          return
+        }
         const report = await inspectBundle(bundle, bundle.file ?? file, { module: opts.module, sort: opts.sort })
         if (opts.html !== undefined) {
           const compare = opts.compare === undefined ? undefined : await inspectOther(opts.compare)
