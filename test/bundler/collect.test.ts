@@ -95,6 +95,9 @@ function fixture(): { root: string; src: string; data: Record<string, Record<str
     fs.writeFileSync(path.join(src, 'pkg/secret.txt'), 'x')
     fs.chmodSync(path.join(src, 'pkg/secret.txt'), 0o000)
     reasons['pkg/secret.txt'] = /^unreadable: EACCES$/
+    fs.mkdirSync(path.join(src, 'pkg/closed'))
+    fs.chmodSync(path.join(src, 'pkg/closed'), 0o000)
+    reasons['pkg/closed'] = /^unreadable folder: EACCES$/
   } else {
     console.log('collect.test: running as root, chmod 000 does not stop reads; the unreadable case is covered by /proc/self/mem (EIO) only')
   }
