@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CACHE_DIR } from '../helpers/cache.js'
 import { findInterpreters } from '../helpers/pythons.js'
-import { serveTarballs } from './registry.js'
+import { serveTarballs, type ScopeRegistry } from './registry.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = realpathSync(resolve(HERE, '..', '..'))
@@ -178,14 +178,22 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
     expect(r.version).toMatch(/^3\.14\./)
   })
 
-  it('npm install -g of the CLI tarball, then <prefix>/bin/pybundle build', async () => {
-    // The CLI's @pybundle dependencies come from a registry for the scope that serves the
-    // tarballs (as npmjs.org will once they are published); everything else from the usual one.
-    const registry = await serveTarballs(tarballs)
-    try {
+  describe('from a registry for the @pybundle scope', () => {
+    // The @pybundle dependencies come from a registry for the scope that serves the tarballs (as
+    // npmjs.org will once they are published); everything else from the usual registry.
+    let registry: ScopeRegistry
+    let renv: NodeJS.ProcessEnv
+    beforeAll(async () => {
+      registry = await serveTarballs(tarballs)
+      renv = { ...env, 'npm_config_@pybundle:registry': registry.url }
+    })
+    afterAll(async () => {
+      await registry?.close()
+    })
+
+    it('npm install -g of the CLI tarball, then <prefix>/bin/pybundle build', async () => {
       const prefix = join(tmp, 'global')
-      const genv = { ...env, 'npm_config_@pybundle:registry': registry.url }
-      ok(await run('npm', ['install', '-g', '--prefix', prefix, join(tarballs, `pybundle-cli-${VERSION}.tgz`)], tmp, genv), 'npm install -g')
+      ok(await run('npm', ['install', '-g', '--prefix', prefix, join(tarballs, `pybundle-cli-${VERSION}.tgz`)], tmp, renv), 'npm install -g')
       expect(registry.requests).toContain('/@pybundle/loader')
       const bin = join(prefix, 'bin', 'pybundle')
       const work = join(tmp, 'global-work')
@@ -197,9 +205,30 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
       expect(inspect).toContain('greet.__main__')
       const addon = join(prefix, 'lib', 'node_modules', '@pybundle', 'cli', 'node_modules', '@pybundle', 'mmap-io', 'build', 'Release', 'mmap-io.node')
       expect(existsSync(addon), addon).toBe(true)
-    } finally {
-      await registry.close()
-    }
+    })
+
+    it('no C++ compiler: npm install @pybundle/loader still succeeds, and openBundle says NO_MMAP', async () => {
+      const app = join(tmp, 'no-compiler')
+      mkdirSync(app)
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'no-compiler', private: true, type: 'module' }))
+      cpSync(join(project, 'read.mjs'), join(app, 'read.mjs'))
+      cpSync(join(project, 'src'), join(app, 'src'), { recursive: true })
+      cpSync(join(project, 'app.toml'), join(app, 'app.toml'))
+      ok(await run(join(project, 'node_modules', '.bin', 'pybundle'), ['build', 'app.toml'], app, env), 'pybundle build')
+      const noCompiler = { ...renv, CC: '/bin/false', CXX: '/bin/false' }
+      const install = await run('npm', ['install', '--loglevel=verbose', '@pybundle/loader'], app, noCompiler)
+      ok(install, 'npm install @pybundle/loader (no compiler)')
+      // npm fetched the addon and tried to build it; it failed, and being optional, was left out.
+      expect(install.stderr).toMatch(/failed optional dependency .*@pybundle\/mmap-io/)
+      expect(existsSync(join(app, 'node_modules', '@pybundle', 'loader', 'package.json'))).toBe(true)
+      expect(existsSync(join(app, 'node_modules', '@pybundle', 'mmap-io'))).toBe(false)
+      const r = JSON.parse(ok(await run('node', ['read.mjs', 'app.pyb'], app, env), 'node read.mjs')) as {
+        error: { name: string; code: string; message: string }; fromBuffer: { names: string[] }
+      }
+      expect(r.error).toMatchObject({ name: 'PyBundleError', code: 'NO_MMAP' })
+      expect(r.error.message).toMatch(/not installed.*openBundleFromBuffer/)
+      expect(r.fromBuffer.names).toEqual(['greet', 'greet.__main__'])
+    })
   })
 
   it('without the addon (not installed, or never built): NO_MMAP naming openBundleFromBuffer, which works', async () => {
