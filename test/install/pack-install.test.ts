@@ -170,6 +170,10 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
     const inspect = JSON.parse(ok(await run('npx', ['pybundle', 'inspect', 'app.pyb', '--json'], project, env), 'npx pybundle inspect')) as Record<string, unknown>
     expect(JSON.stringify(inspect)).toContain('greet.__main__')
     ok(await run('npx', ['pybundle', 'verify', 'app.pyb'], project, env), 'npx pybundle verify')
+    ok(await run('npx', ['pybundle', 'inspect', 'app.pyb', '--html', 'app.html'], project, env), 'npx pybundle inspect --html')
+    const html = readFileSync(join(project, 'app.html'), 'utf8')
+    expect(html).toMatch(/^<!doctype html>/i)
+    expect(html).toContain('greet.__main__')
   })
 
   it('a script importing @pybundle/loader reads a module (main thread and workers); CPython runs its toPyc', async () => {
