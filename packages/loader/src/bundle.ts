@@ -120,6 +120,7 @@ export class Bundle {
 
   /** O(1) lookup through MIDX; undefined when absent. */
   getModule(name: string): ModuleView | undefined {
+    stringArgument(name, 'getModule', 'name')
     this.core.mem.alive()
     const i = lookup(this.core, name)
     return i < 0 ? undefined : this.view(i)
@@ -134,6 +135,8 @@ export class Bundle {
    * every descendant, or only direct children with {direct: true}. O(log n + k).
    */
   submodules(pkg: string, options: { direct?: boolean } = {}): ModuleView[] {
+    stringArgument(pkg, 'submodules', 'pkg')
+    optionsArgument(options, 'submodules')
     const c = this.core
     c.mem.alive()
     const prefix = nameBytes(pkg === '' ? '' : pkg + '.')
@@ -151,6 +154,11 @@ export class Bundle {
 
   /** Checksums and a full structural walk. Never throws on bad bytes. */
   verify(options?: VerifyOptions): VerifyReport {
+    optionsArgument(options, 'verify')
+    const max = options?.maxProblems
+    if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max))) {
+      badArgument(`verify(): maxProblems must be an integer, not ${describeValue(max)}`)
+    }
     this.core.mem.alive()
     return verify(this.core, options)
   }
@@ -160,6 +168,7 @@ export class Bundle {
    * in seconds and size, both masked to 32 bits) then the marshalled code object.
    */
   toPyc(name: string): Uint8Array {
+    stringArgument(name, 'toPyc', 'name')
     const m = this.getModule(name)
     if (m === undefined) fail('NOT_FOUND', `no module ${JSON.stringify(name)} in the bundle`)
     const ci = m.codeIndex
@@ -236,6 +245,10 @@ function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundl
  * mapping (see mapping-cache.ts); a file replaced by rename is mapped anew.
  */
 export function openBundle(path: string, options: OpenOptions = {}): Bundle {
+  stringArgument(path, 'openBundle', 'path')
+  if (path.length === 0) badArgument('openBundle(): path is empty; give the path of a .pyb file')
+  if (path.includes('\0')) badArgument('openBundle(): path holds a NUL character; give the path of a .pyb file')
+  optionsArgument(options, 'openBundle')
   const bytes = mapFileCached(path)
   try {
     return opened(new Mem(bytes), path, options)
@@ -249,5 +262,29 @@ export function openBundle(path: string, options: OpenOptions = {}): Bundle {
 
 /** Open a bundle held in memory (hosts without files). The bytes are not copied: do not mutate them. */
 export function openBundleFromBuffer(bytes: Uint8Array, options: OpenOptions = {}): Bundle {
+  if (!(bytes instanceof Uint8Array)) {
+    badArgument(`openBundleFromBuffer(): bytes must be a Uint8Array (or a Buffer), not ${describeValue(bytes)}; for a file use openBundle(path)`)
+  }
+  optionsArgument(options, 'openBundleFromBuffer')
   return opened(new Mem(bytes), undefined, options)
+}
+
+/** What a wrong argument is, for the message (never its whole value). */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`
+  return `a ${typeof v}`
+}
+
+function badArgument(message: string): never {
+  throw new PyBundleError('BAD_ARGUMENT', message)
+}
+
+function stringArgument(v: unknown, fn: string, what: string): asserts v is string {
+  if (typeof v !== 'string') badArgument(`${fn}(): ${what} must be a string, not ${describeValue(v)}`)
+}
+
+function optionsArgument(v: unknown, fn: string): void {
+  if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) badArgument(`${fn}(): options must be an object, not ${describeValue(v)}`)
 }

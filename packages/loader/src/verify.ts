@@ -3,6 +3,7 @@
  * full structural walk of every table entry, redirect, string, constant, code and
  * module record and MIDX slot. It never throws on bad bytes: each failure becomes a
  * problem {code, offset, section, path, message}, collection stops at maxProblems.
+ * An error that is not a PyBundleError is a bug in the loader and propagates.
  * Work is bounded by the table counts, which open checked against section sizes.
  */
 import { PyBundleError, type ErrorCode } from '@pybundle/errors'
@@ -20,6 +21,7 @@ import {
   SECTION_ORDER,
   STRING_SLICE_FIXED,
   TABLE_ENTRY_SIZE,
+  checkModuleName,
   fnv1a32,
   type ConstTagName,
 } from '@pybundle/format-spec'
@@ -89,8 +91,9 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       return true
     } catch (e) {
       if (e instanceof Stop) throw e
-      if (e instanceof PyBundleError) add(e.code, e.offset ?? -1, path, e.message, e.details)
-      else add('MALFORMED', -1, path, `internal error while checking: ${String(e)}`)
+      // Anything else is a bug in the loader, not damage in the file: it propagates.
+      if (!(e instanceof PyBundleError)) throw e
+      add(e.code, e.offset ?? -1, path, e.message, e.details)
       return false
     }
   }
@@ -296,6 +299,10 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
         const name = decodeName(nb, nameField)
         path = `MODS[${m}] ${name}`
         if (nb.length === 0) add('MALFORMED', nameField, path, 'empty module name')
+        else {
+          const bad = checkModuleName(name)
+          if (bad !== undefined) add('MALFORMED', nameField, path, `invalid module name ${JSON.stringify(name)} (${bad}; SPEC.md §5.1)`, { reason: bad })
+        }
         if (fnv1a32(nb) !== c.modU32(m, 'name_hash')) add('MALFORMED', base + MODULE.at.name_hash, path, 'name_hash is not FNV-1a 32 of the name')
         if (prev !== undefined && compareBytes(prev, nb) >= 0) add('MALFORMED', nameField, path, 'module names are not sorted by UTF-8 bytes, or repeat')
         prev = nb

@@ -14,7 +14,7 @@ import {
   CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER, LIMITS, MODULE, MODULE_FLAG, NONE, SECTION, SECTION_ALIGN,
   SECTION_ENTRY, SECTION_ORDER, TABLE_ENTRY_SIZE, fnv1a32,
 } from '@pybundle/format-spec'
-import type { SectionName } from '@pybundle/format-spec'
+import { checkModuleName, type SectionName } from '@pybundle/format-spec'
 import xxhash from 'xxhash-wasm'
 import type { XXHashAPI } from 'xxhash-wasm'
 import type { BundleInput, ModuleInput } from '../bundle-input.js'
@@ -235,6 +235,8 @@ function sortModules(inputs: readonly ModuleInput[]): PlannedModule[] {
         limit: 'MAX_NAME_BYTES', max: LIMITS.MAX_NAME_BYTES, value: nameBytes.length, name: input.name,
       })
     }
+    const bad = checkModuleName(input.name)
+    if (bad !== undefined) fail('MANIFEST', `invalid module name ${JSON.stringify(input.name)} (${bad}; SPEC.md §5.1)`, undefined, { name: input.name, reason: bad })
     if (hasLoneSurrogate(input.path)) fail('MANIFEST', `module ${input.name}: path is not valid Unicode`)
     if (input.isNamespace && !input.isPackage) fail('MANIFEST', `module ${input.name}: a namespace package must be a package`)
     if (input.isNamespace !== (input.code === null)) {
