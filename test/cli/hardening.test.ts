@@ -276,6 +276,18 @@ describe('inspect --html never replaces what it reads', () => {
     }
   })
 
+  it('extract refuses a target that is the bundle it reads (exit 2), and leaves it in place', async () => {
+    const out = tempDir()
+    const f = path.join(out, 'mod.pyc') // the bundle sits where module "mod" would be extracted
+    fs.copyFileSync(good, f)
+    const ino = fs.statSync(f).ino
+    const r = await cli('extract', f, '--out', out)
+    expect(r.code).toBe(2)
+    expect(oneLine(r.err)).toMatch(/is the bundle .* this command reads/)
+    expect(fs.statSync(f).ino).toBe(ino)
+    expect(fs.readFileSync(f).equals(fs.readFileSync(good))).toBe(true)
+  })
+
   it('a failing write leaves the previous report intact (EFBIG mid-write)', () => {
     const d = tempDir()
     const html = path.join(d, 'r.html')

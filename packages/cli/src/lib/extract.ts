@@ -11,6 +11,7 @@
  * safe-write.ts: never through a symbolic link, never into an existing file.
  */
 import { dirname } from 'node:path/posix'
+import { lstatSync, statSync } from 'node:fs'
 import { join as joinNative } from 'node:path'
 import { PyBundleError } from '@pybundle/errors'
 import { checkModuleName, checkRelativePath, pathFoldKey } from '@pybundle/format-spec'
@@ -178,6 +179,7 @@ export async function extractBundle(bundle: Bundle, out: string, names?: readonl
 
 /** Write a checked plan under `out`: folders first (checked component by component), then each file by temp + rename. */
 export async function writePlan(bundle: Bundle, plan: ExtractPlan, out: string): Promise<ExtractReport> {
+  refuseInputs(bundle, plan, out)
   const made = new Set<string>()
   await makeFolders(out, '', made)
   const modules: ExtractedModule[] = []
@@ -198,4 +200,23 @@ export async function writePlan(bundle: Bundle, plan: ExtractPlan, out: string):
   }
   for (const f of folders) await syncFolder(f)
   return { out, python: { version: bundle.pythonVersion, magic: bundle.magic }, modules, bytes: total }
+}
+
+/** No target may be the bundle being read (or a hard link to it): replacing it is never what extract means. */
+function refuseInputs(bundle: Bundle, plan: ExtractPlan, out: string): void {
+  if (bundle.file === undefined) return
+  const input = statSync(bundle.file, { throwIfNoEntry: false })
+  if (input === undefined) return
+  for (const e of plan.entries) {
+    const target = joinNative(out, ...e.path.split('/'))
+    let st
+    try {
+      st = lstatSync(target, { throwIfNoEntry: false })
+    } catch {
+      continue // unreachable now: writing it will say why
+    }
+    if (st !== undefined && st.dev === input.dev && st.ino === input.ino) {
+      throw new PyBundleError('IO', `${target} (for ${describeSource(e)}) is the bundle ${bundle.file} this command reads: extracting would replace it; give --out another folder`, { file: target })
+    }
+  }
 }

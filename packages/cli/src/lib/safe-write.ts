@@ -12,7 +12,7 @@
  * error naming it (IO, exit 2).
  */
 import { randomBytes } from 'node:crypto'
-import { lstatSync, unlinkSync } from 'node:fs'
+import { unlinkSync } from 'node:fs'
 import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { PyBundleError, isPyBundleError } from '@pybundle/errors'
@@ -165,11 +165,6 @@ export async function makeFolders(base: string, rel: string, made: Set<string> =
     made.add(dir)
   }
   return dir
-}
-
-/** lstat that says undefined for "nothing there". */
-export function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
-  return lstatSync(path, { throwIfNoEntry: false })
 }
 
 /** fsync a folder (makes renames in it durable); best effort: not every platform allows it. */
