@@ -89,6 +89,16 @@ describe('extract never writes outside --out', () => {
     expect(fs.readdirSync(elsewhere)).toEqual([])
   })
 
+  it('--out that is itself a symbolic link (planted in a shared folder) is refused', async () => {
+    const shared = tempDir()
+    const elsewhere = tempDir()
+    fs.symlinkSync(elsewhere, path.join(shared, 'out'))
+    const r = await cli('extract', good, '--out', path.join(shared, 'out'))
+    expect(r.code).toBe(2)
+    expect(oneLine(r.err)).toMatch(/out is a symbolic link/)
+    expect(fs.readdirSync(elsewhere)).toEqual([])
+  })
+
   it('a file where a folder is needed is refused, not replaced', async () => {
     const out = tempDir()
     fs.writeFileSync(path.join(out, 'pkg'), 'mine')

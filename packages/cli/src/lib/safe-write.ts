@@ -126,12 +126,18 @@ export async function writeFileReplacing(path: string, bytes: Uint8Array | strin
 /**
  * Make `base/rel` a folder (rel '/'-separated, possibly ''), creating what is
  * missing one component at a time and refusing a component that is a symbolic
- * link or not a folder. `base` itself is the caller's: it is created if missing
- * and may be reached through links (it is what the user named).
+ * link or not a folder. `base` itself is created if missing; it may be reached
+ * through links (what the user named) but may not be a link itself.
  */
 export async function makeFolders(base: string, rel: string, made: Set<string> = new Set()): Promise<string> {
   let dir = base
   if (!made.has(dir)) {
+    // The base itself may sit behind links (/tmp on macOS), but may not be one: in a shared
+    // folder such as /tmp anyone can plant `/tmp/out -> /somewhere/else` before the command runs.
+    const st = await lstat(dir).catch(() => undefined)
+    if (st?.isSymbolicLink()) {
+      throw new PyBundleError('IO', `${dir} is a symbolic link: refusing to write through it; give the folder it points to, or a new folder`, { file: dir })
+    }
     try {
       await mkdir(dir, { recursive: true })
     } catch (e) {
