@@ -262,7 +262,8 @@ export function openBundle(path: string, options: OpenOptions = {}): Bundle {
 
 /** Open a bundle held in memory (hosts without files). The bytes are not copied: do not mutate them. */
 export function openBundleFromBuffer(bytes: Uint8Array, options: OpenOptions = {}): Bundle {
-  if (!(bytes instanceof Uint8Array)) {
+  // By tag, not instanceof: a Uint8Array made in another realm (a vm context) is one too.
+  if (!ArrayBuffer.isView(bytes) || Object.prototype.toString.call(bytes) !== '[object Uint8Array]') {
     badArgument(`openBundleFromBuffer(): bytes must be a Uint8Array (or a Buffer), not ${describeValue(bytes)}; for a file use openBundle(path)`)
   }
   optionsArgument(options, 'openBundleFromBuffer')
