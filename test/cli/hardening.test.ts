@@ -143,7 +143,10 @@ describe('extract checks the whole plan before writing', () => {
     for (const extra of [[], ['--no-verify']]) {
       const r = await cli('extract', f, '--out', out, ...extra)
       expect(r.code).toBe(3)
-      expect(oneLine(r.err)).not.toMatch(RAW)
+      const line = oneLine(r.err)
+      expect(line).not.toMatch(RAW)
+      expect(line).toContain(JSON.stringify(hostile).slice(1, -1).replace(/[\u0000-\u001f]/g, ''))
+      if (hostile === 'a/b' && extra.length) expect(line).toMatch(/"a\/b" is not valid .* onto the file of module "a\.b"/)
       expect(fs.readdirSync(parent)).toEqual([])
     }
   })

@@ -106,11 +106,20 @@ export function pycPath(m: ModuleView): string {
 
 /** Plan entries for modules; a name that is not valid by SPEC.md §5.1 is refused (the bundle is damaged). */
 export function planModules(bundle: Bundle, modules: readonly ModuleView[]): PlanEntry[] {
+  // Where each name would land if taken as a path as it is ('a/b' lands where 'a.b' does): to name both.
+  const naive = new Map<string, string[]>()
+  const naiveKey = (m: ModuleView): string => pathFoldKey(pycPath(m).replaceAll('\\', '/'))
+  for (const m of modules) {
+    const k = naiveKey(m)
+    naive.set(k, [...(naive.get(k) ?? []), m.name])
+  }
   return modules.map((m) => {
     const name = m.name
     const bad = checkModuleName(name)
     if (bad !== undefined) {
-      throw new PyBundleError('MALFORMED', `module name ${JSON.stringify(name)} is not valid (${bad}; SPEC.md §5.1): it does not map to one file path, nothing extracted`, { details: { module: name, reason: bad } })
+      const other = naive.get(naiveKey(m))?.find((n) => n !== name)
+      const clash = other !== undefined ? ` and would extract onto the file of module ${JSON.stringify(other)}` : ''
+      throw new PyBundleError('MALFORMED', `module name ${JSON.stringify(name)} is not valid (${bad}; SPEC.md §5.1)${clash}: it does not map to one file path, nothing extracted`, { details: { module: name, reason: bad, ...(clash ? { collidesWith: other } : {}) } })
     }
     const kind = moduleKind(m)
     const from = { kind: 'module' as const, name, moduleKind: kind }
