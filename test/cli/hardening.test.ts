@@ -99,6 +99,15 @@ describe('extract never writes outside --out', () => {
     expect(fs.readdirSync(elsewhere)).toEqual([])
   })
 
+  it('--out naming an existing file is refused, the file untouched', async () => {
+    const f = path.join(tempDir(), 'notes.txt')
+    fs.writeFileSync(f, 'mine')
+    const r = await cli('extract', good, '--out', f)
+    expect(r.code).toBe(2)
+    expect(oneLine(r.err)).toMatch(/notes\.txt exists and is not a folder/)
+    expect(fs.readFileSync(f, 'utf8')).toBe('mine')
+  })
+
   it('a file where a folder is needed is refused, not replaced', async () => {
     const out = tempDir()
     fs.writeFileSync(path.join(out, 'pkg'), 'mine')

@@ -138,6 +138,9 @@ export async function makeFolders(base: string, rel: string, made: Set<string> =
     if (st?.isSymbolicLink()) {
       throw new PyBundleError('IO', `${dir} is a symbolic link: refusing to write through it; give the folder it points to, or a new folder`, { file: dir })
     }
+    if (st !== undefined && !st.isDirectory()) {
+      throw new PyBundleError('IO', `${dir} exists and is not a folder: give a folder to write into`, { file: dir })
+    }
     try {
       await mkdir(dir, { recursive: true })
     } catch (e) {
