@@ -122,6 +122,8 @@ export class Bundle {
   getModule(name: string): ModuleView | undefined {
     stringArgument(name, 'getModule', 'name')
     this.core.mem.alive()
+    // A lone surrogate has no UTF-8 form (TextEncoder would make it U+FFFD and find that module); no name holds one.
+    if (LONE_SURROGATE.test(name)) return undefined
     const i = lookup(this.core, name)
     return i < 0 ? undefined : this.view(i)
   }
@@ -269,6 +271,8 @@ export function openBundleFromBuffer(bytes: Uint8Array, options: OpenOptions = {
   optionsArgument(options, 'openBundleFromBuffer')
   return opened(new Mem(bytes), undefined, options)
 }
+
+const LONE_SURROGATE = /\p{Cs}/u
 
 /** What a wrong argument is, for the message (never its whole value). */
 function describeValue(v: unknown): string {
