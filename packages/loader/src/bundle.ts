@@ -224,6 +224,16 @@ export class Bundle {
     return [i, ...r.ownerFiles(kind, i)]
   }
 
+  /** Dotted names of the packages that have data files, sorted by UTF-8 bytes (reads every PKGS record). */
+  dataPackages(): string[] {
+    const r = this.core.res
+    this.core.mem.alive()
+    if (r === undefined) return []
+    const out: string[] = []
+    for (let i = 0; i < r.packageCount; i++) out.push(decodeName(r.ownerNameBytes('PKGS', i), r.ownerField('PKGS', i, 'name_offset')))
+    return out
+  }
+
   /** Sorted relative paths of package `pkg`'s data files ([] if none). O(log n + k). */
   dataFiles(pkg: string): string[] {
     const range = this.ownerRange('PKGS', pkg)
