@@ -185,7 +185,7 @@ describe('inspect', () => {
   it('prints a summary and a module table', async () => {
     const r = await cli('inspect', good, '--sort', 'size')
     expect(r.code).toBe(0)
-    expect(r.out).toMatch(/format +\.pyb 1\.0, CPython 3\.\d+/)
+    expect(r.out).toMatch(/format +\.pyb 1\.1, CPython 3\.\d+/)
     expect(r.out).toMatch(/checksums +ok/)
     expect(r.out).toMatch(/^app +package/m)
     expect(r.out).toMatch(/^app\.util +module/m)

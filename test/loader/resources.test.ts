@@ -6,53 +6,19 @@
 import { describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
-import type { BundleInput, DataFileInput, DistributionInput } from '@pybundle/bundler'
+import type { BundleInput } from '@pybundle/bundler'
 import { writeBundleWithStats } from '@pybundle/bundler'
 import {
   DATA_ALIGN, FILE_ENTRY, FORMAT_MINOR, HEADER, LIMITS, OWNER, OWNER_FLAG, RESOURCE_SECTION_ORDER, SECTION_ENTRY, SOURCE, sectionName,
 } from '@pybundle/format-spec'
 import { thrown, thrownAsync } from '../helpers/thrown.js'
-import { PY311, bundleBytes, code, module, reseal, resealHeader, tempFile } from './fixtures.js'
+import { PY311, bundleBytes, code, module, reseal, resealHeader, resourceInput, tempFile } from './fixtures.js'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 const b = (s: string): Uint8Array => enc.encode(s)
 
 const body = (name: string) => code('3.11', { name: '<module>', filename: `${name}.py` })
-
-export function resourceInput(extra: Partial<BundleInput> = {}): BundleInput {
-  const data: DataFileInput[] = [
-    { package: 'app', path: 'templates/mail/welcome.txt', bytes: b('Welcome, {{ name }}!\n') },
-    { package: 'app', path: 'config.json', bytes: b('{"debug": false}\n') },
-    { package: 'app', path: 'templates/base.html', bytes: b('<html>{% block body %}{% endblock %}</html>\n') },
-    { package: 'app.sub', path: 'x.txt', bytes: b('x') },
-    { package: 'app', path: 'empty.dat', bytes: new Uint8Array(0) },
-    { package: 'app', path: 'caf\u00e9/\u00e9t\u00e9.txt', bytes: b('LICENSE text\n') },
-  ]
-  const distributions: DistributionInput[] = [
-    { name: 'app-1.0.dist-info', files: [
-      { path: 'METADATA', bytes: b('Metadata-Version: 2.1\nName: app\nVersion: 1.0\n') },
-      { path: 'entry_points.txt', bytes: b('[console_scripts]\napp = app:main\n') },
-      { path: 'LICENSE', bytes: b('LICENSE text\n') },
-      { path: 'top_level.txt', bytes: b('app\n') },
-    ] },
-    { name: 'old_thing-0.1.egg-info', isFile: true, files: [{ path: 'PKG-INFO', bytes: b('Metadata-Version: 1.0\nName: old_thing\n') }] },
-  ]
-  return {
-    python: PY311,
-    optimize: 0,
-    modules: [
-      module('app', body('app'), { isPackage: true, path: 'app/__init__.py', sourceBytes: b('"""app"""\n') }),
-      module('app.sub', body('app.sub'), { isPackage: true, path: 'app/sub/__init__.py' }),
-      module('app.main', body('app.main'), { sourceBytes: b('def main():\n    print("hi")\n') }),
-      module('ns', null, { isPackage: true }),
-    ],
-    data,
-    distributions,
-    buildInfo: { modules: { app: { reason: 'include' }, 'app.main': { reason: 'closure', importedBy: ['app'] } }, skippedData: [{ package: 'app', path: 'loop', reason: 'symlink loop' }] },
-    ...extra,
-  }
-}
 
 describe('resource sections: writer -> loader round trip', () => {
   it('serves data files, directories, distributions, sources and build info', async () => {
