@@ -3,7 +3,7 @@
  * module sources and build provenance, written by the writer and read back
  * through the loader API of issue 14's contract.
  */
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
 import type { BundleInput } from '@pybundle/bundler'
@@ -307,5 +307,55 @@ describe('resource lookups touch O(log n) bytes, never a scan', () => {
     }
     // 1024x the files: the cost of a hit grows by the extra halvings only (10 of them), not by the files
     expect(touched[2].hit - touched[0].hit).toBeLessThanOrEqual(11 * 32)
+  })
+})
+
+describe('sections from a later minor version (§12)', () => {
+  /** The resource bundle with one more section entry, id `XTRA`, its bytes appended at the end. */
+  const withExtra = async (flags: number, id = 'XTRA'): Promise<Uint8Array> => {
+    const orig = await bundleBytes(resourceInput())
+    const dv0 = new DataView(orig.buffer, orig.byteOffset)
+    const n = dv0.getUint16(HEADER.at.section_count, true)
+    const headerSize = HEADER.size + (n + 1) * SECTION_ENTRY.size
+    expect(headerSize).toBeLessThanOrEqual(section(orig, 'MIDX').offset) // room for one more entry before the first section
+    const at = Math.ceil(orig.length / 64) * 64
+    const payload = b('a later minor version wrote this')
+    const bytes = new Uint8Array(at + payload.length)
+    bytes.set(orig)
+    bytes.set(payload, at)
+    const dv = new DataView(bytes.buffer, bytes.byteOffset)
+    const e = HEADER.size + n * SECTION_ENTRY.size
+    dv.setUint32(e + SECTION_ENTRY.at.id, (id.charCodeAt(0) | (id.charCodeAt(1) << 8) | (id.charCodeAt(2) << 16) | (id.charCodeAt(3) << 24)) >>> 0, true)
+    dv.setUint32(e + SECTION_ENTRY.at.flags, flags, true)
+    dv.setBigUint64(e + SECTION_ENTRY.at.offset, BigInt(at), true)
+    dv.setBigUint64(e + SECTION_ENTRY.at.size, BigInt(payload.length), true)
+    dv.setUint16(HEADER.at.section_count, n + 1, true)
+    dv.setUint32(HEADER.at.header_size, headerSize, true)
+    dv.setBigUint64(HEADER.at.file_size, BigInt(bytes.length), true)
+    return reseal(bytes)
+  }
+
+  it('a section id this reader does not know is checksummed and otherwise ignored', async () => {
+    const bundle = openBundleFromBuffer(await withExtra(0x0001))
+    expect(bundle.verify()).toMatchObject({ ok: true, problems: [] })
+    expect(bundle.stats().sections.at(-1)).toMatchObject({ name: 'XTRA' })
+    expect(bundle.getData('app', 'config.json')).not.toBeNull()
+    const damaged = await withExtra(0)
+    damaged[damaged.length - 1] ^= 1
+    expect(openBundleFromBuffer(damaged).verify().problems).toContainEqual(expect.objectContaining({ code: 'CHECKSUM_MISMATCH', section: 'XTRA' }))
+  })
+
+  it('unless it sets a required flag bit, or appears twice', async () => {
+    const e = thrown(() => openBundleFromBuffer(withExtraSync))
+    expect(e).toMatchObject({ code: 'UNSUPPORTED_VERSION' })
+    expect(e.message).toMatch(/\("XTRA"\), unknown to this reader, has required flags 0x10000/)
+    expect(thrown(() => openBundleFromBuffer(dupSync))).toMatchObject({ code: 'MALFORMED', message: expect.stringMatching(/"DATA" appears twice/) })
+  })
+
+  let withExtraSync: Uint8Array
+  let dupSync: Uint8Array
+  beforeAll(async () => {
+    withExtraSync = await withExtra(0x10000)
+    dupSync = await withExtra(0, 'DATA')
   })
 })

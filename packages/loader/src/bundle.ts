@@ -20,7 +20,8 @@ export interface OpenOptions {
 }
 
 export interface SectionStats {
-  name: SectionName | ResourceSectionName
+  /** The section id's four characters (a section this reader does not know keeps its id's text). */
+  name: SectionName | ResourceSectionName | string
   offset: number
   size: number
   checksum: bigint
