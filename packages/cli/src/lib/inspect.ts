@@ -179,7 +179,7 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
     })
   }
   const savedVsNone = raw.savedBySharing()
-  const { resources, regions } = resourceFigures(bundle, stats, modules)
+  const { resources, regions } = resourceFigures(bundle, stats, modules, raw.attributed)
   if (options.sort === 'size') modules.sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : 1))
   const report: InspectReport = {
     file,
@@ -235,7 +235,9 @@ const align8 = (n: number): number => align(n, 8)
  * go to the first owner that names them (packages, then distributions, then
  * sources, the order DATA is written in), so shared payloads count once.
  */
-function resourceFigures(bundle: Bundle, stats: BundleStats, modules: readonly InspectModule[]): { resources: InspectResources; regions: InspectRegion[] } {
+function resourceFigures(
+  bundle: Bundle, stats: BundleStats, modules: readonly InspectModule[], attributed: { strings: number; consts: number; blobs: number },
+): { resources: InspectResources; regions: InspectRegion[] } {
   const seen = new Set<number>() // byteOffset of each payload counted (views of one mapping)
   const stored = (v: Uint8Array): number => {
     if (v.length === 0 || seen.has(v.byteOffset)) return 0
@@ -298,8 +300,13 @@ function resourceFigures(bundle: Bundle, stats: BundleStats, modules: readonly I
     regions.push({ name: 'build info (INFO)', kind: 'build-info', bytes: size('INFO') })
   }
   regions.push({ name: 'padding between sections', kind: 'padding', bytes: padding })
-  const attributed = modules.reduce((n, m) => n + m.bytes, 0) + regions.reduce((n, r) => n + r.bytes, 0)
-  regions.push({ name: 'shared strings, constants and blobs', kind: 'shared', bytes: stats.fileSize - attributed })
+  // What no module stores first: strings only constants use, tuple/frozenset elements outside any slice, bytes constants
+  regions.push({ name: 'shared strings (STRT, STRD)', kind: 'shared', bytes: size('STRT') + size('STRD') - attributed.strings })
+  regions.push({ name: 'shared constants (CNST, CDAT)', kind: 'shared', bytes: size('CNST') + size('CDAT') - attributed.consts })
+  regions.push({ name: 'shared blobs (BLOB)', kind: 'shared', bytes: size('BLOB') - attributed.blobs })
+  const total = modules.reduce((n, m) => n + m.bytes, 0) + regions.reduce((n, r) => n + r.bytes, 0)
+  // anything else (a section this reader does not know, §12): named so the figures still add up
+  if (total !== stats.fileSize) regions.push({ name: 'other sections', kind: 'shared', bytes: stats.fileSize - total })
   return { resources, regions }
 }
 
@@ -344,6 +351,8 @@ class RawView {
   private readonly dv: DataView
   private readonly sec: Record<string, { offset: number; size: number }>
   private readonly seenBlobs = new Set<number>()
+  /** Bytes attribute() gave to modules, per table: what is left of each is shared data no module stores first. */
+  readonly attributed = { strings: 0, consts: 0, blobs: 0 }
   private readonly stringCount: number
   private readonly constCount: number
 
@@ -380,6 +389,7 @@ class RawView {
   private blob(offset: number, length: number): number {
     if (length === 0 || this.seenBlobs.has(offset)) return 0
     this.seenBlobs.add(offset)
+    this.attributed.blobs += align(length, BLOB_ALIGN)
     return align(length, BLOB_ALIGN)
   }
 
@@ -488,14 +498,18 @@ class RawView {
       const s0 = f('str_start')
       for (let i = s0; i < s0 + nStr; i++) {
         const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
-        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
+        const n = TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
+        bytes += n
+        this.attributed.strings += n
         if (e & 1) stringsShared++
         else stringsOwned++
       }
       const k0 = f('const_start')
       for (let i = k0; i < k0 + f('n_consts'); i++) {
         const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
-        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
+        const n = TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
+        bytes += n
+        this.attributed.consts += n
         if (e & 1) constsShared++
         else constsOwned++
       }
