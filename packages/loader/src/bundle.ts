@@ -20,7 +20,8 @@ export interface OpenOptions {
 }
 
 export interface SectionStats {
-  name: SectionName | ResourceSectionName
+  /** The section id's four characters (a section this reader does not know keeps its id's text). */
+  name: SectionName | ResourceSectionName | string
   offset: number
   size: number
   checksum: bigint
@@ -233,6 +234,16 @@ export class Bundle {
     const i = r.findOwner(kind, key)
     if (i < 0) return undefined
     return [i, ...r.ownerFiles(kind, i)]
+  }
+
+  /** Dotted names of the packages that have data files, sorted by UTF-8 bytes (reads every PKGS record). */
+  dataPackages(): string[] {
+    const r = this.core.res
+    this.core.mem.alive()
+    if (r === undefined) return []
+    const out: string[] = []
+    for (let i = 0; i < r.packageCount; i++) out.push(decodeName(r.ownerNameBytes('PKGS', i), r.ownerField('PKGS', i, 'name_offset')))
+    return out
   }
 
   /** Sorted relative paths of package `pkg`'s data files ([] if none). O(log n + k). */
