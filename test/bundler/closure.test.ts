@@ -181,6 +181,20 @@ describe('trace', () => {
     expect(r.skipped.map((s) => s.name)).not.toContain('myhtmlparser')
   }, 60_000)
 
+  it.skipIf(!python3)('a module loaded under a name that does not match its file stays out, with the reason', async () => {
+    const root = tree({ 'plugins/x.py': 'X = 1\n' })
+    const program = [
+      'import importlib.util, sys',
+      `spec = importlib.util.spec_from_file_location('plugin_x', ${JSON.stringify(path.join(root, 'plugins', 'x.py'))})`,
+      'mod = importlib.util.module_from_spec(spec)',
+      'spec.loader.exec_module(mod)',
+      "sys.modules['registered_x'] = mod",
+    ].join('\n')
+    const r = await resolve(root, `[modules]\ntrace = ["-c", ${JSON.stringify(program)}]\n`, createInterpreter('python3'))
+    expect(r.modules.map((m) => m.name)).not.toContain('plugin_x')
+    expect(r.skipped).toContainEqual({ name: 'registered_x', reason: expect.stringMatching(/under the name plugin_x, which the import system does not find it by/) })
+  }, 60_000)
+
   it.skipIf(!python3)('-m pkg bundles pkg.__main__ (sys.modules holds it as __main__)', async () => {
     const root = tree({ 'src/tool/__init__.py': '', 'src/tool/__main__.py': 'print("run")\n' })
     const r = await resolve(root, '[modules]\npaths = ["src"]\ntrace = ["-m", "tool"]\n', createInterpreter('python3'))

@@ -344,6 +344,20 @@ def in_stdlib(rec):
 
 # --- traced modules ------------------------------------------------------------
 
+def _named_as_file(name, t):
+    """Whether a traced module's file is where its name puts it (html/parser.py for
+    html.parser), so that bundling it under that name keeps name and path in step.
+    A module made with spec_from_file_location('plugin', '/x/y.py') is not."""
+    origin = t.get('origin')
+    if not t.get('hasLocation') or not origin:
+        return True  # frozen, built-in, namespace: classify() decides
+    last = name.rpartition('.')[2]
+    if t.get('locations') is not None:
+        return os.path.basename(os.path.dirname(origin)) == last
+    stem = os.path.basename(origin).partition('.')[0]
+    return stem == last
+
+
 class TracedSpec:
     """A spec rebuilt from trace_driver.py's record, for classify()."""
 
@@ -517,6 +531,9 @@ def main():
             # html.parser, six's six.moves.http_client is http.client, `-m app`'s
             # __main__ is app.__main__): bundle it under the name its spec gives,
             # the one the import system finds it by.
+            if not _named_as_file(spec_name, t):
+                res.skipped.setdefault(name, 'loaded from %s under the name %s, which the import system does not find it by' % (t.get('origin'), spec_name))
+                continue
             aliases[name] = spec_name
             name = spec_name
         elif name == '__main__':
