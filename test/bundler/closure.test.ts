@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createInterpreter, helperScript, parseManifest, resolveModules, type Interpreter } from '@pybundle/bundler'
+import { buildBundle, createInterpreter, helperScript, parseManifest, resolveModules, type Interpreter } from '@pybundle/bundler'
 import { findInterpreters, findPyodide } from '../helpers/pythons.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -160,6 +160,23 @@ describe('[modules] closure = true', () => {
     expect(r.modules.map((m) => m.name)).toEqual(['top'])
     expect(r.excluded).toBe(1)
   }, 60_000)
+})
+
+describe('buildBundle with closure', () => {
+  it.skipIf(!python3)('a module only the closure found that does not compile is skipped with the reason, not an error', async () => {
+    const root = tree({
+      'src/lib6/__init__.py': 'import sys\nif sys.version_info[0] == 2:\n    from . import _py2\n',
+      'src/lib6/_py2.py': 'print "python 2 only"\n',
+    })
+    fs.writeFileSync(path.join(root, 'm.toml'), '[modules]\npaths = ["src"]\ninclude = ["lib6"]\nclosure = true\n')
+    const s = await buildBundle(path.join(root, 'm.toml'), { output: path.join(root, 'm.pyb'), interpreter: createInterpreter('python3'), jobs: 1 })
+    expect(s.skipped).toContainEqual({ name: 'lib6._py2', reason: expect.stringMatching(/^does not compile with this interpreter \(SyntaxError at line 1/) })
+    expect(s.buildInfo.modules['lib6._py2']).toBeUndefined()
+    expect(s.buildInfo.modules['lib6']).toEqual({ reason: 'include' })
+    // The user's own modules still must compile.
+    fs.writeFileSync(path.join(root, 'm.toml'), '[modules]\npaths = ["src"]\ninclude = ["lib6.*"]\nclosure = true\n')
+    await expect(buildBundle(path.join(root, 'm.toml'), { output: path.join(root, 'm.pyb'), interpreter: createInterpreter('python3'), jobs: 1 })).rejects.toMatchObject({ code: 'SYNTAX' })
+  }, 120_000)
 })
 
 describe('trace', () => {

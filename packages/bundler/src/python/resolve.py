@@ -518,7 +518,9 @@ def main():
                     res.skipped.setdefault(name, reason)
                 continue
             if not in_stdlib(rec) and rec['kind'] != 'namespace' and not rec.get('frozen'):
-                res.skipped.setdefault(name, 'shadowed by %s, outside the standard library' % rec['file'])
+                real = os.path.realpath(rec['file'])
+                where = rec['file'] if real == rec['file'] else '%s (a link to %s)' % (rec['file'], real)
+                res.skipped.setdefault(name, 'shadowed by %s, outside the standard library' % where)
                 continue
             res.walk(name, spec, 'stdlib')
 
