@@ -439,6 +439,9 @@ def close(res, excludes, aliases):
             excluded.add(name)
             return
         spec = find(name)
+        if spec is None and name in aliases:
+            want(aliases[name], importer, opt, why)  # collections.abc on 3.14 is _collections_abc
+            return
         if spec is None:
             parent = name.rpartition('.')[0]
             if parent and parent in missing:
@@ -542,6 +545,14 @@ def main():
             continue
         if name in res.modules:
             continue
+        if t.get('loader') == 'zipimporter' and name not in res.skipped:
+            # Imported from a zip before the folder took its place (Pyodide's boot
+            # imports from /lib/python314.zip; the runner then extracts it): the
+            # finders find the same module as a file now.
+            spec = find(name)
+            if spec is not None and classify(name, spec)[0] is not None:
+                res.add(name, spec, 'trace')
+                continue
         res.add(name, TracedSpec(t), 'trace')
 
     closure = None
