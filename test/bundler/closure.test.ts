@@ -181,6 +181,17 @@ describe('buildBundle with closure', () => {
   }, 120_000)
 })
 
+describe('closure reads the traced program\'s own code', () => {
+  it.skipIf(!python3)('a script run by trace: its imports inside functions come in as imported by __main__', async () => {
+    const root = tree({ 'tool.py': 'import sys\ndef later():\n    import colorsys\n    from html import entities\nprint(len(sys.argv))\n' })
+    const r = await resolve(root, '[modules]\ntrace = ["-S", "tool.py", "x"]\nclosure = true\n', createInterpreter('python3'))
+    const by = new Map(r.modules.map((m) => [m.name, m]))
+    expect(by.get('colorsys')).toMatchObject({ reason: 'closure', importedBy: ['__main__'] })
+    expect(by.get('html.entities')?.importedBy).toContain('__main__')
+    expect(by.has('tool')).toBe(false) // the script itself runs as __main__, it is not a module of the bundle
+  }, 120_000)
+})
+
 describe('trace', () => {
   // markdown registers html.parser as `htmlparser`; six registers http.client as six.moves.http_client.
   const ALIAS = [

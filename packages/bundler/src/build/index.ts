@@ -201,8 +201,9 @@ function buildInfoOf(kept: readonly ResolvedModule[]): BuildInfo {
   const modules: BuildInfo['modules'] = {}
   const names = new Set(kept.map((m) => m.name))
   for (const m of [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    // Importers that did not make it into the bundle (a file that does not compile) would break a --why chain.
-    const by = m.importedBy?.filter((n) => names.has(n))
+    // Importers that did not make it into the bundle (a file that does not compile) would break a --why
+    // chain; "__main__" (the traced program's own code) stays: the chain starts there.
+    const by = m.importedBy?.filter((n) => names.has(n) || n === '__main__')
     modules[m.name] = { reason: m.reason, ...(by?.length ? { importedBy: by } : {}), ...(m.optional ? { optional: true } : {}) }
   }
   return { modules }

@@ -10,7 +10,9 @@
 #           "stdlib": bool,                 every pure-Python stdlib module
 #           "exclude": ["fnmatch", ...],    applied to every resolved name
 #           "traced": [{...}, ...],         module records from trace_driver.py
-#           "closure": bool}                add what the modules import (imports.py)
+#           "closure": bool,                add what the modules import (imports.py)
+#           "main": null | {"file"} | {"source"}}  the traced program's own code
+#                                           (a script, -c CODE), scanned as "__main__"
 # answer   {"python": {...}, "modules": [...], "skipped": [...],
 #           "unresolved": [...], "excluded": n,
 #           "aliases": [{"name", "of"}],    traced names held under another spec name
@@ -412,7 +414,19 @@ def _code_of(rec):
         return None
 
 
-def close(res, excludes, aliases):
+def _main_code(main):
+    try:
+        if main.get('file') is not None:
+            with open(main['file'], 'rb') as f:
+                return compile(f.read(), main['file'], 'exec', dont_inherit=True)
+        if main.get('source') is not None:
+            return compile(main['source'], '<string>', 'exec', dont_inherit=True)
+    except Exception:  # a folder or zip run as a script, a syntax error: the trace ran it already
+        pass
+    return None
+
+
+def close(res, excludes, aliases, main=None):
     """Add every module the bundled code imports, to a fixed point. Returns
     {'importers': {name: set}, 'optional': {name: bool}, 'unresolved': [...],
     'excluded': set}. Modules the stdlib walk added are not scanned: that walk
@@ -426,6 +440,11 @@ def close(res, excludes, aliases):
     excluded = set()
     queue = sorted(res.modules, reverse=True)
     scanned = set()
+    # The traced program's own code (a script or -c CODE) is not bundled, but what
+    # it imports is: its imports count as made by "__main__".
+    main_code = _main_code(main or {})
+    if main_code is not None:
+        queue.append('__main__')
 
     def want(name, importer, opt, why='closure'):
         if name == '__main__':
@@ -460,6 +479,12 @@ def close(res, excludes, aliases):
 
     while queue:
         name = queue.pop()
+        if name == '__main__' and name not in scanned:
+            scanned.add(name)
+            for iname, level, fromlist, opt in helper.scan(main_code):
+                if level == 0:
+                    _want_import(helper, want, find, iname, fromlist, opt, '__main__')
+            continue
         if name in scanned or name not in res.modules:
             continue
         scanned.add(name)
@@ -476,21 +501,26 @@ def close(res, excludes, aliases):
             continue
         for iname, level, fromlist, opt in helper.scan(code):
             target = helper.absolute(iname, level, name, rec['isPackage'])
-            if target is None:
-                continue
-            parts = target.split('.')
-            for i in range(1, len(parts) + 1):
-                want('.'.join(parts[:i]), name, opt)
-            if fromlist:
-                tspec = find(target)
-                if tspec is None or tspec.submodule_search_locations is None:
-                    continue  # not a package: `from m import x` takes an attribute
-                for sub in fromlist:
-                    if sub != '*' and find(target + '.' + sub) is not None:
-                        want(target + '.' + sub, name, opt)
+            if target is not None:
+                _want_import(helper, want, find, target, fromlist, opt, name)
     unresolved = [{'name': n, 'importedBy': sorted(m['importedBy']), 'optional': m['optional']}
                   for n, m in sorted(missing.items())]
     return {'importers': importers, 'optional': optional, 'unresolved': unresolved, 'excluded': excluded}
+
+
+def _want_import(helper, want, find, target, fromlist, opt, importer):
+    """`import a.b.c` imports a, a.b and a.b.c; `from pkg import x` also pkg.x
+    when that is a submodule."""
+    parts = target.split('.')
+    for i in range(1, len(parts) + 1):
+        want('.'.join(parts[:i]), importer, opt)
+    if fromlist:
+        tspec = find(target)
+        if tspec is None or tspec.submodule_search_locations is None:
+            return  # not a package: `from m import x` takes an attribute
+        for sub in fromlist:
+            if sub != '*' and find(target + '.' + sub) is not None:
+                want(target + '.' + sub, importer, opt)
 
 
 def main():
@@ -557,7 +587,7 @@ def main():
 
     closure = None
     if req.get('closure'):
-        closure = close(res, excludes, aliases)
+        closure = close(res, excludes, aliases, req.get('main'))
 
     excluded = 0
     modules = []
@@ -570,7 +600,8 @@ def main():
         rec.pop('locations', None)
         rec['reason'] = res.reasons.get(name, 'include')
         if closure is not None:
-            by = sorted(b for b in closure['importers'].get(name, ()) if b in res.modules and b != name)
+            by = sorted(b for b in closure['importers'].get(name, ())
+                        if (b in res.modules or b == '__main__') and b != name)
             if by:
                 rec['importedBy'] = by
             if rec['reason'] == 'closure' and closure['optional'].get(name):
