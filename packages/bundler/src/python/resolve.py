@@ -438,6 +438,7 @@ def close(res, excludes, aliases, main=None):
     optional = {}  # name -> True while every import site seen is optional
     missing = {}   # name -> {'importedBy': set, 'optional': bool}
     excluded = set()
+    following = set()  # aliases being followed (guards a cycle)
     queue = sorted(res.modules, reverse=True)
     scanned = set()
     # The traced program's own code (a script or -c CODE) is not bundled, but what
@@ -471,8 +472,14 @@ def close(res, excludes, aliases, main=None):
             m['optional'] = m['optional'] and opt
             return
         if spec.name != name and name not in BOOTSTRAP and spec.name not in BOOTSTRAP:
-            aliases.setdefault(name, spec.name)  # os.path is posixpath
-            want(spec.name, importer, opt, why)
+            if name in following or (name in aliases and aliases[name] != spec.name):
+                return  # a cycle of aliases, or the trace saw it as something else: keep that
+            aliases[name] = spec.name  # os.path is posixpath
+            following.add(name)
+            try:
+                want(spec.name, importer, opt, why)
+            finally:
+                following.discard(name)
             return
         if res.add(name, spec, why):
             queue.append(name)
@@ -481,7 +488,7 @@ def close(res, excludes, aliases, main=None):
         name = queue.pop()
         if name == '__main__' and name not in scanned:
             scanned.add(name)
-            for iname, level, fromlist, opt in helper.scan(main_code):
+            for iname, level, fromlist, opt in _scan(helper, main_code):
                 if level == 0:
                     _want_import(helper, want, find, iname, fromlist, opt, '__main__')
             continue
@@ -499,13 +506,20 @@ def close(res, excludes, aliases, main=None):
         code = _code_of(rec)
         if code is None:
             continue
-        for iname, level, fromlist, opt in helper.scan(code):
+        for iname, level, fromlist, opt in _scan(helper, code):
             target = helper.absolute(iname, level, name, rec['isPackage'])
             if target is not None:
                 _want_import(helper, want, find, target, fromlist, opt, name)
     unresolved = [{'name': n, 'importedBy': sorted(m['importedBy']), 'optional': m['optional']}
                   for n, m in sorted(missing.items())]
     return {'importers': importers, 'optional': optional, 'unresolved': unresolved, 'excluded': excluded}
+
+
+def _scan(helper, code):
+    try:
+        return helper.scan(code)
+    except Exception:  # bytecode dis cannot read: treat as importing nothing rather than fail the build
+        return []
 
 
 def _want_import(helper, want, find, target, fromlist, opt, importer):
