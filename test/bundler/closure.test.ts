@@ -162,6 +162,21 @@ describe('[modules] closure = true', () => {
     expect(r.modules.map((m) => m.name)).toEqual(['top'])
     expect(r.excluded).toBe(1)
   }, 60_000)
+
+  it.skipIf(!python3)('imports under if __name__ == "__main__": count only in a module named __main__', async () => {
+    const root = tree({
+      'src/top.py': 'if __name__ == "__main__":\n    import guarded\nelse:\n    import onimport\nif "__main__" == __name__:\n    import guarded2\n',
+      'src/guarded.py': '',
+      'src/guarded2.py': '',
+      'src/onimport.py': '',
+      'src/tool/__init__.py': '',
+      'src/tool/__main__.py': 'if __name__ == "__main__":\n    import guarded\n',
+    })
+    const r = await resolve(root, '[modules]\npaths = ["src"]\ninclude = ["top", "tool.__main__"]\nclosure = true\n', createInterpreter('python3'))
+    const names = r.modules.map((m) => m.name)
+    expect(names).toEqual(['guarded', 'onimport', 'tool', 'tool.__main__', 'top'])
+    expect(r.modules.find((m) => m.name === 'guarded')?.importedBy).toEqual(['tool.__main__'])
+  }, 60_000)
 })
 
 describe('buildBundle with closure', () => {

@@ -403,12 +403,38 @@ def _load_imports_helper():
     return mod
 
 
-def _code_of(rec):
+def _is_main_guard(node):
+    """`if __name__ == '__main__':` at the top of a module (either way round)."""
+    import ast
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    t = node.test
+    if len(t.ops) != 1 or not isinstance(t.ops[0], ast.Eq):
+        return False
+    sides = [t.left, t.comparators[0]]
+    names = [x for x in sides if isinstance(x, ast.Name) and x.id == '__name__']
+    consts = [x for x in sides if isinstance(x, ast.Constant) and x.value == '__main__']
+    return len(names) == 1 and len(consts) == 1
+
+
+def _code_of(rec, name):
+    """The code to read imports from. For source, a module's `if __name__ ==
+    '__main__':` block is left out: it runs only when the module is run as a
+    program (heapq's imports doctest there), and a program the trace ran as
+    __main__ was seen running. Modules named __main__ keep it."""
     try:
         with open(rec['file'], 'rb') as f:
             data = f.read()
         if rec['kind'] == 'sourceless':
             return marshal.loads(data[16:])
+        if name.rpartition('.')[2] != '__main__':
+            import ast
+            tree = ast.parse(data, rec['file'])
+            body = []
+            for node in tree.body:
+                body.extend(node.orelse if _is_main_guard(node) else [node])
+            tree.body = body
+            return compile(tree, rec['file'], 'exec', dont_inherit=True)
         return compile(data, rec['file'], 'exec', dont_inherit=True)
     except Exception:  # does not compile: the compile step reports it
         return None
@@ -503,7 +529,7 @@ def close(res, excludes, aliases, main=None):
             want(parent, None, False, 'parent')  # importing a.b imports a first
         if rec['kind'] == 'namespace' or res.reasons.get(name) == 'stdlib':
             continue
-        code = _code_of(rec)
+        code = _code_of(rec, name)
         if code is None:
             continue
         for iname, level, fromlist, opt in _scan(helper, code):
