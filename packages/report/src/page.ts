@@ -430,13 +430,10 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
         swatch(css(hslRgb(...KIND_COLOURS.namespace)), 'namespace package'),
         swatch('#7a4a1c', 'package frame'),
       )
-      if (root.children.some((c) => c.kind === 'resources' || c.kind === 'region')) {
-        legend.append(
-          swatch(css(hslRgb(...KIND_COLOURS.data)), 'package data'),
-          swatch(css(hslRgb(...KIND_COLOURS.metadata)), 'distribution metadata'),
-          swatch(css(hslRgb(...KIND_COLOURS.region)), 'header, indexes, shared tables, padding'),
-        )
-      }
+      const has = (label: string): boolean => root.children.some((c) => c.kind === 'resources' && c.label === label)
+      if (has('data files')) legend.append(swatch(css(hslRgb(...KIND_COLOURS.data)), 'package data'))
+      if (has('metadata')) legend.append(swatch(css(hslRgb(...KIND_COLOURS.metadata)), 'distribution metadata'))
+      if (root.children.some((c) => c.kind === 'region')) legend.append(swatch(css(hslRgb(...KIND_COLOURS.region)), 'header, indexes, shared tables, padding'))
     } else {
       const grad = el('span', 'grad')
       const stops = mode === 'sharing' ? SHARE_STOPS : CHANGE_STOPS
@@ -646,7 +643,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   chip('format', s.formatVersion)
   chip('modules', int(s.moduleCount))
   chip('file', bytes(s.fileSize))
-  chip('attributed to modules', bytes(total))
+  chip('attributed to modules', bytes(data.modules.reduce((a, m) => a + m.bytesAttributed, 0)))
   chip('sharing saved', `${bytes(s.bytesSavedBySharing)} (${pct(s.bytesSavedBySharing, s.fileSize + s.bytesSavedBySharing)})`)
   chip('checksums', s.checksums, `ck-${s.checksums}`)
   if (base) {

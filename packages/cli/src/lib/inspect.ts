@@ -289,21 +289,21 @@ function resourceFigures(
   }
   padding += Math.max(0, stats.fileSize - end)
   const regions: InspectRegion[] = [
-    { name: 'header and section table', kind: 'header', bytes: stats.headerSize },
-    { name: 'module index (MIDX)', kind: 'index', bytes: size('MIDX') },
+    { name: 'header', kind: 'header', bytes: stats.headerSize },
+    { name: 'module index', kind: 'index', bytes: size('MIDX') },
   ]
   if (bundle.hasData()) {
-    regions.push({ name: 'resource index (PKGS, DIST, FILE, RSTR)', kind: 'resource-index', bytes: size('PKGS') + size('DIST') + size('FILE') + size('RSTR') })
+    regions.push({ name: 'resource index', kind: 'resource-index', bytes: size('PKGS') + size('DIST') + size('FILE') + size('RSTR') })
     for (const p of dataPackages) regions.push({ name: p.name, kind: 'data', bytes: p.storedBytes })
     for (const d of distributions) regions.push({ name: d.name, kind: 'metadata', bytes: d.storedBytes })
-    regions.push({ name: 'module sources (SRCS)', kind: 'sources', bytes: size('SRCS') + sources.storedBytes })
-    regions.push({ name: 'build info (INFO)', kind: 'build-info', bytes: size('INFO') })
+    regions.push({ name: 'sources', kind: 'sources', bytes: size('SRCS') + sources.storedBytes })
+    regions.push({ name: 'build info', kind: 'build-info', bytes: size('INFO') })
   }
-  regions.push({ name: 'padding between sections', kind: 'padding', bytes: padding })
+  regions.push({ name: 'padding', kind: 'padding', bytes: padding })
   // What no module stores first: strings only constants use, tuple/frozenset elements outside any slice, bytes constants
-  regions.push({ name: 'shared strings (STRT, STRD)', kind: 'shared', bytes: size('STRT') + size('STRD') - attributed.strings })
-  regions.push({ name: 'shared constants (CNST, CDAT)', kind: 'shared', bytes: size('CNST') + size('CDAT') - attributed.consts })
-  regions.push({ name: 'shared blobs (BLOB)', kind: 'shared', bytes: size('BLOB') - attributed.blobs })
+  regions.push({ name: 'shared strings', kind: 'shared', bytes: size('STRT') + size('STRD') - attributed.strings })
+  regions.push({ name: 'shared constants', kind: 'shared', bytes: size('CNST') + size('CDAT') - attributed.consts })
+  regions.push({ name: 'shared blobs', kind: 'shared', bytes: size('BLOB') - attributed.blobs })
   const total = modules.reduce((n, m) => n + m.bytes, 0) + regions.reduce((n, r) => n + r.bytes, 0)
   // anything else (a section this reader does not know, §12): named so the figures still add up
   if (total !== stats.fileSize) regions.push({ name: 'other sections', kind: 'shared', bytes: stats.fileSize - total })
