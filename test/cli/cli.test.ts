@@ -185,7 +185,7 @@ describe('inspect', () => {
   it('prints a summary and a module table', async () => {
     const r = await cli('inspect', good, '--sort', 'size')
     expect(r.code).toBe(0)
-    expect(r.out).toMatch(/format +\.pyb 1\.0, CPython 3\.\d+/)
+    expect(r.out).toMatch(/format +\.pyb 1\.1, CPython 3\.\d+/)
     expect(r.out).toMatch(/checksums +ok/)
     expect(r.out).toMatch(/^app +package/m)
     expect(r.out).toMatch(/^app\.util +module/m)
@@ -287,7 +287,7 @@ describe('bad bundles, for every command', () => {
     const dir = tempDir()
     const f = path.join(dir, 'flip.pyb')
     const bytes = Buffer.from(fs.readFileSync(good))
-    bytes[bytes.length - 9] ^= 0x40
+    bytes[bytes.length >> 1] ^= 0x40 // inside STRD, a checksummed section
     fs.writeFileSync(f, bytes)
     const r = await cli('verify', f)
     expect(r.code).toBe(3)
@@ -336,7 +336,7 @@ describe('verify and extract', () => {
     const dir = tempDir()
     const f = path.join(dir, 'flip.pyb')
     const bytes = Buffer.from(fs.readFileSync(good))
-    bytes[bytes.length - 9] ^= 0x40
+    bytes[bytes.length >> 1] ^= 0x40 // inside STRD, a checksummed section
     fs.writeFileSync(f, bytes)
     const out = path.join(dir, 'out')
     const r = await cli('extract', f, '--out', out)

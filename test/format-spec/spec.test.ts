@@ -114,6 +114,17 @@ describe('SPEC.md constant tables', () => {
     for (const r of t.rows) expect(layout.sectionName(num(r[1]))).toBe(unquote(r[0]))
   })
 
+  it('gives the resource section ids in writer order, after the v1.0 sections', () => {
+    const t = byName.get('RESOURCE_SECTION')!
+    expect(t.header[2]).toBe('order')
+    const order = [...t.rows].sort((a, b) => num(a[2]) - num(b[2]))
+    expect(order.map((r) => unquote(r[0]))).toEqual([...layout.RESOURCE_SECTION_ORDER])
+    expect(order.map((r) => num(r[2]))).toEqual(layout.RESOURCE_SECTION_ORDER.map((_, i) => layout.SECTION_ORDER.length + i))
+    for (const r of t.rows) expect(layout.sectionName(num(r[1]))).toBe(unquote(r[0]))
+    const ids = [...Object.values(layout.SECTION), ...Object.values(layout.RESOURCE_SECTION)]
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
   it('gives string kind widths', () => {
     const t = byName.get('STRING_KIND')!
     expect(t.header[2]).toBe('width')
@@ -159,8 +170,8 @@ describe('SPEC.md section numbers', () => {
   const headingRe = /^#{2,3} (\d+(?:\.\d+)?)\.? /
   const headings = lines.filter((l) => headingRe.test(l)).map((l) => headingRe.exec(l)![1])
 
-  it('numbers top-level sections 1 to 14 in order', () => {
-    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1))
+  it('numbers top-level sections 1 to 15 in order', () => {
+    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1))
   })
 
   it('has every § that layout.ts, module-hash.ts and the writer cite', () => {
@@ -190,5 +201,11 @@ describe('SPEC.md section numbers', () => {
     expect(title('9')).toMatch(/CDAT/)
     expect(title('10')).toMatch(/BLOB/)
     expect(title('11')).toMatch(/limits/i)
+    expect(title('15')).toMatch(/Resources/)
+    expect(title('15.2')).toMatch(/PKGS, DIST/)
+    expect(title('15.3')).toMatch(/FILE/)
+    expect(title('15.4')).toMatch(/SRCS/)
+    expect(title('15.5')).toMatch(/INFO/)
+    expect(title('15.6')).toMatch(/DATA/)
   })
 })

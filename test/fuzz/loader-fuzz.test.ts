@@ -35,7 +35,7 @@ describe('loader fuzz (fixed seed)', () => {
     expect(s.detection.detected).toBe(s.detection.checked)
     expect(s.padding.detected).toBe(s.padding.cases)
     // Contract findings that must never happen.
-    for (const kind of ['verify-threw', 'verify-inconsistent', 'size-beyond-file', 'buffer-vs-file', 'usable-after-close', 'close', 'listed-not-found', 'verify-ok-read-failed', 'emit-differs', 'code-reached-twice']) {
+    for (const kind of ['verify-threw', 'verify-foreign', 'verify-inconsistent', 'size-beyond-file', 'buffer-vs-file', 'usable-after-close', 'close', 'listed-not-found', 'verify-ok-read-failed', 'emit-differs', 'code-reached-twice']) {
       expect(s.findings[kind]?.examples ?? [], kind).toEqual([])
     }
     // Nothing sized by a forged count: seeds are < 130 KB, so tens of MiB is plenty.

@@ -11,7 +11,7 @@ import {
   pyStrFromCodePoints, pyTuple, type CodeLayout, type PyCode, type PyStr, type PyValue,
 } from '@pybundle/cpython'
 import { writeBundle, type BundleInput, type ModuleInput } from '@pybundle/bundler'
-import { HEADER, SECTION_ENTRY } from '@pybundle/format-spec'
+import { HEADER, MIDX_HEADER, MIDX_SLOT, MODULE, SECTION, SECTION_ENTRY, SECTION_ORDER, fnv1a32 } from '@pybundle/format-spec'
 import xxhash from 'xxhash-wasm'
 
 const xxh = await xxhash()
@@ -124,4 +124,63 @@ export function sectionOffset(bytes: Uint8Array, index: number): { offset: numbe
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const e = HEADER.size + index * SECTION_ENTRY.size
   return { offset: Number(dv.getBigUint64(e + SECTION_ENTRY.at.offset, true)), size: Number(dv.getBigUint64(e + SECTION_ENTRY.at.size, true)) }
+}
+
+/** Offset and size of section `name` (found by its id in the section table). */
+export function section(bytes: Uint8Array, name: (typeof SECTION_ORDER)[number]): { offset: number; size: number } {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const n = dv.getUint16(HEADER.at.section_count, true)
+  for (let i = 0; i < n; i++) {
+    if (dv.getUint32(HEADER.size + i * SECTION_ENTRY.size + SECTION_ENTRY.at.id, true) === SECTION[name]) return sectionOffset(bytes, i)
+  }
+  throw new Error(`no section ${name}`)
+}
+
+/**
+ * A bundle whose modules carry names the writer refuses (hostile names for the
+ * readers' tests), otherwise intact: written with placeholder names of the same
+ * UTF-8 length in the same sort order, then the name bytes, name_hash, MIDX and
+ * checksums patched. `modules[i]` gets `names[i]`; names must be distinct.
+ */
+export async function forgeNames(input: BundleInput, names: readonly string[]): Promise<Uint8Array> {
+  const enc = new TextEncoder()
+  const want = names.map((n) => enc.encode(n))
+  const order = want.map((_, i) => i).sort((a, b) => compareU8(want[a], want[b]))
+  if (order.length > 26) throw new Error('forgeNames: at most 26 modules')
+  const placeholder = new Map<number, string>()
+  order.forEach((mi, rank) => placeholder.set(mi, String.fromCharCode(0x61 + rank) + 'x'.repeat(want[mi].length - 1)))
+  const modules = input.modules.map((m, i) => ({ ...m, name: placeholder.get(i)!, path: m.path === '' ? '' : `p${i}.py` }))
+  const bytes = await writeBundle({ ...input, modules })
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const mods = section(bytes, 'MODS')
+  const blob = section(bytes, 'BLOB')
+  const midx = section(bytes, 'MIDX')
+  const hashes: number[] = []
+  order.forEach((mi, rank) => {
+    const rec = mods.offset + rank * MODULE.size
+    const at = blob.offset + dv.getUint32(rec + MODULE.at.name_offset, true)
+    if (dv.getUint32(rec + MODULE.at.name_length, true) !== want[mi].length) throw new Error('forgeNames: length mismatch')
+    bytes.set(want[mi], at)
+    const h = fnv1a32(want[mi])
+    dv.setUint32(rec + MODULE.at.name_hash, h, true)
+    hashes.push(h)
+  })
+  const slots = dv.getUint32(midx.offset + MIDX_HEADER.at.slot_count, true)
+  const first = midx.offset + MIDX_HEADER.size
+  bytes.fill(0, first, first + slots * MIDX_SLOT.size)
+  const used = new Uint8Array(slots)
+  hashes.forEach((h, m) => {
+    let slot = h & (slots - 1)
+    while (used[slot]) slot = (slot + 1) & (slots - 1)
+    used[slot] = 1
+    dv.setUint32(first + slot * MIDX_SLOT.size + MIDX_SLOT.at.hash, h, true)
+    dv.setUint32(first + slot * MIDX_SLOT.size + MIDX_SLOT.at.module, m + 1, true)
+  })
+  return reseal(bytes)
+}
+
+function compareU8(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i]
+  return a.length - b.length
 }

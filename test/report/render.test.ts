@@ -49,7 +49,9 @@ describe('renderReport', () => {
 
   it('embeds the data as JSON that cannot close its script element', () => {
     const d = data()
-    d.modules[1].name = 'a.b</script><script>alert(1)//<!--'
+    // module names cannot hold '<', '/' or '>' (SPEC.md §5.1, checked by validateReportData); other strings can
+    d.summary.sections[1].name = 'a.b</script><script>alert(1)//<!--'
+    d.summary.formatVersion = '1.0</SCRIPT ><!--'
     const html = renderReport(d, { title: '</title><script>x</script> & "q"' })
     const json = scripts(html).find((s) => s.attrs.includes('pyb-data'))!
     expect(JSON.parse(json.body)).toEqual(d)
@@ -75,6 +77,16 @@ describe('validateReportData', () => {
     }
     return null
   }
+  it('refuses the module names verify() refuses (SPEC.md §5.1): the report and verify agree', () => {
+    for (const name of [' ', 'a b', 'a..b', '.a', 'a\u2028b', '/', 'a/b', '\0', 'x\u001b[2J', 'a</script>']) {
+      const e = broken((d) => (d.modules[1].name = name)) as PyBundleError
+      expect(e.message).toMatch(/data\.modules\[1\]\.name is not a valid module name/)
+    }
+    for (const name of ['_sysconfigdata__linux_x86_64-linux-gnu', '__phello__.spam', 'café']) {
+      expect(broken((d) => (d.modules[1].name = name))).toBeNull()
+    }
+  })
+
   it('names the first bad field', () => {
     expect(broken(() => {})).toBeNull()
     const e = broken((d) => (d.modules[0].bytesAttributed = -1)) as PyBundleError

@@ -2,6 +2,7 @@
  * The `pybundle` program: four commands, each validating its options, calling
  * a library function that returns plain data, and printing text or --json.
  */
+import { createRequire } from 'node:module'
 import { Command, CommanderError } from 'commander'
 import { buildCommand } from './commands/build.js'
 import { extractCommand } from './commands/extract.js'
@@ -10,7 +11,8 @@ import { verifyCommand } from './commands/verify.js'
 import { processContext, type CliContext } from './lib/context.js'
 import { EXIT, handleError } from './lib/handle-error.js'
 
-export const VERSION = '0.1.0'
+/** The installed package's version (all @pybundle packages share one version: root README, Install). */
+export const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version
 
 export function createProgram(ctx: CliContext = processContext()): Command {
   const program = new Command('pybundle')

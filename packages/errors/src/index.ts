@@ -33,12 +33,14 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: 'a section checksum does not match its bytes',
   NOT_FOUND: 'no such module in the bundle',
   CLOSED: 'the bundle was closed',
+  BAD_ARGUMENT: 'a library function was given an argument of the wrong type (a program bug, not bad bytes)',
   // --- build side
   MANIFEST: 'the manifest is invalid',
   UNRESOLVED: 'module names that resolve to nothing',
   SYNTAX: 'a source file does not compile',
   INTERPRETER: 'the interpreter could not be run or failed',
   IO: 'a file could not be read or written',
+  NO_MMAP: 'the native mmap addon (@pybundle/mmap-io) is not installed or cannot be loaded',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -1,2 +1,6 @@
 export * from './layout.js'
 export { fnv1a32, moduleNameHash } from './module-hash.js'
+export { resourcePathProblem } from './resource-path.js'
+export type { ResourcePathOptions } from './resource-path.js'
+export type { BuildInfo } from './build-info.js'
+export { MAX_NAME_PART_BYTES, MAX_PATH_PART_BYTES, checkModuleName, checkNamePart, checkPathPart, checkRelativePath, pathFoldKey } from './names.js'

@@ -60,7 +60,7 @@ function struct<const N extends string>(
 /** "\x89PYB\r\n\x1a\n": the high byte catches 7-bit transfers, CRLF/LF and ^Z catch text-mode mangling (as in PNG). */
 export const FILE_MAGIC = Uint8Array.of(0x89, 0x50, 0x59, 0x42, 0x0d, 0x0a, 0x1a, 0x0a)
 export const FORMAT_MAJOR = 1
-export const FORMAT_MINOR = 0
+export const FORMAT_MINOR = 1
 
 export const HEADER = struct('header', 8, [
   ['magic', 'bytes', 8, 'FILE_MAGIC'],
@@ -87,7 +87,7 @@ export const HEADER = struct('header', 8, [
 
 export const SECTION_ENTRY = struct('section entry', 8, [
   ['id', 'u32', 'four ASCII characters, first character in the lowest byte'],
-  ['flags', 'u32', 'zero in 1.0'],
+  ['flags', 'u32', 'zero in 1.0 and 1.1'],
   ['offset', 'u64', 'from the start of the file; a multiple of SECTION_ALIGN'],
   ['size', 'u64', 'bytes, without the padding that follows'],
   ['checksum', 'u64', 'xxh64 (seed 0) of the section bytes'],
@@ -114,6 +114,23 @@ export const SECTION_ORDER: readonly SectionName[] = ['MIDX', 'MODS', 'CODE', 'S
 export function sectionName(id: number): string {
   return String.fromCharCode(id & 0xff, (id >>> 8) & 0xff, (id >>> 16) & 0xff, (id >>> 24) & 0xff)
 }
+
+/**
+ * §15 The resource sections (format 1.1): package data files, distribution
+ * metadata, module sources and build provenance. Optional as a group: a file has
+ * all seven or none (every 1.0 file has none). Writer order, after BLOB.
+ */
+export const RESOURCE_SECTION = {
+  PKGS: fourcc('PKGS'),
+  DIST: fourcc('DIST'),
+  FILE: fourcc('FILE'),
+  SRCS: fourcc('SRCS'),
+  RSTR: fourcc('RSTR'),
+  INFO: fourcc('INFO'),
+  DATA: fourcc('DATA'),
+} as const
+export type ResourceSectionName = keyof typeof RESOURCE_SECTION
+export const RESOURCE_SECTION_ORDER: readonly ResourceSectionName[] = ['PKGS', 'DIST', 'FILE', 'SRCS', 'RSTR', 'INFO', 'DATA']
 
 /** Sections start on cache-line boundaries; the gap before one is zero bytes. */
 export const SECTION_ALIGN = 64
@@ -268,6 +285,44 @@ export const CONST_RECORD_SIZE: Partial<Record<ConstTagName, number>> = {
 /** Every blob (bytecode, line tables, bytes constants, names, paths) starts on an 8-byte boundary. */
 export const BLOB_ALIGN = 8
 
+// --- §15 resource sections (1.1) ---------------------------------------------------
+
+/** §15.2 PKGS and DIST records: an owner (a package or a distribution) and its range of FILE entries. */
+export const OWNER = struct('owner record', 4, [
+  ['name_offset', 'u32', 'PKGS: dotted package name; DIST: the entry name on sys.path ("Jinja2-3.1.2.dist-info"); UTF-8 in RSTR'],
+  ['name_length', 'u32', 'bytes'],
+  ['first_file', 'u32', 'index of the first FILE entry of this owner'],
+  ['file_count', 'u32', 'FILE entries [first_file, first_file + file_count) belong to this owner'],
+  ['flags', 'u32', 'OWNER_FLAG bits'],
+  ['module', 'u32', 'PKGS: the MODS index of the package; DIST: NONE'],
+])
+export const OWNER_FLAG = {
+  /** DIST only: an old-style single-file "foo.egg-info" (its one FILE entry is "PKG-INFO"). */
+  SINGLE_FILE: 1 << 0,
+} as const
+
+/** §15.3 One file of a package's data or of a distribution's metadata. */
+export const FILE_ENTRY = struct('file entry', 8, [
+  ['path_offset', 'u32', '"/"-separated path relative to the owner\'s folder, UTF-8 in RSTR'],
+  ['path_length', 'u32', 'bytes'],
+  ['data_offset', 'u64', 'the file\'s bytes in DATA (a multiple of DATA_ALIGN; 0 when empty)'],
+  ['data_size', 'u64', 'bytes (at most LIMITS.MAX_DATA_FILE_SIZE)'],
+])
+
+/** §15.4 SRCS: one record per module record, in MODS order (or SRCS is empty). */
+export const SOURCE = struct('source record', 8, [
+  ['data_offset', 'u64', 'the module\'s .py bytes in DATA (a multiple of DATA_ALIGN; 0 when empty or absent)'],
+  ['data_size', 'u32', 'bytes (0 when absent)'],
+  ['flags', 'u32', 'SOURCE_FLAG bits'],
+])
+export const SOURCE_FLAG = {
+  /** The module's source is stored (a present source may be empty). */
+  PRESENT: 1 << 0,
+} as const
+
+/** Every payload in DATA starts on an 8-byte boundary, so typed-array views of it are aligned. */
+export const DATA_ALIGN = 8
+
 // --- §11 limits a reader enforces ------------------------------------------------
 
 export const LIMITS = {
@@ -279,4 +334,10 @@ export const LIMITS = {
   MAX_PROBES: 1 << 20,
   /** Longest module name, in bytes. */
   MAX_NAME_BYTES: 4096,
+  /** Longest resource path or name (package data, distribution names and files), in bytes (§15). */
+  MAX_PATH_BYTES: 4096,
+  /** Largest single data file, distribution file or module source, in bytes; larger files are skipped at build time (§15). */
+  MAX_DATA_FILE_SIZE: 64 * 1024 * 1024,
+  /** Largest INFO section (build provenance JSON), in bytes (§15.5). */
+  MAX_INFO_BYTES: 64 * 1024 * 1024,
 } as const

@@ -3,13 +3,14 @@
  * bounded by the header); everything else is read on demand through lazy views.
  */
 import { PyBundleError, fail } from '@pybundle/errors'
-import { NONE, SECTION_ORDER, TABLE_ENTRY_SIZE, type SectionName } from '@pybundle/format-spec'
+import { NONE, OWNER_FLAG, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
 import { Core } from './core.js'
 import { emitCode } from './emit.js'
 import { readHeader, type Header } from './header.js'
 import { mapFileCached } from './mapping-cache.js'
 import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
+import { keyBytes, type OwnerKind } from './resources.js'
 import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
 import { ModuleView, decodeName } from './views.js'
 
@@ -19,7 +20,7 @@ export interface OpenOptions {
 }
 
 export interface SectionStats {
-  name: SectionName
+  name: SectionName | ResourceSectionName
   offset: number
   size: number
   checksum: bigint
@@ -120,6 +121,7 @@ export class Bundle {
 
   /** O(1) lookup through MIDX; undefined when absent. */
   getModule(name: string): ModuleView | undefined {
+    stringArgument(name, 'getModule', 'name')
     this.core.mem.alive()
     const i = lookup(this.core, name)
     return i < 0 ? undefined : this.view(i)
@@ -134,6 +136,8 @@ export class Bundle {
    * every descendant, or only direct children with {direct: true}. O(log n + k).
    */
   submodules(pkg: string, options: { direct?: boolean } = {}): ModuleView[] {
+    stringArgument(pkg, 'submodules', 'pkg')
+    optionsArgument(options, 'submodules')
     const c = this.core
     c.mem.alive()
     const prefix = nameBytes(pkg === '' ? '' : pkg + '.')
@@ -151,6 +155,11 @@ export class Bundle {
 
   /** Checksums and a full structural walk. Never throws on bad bytes. */
   verify(options?: VerifyOptions): VerifyReport {
+    optionsArgument(options, 'verify')
+    const max = options?.maxProblems
+    if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max))) {
+      badArgument(`verify(): maxProblems must be an integer, not ${describeValue(max)}`)
+    }
     this.core.mem.alive()
     return verify(this.core, options)
   }
@@ -160,6 +169,7 @@ export class Bundle {
    * in seconds and size, both masked to 32 bits) then the marshalled code object.
    */
   toPyc(name: string): Uint8Array {
+    stringArgument(name, 'toPyc', 'name')
     const m = this.getModule(name)
     if (m === undefined) fail('NOT_FOUND', `no module ${JSON.stringify(name)} in the bundle`)
     const ci = m.codeIndex
@@ -196,11 +206,108 @@ export class Bundle {
     return {
       fileSize: h.fileSize,
       headerSize: h.headerSize,
-      sections: SECTION_ORDER.map((n) => ({ name: n, offset: h.sections[n].offset, size: h.sections[n].size, checksum: h.sections[n].checksum })),
+      sections: h.allSections.map((e) => ({ name: e.name, offset: e.offset, size: e.size, checksum: e.checksum })),
       counts: { modules: h.moduleCount, codes: h.codeCount, strings: h.stringCount, consts: h.constCount, midxSlots: h.slotCount },
       redirects: { strings: strRedirects, consts: constRedirects },
       modules,
     }
+  }
+
+  // --- §15 resources: package data, distributions, sources, build info (format 1.1) -------
+
+  /** The file has the resource sections (data, distributions, sources, build info); false for every 1.0 file. */
+  hasData(): boolean {
+    this.core.mem.alive()
+    return this.core.res !== undefined
+  }
+
+  /** FILE range of an owner by name, or undefined. O(log n). */
+  private ownerRange(kind: OwnerKind, name: string): [number, number, number] | undefined {
+    const r = this.core.res
+    this.core.mem.alive()
+    if (r === undefined) return undefined
+    const key = keyBytes(name)
+    if (key === undefined) return undefined
+    const i = r.findOwner(kind, key)
+    if (i < 0) return undefined
+    return [i, ...r.ownerFiles(kind, i)]
+  }
+
+  /** Sorted relative paths of package `pkg`'s data files ([] if none). O(log n + k). */
+  dataFiles(pkg: string): string[] {
+    const range = this.ownerRange('PKGS', pkg)
+    if (range === undefined) return []
+    const out: string[] = []
+    for (let k = range[1]; k < range[2]; k++) out.push(this.core.res!.filePath(k))
+    return out
+  }
+
+  /** One data file of package `pkg` as a zero-copy view into the mapping, or null. O(log n). */
+  getData(pkg: string, path: string): Uint8Array | null {
+    return this.ownerFile('PKGS', pkg, path)
+  }
+
+  /** Sorted relative folder paths implied by `pkg`'s data file paths ("templates", "templates/mail"). */
+  dataDirectories(pkg: string): string[] {
+    const dirs = new Set<string>()
+    for (const p of this.dataFiles(pkg)) {
+      for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i))
+    }
+    return [...dirs].sort(compareUtf8)
+  }
+
+  /** The distributions, sorted by name ("Jinja2-3.1.2.dist-info"); isFile for a single-file "foo.egg-info". */
+  distributions(): { name: string; isFile: boolean }[] {
+    const r = this.core.res
+    this.core.mem.alive()
+    if (r === undefined) return []
+    const out: { name: string; isFile: boolean }[] = []
+    for (let i = 0; i < r.distCount; i++) {
+      const name = r.path(r.ownerNameBytes('DIST', i), r.ownerField('DIST', i, 'name_offset'), true)
+      out.push({ name, isFile: (r.distFlags(i) & OWNER_FLAG.SINGLE_FILE) !== 0 })
+    }
+    return out
+  }
+
+  /** Sorted paths of a distribution's files ([] if no such distribution). */
+  distributionFiles(name: string): string[] {
+    const range = this.ownerRange('DIST', name)
+    if (range === undefined) return []
+    const out: string[] = []
+    for (let k = range[1]; k < range[2]; k++) out.push(this.core.res!.filePath(k))
+    return out
+  }
+
+  /** One file of a distribution as a zero-copy view, or null. O(log n). */
+  getDistributionFile(name: string, path: string): Uint8Array | null {
+    return this.ownerFile('DIST', name, path)
+  }
+
+  private ownerFile(kind: OwnerKind, owner: string, path: string): Uint8Array | null {
+    const range = this.ownerRange(kind, owner)
+    if (range === undefined) return null
+    const key = keyBytes(path)
+    if (key === undefined) return null
+    const r = this.core.res!
+    const k = r.findFile(range[1], range[2], key)
+    if (k < 0) return null
+    r.filePath(k) // the path rules hold for what is handed out (§15.1)
+    return r.fileData(k)
+  }
+
+  /** The module's .py bytes stored with sources = true (a zero-copy view), or null. O(1). */
+  getSource(module: string): Uint8Array | null {
+    this.core.mem.alive()
+    const r = this.core.res
+    if (r === undefined) return null
+    const m = lookup(this.core, module)
+    return m < 0 ? null : r.source(m)
+  }
+
+  /** Build provenance (why each module is in, what data was skipped), parsed once; null when absent. */
+  buildInfo(): BuildInfo | null {
+    this.core.mem.alive()
+    return this.core.res?.buildInfo() ?? null
   }
 
   /**
@@ -215,6 +322,15 @@ export class Bundle {
     this.core.clearCaches()
     this.modViews.clear()
   }
+}
+
+/** UTF-8 byte order of two strings (the order the file's indexes use). */
+function compareUtf8(a: string, b: string): number {
+  const x = keyBytes(a)!
+  const y = keyBytes(b)!
+  const n = Math.min(x.length, y.length)
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i]
+  return x.length - y.length
 }
 
 function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundle {
@@ -236,6 +352,10 @@ function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundl
  * mapping (see mapping-cache.ts); a file replaced by rename is mapped anew.
  */
 export function openBundle(path: string, options: OpenOptions = {}): Bundle {
+  stringArgument(path, 'openBundle', 'path')
+  if (path.length === 0) badArgument('openBundle(): path is empty; give the path of a .pyb file')
+  if (path.includes('\0')) badArgument('openBundle(): path holds a NUL character; give the path of a .pyb file')
+  optionsArgument(options, 'openBundle')
   const bytes = mapFileCached(path)
   try {
     return opened(new Mem(bytes), path, options)
@@ -249,5 +369,29 @@ export function openBundle(path: string, options: OpenOptions = {}): Bundle {
 
 /** Open a bundle held in memory (hosts without files). The bytes are not copied: do not mutate them. */
 export function openBundleFromBuffer(bytes: Uint8Array, options: OpenOptions = {}): Bundle {
+  if (!(bytes instanceof Uint8Array)) {
+    badArgument(`openBundleFromBuffer(): bytes must be a Uint8Array (or a Buffer), not ${describeValue(bytes)}; for a file use openBundle(path)`)
+  }
+  optionsArgument(options, 'openBundleFromBuffer')
   return opened(new Mem(bytes), undefined, options)
+}
+
+/** What a wrong argument is, for the message (never its whole value). */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`
+  return `a ${typeof v}`
+}
+
+function badArgument(message: string): never {
+  throw new PyBundleError('BAD_ARGUMENT', message)
+}
+
+function stringArgument(v: unknown, fn: string, what: string): asserts v is string {
+  if (typeof v !== 'string') badArgument(`${fn}(): ${what} must be a string, not ${describeValue(v)}`)
+}
+
+function optionsArgument(v: unknown, fn: string): void {
+  if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) badArgument(`${fn}(): options must be an object, not ${describeValue(v)}`)
 }

@@ -38,6 +38,7 @@ import {
 import type { Header } from './header.js'
 import { Section, type Mem } from './mem.js'
 import { PagedCache } from './paged.js'
+import { Resources } from './resources.js'
 import { ascii, decodeStr, latin1, strPayload, type StrData } from './strings.js'
 
 /** Encoded marshal payload of one string, cached per resolved STRT index. */
@@ -122,6 +123,8 @@ export class Core {
   readonly codeStart: number
   readonly blobStart: number
   readonly blobSize: number
+  /** §15 resource sections (format 1.1), or undefined when the file has none. */
+  readonly res: Resources | undefined
 
   constructor(
     readonly mem: Mem,
@@ -159,6 +162,7 @@ export class Core {
     this.codeStart = s.CODE.offset
     this.blobStart = s.BLOB.offset
     this.blobSize = s.BLOB.size
+    this.res = header.resources ? new Resources(mem, header) : undefined
   }
 
   /** Drop every cache (close). */
@@ -172,6 +176,7 @@ export class Core {
     this.kindsViews = undefined
     this.refStamp = this.refSlot = undefined
     this.constRefStamp = this.constRefSlot = undefined
+    this.res?.clear()
   }
 
   // --- §10 blobs -------------------------------------------------------------

@@ -14,19 +14,25 @@ import {
   MIDX_HEADER,
   MIDX_SLOT,
   MODULE,
+  FILE_ENTRY,
+  OWNER,
+  RESOURCE_SECTION,
+  RESOURCE_SECTION_ORDER,
+  SOURCE,
   SECTION,
   SECTION_ALIGN,
   SECTION_ENTRY,
   SECTION_ORDER,
   TABLE_ENTRY_SIZE,
   sectionName,
+  type ResourceSectionName,
   type SectionName,
 } from '@pybundle/format-spec'
 import { xxh64 } from './hash.js'
 import { Section, type Mem } from './mem.js'
 
 export interface SectionEntry {
-  readonly name: SectionName
+  readonly name: SectionName | ResourceSectionName
   readonly id: number
   /** Absolute offset of the section table entry. */
   readonly entryOffset: number
@@ -53,6 +59,10 @@ export interface Header {
   readonly constCount: number
   readonly checksum: bigint
   readonly sections: Readonly<Record<SectionName, SectionEntry>>
+  /** The §15 resource sections (format 1.1): all seven, or undefined (every 1.0 file). */
+  readonly resources: Readonly<Record<ResourceSectionName, SectionEntry>> | undefined
+  /** Every section entry, in section table order. */
+  readonly allSections: readonly SectionEntry[]
   /** MIDX slot count (read at open: the one field needed to size-check MIDX). */
   readonly slotCount: number
 }
@@ -133,9 +143,10 @@ export function readHeader(mem: Mem): Header {
   const constCount = h.u32(HEADER.at.const_count)
 
   // --- §3 section table
-  const sections: Partial<Record<SectionName, SectionEntry>> = {}
-  const byId = new Map<number, SectionName>()
+  const sections: Partial<Record<SectionName | ResourceSectionName, SectionEntry>> = {}
+  const byId = new Map<number, SectionName | ResourceSectionName>()
   for (const n of SECTION_ORDER) byId.set(SECTION[n], n)
+  for (const n of RESOURCE_SECTION_ORDER) byId.set(RESOURCE_SECTION[n], n)
   const list: SectionEntry[] = []
   for (let i = 0; i < sectionCount; i++) {
     const e = HEADER.size + i * SECTION_ENTRY.size
@@ -165,6 +176,13 @@ export function readHeader(mem: Mem): Header {
   for (const n of SECTION_ORDER) {
     if (sections[n] === undefined) fail('MALFORMED', `required section ${n} is missing`, HEADER.at.section_count)
   }
+  // §15: the resource sections come as a group (a reader can then trust every cross-reference between them)
+  const present = RESOURCE_SECTION_ORDER.filter((n) => sections[n] !== undefined)
+  if (present.length !== 0 && present.length !== RESOURCE_SECTION_ORDER.length) {
+    const missing = RESOURCE_SECTION_ORDER.filter((n) => sections[n] === undefined)
+    fail('MALFORMED', `resource sections ${missing.join(', ')} are missing (SPEC.md §15: all seven or none)`, sections[present[0]]!.entryOffset)
+  }
+  const allSections = [...list]
   list.sort((a, b) => a.offset - b.offset)
   for (let i = 1; i < list.length; i++) {
     const p = list[i - 1]
@@ -191,6 +209,28 @@ export function readHeader(mem: Mem): Header {
   if (slotCount !== 0 && hashId !== MIDX_HASH_FNV1A32) fail('UNSUPPORTED_VERSION', `MIDX hash function ${hashId}`, s.MIDX.offset + MIDX_HEADER.at.hash)
   expectSize('MIDX', MIDX_HEADER.size + slotCount * MIDX_SLOT.size, `${slotCount} slots`)
 
+  let resources: Record<ResourceSectionName, SectionEntry> | undefined
+  if (present.length > 0) {
+    resources = sections as Record<ResourceSectionName, SectionEntry>
+    const multiple = (n: ResourceSectionName, size: number, what: string): void => {
+      if (resources![n].size % size !== 0) {
+        fail('MALFORMED', `section ${n} is ${resources![n].size} bytes, not a whole number of ${size}-byte ${what}`, resources![n].entryOffset + SECTION_ENTRY.at.size)
+      }
+    }
+    multiple('PKGS', OWNER.size, 'owner records')
+    multiple('DIST', OWNER.size, 'owner records')
+    multiple('FILE', FILE_ENTRY.size, 'file entries')
+    const srcs = resources.SRCS.size
+    if (srcs !== 0 && srcs !== moduleCount * SOURCE.size) {
+      fail('MALFORMED', `section SRCS is ${srcs} bytes; it is empty or holds ${moduleCount} source records (${moduleCount * SOURCE.size} bytes)`, resources.SRCS.entryOffset + SECTION_ENTRY.at.size)
+    }
+    if (resources.INFO.size > LIMITS.MAX_INFO_BYTES) {
+      fail('LIMIT_EXCEEDED', `INFO is ${resources.INFO.size} bytes, more than MAX_INFO_BYTES (${LIMITS.MAX_INFO_BYTES})`, resources.INFO.entryOffset + SECTION_ENTRY.at.size, {
+        limit: 'MAX_INFO_BYTES', value: resources.INFO.size, max: LIMITS.MAX_INFO_BYTES,
+      })
+    }
+  }
+
   return {
     formatMajor,
     formatMinor,
@@ -209,6 +249,8 @@ export function readHeader(mem: Mem): Header {
     constCount,
     checksum,
     sections: s,
+    resources,
+    allSections,
     slotCount,
   }
 }

@@ -1,6 +1,8 @@
 /**
- * Mapping a .pyb file read-only with mmap-io (a CommonJS native addon, loaded
- * lazily so that hosts without it can still use openBundleFromBuffer).
+ * Mapping a .pyb file read-only with @pybundle/mmap-io (mmap-io 1.1.7 patched to
+ * build on Node 20+ and to load in worker threads). It is a CommonJS native addon
+ * and an optional dependency, loaded lazily, so that a host where it could not be
+ * built can still use openBundleFromBuffer; openBundle there fails with NO_MMAP.
  */
 import { closeSync, constants, fstatSync, openSync, statSync, type Stats } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -13,15 +15,54 @@ interface MmapIo {
   readonly MADV_RANDOM: number
 }
 
+const ADDON = '@pybundle/mmap-io'
+const INSTEAD = 'or read the file into memory and use openBundleFromBuffer(readFileSync(path)) instead'
+
 let lib: MmapIo | undefined
+/** Why the addon could not be loaded: the first failure is kept, every open reports it the same way. */
+let unavailable: { message: string; cause: unknown } | undefined
+
+/** Node's error code, when `e` has one. */
+function codeOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/** What went wrong, in words a person can act on (never the raw dlopen text alone). */
+function whyUnavailable(e: unknown): string {
+  const code = codeOf(e)
+  const text = e instanceof Error ? e.message.split('\n')[0] : String(e)
+  if (code === 'MODULE_NOT_FOUND' && text.includes(`'${ADDON}'`)) {
+    return `openBundle maps files with the native addon ${ADDON}, which is not installed: it is an optional dependency of @pybundle/loader, ` +
+      `and npm leaves it out where it cannot be compiled (it needs Python 3 and a C++ compiler, or was omitted with --omit=optional); ` +
+      `install a compiler and run \`npm install ${ADDON}\`, ${INSTEAD}`
+  }
+  if (code === 'MODULE_NOT_FOUND') {
+    return `the native addon ${ADDON} is installed but was never built (its install script was skipped: --ignore-scripts, ` +
+      `or npm's allowScripts policy does not cover it yet): run \`npm install-scripts approve ${ADDON}\` if npm listed it as not covered, ` +
+      `then \`npm rebuild ${ADDON}\` (needs Python 3 and a C++ compiler), ${INSTEAD}`
+  }
+  if (text.includes('did not self-register')) {
+    return `the native addon ${ADDON} cannot be loaded in this thread (${text}): this build of it is not context-aware, ` +
+      `so it loads once per process and not in worker threads; reinstall ${ADDON} (its current version loads in every thread), ${INSTEAD}`
+  }
+  return `the native addon ${ADDON} cannot be loaded (${text}): it was probably built for another Node.js or platform; ` +
+    `run \`npm rebuild ${ADDON}\` with this Node.js (${process.version}), ${INSTEAD}`
+}
 
 function mmapIo(): MmapIo {
-  if (lib === undefined) {
-    const require = createRequire(import.meta.url)
-    const mod = require('mmap-io') as MmapIo & { default?: MmapIo }
-    lib = mod.default ?? mod
+  if (lib !== undefined) return lib
+  if (unavailable === undefined) {
+    try {
+      const require = createRequire(import.meta.url)
+      const mod = require(ADDON) as MmapIo & { default?: MmapIo }
+      lib = mod.default ?? mod
+      return lib
+    } catch (cause) {
+      unavailable = { message: whyUnavailable(cause), cause }
+    }
   }
-  return lib
+  throw new PyBundleError('NO_MMAP', unavailable.message, { cause: unavailable.cause, details: { addon: ADDON } })
 }
 
 /** mmap-io passes the size through a C int. */

@@ -3,6 +3,7 @@
  * full structural walk of every table entry, redirect, string, constant, code and
  * module record and MIDX slot. It never throws on bad bytes: each failure becomes a
  * problem {code, offset, section, path, message}, collection stops at maxProblems.
+ * An error that is not a PyBundleError is a bug in the loader and propagates.
  * Work is bounded by the table counts, which open checked against section sizes.
  */
 import { PyBundleError, type ErrorCode } from '@pybundle/errors'
@@ -17,9 +18,9 @@ import {
   MODULE,
   MODULE_FLAG,
   NONE,
-  SECTION_ORDER,
   STRING_SLICE_FIXED,
   TABLE_ENTRY_SIZE,
+  checkModuleName,
   fnv1a32,
   type ConstTagName,
 } from '@pybundle/format-spec'
@@ -29,6 +30,7 @@ import { xxh64 } from './hash.js'
 import { hex } from './header.js'
 import { lookup } from './module-index.js'
 import { checkNarrowest, decodeStr } from './strings.js'
+import { verifyResources } from './verify-resources.js'
 import { decodeName } from './views.js'
 
 export interface VerifyProblem {
@@ -50,7 +52,7 @@ export interface VerifyReport {
   /** True when collection stopped at maxProblems. */
   truncated: boolean
   /** Records walked. */
-  checked: { sections: number; modules: number; codes: number; strings: number; consts: number; slots: number }
+  checked: { sections: number; modules: number; codes: number; strings: number; consts: number; slots: number; resources: number }
 }
 
 export interface VerifyOptions {
@@ -67,14 +69,14 @@ const FIXED_SIZE = new Map<number, number>(
 export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
   const max = Math.max(1, options.maxProblems ?? 100)
   const problems: VerifyProblem[] = []
-  const checked = { sections: 0, modules: 0, codes: 0, strings: 0, consts: 0, slots: 0 }
+  const checked = { sections: 0, modules: 0, codes: 0, strings: 0, consts: 0, slots: 0, resources: 0 }
   const sections = core.header.sections
 
+  const all = core.header.allSections
   const sectionOf = (off: number): string => {
     if (off < 0) return ''
-    for (const n of SECTION_ORDER) {
-      const s = sections[n]
-      if (off >= s.offset && off < s.offset + Math.max(1, s.size)) return n
+    for (const s of all) {
+      if (off >= s.offset && off < s.offset + Math.max(1, s.size)) return s.name
     }
     return off < core.header.headerSize ? 'header' : ''
   }
@@ -89,8 +91,9 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       return true
     } catch (e) {
       if (e instanceof Stop) throw e
-      if (e instanceof PyBundleError) add(e.code, e.offset ?? -1, path, e.message, e.details)
-      else add('MALFORMED', -1, path, `internal error while checking: ${String(e)}`)
+      // Anything else is a bug in the loader, not damage in the file: it propagates.
+      if (!(e instanceof PyBundleError)) throw e
+      add(e.code, e.offset ?? -1, path, e.message, e.details)
       return false
     }
   }
@@ -104,8 +107,8 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       if (c.mem.dv.getUint32(HEADER.at.reserved, true) !== 0) add('MALFORMED', HEADER.at.reserved, 'header', 'reserved field is not zero')
     })
     const u8 = c.mem.u8
-    for (const n of SECTION_ORDER) {
-      const s = sections[n]
+    for (const s of all) {
+      const n = s.name
       checked.sections++
       guard(`section ${n}`, () => {
         const sum = xxh64(u8.subarray(s.offset, s.offset + s.size))
@@ -113,7 +116,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       })
     }
     guard('padding', () => {
-      const spans = SECTION_ORDER.map((n) => sections[n]).sort((a, b) => a.offset - b.offset)
+      const spans = [...all].sort((a, b) => a.offset - b.offset)
       let pos = c.header.headerSize
       for (const s of [...spans, { offset: u8.length, size: 0, name: 'end of file' }]) {
         for (let i = pos; i < s.offset; i++) {
@@ -296,6 +299,10 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
         const name = decodeName(nb, nameField)
         path = `MODS[${m}] ${name}`
         if (nb.length === 0) add('MALFORMED', nameField, path, 'empty module name')
+        else {
+          const bad = checkModuleName(name)
+          if (bad !== undefined) add('MALFORMED', nameField, path, `invalid module name ${JSON.stringify(name)} (${bad}; SPEC.md §5.1)`, { reason: bad })
+        }
         if (fnv1a32(nb) !== c.modU32(m, 'name_hash')) add('MALFORMED', base + MODULE.at.name_hash, path, 'name_hash is not FNV-1a 32 of the name')
         if (prev !== undefined && compareBytes(prev, nb) >= 0) add('MALFORMED', nameField, path, 'module names are not sorted by UTF-8 bytes, or repeat')
         prev = nb
@@ -355,6 +362,9 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
     guard('MIDX', () => {
       if (used !== c.moduleCount) add('MALFORMED', MIDX.start, 'MIDX', `${used} slots used for ${c.moduleCount} modules`)
     })
+
+    // --- §15 resource sections (1.1)
+    if (c.res !== undefined) checked.resources = verifyResources(c, c.res, add, guard)
   } catch (e) {
     if (!(e instanceof Stop)) throw e
   }

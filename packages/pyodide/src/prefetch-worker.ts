@@ -17,8 +17,8 @@ interface Data {
 }
 
 const { bundle: input, names, all, port } = workerData as Data
-// Read, not mapped: mmap-io is a native addon that is not context-aware, so it
-// cannot load in a worker once the main thread has loaded it.
+// Read, not mapped, so prefetch works whether or not the native addon
+// @pybundle/mmap-io could be built (it would load here: it is context-aware).
 const bundle = openBundleFromBuffer(typeof input === 'string' ? new Uint8Array(readFileSync(input)) : input)
 try {
   const order = [...names]

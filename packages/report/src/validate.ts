@@ -1,4 +1,5 @@
 import { PyBundleError } from '@pybundle/errors'
+import { checkModuleName } from '@pybundle/format-spec'
 import type { ReportData } from './report-data.js'
 
 const KINDS = new Set(['module', 'package', 'namespace'])
@@ -45,7 +46,10 @@ export function validateReportData(data: unknown, path = 'data'): asserts data i
   d.modules.forEach((x: unknown, i: number) => {
     const p = `${path}.modules[${i}]`
     const m = object(x, p)
-    if (typeof m.name !== 'string' || !/^[^.\s]+(\.[^.\s]+)*$/u.test(m.name)) bad(`${p}.name`, 'is not a dotted module name')
+    // The rule verify() applies (SPEC.md §5.1), so the report and verify cannot disagree about a name.
+    if (typeof m.name !== 'string') bad(`${p}.name`, 'is not a string')
+    const why = checkModuleName(m.name)
+    if (why !== undefined) bad(`${p}.name`, `is not a valid module name (${why}; SPEC.md §5.1)`)
     if (seen.has(m.name)) bad(`${p}.name`, `repeats ${m.name}`)
     seen.add(m.name)
     if (!KINDS.has(m.kind as string)) bad(`${p}.kind`, "is not 'module', 'package' or 'namespace'")

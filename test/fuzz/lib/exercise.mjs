@@ -6,7 +6,7 @@
  * counted); anything else is a "foreign" exception, i.e. a bug.
  *
  * Also checked here, as findings:
- * - verify() never throws;
+ * - verify() never throws on bad bytes, and nothing but a PyBundleError escapes it (a bug propagates, and is a finding here);
  * - no output is sized by a forged count: every list length and byte array the
  *   API returns fits in the file (bounded by the file size);
  * - if verify() says ok, every read succeeds ("verify once, then read");
@@ -91,7 +91,10 @@ function walkBundle(b, fileSize, r, opts) {
   const bound = (/** @type {string} */ what, /** @type {number} */ n) => {
     if (!(n <= fileSize)) r.findings.push({ kind: 'size-beyond-file', message: `${what} is ${n}, the file is ${fileSize} bytes` })
   }
+  const foreignBefore = r.foreign.length
   const report = attempt(r, 'verify', () => b.verify({ maxProblems: 20 }))
+  // verify() lets a bug (anything but a PyBundleError) propagate instead of calling the file damaged.
+  if (r.foreign.length > foreignBefore) r.findings.push({ kind: 'verify-foreign', message: r.foreign.at(-1)?.message ?? '' })
   if (report === undefined) r.findings.push({ kind: 'verify-threw', message: r.codes.at(-1)?.message ?? r.foreign.at(-1)?.message ?? '' })
   else {
     r.verifyOk = report.ok

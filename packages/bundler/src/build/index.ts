@@ -8,11 +8,12 @@ import { mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve as resolvePath } from 'node:path'
 import { readMarshal, type PyCode } from '@pybundle/cpython'
 import { PyBundleError } from '@pybundle/errors'
-import type { BundleInput, ModuleInput } from '../bundle-input.js'
+import type { BuildInfo, BundleInput, ModuleInput } from '../bundle-input.js'
+import { collectExtras, startDistributionScan, type SkippedData, type SkippedMetadata } from '../collect/index.js'
 import { compileModules, syntaxError, type CompileFailure } from '../compile/index.js'
 import { createInterpreter, type Interpreter } from '../interpreter/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import { resolveModules, type ResolvedModule, type SkippedModule } from '../resolve/index.js'
+import { resolveModules, type ModuleAlias, type ResolvedModule, type SkippedModule, type UnresolvedImport } from '../resolve/index.js'
 import { writeBundleFile } from '../writer/index.js'
 import type { BundleStats } from '../writer/stats.js'
 
@@ -33,6 +34,8 @@ export interface BuildOptions {
   interpreter?: Interpreter
   /** Worker processes for compilation (default: one per core). */
   jobs?: number
+  /** Called with the writer's whole input just before it is written (tests, tools). */
+  onBundleInput?: (input: BundleInput) => void
 }
 
 export interface BuildSummary {
@@ -63,6 +66,12 @@ export interface BuildSummary {
   excluded: number
   /** sys.modules entries the trace reported; null without a trace. */
   traced: number | null
+  /** Names the trace (or closure) found held under another spec name; the module is bundled under its spec name. */
+  aliases: ModuleAlias[]
+  /** [modules] closure = true: modules it added and the imported names that resolve to nothing; null when off. */
+  closure: { added: number; optional: number; unresolved: UnresolvedImport[] } | null
+  /** Why each bundled module is in (BuildInfo, stored in the bundle): reason, and with closure who imports it. */
+  buildInfo: BuildInfo
   codeObjects: number
   /** Bytes of the written file. */
   size: number
@@ -76,8 +85,14 @@ export interface BuildSummary {
    * computes from the file.
    */
   sharing: BundleStats['sharing'] & { savedVsPerModule: number }
-  /** Milliseconds per phase. */
-  timings: { resolve: number; compile: number; convert: number; write: number; total: number }
+  /** Package data files ([modules] data; null when it is false). `skipped`: each file or folder left out, with the reason. */
+  data: { files: number; bytes: number; skipped: SkippedData[] } | null
+  /** Distribution metadata ([modules] metadata; null when it is false): *.dist-info / *.egg-info entries, their files and bytes. */
+  metadata: { distributions: number; files: number; bytes: number; skipped: SkippedMetadata[] } | null
+  /** Modules carrying their .py source ([modules] sources = true), and its bytes; null when sources is false. */
+  sources: { modules: number; bytes: number } | null
+  /** Milliseconds per phase (collect: data files, metadata and sources). */
+  timings: { resolve: number; compile: number; convert: number; collect: number; write: number; total: number }
   stats: BundleStats
 }
 
@@ -93,6 +108,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   progress({ phase: 'resolve' })
   const resolution = await withManifest(manifest, () => resolveModules(manifest, interpreter))
   const t1 = performance.now()
+  const scan = startDistributionScan(manifest, interpreter, resolution.modules)
 
   const py = resolution.python
   const withCode = resolution.modules.filter((m) => m.kind !== 'namespace')
@@ -146,14 +162,29 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     kept.push(m)
   }
   skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const buildInfo = buildInfoOf(kept)
   const t3 = performance.now()
+
+  const extras = await withManifest(manifest, () => collectExtras(manifest, interpreter, kept, scan))
+  let sourceBytes = 0
+  if (extras.sources) {
+    for (const mod of modules) {
+      const src = extras.sources.get(mod.name)
+      if (src) { mod.sourceBytes = src; sourceBytes += src.length }
+    }
+  }
+  const tc = performance.now()
 
   progress({ phase: 'write' })
   const input: BundleInput = {
     python: { magic: py.magic, major: py.version[0], minor: py.version[1], marshalVersion: py.marshalVersion },
     optimize: manifest.optimize,
     modules,
+    ...(extras.data ? { data: extras.data.files } : {}),
+    ...(extras.metadata ? { distributions: extras.metadata.distributions } : {}),
+    buildInfo: extras.data?.skipped.length ? { ...buildInfo, skippedData: extras.data.skipped } : buildInfo,
   }
+  options.onBundleInput?.(input)
   await mkdir(dirname(output), { recursive: true }).catch(() => {})
   const stats = await writeBundleFile(output, input)
   const t4 = performance.now()
@@ -171,13 +202,35 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     skipped,
     excluded: resolution.excluded,
     traced: resolution.traced,
+    aliases: resolution.aliases,
+    closure: resolution.unresolvedImports === null ? null : {
+      added: kept.filter((m) => m.reason === 'closure').length,
+      optional: kept.filter((m) => m.reason === 'closure' && m.optional).length,
+      unresolved: resolution.unresolvedImports,
+    },
+    buildInfo,
     codeObjects: stats.codeObjects,
     size: stats.fileSize,
     pycBytes,
     sharing: { ...stats.sharing, savedVsPerModule: stats.sharing.savedBytes },
-    timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, write: t4 - t3, total: t4 - t0 },
+    data: extras.data && { files: extras.data.files.length, bytes: extras.data.bytes, skipped: extras.data.skipped },
+    metadata: extras.metadata && { distributions: extras.metadata.distributions.length, files: extras.metadata.files, bytes: extras.metadata.bytes, skipped: extras.metadata.skipped },
+    sources: extras.sources && { modules: extras.sources.size, bytes: sourceBytes },
+    timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, collect: tc - t3, write: t4 - tc, total: t4 - t0 },
     stats,
   }
+}
+
+/** BuildInfo.modules (the contract of issue 14): one entry per bundled module, in name order. */
+function buildInfoOf(kept: readonly ResolvedModule[]): BuildInfo {
+  const modules: BuildInfo['modules'] = {}
+  const names = new Set(kept.map((m) => m.name))
+  for (const m of [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    // Importers that did not make it into the bundle (a file that does not compile) would break a --why chain.
+    const by = m.importedBy?.filter((n) => names.has(n))
+    modules[m.name] = { reason: m.reason, ...(by?.length ? { importedBy: by } : {}), ...(m.optional ? { optional: true } : {}) }
+  }
+  return { modules }
 }
 
 function toCode(marshal: Uint8Array, minor: number, m: ResolvedModule): PyCode {

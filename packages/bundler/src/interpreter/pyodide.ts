@@ -46,11 +46,14 @@ def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
     saved_meta = list(sys.meta_path)
     saved_hooks = list(sys.path_hooks)
     saved_cache = dict(sys.path_importer_cache)
-    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
     out, err = io.BytesIO(), io.BytesIO()
     wrappers = (io.TextIOWrapper(out, encoding='utf-8', errors='backslashreplace', write_through=True),
                 io.TextIOWrapper(err, encoding='utf-8', errors='backslashreplace', write_through=True))
+    # sys.__stdout__ too: for a script it is the process's stdout (trace_driver.py
+    # reports there, since the traced program may replace sys.stdout).
     sys.stdout, sys.stderr = wrappers
+    sys.__stdout__, sys.__stderr__ = wrappers
     sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.to_bytes()), encoding='utf-8')
     code = 0
     try:
@@ -85,7 +88,7 @@ def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
                 w.detach()  # else collecting the wrapper closes the BytesIO
             except Exception:
                 pass
-        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        sys.stdin, sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__ = saved_streams
         sys.argv = saved_argv
         sys.path[:] = saved_path
         sys.meta_path[:] = saved_meta

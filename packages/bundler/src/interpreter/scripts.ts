@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 
 const PYTHON_DIR = new URL('../../src/python/', import.meta.url)
 
-export type HelperName = 'resolve.py' | 'compile.py' | 'trace_driver.py'
+export type HelperName = 'resolve.py' | 'compile.py' | 'trace_driver.py' | 'distributions.py' | 'imports.py'
 
 /** Absolute path of a helper script. */
 export function helperScript(name: HelperName): string {

@@ -3,6 +3,7 @@
  *
  *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0
  *   [modules] paths = [...]  include = [...]  exclude = [...]  stdlib = false  trace = [...]
+ *             data = true  exclude_data = [...]  metadata = true  sources = false   (issue 14)  closure = false
  *
  * Relative paths are relative to the manifest's folder. Anything else (an
  * unknown table or key, a wrong type) is a MANIFEST error naming the key and
@@ -34,6 +35,16 @@ export interface Manifest {
   stdlib: boolean
   /** Arguments to `python` whose imports are bundled; null when absent. */
   trace: string[] | null
+  /** Bundle package data files ([modules] data, default true). */
+  data: boolean
+  /** fnmatch patterns over "top/package/relative/path" ([modules] exclude_data). */
+  excludeData: string[]
+  /** Bundle the distributions' *.dist-info / *.egg-info ([modules] metadata, default true). */
+  metadata: boolean
+  /** Carry each module's .py bytes ([modules] sources, default false). */
+  sources: boolean
+  /** [modules] closure: add every module the bundled code imports (read from its bytecode), to a fixed point. */
+  closure: boolean
 }
 
 type Check = (value: unknown) => string | null
@@ -46,7 +57,8 @@ const isStringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x
 
 const SCHEMA: Record<string, Record<string, Check>> = {
   bundle: { output: isString, python: isString, optimize: isOptimize },
-  modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray },
+  modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray,
+    data: isBool, exclude_data: isStringArray, metadata: isBool, sources: isBool, closure: isBool },
 }
 
 function typeName(v: unknown): string {
@@ -111,6 +123,10 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
   if (!include.length && !stdlib && trace === null) {
     throw manifestError(abs, `the manifest selects no modules: set [modules] include, stdlib = true or trace`, { key: 'modules' })
   }
+  const excludeData = (m.exclude_data as string[] | undefined) ?? []
+  if (excludeData.some((p) => p === '')) {
+    throw manifestError(abs, `[modules] exclude_data has an empty pattern: an entry is an fnmatch pattern over "top/package/relative/path", e.g. "babel/locale-data/*"`, { key: 'modules.exclude_data' })
+  }
   return {
     file: abs,
     dir,
@@ -123,6 +139,11 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
     exclude: (m.exclude as string[] | undefined) ?? [],
     stdlib,
     trace,
+    data: (m.data as boolean | undefined) ?? true,
+    excludeData,
+    metadata: (m.metadata as boolean | undefined) ?? true,
+    sources: (m.sources as boolean | undefined) ?? false,
+    closure: (m.closure as boolean | undefined) ?? false,
   }
 }
 

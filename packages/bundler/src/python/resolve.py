@@ -9,15 +9,22 @@
 #           "include": ["name", "pkg.*"],   names asked for (errors if missing)
 #           "stdlib": bool,                 every pure-Python stdlib module
 #           "exclude": ["fnmatch", ...],    applied to every resolved name
-#           "traced": [{...}, ...]}         module records from trace_driver.py
+#           "traced": [{...}, ...],         module records from trace_driver.py
+#           "closure": bool}                add what the modules import (imports.py)
 # answer   {"python": {...}, "modules": [...], "skipped": [...],
-#           "unresolved": [...], "excluded": n}
+#           "unresolved": [...], "excluded": n,
+#           "aliases": [{"name", "of"}],    traced names held under another spec name
+#           "unresolvedImports": null | [{"name", "importedBy", "optional"}]}
 #
 # A module record: {"name", "kind": "source"|"sourceless"|"namespace",
 #                   "isPackage", "file" (absolute, null for namespaces),
 #                   "relpath" ('/'-separated, relative to its search root),
 #                   "frozen" (bool: the interpreter has it frozen; bundled
-#                   from its source file)}
+#                   from its source file), "stdlib",
+#                   "reason": "include"|"stdlib"|"trace"|"closure"|"package"|"parent",
+#                   "importedBy" (closure only: bundled modules importing it),
+#                   "optional" (closure only: imported only under
+#                   try/except ImportError)}
 import sys
 
 # `python helper.py` puts the helper's folder first on sys.path: it must not
@@ -83,6 +90,10 @@ def path_spec(fullname, path):
 
 
 _specs = {}
+# False while the closure runs: its names come from bytecode, so a parent that is
+# a plain module is never imported to ask it for a submodule (that would run the
+# application's code here); only one already in sys.modules is asked (os.path).
+_import_parents = True
 
 
 def find(fullname):
@@ -108,7 +119,7 @@ def find(fullname):
             pspec = find(parent)
             if pspec is not None and pspec.submodule_search_locations is not None:
                 spec = path_spec(fullname, list(pspec.submodule_search_locations))
-            elif pspec is not None:
+            elif pspec is not None and (_import_parents or parent in sys.modules):
                 # Not a package on disk; the parent may make it exist at import
                 # time (os.path). Ask the real import system, which imports the parent.
                 spec = importlib.util.find_spec(fullname)
@@ -231,19 +242,22 @@ class Result:
     def __init__(self):
         self.modules = {}
         self.skipped = {}
+        # Why each module is in: 'include' | 'stdlib' | 'trace' | 'closure' | 'package' | 'parent'.
+        self.reasons = {}
 
-    def add(self, name, spec):
+    def add(self, name, spec, why='include'):
         if name in self.modules or name in self.skipped:
             return name in self.modules
         rec, reason = classify(name, spec)
         if rec is not None:
             self.modules[name] = rec
+            self.reasons.setdefault(name, why)
             return True
         if reason is not None:
             self.skipped[name] = reason
         return False
 
-    def walk(self, name, spec):
+    def walk(self, name, spec, why='include'):
         """Add a package and everything below it. Namespace subpackages count only
         when they contain a module somewhere below (a data folder is not a package)."""
         rec, reason = classify(name, spec)
@@ -256,6 +270,7 @@ class Result:
         for n, r in found.items():
             if n not in self.modules:
                 self.modules[n] = r
+                self.reasons.setdefault(n, why if n == name else 'package')
         return True
 
     def _walk(self, name, spec, rec, found, seen):
@@ -304,6 +319,21 @@ def stdlib_top_names():
                 stem = entry.split('.', 1)[0]
                 if stem.isidentifier():
                     names.add(stem)
+    # What the stdlib folder holds that sys.stdlib_module_names leaves out:
+    # modules imported by a name that is not an identifier
+    # (sysconfig imports _sysconfigdata__linux_x86_64-linux-gnu by name) and the
+    # test modules behind frozen ones (__hello__, __phello__). Any file name
+    # without a dot is a name importlib.import_module() accepts.
+    try:
+        entries = os.listdir(STDLIB)
+    except OSError:
+        entries = []
+    for entry in entries:
+        full = os.path.join(STDLIB, entry)
+        if entry.endswith('.py') and '.' not in entry[:-3] and entry[:-3] and os.path.isfile(full):
+            names.add(entry[:-3])
+        elif '.' not in entry and os.path.isfile(os.path.join(full, '__init__.py')):
+            names.add(entry)
     names.discard('test')  # as in 3.10+'s sys.stdlib_module_names: the test suite is opt-in
     names.discard('__main__')
     return sorted(names)
@@ -350,6 +380,107 @@ class _NamedLoader:
         self.name = name
 
 
+# --- the closure: what the bundled code imports ----------------------------------
+
+def _load_imports_helper():
+    """imports.py, which sits beside this script (resolve.py deletes its own folder
+    from sys.path, so it is loaded by path)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location('_pybundle_imports', os.path.join(here, 'imports.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _code_of(rec):
+    try:
+        with open(rec['file'], 'rb') as f:
+            data = f.read()
+        if rec['kind'] == 'sourceless':
+            return marshal.loads(data[16:])
+        return compile(data, rec['file'], 'exec', dont_inherit=True)
+    except Exception:  # does not compile: the compile step reports it
+        return None
+
+
+def close(res, excludes, aliases):
+    """Add every module the bundled code imports, to a fixed point. Returns
+    {'importers': {name: set}, 'optional': {name: bool}, 'unresolved': [...],
+    'excluded': set}. Modules the stdlib walk added are not scanned: that walk
+    is already the whole standard library."""
+    global _import_parents
+    _import_parents = False
+    helper = _load_imports_helper()
+    importers = {}
+    optional = {}  # name -> True while every import site seen is optional
+    missing = {}   # name -> {'importedBy': set, 'optional': bool}
+    excluded = set()
+    queue = sorted(res.modules, reverse=True)
+    scanned = set()
+
+    def want(name, importer, opt, why='closure'):
+        if name == '__main__':
+            return  # the running program, always there
+        if importer is not None and importer != name:
+            importers.setdefault(name, set()).add(importer)
+            optional[name] = optional.get(name, True) and opt
+        if name in res.modules or name in res.skipped or name in excluded:
+            return
+        if any(fnmatch.fnmatchcase(name, p) for p in excludes):
+            excluded.add(name)
+            return
+        spec = find(name)
+        if spec is None:
+            parent = name.rpartition('.')[0]
+            if parent and parent in missing:
+                return  # `import a.b` with no `a`: only `a` is listed
+            m = missing.setdefault(name, {'importedBy': set(), 'optional': True})
+            if importer is not None:
+                m['importedBy'].add(importer)
+            m['optional'] = m['optional'] and opt
+            return
+        if spec.name != name and name not in BOOTSTRAP and spec.name not in BOOTSTRAP:
+            aliases.setdefault(name, spec.name)  # os.path is posixpath
+            want(spec.name, importer, opt, why)
+            return
+        if res.add(name, spec, why):
+            queue.append(name)
+
+    while queue:
+        name = queue.pop()
+        if name in scanned or name not in res.modules:
+            continue
+        scanned.add(name)
+        if any(fnmatch.fnmatchcase(name, p) for p in excludes):
+            continue  # left out: what only it imports stays out too
+        rec = res.modules[name]
+        parent = name.rpartition('.')[0]
+        if parent:
+            want(parent, None, False, 'parent')  # importing a.b imports a first
+        if rec['kind'] == 'namespace' or res.reasons.get(name) == 'stdlib':
+            continue
+        code = _code_of(rec)
+        if code is None:
+            continue
+        for iname, level, fromlist, opt in helper.scan(code):
+            target = helper.absolute(iname, level, name, rec['isPackage'])
+            if target is None:
+                continue
+            parts = target.split('.')
+            for i in range(1, len(parts) + 1):
+                want('.'.join(parts[:i]), name, opt)
+            if fromlist:
+                tspec = find(target)
+                if tspec is None or tspec.submodule_search_locations is None:
+                    continue  # not a package: `from m import x` takes an attribute
+                for sub in fromlist:
+                    if sub != '*' and find(target + '.' + sub) is not None:
+                        want(target + '.' + sub, name, opt)
+    unresolved = [{'name': n, 'importedBy': sorted(m['importedBy']), 'optional': m['optional']}
+                  for n, m in sorted(missing.items())]
+    return {'importers': importers, 'optional': optional, 'unresolved': unresolved, 'excluded': excluded}
+
+
 def main():
     req = json.loads(sys.stdin.read() or '{}')
     paths = [os.path.abspath(p) for p in req.get('paths', [])]
@@ -380,15 +511,28 @@ def main():
             if not in_stdlib(rec) and rec['kind'] != 'namespace' and not rec.get('frozen'):
                 res.skipped.setdefault(name, 'shadowed by %s, outside the standard library' % rec['file'])
                 continue
-            res.walk(name, spec)
+            res.walk(name, spec, 'stdlib')
 
+    aliases = {}
     for t in req.get('traced', []):
         name = t['name']
+        spec_name = t.get('spec')
+        if spec_name and spec_name != name and name not in BOOTSTRAP and spec_name not in BOOTSTRAP:
+            # sys.modules holds it under another name (markdown's `htmlparser` is
+            # html.parser, six's six.moves.http_client is http.client, `-m app`'s
+            # __main__ is app.__main__): bundle it under the name its spec gives,
+            # the one the import system finds it by.
+            aliases[name] = spec_name
+            name = spec_name
+        elif name == '__main__':
+            continue
         if name in res.modules:
             continue
-        if name == '__main__':
-            continue
-        res.add(name, TracedSpec(t))
+        res.add(name, TracedSpec(t), 'trace')
+
+    closure = None
+    if req.get('closure'):
+        closure = close(res, excludes, aliases)
 
     excluded = 0
     modules = []
@@ -399,12 +543,22 @@ def main():
         rec = dict(res.modules[name])
         rec['stdlib'] = rec['frozen'] or in_stdlib(rec)
         rec.pop('locations', None)
+        rec['reason'] = res.reasons.get(name, 'include')
+        if closure is not None:
+            by = sorted(b for b in closure['importers'].get(name, ()) if b in res.modules and b != name)
+            if by:
+                rec['importedBy'] = by
+            if rec['reason'] == 'closure' and closure['optional'].get(name):
+                rec['optional'] = True
         modules.append(rec)
     skipped = [{'name': n, 'reason': r} for n, r in sorted(res.skipped.items())
                if n not in res.modules and not any(fnmatch.fnmatchcase(n, p) for p in excludes)]
     unresolved = [u for u in unresolved if not any(fnmatch.fnmatchcase(u[:-2] if u.endswith('.*') else u, p) for p in excludes)]
+    excluded += len(closure['excluded']) if closure is not None else 0
     out = {'python': python_info(), 'modules': modules, 'skipped': skipped,
-           'unresolved': unresolved, 'excluded': excluded}
+           'unresolved': unresolved, 'excluded': excluded,
+           'aliases': [{'name': n, 'of': aliases[n]} for n in sorted(aliases)],
+           'unresolvedImports': None if closure is None else closure['unresolved']}
     sys.stdout.write(json.dumps(out))
     sys.stdout.flush()
 

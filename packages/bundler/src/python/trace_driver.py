@@ -1,16 +1,23 @@
 # pybundle helper: run a program as `python ARGS...` would, then report every
 # module it left in sys.modules.
 #
-# usage: python trace_driver.py -c CODE [args...]
-#        python trace_driver.py -m MODULE [args...]
-#        python trace_driver.py SCRIPT [args...]
-#        python trace_driver.py             (nothing: what startup imports)
+# usage: python trace_driver.py [--path DIR]... -c CODE [args...]
+#        python trace_driver.py [--path DIR]... -m MODULE [args...]
+#        python trace_driver.py [--path DIR]... SCRIPT [args...]
+#        python trace_driver.py [--path DIR]...    (nothing: what startup imports)
+#
+# Each --path DIR ([modules] paths) is put on sys.path where PYTHONPATH puts
+# it, before the standard library, unless it is there already: a subprocess
+# interpreter has it from PYTHONPATH, an in-process one (Pyodide) read its
+# environment long before and needs it here.
 #
 # The driver imports nothing before the program runs (only `sys`, which is
 # built in), so the modules it reports are the interpreter's startup modules
 # plus the program's. `-m` imports runpy, as `python -m` itself does.
 #
-# The report goes to stdout after the program's own output, as one line:
+# The report goes to stdout after the program's own output (sys.__stdout__, the
+# stream the interpreter started with, since the program may replace
+# sys.stdout), as one line:
 #   MARKER + JSON {"status": exit status, "modules": [{name, spec, origin,
 #   hasLocation, locations, loader, frozenFile}, ...]}
 # Runs in any CPython 3.8+ (and Pyodide): no subprocess, no multiprocessing.
@@ -103,8 +110,17 @@ def _records():
     return out
 
 
+def _take_paths(argv):
+    paths = []
+    while len(argv) >= 2 and argv[0] == '--path':
+        paths.append(argv[1])
+        argv = argv[2:]
+    sys.path[0:0] = [p for p in paths if p not in sys.path]
+    return argv
+
+
 def main():
-    argv = sys.argv[1:]
+    argv = _take_paths(sys.argv[1:])
     exc_info = None
     try:
         status = _run(argv)

@@ -35,6 +35,30 @@ export interface ResolvedModule {
   frozen: boolean
   /** Lives in the interpreter's standard library folder. */
   stdlib: boolean
+  /** Why it is in: 'include' | 'stdlib' | 'trace' | 'closure' | 'package' | 'parent' (BuildInfo). */
+  reason: ModuleReason
+  /** With [modules] closure: the bundled modules whose bytecode imports it, sorted. */
+  importedBy?: string[]
+  /** Added by the closure and imported only under try/except ImportError. */
+  optional?: boolean
+}
+
+export type ModuleReason = 'include' | 'stdlib' | 'trace' | 'closure' | 'package' | 'parent'
+
+/** A name sys.modules (or the import system) holds for a module bundled under its spec name. */
+export interface ModuleAlias {
+  /** "htmlparser", "six.moves.http_client", "os.path" */
+  name: string
+  /** The spec name it is bundled under: "html.parser", "http.client", "posixpath". */
+  of: string
+}
+
+/** A name the bundled code imports that resolves to nothing with the interpreter (listed, not an error). */
+export interface UnresolvedImport {
+  name: string
+  importedBy: string[]
+  /** Every import of it sits under try/except ImportError. */
+  optional: boolean
 }
 
 export interface SkippedModule {
@@ -51,6 +75,10 @@ export interface Resolution {
   excluded: number
   /** Modules the trace reported (before classification), or null when there was no trace. */
   traced: number | null
+  /** Sorted by name. */
+  aliases: ModuleAlias[]
+  /** With [modules] closure: imported names that resolve to nothing; null without closure. */
+  unresolvedImports: UnresolvedImport[] | null
 }
 
 export const MIN_MINOR = 8
@@ -65,6 +93,7 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     exclude: manifest.exclude,
     stdlib: manifest.stdlib,
     traced: traced ?? [],
+    closure: manifest.closure,
   }
   const run = await interpreter.runScript({ path: helperScript('resolve.py') }, [], {
     stdin: JSON.stringify(request),
@@ -76,6 +105,8 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     skipped: SkippedModule[]
     unresolved: string[]
     excluded: number
+    aliases: ModuleAlias[]
+    unresolvedImports: UnresolvedImport[] | null
   }
   try {
     if (run.exitCode !== 0) throw new Error('exit')
@@ -98,6 +129,8 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     skipped: answer.skipped,
     excluded: answer.excluded,
     traced: traced === null ? null : traced.length,
+    aliases: answer.aliases,
+    unresolvedImports: answer.unresolvedImports,
   }
 }
 

@@ -56,7 +56,10 @@ export async function runTrace(manifest: Manifest, interpreter: Interpreter): Pr
   if (manifest.paths.length) {
     env.PYTHONPATH = [...manifest.paths, ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(delimiter)
   }
-  const run = await interpreter.runScript({ path: helperScript('trace_driver.py') }, programArgs, {
+  // PYTHONPATH for a subprocess (and its own subprocesses); --path for an
+  // interpreter already running (Pyodide), which never reads it.
+  const pathArgs = manifest.paths.flatMap((p) => ['--path', p])
+  const run = await interpreter.runScript({ path: helperScript('trace_driver.py') }, [...pathArgs, ...programArgs], {
     cwd: manifest.dir,
     env,
     pythonArgs,

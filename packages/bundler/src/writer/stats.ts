@@ -12,7 +12,8 @@
  * code object's slices are the same size either way. `savedBytes` =
  * perModuleBytes - bytes, summed over the three sections.
  */
-import type { SectionName } from '@pybundle/format-spec'
+import type { ResourceSectionName, SectionName } from '@pybundle/format-spec'
+import type { ResourceStats } from './resources.js'
 
 export interface SectionSharing {
   /** Bytes the section holds in this bundle. */
@@ -53,6 +54,10 @@ export interface BundleStats {
   }
   /** Bytes per section, without the padding that follows it. */
   sections: Record<SectionName, number>
+  /** Bytes per resource section (§15), when the bundle has them. */
+  resourceSections: Record<ResourceSectionName, number> | undefined
+  /** Data files, distributions, sources and build info (zeros when the bundle has none). */
+  resources: ResourceStats
   /** Header plus section table. */
   headerBytes: number
   fileSize: number

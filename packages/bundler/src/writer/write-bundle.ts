@@ -11,10 +11,10 @@ import type { CodeLayout, PyCode, PyStr } from '@pybundle/cpython'
 import { codeLayoutForPython, hasLoneSurrogate, marshalVersionForPython } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
-  CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER, LIMITS, MODULE, MODULE_FLAG, NONE, SECTION, SECTION_ALIGN,
-  SECTION_ENTRY, SECTION_ORDER, TABLE_ENTRY_SIZE, fnv1a32,
+  CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER, LIMITS, MODULE, MODULE_FLAG, NONE, RESOURCE_SECTION,
+  RESOURCE_SECTION_ORDER, SECTION, SECTION_ALIGN, SECTION_ENTRY, SECTION_ORDER, TABLE_ENTRY_SIZE, fnv1a32,
 } from '@pybundle/format-spec'
-import type { SectionName } from '@pybundle/format-spec'
+import { checkModuleName, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
 import xxhash from 'xxhash-wasm'
 import type { XXHashAPI } from 'xxhash-wasm'
 import type { BundleInput, ModuleInput } from '../bundle-input.js'
@@ -23,6 +23,7 @@ import type { BlobRef } from './blob-store.js'
 import { alignUp, checkU32, compareBytes, utf8 } from './bytes.js'
 import { ConstTable } from './const-table.js'
 import { midxSize, writeModuleIndex } from './module-index.js'
+import { NO_RESOURCES, planResources } from './resources.js'
 import type { BundleStats } from './stats.js'
 import { StringTable } from './string-table.js'
 
@@ -110,9 +111,11 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
     for (let ci = m.code; ci < codes.length; ci++) planCode(codes[ci], strings, consts, blobs)
   }
   checkU32(codes.length, 'code record count')
+  const resources = planResources(input, modules, xxh)
 
-  // --- section layout (§1, §3)
-  const headerSize = HEADER.size + SECTION_ORDER.length * SECTION_ENTRY.size
+  // --- section layout (§1, §3; the resource sections of §15 after BLOB, when there are any)
+  const sectionCount = SECTION_ORDER.length + (resources ? RESOURCE_SECTION_ORDER.length : 0)
+  const headerSize = HEADER.size + sectionCount * SECTION_ENTRY.size
   const sizes: Record<SectionName, number> = {
     MIDX: midxSize(modules.length),
     MODS: modules.length * MODULE.size,
@@ -129,6 +132,13 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
     offsets[name] = alignUp(end, SECTION_ALIGN)
     end = offsets[name] + sizes[name]
   }
+  const resourceOffsets = {} as Record<ResourceSectionName, number>
+  if (resources) {
+    for (const name of RESOURCE_SECTION_ORDER) {
+      resourceOffsets[name] = alignUp(end, SECTION_ALIGN)
+      end = resourceOffsets[name] + resources.sizes[name]
+    }
+  }
   const fileSize = end
 
   // --- write
@@ -142,15 +152,17 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   strings.write(out, view, offsets.STRD)
   consts.write(view, offsets.CDAT)
   blobs.write(out, offsets.BLOB)
+  resources?.write(out, view, resourceOffsets)
 
-  SECTION_ORDER.forEach((name, i) => {
+  const table: [number, number, number][] = SECTION_ORDER.map((n) => [SECTION[n], offsets[n], sizes[n]])
+  if (resources) for (const n of RESOURCE_SECTION_ORDER) table.push([RESOURCE_SECTION[n], resourceOffsets[n], resources.sizes[n]])
+  table.forEach(([id, offset, size], i) => {
     const at = HEADER.size + i * SECTION_ENTRY.size
-    view.setUint32(at + SECTION_ENTRY.at.id, SECTION[name], true)
+    view.setUint32(at + SECTION_ENTRY.at.id, id, true)
     view.setUint32(at + SECTION_ENTRY.at.flags, 0, true)
-    view.setBigUint64(at + SECTION_ENTRY.at.offset, BigInt(offsets[name]), true)
-    view.setBigUint64(at + SECTION_ENTRY.at.size, BigInt(sizes[name]), true)
-    const checksum = xxh.h64Raw(out.subarray(offsets[name], offsets[name] + sizes[name]))
-    view.setBigUint64(at + SECTION_ENTRY.at.checksum, checksum, true)
+    view.setBigUint64(at + SECTION_ENTRY.at.offset, BigInt(offset), true)
+    view.setBigUint64(at + SECTION_ENTRY.at.size, BigInt(size), true)
+    view.setBigUint64(at + SECTION_ENTRY.at.checksum, xxh.h64Raw(out.subarray(offset, offset + size)), true)
   })
 
   out.set(FILE_MAGIC, HEADER.at.magic)
@@ -163,7 +175,7 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   view.setUint8(HEADER.at.python_minor, input.python.minor)
   view.setUint8(HEADER.at.marshal_version, input.python.marshalVersion)
   view.setUint8(HEADER.at.optimize, input.optimize)
-  view.setUint16(HEADER.at.section_count, SECTION_ORDER.length, true)
+  view.setUint16(HEADER.at.section_count, sectionCount, true)
   view.setUint32(HEADER.at.flags, 0, true)
   view.setUint32(HEADER.at.module_count, modules.length, true)
   view.setUint32(HEADER.at.code_count, codes.length, true)
@@ -201,6 +213,8 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
     },
     blobs: { references: blobs.references, distinct: blobs.blobs.length },
     sections: sizes,
+    resourceSections: resources ? { ...resources.sizes } : undefined,
+    resources: resources ? resources.stats : { ...NO_RESOURCES },
     headerBytes: headerSize,
     fileSize,
     sharing,
@@ -235,6 +249,8 @@ function sortModules(inputs: readonly ModuleInput[]): PlannedModule[] {
         limit: 'MAX_NAME_BYTES', max: LIMITS.MAX_NAME_BYTES, value: nameBytes.length, name: input.name,
       })
     }
+    const bad = checkModuleName(input.name)
+    if (bad !== undefined) fail('MANIFEST', `invalid module name ${JSON.stringify(input.name)} (${bad}; SPEC.md §5.1)`, undefined, { name: input.name, reason: bad })
     if (hasLoneSurrogate(input.path)) fail('MANIFEST', `module ${input.name}: path is not valid Unicode`)
     if (input.isNamespace && !input.isPackage) fail('MANIFEST', `module ${input.name}: a namespace package must be a package`)
     if (input.isNamespace !== (input.code === null)) {

@@ -30,9 +30,14 @@ Manifest:
   [modules]
   paths = ["src"]              # put before the interpreter's sys.path
   include = ["os", "encodings.*"]   # "name": that module; "pkg.*": the package and all below it
-  exclude = ["*.tests", "*.tests.*"] # fnmatch over dotted names, applied after include
+  exclude = ["*.tests.*"]      # fnmatch over dotted names: here everything below a package
+                               # named tests (not a module named tests, such as jinja2.tests)
   stdlib = false               # true: the interpreter's whole pure-Python standard library
   trace = ["-c", "pass"]       # also every module \`python <trace...>\` imports
+  data = true                  # package data files; exclude_data = ["pkg/tests/*"] trims them
+  metadata = true              # *.dist-info / *.egg-info of the distributions providing bundled modules
+  sources = false              # true: also each module's .py bytes
+  closure = false              # true: also every module the bundled code imports (bytecode)
 
 Built-in and extension modules are listed as skipped, not errors.
 
@@ -98,6 +103,43 @@ function groupSkipped(skipped: BuildSummary['skipped']): string[] {
   return [...groups].map(([k, names]) => `    ${names.length} ${k}: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`)
 }
 
+/** One line per reason, most frequent first: "3 symlink loop: pkg/a, pkg/b, ...". */
+function groupByReason(items: readonly { where: string; reason: string }[]): string[] {
+  const groups = new Map<string, string[]>()
+  for (const it of items) {
+    // "over the size limit (N bytes; ...)" and similar differ per file: group on the words before the parenthesis.
+    const key = it.reason.replace(/ \(.*$/, '')
+    const g = groups.get(key) ?? []
+    g.push(it.where)
+    groups.set(key, g)
+  }
+  return [...groups].sort((a, b) => b[1].length - a[1].length)
+    .map(([k, w]) => `    ${w.length} ${k}: ${w.slice(0, 4).join(', ')}${w.length > 4 ? ', ...' : ''}`)
+}
+
+function dataLines(s: CliBuildSummary): string[] {
+  const lines: string[] = []
+  if (s.data === null) lines.push('  data        off ([modules] data = false)')
+  else {
+    const sk = s.data.skipped.length
+    lines.push(`  data        ${s.data.files} files, ${bytes(s.data.bytes)}${sk ? `; ${sk} skipped (--json lists each with its reason)` : ''}`)
+    lines.push(...groupByReason(s.data.skipped.map((d) => ({ where: `${d.package.replace(/\./g, '/')}/${d.path}`, reason: d.reason }))))
+  }
+  if (s.metadata === null) lines.push('  metadata    off ([modules] metadata = false)')
+  else {
+    const sk = s.metadata.skipped.length
+    lines.push(`  metadata    ${s.metadata.distributions} distributions, ${s.metadata.files} files, ${bytes(s.metadata.bytes)}${sk ? `; ${sk} skipped` : ''}`)
+    lines.push(...groupByReason(s.metadata.skipped.map((d) => ({ where: d.path ? `${d.distribution}/${d.path}` : d.distribution, reason: d.reason }))))
+  }
+  if (s.sources !== null) lines.push(`  sources     ${s.sources.modules} modules, ${bytes(s.sources.bytes)}`)
+  return lines
+}
+
+function aliasSample(aliases: BuildSummary['aliases']): string {
+  const shown = aliases.slice(0, 3).map((a) => `${a.name} is ${a.of}`).join(', ')
+  return aliases.length > 3 ? `${shown}, ...` : shown
+}
+
 export function summaryText(s: CliBuildSummary): string {
   const t = s.timings
   const sh = s.sharing
@@ -108,12 +150,19 @@ export function summaryText(s: CliBuildSummary): string {
     `  code        ${s.codeObjects} code objects`,
   ]
   if (s.traced !== null) lines.push(`  traced      ${s.traced} modules in sys.modules`)
+  if (s.aliases.length) lines.push(`  aliases     ${s.aliases.length} ${s.aliases.length === 1 ? 'name' : 'names'} in sys.modules for modules bundled under their spec names (${aliasSample(s.aliases)}; --json lists all)`)
+  if (s.closure !== null) {
+    const c = s.closure
+    const opt = c.unresolved.filter((u) => u.optional).length
+    lines.push(`  closure     added ${c.added} modules imported by the bundled code${c.optional ? ` (${c.optional} only under try/except ImportError)` : ''}; ${c.unresolved.length} imported ${c.unresolved.length === 1 ? 'name resolves' : 'names resolve'} to nothing${c.unresolved.length ? ` (${opt} optional): ${c.unresolved.slice(0, 6).map((u) => u.name).join(', ')}${c.unresolved.length > 6 ? ', ...' : ''}` : ''}`)
+  }
   if (s.excluded) lines.push(`  excluded    ${s.excluded} by [modules] exclude`)
   lines.push(`  skipped     ${s.skipped.length}${s.skipped.length ? ' (cannot be bundled; --json lists each with its reason)' : ''}`)
   lines.push(...groupSkipped(s.skipped))
+  lines.push(...dataLines(s))
   lines.push(`  size        ${bytes(s.size)} (${s.size} bytes; the same modules as .pyc files: ${bytes(s.pycBytes)})`)
   lines.push(`  sharing     cross-module sharing saved ${bytes(sh.savedVsPerModule)} (${percent(sh.savedVsPerModule, s.size + sh.savedVsPerModule)}), vs. one .pyc per module: strings ${bytes(sh.strings.perModuleBytes - sh.strings.bytes)}, constants ${bytes(sh.consts.perModuleBytes - sh.consts.bytes)}, blobs ${bytes(sh.blobs.perModuleBytes - sh.blobs.bytes)}`)
   if (typeof sh.savedVsNone === 'number') lines.push(`              all sharing saved ${bytes(sh.savedVsNone)}, vs. storing every entry`)
-  lines.push(`  time        ${seconds(t.total)} (resolve ${seconds(t.resolve)}, compile ${seconds(t.compile)}, convert ${seconds(t.convert)}, write ${seconds(t.write)})`)
+  lines.push(`  time        ${seconds(t.total)} (resolve ${seconds(t.resolve)}, compile ${seconds(t.compile)}, convert ${seconds(t.convert)}, collect ${seconds(t.collect)}, write ${seconds(t.write)})`)
   return lines.join('\n') + '\n'
 }

@@ -1,15 +1,18 @@
-import { writeFile } from 'node:fs/promises'
+import { statSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { PyBundleError } from '@pybundle/errors'
 import { renderReport, reportDataFromInspect } from '@pybundle/report'
 import type { CliContext } from '../lib/context.js'
 import { bytes, percent, table, toJson } from '../lib/format.js'
+import { printable } from '../lib/escape.js'
 import { EXIT, handleError } from '../lib/handle-error.js'
 import { inspectBundle, type InspectCode, type InspectReport } from '../lib/inspect.js'
 import { openForCommand } from '../lib/open.js'
+import { writeFileReplacing } from '../lib/safe-write.js'
+import { buildInfoOf, whyJson, whyText } from '../lib/why.js'
 
-interface InspectOpts { json?: boolean; html?: string; compare?: string; module?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
+interface InspectOpts { json?: boolean; html?: string; compare?: string; module?: string; why?: string; sort: 'size' | 'name'; limit?: string; debug?: boolean }
 
 export function inspectCommand(ctx: CliContext): Command {
   return new Command('inspect')
@@ -19,6 +22,7 @@ export function inspectCommand(ctx: CliContext): Command {
     .option('--html <file>', 'also write a self-contained HTML report (a zoomable treemap of where the bytes go) to this file')
     .option('--compare <other.pyb>', 'with --html: show what grew or shrank against another bundle (an earlier build), per module and package')
     .option('-m, --module <name>', 'show this module\'s code objects as a tree (qualname, arguments, sizes, names and constants)')
+    .option('--why <name>', 'print the import chain that brought this module into the bundle (recorded by pybundle build)')
     .addOption(new Option('-s, --sort <key>', 'order of the module table').choices(['size', 'name']).default('name'))
     .option('-n, --limit <n>', 'show only the first N rows of the module table (text output)')
     .option('--debug', 'print stack traces for errors')
@@ -27,6 +31,7 @@ Examples:
   $ pybundle inspect examples/_startup.pyb
   $ pybundle inspect examples/_startup.pyb --sort size --limit 20
   $ pybundle inspect examples/_startup.pyb --module os
+  $ pybundle inspect app.pyb --why markupsafe._native
   $ pybundle inspect examples/_startup.pyb --json > startup.json
   $ pybundle inspect examples/_startup.pyb --html startup.html
   $ pybundle inspect new.pyb --html diff.html --compare old.pyb
@@ -41,7 +46,14 @@ damaged or incompatible one.`)
       }
       let bundle
       try {
+        if (opts.html !== undefined) refuseOverwrite(resolve(opts.html), '--html', [file, ...(opts.compare === undefined ? [] : [opts.compare])])
         bundle = openForCommand(file)
+        if (opts.why !== undefined) {
+          const info = buildInfoOf(bundle, bundle.file ?? file)
+          ctx.stdout(opts.json ? toJson(whyJson(info, opts.why)) + '\n' : whyText(info, opts.why))
+          ctx.exitCode = 0
+          return
+        }
         const report = await inspectBundle(bundle, bundle.file ?? file, { module: opts.module, sort: opts.sort })
         if (opts.html !== undefined) {
           const compare = opts.compare === undefined ? undefined : await inspectOther(opts.compare)
@@ -50,8 +62,8 @@ damaged or incompatible one.`)
             ...(compare ? { compare: reportDataFromInspect(compare), compareLabel: basename(compare.file) } : {}),
           })
           const target = resolve(opts.html)
-          await writeFile(target, html).catch((e: NodeJS.ErrnoException) => {
-            throw new PyBundleError('IO', `cannot write the HTML report ${target}: ${e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EISDIR' ? 'it is a folder' : e.message}; give a writable file path to --html`, { file: target, cause: e })
+          await writeFileReplacing(target, html).catch((e: PyBundleError) => {
+            throw new PyBundleError('IO', `the HTML report: ${e.message}; give a writable file path to --html`, { file: target, cause: e, details: e.details })
           })
         }
         if (opts.json) ctx.stdout(toJson(report) + '\n')
@@ -81,23 +93,28 @@ export function inspectText(r: InspectReport, limit?: number): string {
   out.push('')
   if (r.module) {
     const m = r.module
-    out.push(`${m.name} (${m.kind}${m.path ? `, ${m.path}` : ''}${m.source.size ? `, source ${m.source.size} bytes` : ''})`)
+    out.push(`${printable(m.name)} (${m.kind}${m.path ? `, ${printable(m.path)}` : ''}${m.source.size ? `, source ${m.source.size} bytes` : ''})`)
     if (m.code === null) out.push('  (namespace package: no code)')
     else out.push(...codeLines(m.code, '  '))
-    return out.join('\n') + '\n'
+    return safeLines(out)
   }
   const rows = limit === undefined ? r.modules : r.modules.slice(0, limit)
   out.push(table([
     ['module', 'kind', 'code objects', 'bytecode', 'bytes', 'share'],
-    ...rows.map((m) => [m.name, m.kind, String(m.codeObjects), String(m.bytecodeBytes), String(m.bytes), percent(m.bytes, r.fileSize)]),
+    ...rows.map((m) => [printable(m.name), m.kind, String(m.codeObjects), String(m.bytecodeBytes), String(m.bytes), percent(m.bytes, r.fileSize)]),
   ], [false, false, true, true, true, true]))
   if (rows.length < r.modules.length) out.push(`... ${r.modules.length - rows.length} more (without --limit, all)`)
-  return out.join('\n') + '\n'
+  return safeLines(out)
+}
+
+/** The text, every line printable (escape.ts): a second net under the cells escaped above, which keeps table widths. */
+function safeLines(out: string[]): string {
+  return out.join('\n').split('\n').map(printable).join('\n') + '\n'
 }
 
 function codeLines(c: InspectCode, indent: string): string[] {
   const args = c.posonlyargcount || c.kwonlyargcount ? `${c.argcount} args (${c.posonlyargcount} positional-only, ${c.kwonlyargcount} keyword-only)` : `${c.argcount} args`
-  const lines = [`${indent}${c.qualname}  line ${c.firstlineno}, ${args}, bytecode ${c.bytecodeBytes} B, linetable ${c.linetableBytes} B${c.exceptiontableBytes ? `, exceptions ${c.exceptiontableBytes} B` : ''}, ${c.names} names, ${c.consts} consts, ${c.locals} locals`]
+  const lines = [`${indent}${printable(c.qualname)}  line ${c.firstlineno}, ${args}, bytecode ${c.bytecodeBytes} B, linetable ${c.linetableBytes} B${c.exceptiontableBytes ? `, exceptions ${c.exceptiontableBytes} B` : ''}, ${c.names} names, ${c.consts} consts, ${c.locals} locals`]
   for (const child of c.children) lines.push(...codeLines(child, indent + '  '))
   return lines
 }
@@ -109,5 +126,22 @@ async function inspectOther(file: string): Promise<InspectReport> {
     return await inspectBundle(other, other.file ?? file, {})
   } finally {
     other.close()
+  }
+}
+
+/**
+ * Refuse an output that is one of the files the command reads (the same file, a
+ * hard link to it, or a symbolic link to it): writing the report there would
+ * replace the bundle being read. Checked before any work.
+ */
+export function refuseOverwrite(target: string, option: string, inputs: readonly string[]): void {
+  const t = statSync(target, { throwIfNoEntry: false })
+  for (const input of inputs) {
+    const abs = resolve(input)
+    const i = statSync(abs, { throwIfNoEntry: false })
+    const same = abs === target || (t !== undefined && i !== undefined && t.dev === i.dev && t.ino === i.ino)
+    if (same) {
+      throw new PyBundleError('IO', `${option} ${target} is ${abs === target ? '' : 'a link to '}the bundle ${abs} this command reads: writing there would replace it; give ${option} another file`, { file: target, details: { input: abs } })
+    }
   }
 }

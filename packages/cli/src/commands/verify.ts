@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import type { CliContext } from '../lib/context.js'
 import { toJson } from '../lib/format.js'
+import { printable } from '../lib/escape.js'
 import { EXIT, handleError } from '../lib/handle-error.js'
 import { openForCommand } from '../lib/open.js'
 
@@ -30,10 +31,10 @@ incompatible, or not a bundle at all.`)
         if (opts.json) ctx.stdout(toJson(json) + '\n')
         else if (report.ok) {
           const c = report.checked
-          ctx.stdout(`${json.file}: ok (${c.sections} sections, ${c.modules} modules, ${c.codes} code objects, ${c.strings} strings, ${c.consts} constants checked)\n`)
+          ctx.stdout(`${printable(json.file)}: ok (${c.sections} sections, ${c.modules} modules, ${c.codes} code objects, ${c.strings} strings, ${c.consts} constants checked)\n`)
         } else {
-          ctx.stderr(`pybundle: error: ${json.file} is damaged: ${report.problems.length}${report.truncated ? '+' : ''} problem${report.problems.length === 1 ? '' : 's'}; rebuild it with \`pybundle build\`\n`)
-          for (const p of report.problems) ctx.stderr(`  [${p.code}] ${p.section ? `${p.section} ` : ''}at byte ${p.offset}${p.path ? ` (${p.path})` : ''}: ${p.message}\n`)
+          ctx.stderr(`pybundle: error: ${printable(json.file)} is damaged: ${report.problems.length}${report.truncated ? '+' : ''} problem${report.problems.length === 1 ? '' : 's'}; rebuild it with \`pybundle build\`\n`)
+          for (const p of report.problems) ctx.stderr(`  ${printable(`[${p.code}] ${p.section ? `${p.section} ` : ''}at byte ${p.offset}${p.path ? ` (${p.path})` : ''}: ${p.message}`)}\n`)
         }
         ctx.exitCode = report.ok ? EXIT.OK : EXIT.BAD_BUNDLE
       } catch (e) {

@@ -10,10 +10,37 @@ export interface CliContext {
   exitCode: number
 }
 
+/**
+ * A stream that stops being written once it fails: output into a closed pipe
+ * (`pybundle inspect --json | head -c 100`) raises EPIPE on the stream, which
+ * would be an unhandled 'error' event and a stack trace. The command carries on
+ * (a file it is writing is finished and renamed, not left half-done) and ends
+ * with its own exit code; what it still prints goes nowhere, as with other Unix
+ * tools. Node ignores SIGPIPE, so nothing kills the process either.
+ */
+function guarded(stream: NodeJS.WriteStream): (text: string) => void {
+  let broken = false
+  stream.on('error', () => {
+    broken = true
+  })
+  return (text) => {
+    if (broken || stream.destroyed) return
+    try {
+      stream.write(text)
+    } catch {
+      broken = true
+    }
+  }
+}
+
+let streams: { stdout: (t: string) => void; stderr: (t: string) => void } | undefined
+
 export function processContext(): CliContext {
+  streams ??= { stdout: guarded(process.stdout), stderr: guarded(process.stderr) }
+  const { stdout, stderr } = streams
   return {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    stdout,
+    stderr,
     isTTY: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns || 80,
     exitCode: 0,

@@ -2,12 +2,21 @@
  * `pybundle extract` as data: module a.b -> DIR/a/b.pyc, a package's code ->
  * DIR/pkg/__init__.pyc, a namespace package -> the bare folder DIR/pkg/. With
  * DIR first on sys.path, CPython imports these sourceless (SourcelessFileLoader).
+ *
+ * Nothing is written before the whole PLAN is made and checked: every target
+ * path, what produces its bytes and which bundle entry it comes from. The plan
+ * is refused (exit 3, naming both entries) when two entries land on one path,
+ * exactly or on a case-insensitive disk, and when a name is not valid by
+ * SPEC.md §5.1 (possible with --no-verify). Files are then written by
+ * safe-write.ts: never through a symbolic link, never into an existing file.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname } from 'node:path/posix'
+import { join as joinNative } from 'node:path'
 import { PyBundleError } from '@pybundle/errors'
+import { checkModuleName, checkRelativePath, pathFoldKey } from '@pybundle/format-spec'
 import type { Bundle, ModuleView } from '@pybundle/loader'
 import { moduleKind, type ModuleKind } from './inspect.js'
+import { makeFolders, syncFolder, writeFileReplacing } from './safe-write.js'
 
 export interface ExtractedModule {
   name: string
@@ -63,11 +72,86 @@ function lookupListed(bundle: Bundle, name: string): ModuleView {
   return m
 }
 
+/**
+ * One thing extract makes under --out. `from` says which bundle entry it comes
+ * from; other entry kinds (package data files, distribution metadata) add their
+ * own `from` variant and plan entries, and go through the same checks.
+ */
+export interface PlanEntry {
+  /** Target, relative to --out, '/'-separated. */
+  path: string
+  /** A file gets `bytes()`; a folder is only created. */
+  type: 'file' | 'folder'
+  from: { kind: 'module'; name: string; moduleKind: ModuleKind }
+  /** Produces the file's bytes, called when it is written (type 'file'). */
+  bytes?: () => Uint8Array
+}
+
+export interface ExtractPlan {
+  entries: PlanEntry[]
+}
+
+/** Human name of an entry's source, for collision messages. */
+export function describeSource(e: PlanEntry): string {
+  return `module ${JSON.stringify(e.from.name)}`
+}
+
 export function pycPath(m: ModuleView): string {
   const parts = m.name.split('.')
   if (m.isNamespace) return parts.join('/')
   if (m.isPackage) return [...parts, '__init__.pyc'].join('/')
   return parts.join('/') + '.pyc'
+}
+
+/** Plan entries for modules; a name that is not valid by SPEC.md §5.1 is refused (the bundle is damaged). */
+export function planModules(bundle: Bundle, modules: readonly ModuleView[]): PlanEntry[] {
+  return modules.map((m) => {
+    const name = m.name
+    const bad = checkModuleName(name)
+    if (bad !== undefined) {
+      throw new PyBundleError('MALFORMED', `module name ${JSON.stringify(name)} is not valid (${bad}; SPEC.md §5.1): it does not map to one file path, nothing extracted`, { details: { module: name, reason: bad } })
+    }
+    const kind = moduleKind(m)
+    const from = { kind: 'module' as const, name, moduleKind: kind }
+    if (m.isNamespace) return { path: pycPath(m), type: 'folder' as const, from }
+    return { path: pycPath(m), type: 'file' as const, from, bytes: () => bundle.toPyc(name) }
+  })
+}
+
+/**
+ * Check a whole plan before anything is written: every path is relative and safe
+ * (checkRelativePath), and no two entries are one file or folder on Linux, macOS
+ * or Windows: the same path, paths equal once case and Unicode normalization are
+ * folded, or a file where another entry needs a folder. Throws MALFORMED naming both.
+ */
+export function checkPlan(plan: ExtractPlan): void {
+  // key -> [entry, is it a file]; folders every entry implies count as folders of that entry.
+  const seen = new Map<string, { entry: PlanEntry; path: string; file: boolean }>()
+  const clash = (a: { entry: PlanEntry; path: string }, b: PlanEntry, path: string): never => {
+    const same = a.path === path
+    throw new PyBundleError('MALFORMED', `${describeSource(a.entry)} and ${describeSource(b)} extract to the same ${same ? 'path' : 'path on a case-insensitive disk'}: ${JSON.stringify(a.path)}${same ? '' : ` and ${JSON.stringify(path)}`}; nothing extracted (extract them one at a time with --module)`, {
+      details: { entries: [a.entry.from, b.from], paths: [a.path, path] },
+    })
+  }
+  for (const e of plan.entries) {
+    const bad = checkRelativePath(e.path)
+    if (bad !== undefined) throw new PyBundleError('MALFORMED', `${describeSource(e)} maps to the path ${JSON.stringify(e.path)}, which ${bad}; nothing extracted`, { details: { entry: e.from, path: e.path } })
+    const parts = e.path.split('/')
+    for (let i = 1; i <= parts.length; i++) {
+      const path = parts.slice(0, i).join('/')
+      const file = i === parts.length && e.type === 'file'
+      const key = pathFoldKey(path)
+      const prev = seen.get(key)
+      if (prev === undefined) {
+        seen.set(key, { entry: e, path, file })
+        continue
+      }
+      // Two folders of one path (a.b and a.c both need a/) are one folder, not a clash, when spelled the same.
+      if (!file && !prev.file && prev.path === path) continue
+      if (prev.entry === e) continue
+      clash(prev, e, path)
+    }
+  }
 }
 
 export async function extractBundle(bundle: Bundle, out: string, names?: readonly string[], options: ExtractOptions = {}): Promise<ExtractReport> {
@@ -81,32 +165,37 @@ export async function extractBundle(bundle: Bundle, out: string, names?: readonl
       if (damaged.length) lookupListed(bundle, damaged[0])
       throw new PyBundleError('NOT_FOUND', `no module ${missing.map((n) => JSON.stringify(n)).join(', ')} in the bundle; \`pybundle inspect\` lists its modules`, { details: { names: missing } })
     }
-    selected = names.map((n) => bundle.getModule(n)!)
+    selected = [...new Set(names)].map((n) => bundle.getModule(n)!)
   } else {
     selected = [...bundle.modules()]
     // Every listed module must be found by name, or toPyc() would say NOT_FOUND (a usage error).
     for (const m of selected) lookupListed(bundle, m.name)
   }
-  await mkdir(out, { recursive: true })
+  const plan: ExtractPlan = { entries: planModules(bundle, selected) }
+  checkPlan(plan)
+  return writePlan(bundle, plan, out)
+}
+
+/** Write a checked plan under `out`: folders first (checked component by component), then each file by temp + rename. */
+export async function writePlan(bundle: Bundle, plan: ExtractPlan, out: string): Promise<ExtractReport> {
+  const made = new Set<string>()
+  await makeFolders(out, '', made)
   const modules: ExtractedModule[] = []
+  const folders = new Set<string>()
   let total = 0
-  for (const m of selected) {
-    const rel = pycPath(m)
-    const parts = rel.split('/')
-    if (parts.some((p) => p === '' || p === '.' || p === '..')) {
-      throw new PyBundleError('MALFORMED', `module name ${JSON.stringify(m.name)} does not map to a file path`)
+  for (const e of plan.entries) {
+    const folder = e.type === 'folder' ? e.path : dirname(e.path) === '.' ? '' : dirname(e.path)
+    const abs = await makeFolders(out, folder, made)
+    folders.add(abs)
+    if (e.type === 'file') {
+      const bytes = e.bytes!()
+      await writeFileReplacing(joinNative(out, ...e.path.split('/')), bytes)
+      total += bytes.length
+      modules.push({ name: e.from.name, kind: e.from.moduleKind, path: e.path, bytes: bytes.length })
+    } else {
+      modules.push({ name: e.from.name, kind: e.from.moduleKind, path: e.path, bytes: 0 })
     }
-    const target = join(out, ...parts)
-    if (m.isNamespace) {
-      await mkdir(target, { recursive: true })
-      modules.push({ name: m.name, kind: 'namespace', path: rel, bytes: 0 })
-      continue
-    }
-    const pyc = bundle.toPyc(m.name)
-    await mkdir(join(out, ...parts.slice(0, -1)), { recursive: true })
-    await writeFile(target, pyc)
-    total += pyc.length
-    modules.push({ name: m.name, kind: moduleKind(m), path: rel, bytes: pyc.length })
   }
+  for (const f of folders) await syncFolder(f)
   return { out, python: { version: bundle.pythonVersion, magic: bundle.magic }, modules, bytes: total }
 }

@@ -1,4 +1,5 @@
 /** Text formatting for people. */
+import { jsonPrintable } from './escape.js'
 
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`
@@ -28,7 +29,10 @@ export function table(rows: string[][], numeric: boolean[]): string {
     .join('\n')
 }
 
-/** JSON with bigints as decimal strings (mtimes, hashes, checksums). */
+/**
+ * JSON with bigints as decimal strings (mtimes, hashes, checksums), and every
+ * character a terminal would act on escaped inside strings (escape.ts).
+ */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)
+  return jsonPrintable(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
 }

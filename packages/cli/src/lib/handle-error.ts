@@ -8,6 +8,7 @@
 import { CommanderError } from 'commander'
 import { isPyBundleError, type ErrorCode, type PyBundleError } from '@pybundle/errors'
 import type { CliContext } from './context.js'
+import { printable } from './escape.js'
 
 export const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, BAD_BUNDLE: 3 } as const
 
@@ -17,7 +18,7 @@ const BUNDLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BAD_UTF8', 'UNSUPPORTED_VALUE', 'OUT_OF_BOUNDS', 'MISALIGNED', 'BAD_REDIRECT', 'BAD_INDEX', 'CHECKSUM_MISMATCH',
 ])
 /** Codes that mean "what the user gave is wrong". */
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['MANIFEST', 'UNRESOLVED', 'SYNTAX', 'INTERPRETER', 'IO', 'NOT_FOUND'])
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['MANIFEST', 'UNRESOLVED', 'SYNTAX', 'INTERPRETER', 'IO', 'NOT_FOUND', 'NO_MMAP'])
 
 /** What a command works on: a bundle's bytes are only ever at fault when reading one. */
 export type Reading = 'bundle' | 'manifest'
@@ -35,6 +36,11 @@ const BUNDLE_HINT: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_VERSION: 'rebuild the bundle with this pybundle, or use the pybundle that wrote it',
 }
 
+/** A multi-line text (a stack trace) with each line made printable. */
+function printableLines(s: string): string {
+  return s.split('\n').map(printable).join('\n')
+}
+
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim()
 }
@@ -50,13 +56,13 @@ export function handleError(e: unknown, ctx: CliContext, options: { debug?: bool
     if (e.file === undefined && options.file !== undefined) line += ` (in ${options.file})`
     if (code === EXIT.BAD_BUNDLE) line += `; ${BUNDLE_HINT[e.code] ?? 'the bundle is damaged: rebuild it with `pybundle build`'}`
     if (code === EXIT.INTERNAL) line = `internal error (a bug in pybundle): ${line}; run again with --debug and report the stack trace`
-    ctx.stderr(`pybundle: error: ${oneLine(line)}\n`)
-    if (options.debug && e.stack) ctx.stderr(`${e.stack}\n`)
+    ctx.stderr(`pybundle: error: ${printable(oneLine(line))}\n`)
+    if (options.debug && e.stack) ctx.stderr(`${printableLines(e.stack)}\n`)
     ctx.exitCode = code
     return
   }
   const err = e instanceof Error ? e : new Error(String(e))
-  ctx.stderr(`pybundle: internal error (a bug in pybundle): ${oneLine(err.message)}; run again with --debug and report the stack trace\n`)
-  if (options.debug && err.stack) ctx.stderr(`${err.stack}\n`)
+  ctx.stderr(`pybundle: internal error (a bug in pybundle): ${printable(oneLine(err.message))}; run again with --debug and report the stack trace\n`)
+  if (options.debug && err.stack) ctx.stderr(`${printableLines(err.stack)}\n`)
   ctx.exitCode = EXIT.INTERNAL
 }

@@ -1,0 +1,232 @@
+/**
+ * Package data files (issue 14): every file under a bundled regular package's
+ * folder that is not a module's source or bytecode, not in `__pycache__` and
+ * not an extension module, with its path relative to the NEAREST enclosing
+ * bundled regular package (a subfolder that is itself a bundled regular
+ * package keeps its own files).
+ *
+ * Symlinks are followed (Debian's python3-babel links its locale data from
+ * /usr/share); a folder already on the current path (same dev+ino) is a loop
+ * and is skipped, as is anything that cannot be read safely (see
+ * read-file.ts). Output order is deterministic: by package, then path, both
+ * by UTF-8 bytes.
+ */
+import type { Stats } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { DataFileInput } from '../bundle-input.js'
+import type { Interpreter } from '../interpreter/index.js'
+import { byUtf8, dataPathProblem, fnmatcher } from './paths.js'
+import { fileKind, overLimit, readRegularFile, statFollowing } from './read-file.js'
+import { readThroughInterpreter } from './read-via-interpreter.js'
+import { walkThroughInterpreter } from './walk-via-interpreter.js'
+
+// TODO(issue 14): import LIMITS.MAX_DATA_FILE_SIZE from @pybundle/format-spec once the format work (H4) lands there.
+/** A single data file over this many bytes is skipped (64 MiB). */
+export const MAX_DATA_FILE_SIZE = 64 * 1024 * 1024
+
+export interface SkippedData {
+  /** The package whose folder holds it. */
+  package: string
+  /** Relative to the package's folder ('' for the folder itself). */
+  path: string
+  reason: string
+}
+
+export interface DataPackage {
+  /** Dotted name of a bundled regular package. */
+  name: string
+  /** Its folder (the __init__'s). */
+  dir: string
+}
+
+export interface CollectDataOptions {
+  /** fnmatch patterns over "top/package/relative/path" ([modules] exclude_data). */
+  exclude?: readonly string[]
+  /** The interpreter's importlib.machinery.EXTENSION_SUFFIXES (.so, .pyd and .dylib are always extension modules). */
+  extensionSuffixes?: readonly string[]
+  /** Default MAX_DATA_FILE_SIZE. */
+  maxFileSize?: number
+  /** Walks and reads, through the interpreter, a package folder the host does not have (Pyodide's in-memory stdlib). */
+  interpreter?: Interpreter
+}
+
+export interface CollectedData {
+  files: DataFileInput[]
+  skipped: SkippedData[]
+  bytes: number
+}
+
+/** Files read at once. */
+const READERS = 8
+const CODE_SUFFIXES = ['.py', '.pyc', '.pyo']
+const NATIVE_SUFFIXES = ['.so', '.pyd', '.dylib']
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Collect the data files of `packages` (bundled regular packages; namespace packages have no folder of their own). */
+export async function collectData(packages: readonly DataPackage[], options: CollectDataOptions = {}): Promise<CollectedData> {
+  const limit = options.maxFileSize ?? MAX_DATA_FILE_SIZE
+  const excluded = fnmatcher(options.exclude ?? [])
+  const skipSuffixes = [...CODE_SUFFIXES, ...NATIVE_SUFFIXES, ...(options.extensionSuffixes ?? [])]
+  const files: DataFileInput[] = []
+  const skipped: SkippedData[] = []
+  const pending: { package: string; path: string; full: string; st: Stats }[] = []
+
+  // The folders of bundled packages, by dev+ino: a walk that reaches one stops there (its files are that package's).
+  const owners = new Map<string, string>()
+  const roots: { pkg: DataPackage; key: string }[] = []
+  const elsewhere: DataPackage[] = []
+  for (const pkg of [...packages].sort((a, b) => byUtf8(a.name, b.name))) {
+    const s = await statFollowing(pkg.dir)
+    if (!s.ok && s.missing && options.interpreter) {
+      elsewhere.push(pkg)
+      continue
+    }
+    if (!s.ok || !s.st.isDirectory()) {
+      skipped.push({ package: pkg.name, path: '', reason: s.ok ? `the package folder is ${fileKind(s.st)}` : `the package folder: ${s.reason}` })
+      continue
+    }
+    const key = `${s.st.dev}:${s.st.ino}`
+    if (!owners.has(key)) owners.set(key, pkg.name)
+    roots.push({ pkg, key })
+  }
+
+  /** The rules for a regular file found in a walk: true to read it; false when it is code or skipped (recorded). */
+  const wanted = (pkg: string, path: string): boolean => {
+    const name = path.slice(path.lastIndexOf('/') + 1)
+    if (skipSuffixes.some((sfx) => name.endsWith(sfx))) return false
+    if (excluded(pkg.replace(/\./g, '/') + '/' + path)) {
+      skipped.push({ package: pkg, path, reason: 'excluded by exclude_data' })
+      return false
+    }
+    const problem = dataPathProblem(path)
+    if (problem !== null) {
+      skipped.push({ package: pkg, path, reason: `not a valid data path (${problem})` })
+      return false
+    }
+    return true
+  }
+
+  for (const { pkg, key } of roots) {
+    const skip = (path: string, reason: string): void => { skipped.push({ package: pkg.name, path, reason }) }
+
+    const walk = async (dir: string, rel: string, onPath: Set<string>): Promise<void> => {
+      let names: Buffer[]
+      try {
+        names = await readdir(dir, { encoding: 'buffer' })
+      } catch (e) {
+        skip(rel, `unreadable folder: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
+        return
+      }
+      names.sort(Buffer.compare)
+      for (const raw of names) {
+        let name: string
+        try {
+          name = utf8.decode(raw)
+        } catch {
+          skip(rel === '' ? raw.toString('utf8') : `${rel}/${raw.toString('utf8')}`, 'a file name that is not valid UTF-8')
+          continue
+        }
+        if (name === '__pycache__') continue
+        const path = rel === '' ? name : `${rel}/${name}`
+        const full = join(dir, name)
+        const s = await statFollowing(full)
+        if (!s.ok) {
+          skip(path, s.reason)
+          continue
+        }
+        const st = s.st
+        if (st.isDirectory()) {
+          const k = `${st.dev}:${st.ino}`
+          if (onPath.has(k)) {
+            skip(path, 'symlink loop')
+            continue
+          }
+          if (owners.has(k)) continue // a bundled package of its own: its files are its own
+          onPath.add(k)
+          await walk(full, path, onPath)
+          onPath.delete(k)
+          continue
+        }
+        if (!wanted(pkg.name, path)) continue
+        pending.push({ package: pkg.name, path, full, st })
+      }
+    }
+    await walk(pkg.dir, '', new Set([key]))
+  }
+
+  // Reads overlap (a few at a time); the walk above fixed the order.
+  let next = 0
+  const results: Awaited<ReturnType<typeof readRegularFile>>[] = new Array(pending.length)
+  await Promise.all(Array.from({ length: Math.min(READERS, pending.length) }, async () => {
+    while (next < pending.length) {
+      const i = next++
+      results[i] = await readRegularFile(pending[i].full, limit, pending[i].st)
+    }
+  }))
+  for (const [i, p] of pending.entries()) {
+    const r = results[i]
+    if (r.ok) files.push({ package: p.package, path: p.path, bytes: r.bytes })
+    else skipped.push({ package: p.package, path: p.path, reason: r.reason })
+  }
+
+  if (elsewhere.length) await collectElsewhere(elsewhere, packages, options.interpreter!, limit, wanted, files, skipped)
+
+  const order = (a: { package: string; path: string }, b: { package: string; path: string }): number => byUtf8(a.package, b.package) || byUtf8(a.path, b.path)
+  files.sort(order)
+  skipped.sort(order)
+  return { files, skipped, bytes: files.reduce((n, f) => n + f.bytes.length, 0) }
+}
+
+/** collectData for package folders only the interpreter sees: it walks them, then reads the wanted files in one run. */
+async function collectElsewhere(
+  pkgs: readonly DataPackage[], all: readonly DataPackage[], interpreter: Interpreter, limit: number,
+  wanted: (pkg: string, path: string) => boolean, files: DataFileInput[], skipped: SkippedData[],
+): Promise<void> {
+  const listings = await walkThroughInterpreter(interpreter, pkgs.map((p) => p.dir), all.map((p) => p.dir))
+  const toRead: { package: string; path: string; full: string }[] = []
+  for (const [i, pkg] of pkgs.entries()) {
+    const entries = listings[i]
+    if (entries === null) {
+      skipped.push({ package: pkg.name, path: '', reason: 'the package folder: not found' })
+      continue
+    }
+    for (const e of entries) {
+      if ('reason' in e) skipped.push({ package: pkg.name, path: e.path, reason: e.reason })
+      else if (!wanted(pkg.name, e.path)) continue
+      else if (e.size > limit) skipped.push({ package: pkg.name, path: e.path, reason: overLimit(e.size, limit) })
+      else toRead.push({ package: pkg.name, path: e.path, full: `${pkg.dir}/${e.path}` })
+    }
+  }
+  const got = await readThroughInterpreter(interpreter, toRead.map((t) => t.full))
+  for (const t of toRead) {
+    const bytes = got.get(t.full)
+    if (bytes === undefined) skipped.push({ package: t.package, path: t.path, reason: 'unreadable' })
+    else if (bytes.length > limit) skipped.push({ package: t.package, path: t.path, reason: overLimit(bytes.length, limit) })
+    else files.push({ package: t.package, path: t.path, bytes })
+  }
+}
+
+/**
+ * The .py bytes of each module compiled from source (for [modules] sources = true), by module name.
+ * A file the host does not have (Pyodide's in-memory stdlib) is read by `interpreter`, where it was compiled.
+ */
+export async function readSources(modules: readonly { name: string; file: string | null; kind: string }[], interpreter?: Interpreter): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>()
+  const elsewhere: { name: string; file: string }[] = []
+  for (const m of modules) {
+    if (m.kind !== 'source' || m.file === null) continue
+    // The limit of a data file (the format's for any stored payload); a bigger source is left without its text.
+    const r = await readRegularFile(m.file, MAX_DATA_FILE_SIZE)
+    if (r.ok) out.set(m.name, r.bytes)
+    else if (r.missing) elsewhere.push({ name: m.name, file: m.file })
+  }
+  if (interpreter && elsewhere.length) {
+    const got = await readThroughInterpreter(interpreter, elsewhere.map((e) => e.file))
+    for (const e of elsewhere) {
+      const b = got.get(e.file)
+      if (b) out.set(e.name, b)
+    }
+  }
+  return out
+}

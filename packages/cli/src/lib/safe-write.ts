@@ -1,0 +1,187 @@
+/**
+ * How every command writes a file (extracted .pyc files, the HTML report): into a
+ * temporary file in the target's folder (created with O_EXCL, so never an existing
+ * file or a planted link), fsynced, then renamed over the target. rename() replaces
+ * the directory entry: an existing file, a hard link or a symbolic link at the
+ * target is replaced, never written through, so a full disk or a crash leaves the
+ * previous file intact and other names of it (hard links) unchanged. On failure the
+ * temporary file is removed. SIGINT/SIGTERM during a write remove it too.
+ *
+ * Folders are made one component at a time under a base folder, each checked with
+ * lstat: a component that is a symbolic link, or not a folder, is refused with an
+ * error naming it (IO, exit 2).
+ */
+import { randomBytes } from 'node:crypto'
+import { lstatSync, unlinkSync } from 'node:fs'
+import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { PyBundleError, isPyBundleError } from '@pybundle/errors'
+
+/** A person's reading of an errno code. */
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'the name is too long for the file system',
+  ENOENT: 'a folder on the way does not exist',
+  ENOTDIR: 'a component of the path is not a folder',
+  EISDIR: 'it is a folder',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error',
+  EFBIG: 'the file is too large for the file system',
+  EEXIST: 'it exists already',
+  EXDEV: 'the temporary file is on another file system',
+  EINVAL: 'invalid argument (a name the file system does not accept)',
+}
+
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code
+  if (code !== undefined && REASONS[code] !== undefined) return `${REASONS[code]} (${code})`
+  return e instanceof Error ? e.message.split('\n')[0] : String(e)
+}
+
+function ioError(action: string, path: string, e: unknown, hint = ''): PyBundleError {
+  if (isPyBundleError(e)) return e
+  return new PyBundleError('IO', `cannot ${action} ${path}: ${ioReason(e)}${hint}`, { file: path, cause: e, details: { errno: (e as NodeJS.ErrnoException)?.code } })
+}
+
+// --- temporary files removed on SIGINT/SIGTERM
+
+const pending = new Set<string>()
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const t of pending) {
+    try {
+      unlinkSync(t)
+    } catch {
+      // not created yet, or renamed already
+    }
+  }
+  pending.clear()
+  for (const s of SIGNALS) process.removeListener(s, onSignal)
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+}
+
+function track(temp: string): void {
+  pending.add(temp)
+  for (const s of SIGNALS) if (!process.listeners(s).includes(onSignal)) process.on(s, onSignal)
+}
+
+function untrack(temp: string): void {
+  pending.delete(temp)
+  if (pending.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal)
+}
+
+/** A temporary name next to `path`, short whatever the target's name (a 255-byte name still gets one). */
+function tempName(path: string): string {
+  return join(dirname(path), `.pybundle-${process.pid}-${randomBytes(6).toString('hex')}.tmp`)
+}
+
+/**
+ * Write `bytes` to `path` by temporary file + fsync + rename. The folder must
+ * exist. Errors are PyBundleError IO naming `path` and the reason.
+ */
+export async function writeFileReplacing(path: string, bytes: Uint8Array | string): Promise<void> {
+  const temp = tempName(path)
+  const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes
+  let created = false
+  track(temp)
+  try {
+    let fh
+    try {
+      fh = await open(temp, 'wx', 0o644)
+    } catch (e) {
+      throw ioError('write', path, e)
+    }
+    created = true
+    try {
+      let done = 0
+      while (done < data.length) {
+        const { bytesWritten } = await fh.write(data, done, Math.min(1 << 20, data.length - done))
+        done += bytesWritten
+      }
+      await fh.sync()
+    } catch (e) {
+      throw ioError('write', path, e)
+    } finally {
+      await fh.close().catch(() => undefined)
+    }
+    try {
+      await rename(temp, path)
+    } catch (e) {
+      throw ioError('write', path, e)
+    }
+    created = false
+  } finally {
+    if (created) await unlink(temp).catch(() => undefined)
+    untrack(temp)
+  }
+}
+
+/**
+ * Make `base/rel` a folder (rel '/'-separated, possibly ''), creating what is
+ * missing one component at a time and refusing a component that is a symbolic
+ * link or not a folder. `base` itself is the caller's: it is created if missing
+ * and may be reached through links (it is what the user named).
+ */
+export async function makeFolders(base: string, rel: string, made: Set<string> = new Set()): Promise<string> {
+  let dir = base
+  if (!made.has(dir)) {
+    try {
+      await mkdir(dir, { recursive: true })
+    } catch (e) {
+      throw ioError('create the folder', dir, e)
+    }
+    made.add(dir)
+  }
+  for (const part of rel === '' ? [] : rel.split('/')) {
+    dir = join(dir, part)
+    if (made.has(dir)) continue
+    let st = await lstat(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined
+      throw ioError('create the folder', dir, e)
+    })
+    if (st === undefined) {
+      try {
+        await mkdir(dir, 0o755)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create the folder', dir, e)
+      }
+      st = await lstat(dir).catch((e) => {
+        throw ioError('create the folder', dir, e)
+      })
+    }
+    if (st.isSymbolicLink()) {
+      throw new PyBundleError('IO', `${dir} is a symbolic link: refusing to write through it; remove it, or extract into an empty folder`, { file: dir })
+    }
+    if (!st.isDirectory()) {
+      throw new PyBundleError('IO', `${dir} exists and is not a folder: refusing to replace it; remove it, or extract into an empty folder`, { file: dir })
+    }
+    made.add(dir)
+  }
+  return dir
+}
+
+/** lstat that says undefined for "nothing there". */
+export function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
+  return lstatSync(path, { throwIfNoEntry: false })
+}
+
+/** fsync a folder (makes renames in it durable); best effort: not every platform allows it. */
+export async function syncFolder(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r')
+    try {
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,3 @@
+from greet import hello
+
+print(hello("bundle"))

@@ -1,0 +1,21 @@
+// Worker body for workers.test.ts: opens each bundle path it is given with
+// openBundle (the mmap path, not openBundleFromBuffer) and posts back what the
+// main thread computes too (digest.mjs), or the error it met.
+import { parentPort, workerData } from 'node:worker_threads'
+import { openBundle } from '@pybundle/loader'
+import { digest } from './digest.mjs'
+
+try {
+  const results = []
+  for (const path of workerData.paths) {
+    const bundle = openBundle(path)
+    try {
+      results.push(digest(bundle))
+    } finally {
+      bundle.close()
+    }
+  }
+  parentPort.postMessage({ ok: true, results })
+} catch (e) {
+  parentPort.postMessage({ ok: false, name: e?.name, code: e?.code, message: String(e?.message ?? e) })
+}
