@@ -86,6 +86,7 @@ out['listdir_templates'] = sorted(os.listdir(d + '/templates'))
 out['isdir'] = [os.path.isdir(d + '/templates/mail'), os.path.isdir(d + '/data/palette.txt')]
 out['exists'] = [os.path.exists(d + '/templates/b.txt'), os.path.exists(d + '/nope'), os.path.exists(d + '/../evil.txt'), os.path.exists('/home/pyodide/evil.txt')]
 out['palette'] = shapes.palette()
+out['unmounted'] = os.path.exists('/home/pyodide/app/nspkg')  # nothing of it to show: no folder made
 with open(os.path.join(d, 'templates', 'mail', 'a.html')) as f:
     out['open'] = f.read()
 out['resources'] = sorted(p.name for p in importlib.resources.files('shapes').joinpath('templates').iterdir())
@@ -138,6 +139,7 @@ describe('Pyodide serves package data, metadata and sources from the bundle', ()
     expect(got.exists).toEqual([true, false, false, false])
     expect(got.palette).toEqual(DATA.shapes!['data/palette.txt']!.split(/\s+/).filter(Boolean))
     expect(got.open).toBe('<p>{{ x }}</p>\n')
+    expect(got.unmounted).toBe(false)
     expect(got.resources).toEqual(['b.txt', 'mail'])
     expect(got.write).toBe('PermissionError')
     expect(got.version).toEqual(['1.2.3', '0.9'])

@@ -296,6 +296,18 @@ export function createPackageFs(FS: EmscriptenFS, source: ModuleSource, top: str
   return mountType(FS, root)
 }
 
+/** Whether createPackageFs would show any file for `top`: a data file or a source of one of its modules. */
+export function packageHasFiles(source: ModuleSource, top: string): boolean {
+  const files = source.files
+  if (files === undefined) return false
+  for (const m of source.modules()) {
+    if (m.name !== top && !m.name.startsWith(`${top}.`)) continue
+    if (m.isNamespace) continue
+    if ((m.isPackage && files.dataFiles(m.name).length > 0) || files.getSource(m.name) !== null) return true
+  }
+  return false
+}
+
 function file(make: () => Uint8Array): VNode {
   return { dir: false, bytes: make }
 }

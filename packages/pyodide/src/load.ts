@@ -23,7 +23,7 @@ import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
 import type { Bundle } from '@pybundle/loader'
-import { createBundleFs, createPackageFs } from './bundle-fs.js'
+import { createBundleFs, createPackageFs, packageHasFiles } from './bundle-fs.js'
 import type { EmscriptenFS } from './bundle-fs.js'
 import { BOOT_CODE, BOOT_MAGIC } from './boot-code.js'
 import { bundleSource, pycHeader } from './module-source.js'
@@ -152,7 +152,8 @@ function toSource(bundle: BundleOptions['bundle']): ModuleSource {
 
 /**
  * Mount a read-only package filesystem (bundle-fs.ts createPackageFs) at each
- * bundled top-level package's folder that does not exist yet. The empty folder
+ * bundled top-level package's folder that does not exist yet and would show a
+ * file (a data file or a source). The empty folder
  * made to mount on is the only thing written into Pyodide's filesystem.
  */
 function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string): void {
@@ -160,7 +161,7 @@ function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: s
   for (const line of lines.split('\n')) {
     const [top, folder] = line.split('\t')
     if (top === undefined || folder === undefined || !folder.startsWith('/')) continue
-    if (FS.analyzePath(folder).exists) continue
+    if (FS.analyzePath(folder).exists || !packageHasFiles(source, top)) continue
     FS.mkdirTree(folder)
     FS.mount(createPackageFs(FS, source, top), {}, folder)
   }

@@ -55,23 +55,16 @@ export interface BundleFiles {
   getSource(module: string): Uint8Array | null
 }
 
-/** The Bundle methods of format 1.1 (data, metadata, sources), when this loader has them. */
-type DataBundle = Bundle & Partial<BundleFiles> & { hasData?: () => boolean }
-
-/** The bundle's files, if it has any: a 1.0 bundle (or a loader without the API) has none. */
+/** The bundle's files, if it has any: a format 1.0 bundle (or one built with data, metadata and sources off) has none. */
 export function bundleFiles(bundle: Bundle): BundleFiles | undefined {
-  const b = bundle as DataBundle
-  if (typeof b.hasData !== 'function' || !b.hasData()) return undefined
-  const { dataFiles, getData, distributions, distributionFiles, getDistributionFile, getSource } = b
-  if (dataFiles === undefined || getData === undefined || distributions === undefined
-    || distributionFiles === undefined || getDistributionFile === undefined || getSource === undefined) return undefined
+  if (!bundle.hasData()) return undefined
   return {
-    dataFiles: (pkg) => dataFiles.call(b, pkg),
-    getData: (pkg, path) => getData.call(b, pkg, path),
-    distributions: () => distributions.call(b),
-    distributionFiles: (name) => distributionFiles.call(b, name),
-    getDistributionFile: (name, path) => getDistributionFile.call(b, name, path),
-    getSource: (module) => getSource.call(b, module),
+    dataFiles: (pkg) => bundle.dataFiles(pkg),
+    getData: (pkg, path) => bundle.getData(pkg, path),
+    distributions: () => bundle.distributions(),
+    distributionFiles: (name) => bundle.distributionFiles(name),
+    getDistributionFile: (name, path) => bundle.getDistributionFile(name, path),
+    getSource: (module) => bundle.getSource(module),
   }
 }
 
