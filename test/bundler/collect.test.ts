@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { buildBundle, collectData, dataPathProblem, fnmatcher, MAX_DATA_FILE_SIZE, parseManifest, type BuildSummary, type BundleInput } from '@pybundle/bundler'
 import { summaryText } from '@pybundle/cli'
@@ -95,6 +96,9 @@ function fixture(): { root: string; src: string; data: Record<string, Record<str
     fs.writeFileSync(path.join(src, 'pkg/secret.txt'), 'x')
     fs.chmodSync(path.join(src, 'pkg/secret.txt'), 0o000)
     reasons['pkg/secret.txt'] = /^unreadable: EACCES$/
+    fs.mkdirSync(path.join(src, 'pkg/closed'))
+    fs.chmodSync(path.join(src, 'pkg/closed'), 0o000)
+    reasons['pkg/closed'] = /^unreadable folder: EACCES$/
   } else {
     console.log('collect.test: running as root, chmod 000 does not stop reads; the unreadable case is covered by /proc/self/mem (EIO) only')
   }
@@ -335,7 +339,7 @@ print(json.dumps(sorted(out)))`, path.join(dist, 'babel')], { maxBuffer: 1 << 24
 })
 
 describe('python = "pyodide"', () => {
-  const zip = path.join(process.cwd(), 'node_modules/pyodide/python_stdlib.zip')
+  const zip = fileURLToPath(new URL('../../node_modules/pyodide/python_stdlib.zip', import.meta.url))
   const hasPyodide = fs.existsSync(zip)
   if (!hasPyodide) console.log(`collect.test: no ${zip} (npm ci installs pyodide); the Pyodide case is skipped`)
   it.skipIf(!hasPyodide)('data and metadata from host folders, data and sources also from Pyodide\'s in-memory stdlib', async () => {

@@ -83,6 +83,7 @@ export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions
 /** Where Pyodide 314 writes its stdlib zip (python_stdlib.zip, or stdLibURL). */
 const STDLIB_ZIP = '/lib/python314.zip'
 
+/** The boot sources, shipped next to dist/ (package.json `files`: src/python/*.py), installed or not. */
 const PYTHON_DIR = new URL('../src/python/', import.meta.url)
 const BOOT_FILES = ['_pybundle_boot', 'sitecustomize'] as const
 

@@ -93,40 +93,48 @@ def tops_of(dist, entry, root):
     return names
 
 
+def find(req, out):
+    import importlib.metadata as metadata
+    wanted = {}
+    for name, roots in req.get('tops', {}).items():
+        for r in roots:
+            wanted.setdefault(real(r), set()).add(name)
+    seen = set()
+    for dist in metadata.distributions():
+        path = getattr(dist, '_path', None)
+        if path is None:
+            continue
+        entry = str(path)
+        root = real(os.path.dirname(entry))
+        if root not in wanted or entry in seen:
+            continue
+        seen.add(entry)
+        provides = sorted(wanted[root] & tops_of(dist, entry, root))
+        if not provides:
+            continue
+        name = os.path.basename(entry)
+        try:
+            project = dist.metadata['Name']
+        except Exception:
+            project = None
+        if os.path.isdir(entry) or os.path.isfile(entry):
+            out['distributions'].append({'name': name, 'path': entry, 'isFile': not os.path.isdir(entry),
+                                         'project': project, 'provides': provides})
+        else:
+            out['skipped'].append({'name': name, 'path': entry,
+                                   'reason': 'not a folder or file on the filesystem (inside a zip?)'})
+
+
 def main():
     req = json.loads(sys.stdin.read() or '{}')
     sys.path[0:0] = [os.path.abspath(p) for p in req.get('paths', [])]
     out = {'extensionSuffixes': EXT_SUFFIXES, 'distributions': [], 'skipped': []}
     if req.get('metadata'):
-        import importlib.metadata as metadata
-        wanted = {}
-        for name, roots in req.get('tops', {}).items():
-            for r in roots:
-                wanted.setdefault(real(r), set()).add(name)
-        seen = set()
-        for dist in metadata.distributions():
-            path = getattr(dist, '_path', None)
-            if path is None:
-                continue
-            entry = str(path)
-            root = real(os.path.dirname(entry))
-            if root not in wanted or entry in seen:
-                continue
-            seen.add(entry)
-            provides = sorted(wanted[root] & tops_of(dist, entry, root))
-            if not provides:
-                continue
-            name = os.path.basename(entry)
-            try:
-                project = dist.metadata['Name']
-            except Exception:
-                project = None
-            if os.path.isdir(entry) or os.path.isfile(entry):
-                out['distributions'].append({'name': name, 'path': entry, 'isFile': not os.path.isdir(entry),
-                                             'project': project, 'provides': provides})
-            else:
-                out['skipped'].append({'name': name, 'path': entry,
-                                       'reason': 'not a folder or file on the filesystem (inside a zip?)'})
+        try:
+            find(req, out)
+        except Exception as e:  # a broken installation must not stop the build: say so in the summary
+            out['skipped'].append({'name': '', 'path': '',
+                                   'reason': 'importlib.metadata failed: %s: %s' % (type(e).__name__, e)})
         out['distributions'].sort(key=lambda d: d['name'].encode('utf-8'))
     sys.stdout.write(json.dumps(out))
     sys.stdout.flush()
