@@ -100,7 +100,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   const compiled = await withManifest(manifest, () => compileModules(
     interpreter,
     withCode.map((m) => ({ file: m.file!, kind: m.kind === 'sourceless' ? 'sourceless' : 'source' })),
-    { optimize: manifest.optimize, workers: options.jobs, onProgress: (done, total) => progress({ phase: 'compile', done, total }) },
+    { optimize: manifest.optimize, workers: options.jobs, timeout: manifest.timeout, onProgress: (done, total) => progress({ phase: 'compile', done, total }) },
   ))
   const t2 = performance.now()
 

@@ -4,7 +4,9 @@
  * so resolution agrees with what that Python would import.
  */
 import { PyBundleError } from '@pybundle/errors'
+import { explainFailure } from '../interpreter/diagnose.js'
 import type { Interpreter } from '../interpreter/index.js'
+import { MAX_MINOR, MIN_MINOR } from '../interpreter/limits.js'
 import { helperScript } from '../interpreter/scripts.js'
 import type { Manifest } from '../manifest/index.js'
 import { runTrace, type TracedModule } from './trace.js'
@@ -53,8 +55,7 @@ export interface Resolution {
   traced: number | null
 }
 
-export const MIN_MINOR = 8
-export const MAX_MINOR = 14
+export { MAX_MINOR, MIN_MINOR }
 
 /** Resolve a manifest's modules with its interpreter. Every name that resolves to nothing is reported in one UNRESOLVED error. */
 export async function resolveModules(manifest: Manifest, interpreter: Interpreter): Promise<Resolution> {
@@ -69,6 +70,8 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
   const run = await interpreter.runScript({ path: helperScript('resolve.py') }, [], {
     stdin: JSON.stringify(request),
     cwd: manifest.dir,
+    timeout: manifest.timeout,
+    step: 'resolving modules',
   })
   let answer: {
     python: PythonInfo
@@ -78,10 +81,11 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     excluded: number
   }
   try {
-    if (run.exitCode !== 0) throw new Error('exit')
+    if (run.exitCode !== 0 || run.stdoutDropped) throw new Error('exit')
     answer = JSON.parse(run.stdout.toString('utf8'))
+    if (typeof answer?.python?.version?.[0] !== 'number') throw new Error('not an answer')
   } catch {
-    throw interpreterFailure(interpreter, 'resolving modules', run.exitCode, run.stderr)
+    throw await explainFailure(interpreter, 'resolving modules', run, manifest.timeout)
   }
   checkVersion(answer.python, interpreter, manifest)
   if (answer.unresolved.length) {
@@ -110,15 +114,4 @@ function checkVersion(py: PythonInfo, interpreter: Interpreter, manifest: Manife
       { file: manifest.file, details: { version: py.version, implementation: py.implementation } },
     )
   }
-}
-
-/** An INTERPRETER error for a helper that failed, with the last line of its stderr. */
-export function interpreterFailure(interpreter: Interpreter, what: string, exitCode: number, stderr: string): PyBundleError {
-  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '')
-  const last = lines.length ? lines[lines.length - 1].trim() : 'no error output'
-  return new PyBundleError(
-    'INTERPRETER',
-    `${interpreter.id} failed while ${what} (exit status ${exitCode}): ${last}; check that [bundle] python is a working CPython 3.${MIN_MINOR}+`,
-    { details: { interpreter: interpreter.id, exitCode, stderr: stderr.slice(-4000) } },
-  )
 }
