@@ -113,6 +113,6 @@ exec python3 "$@"
     const dir = freshDir()
     const missing = path.join(dir, 'gone.py')
     const [r] = await compileModules(createInterpreter('python3'), [{ file: missing, kind: 'source' }], { optimize: 0 })
-    expect(r).toMatchObject({ ok: false, error: { type: 'OSError', file: missing } })
+    expect(r).toMatchObject({ ok: false, error: { type: 'FileNotFoundError', file: missing } })
   })
 })

@@ -56,8 +56,8 @@ export interface CompileOptions {
 /** The largest frame compile.py may send (one module's marshal data). */
 const MAX_FRAME = 512 * 1024 * 1024
 
-/** A source as read: its bytes and their stamp; or why it could not be read. */
-type SourceRead = { bytes: Buffer; stamp: SourceStamp; racy: boolean } | { error: CompileFailure }
+/** A source as read: its bytes and their stamp. */
+type SourceRead = { bytes: Buffer; stamp: SourceStamp; racy: boolean }
 
 /** Compile every job; results are in job order. Only a worker that dies is an error; per-file failures come back as results. */
 export async function compileModules(interpreter: Interpreter, jobs: readonly CompileJob[], options: CompileOptions): Promise<CompileResult[]> {
@@ -67,7 +67,7 @@ export async function compileModules(interpreter: Interpreter, jobs: readonly Co
   const sources = await readSources(jobs, h64Raw, options.onSourceRead)
   const sizes = await Promise.all(jobs.map((j, i) => {
     const s = sources[i]
-    return s && 'bytes' in s ? s.bytes.length : stat(j.file).then((st) => st.size, () => 0)
+    return s ? s.bytes.length : stat(j.file).then((st) => st.size, () => 0)
   }))
   const workers = Math.max(1, Math.min(options.workers ?? interpreter.parallelism, Math.ceil(jobs.length / 8)))
   const shards = shard(sizes, workers)
@@ -93,11 +93,6 @@ export async function compileModules(interpreter: Interpreter, jobs: readonly Co
       optimize: options.optimize,
       jobs: ids.flatMap((id) => {
         const s = sources[id]
-        if (s && 'error' in s) {
-          results[id] = { ok: false, error: s.error }
-          done++
-          return []
-        }
         const job: Record<string, unknown> = { id, file: jobs[id].file, kind: jobs[id].kind }
         if (s) {
           job.offset = at
@@ -134,7 +129,7 @@ export async function compileModules(interpreter: Interpreter, jobs: readonly Co
   await recheckRacy(jobs, stamped, h64Raw)
   return results.map((r, i) => {
     const s = stamped[i]
-    return r!.ok && s && 'stamp' in s ? { ...r!, source: s.stamp } : r!
+    return r!.ok && s ? { ...r!, source: s.stamp } : r!
   })
 }
 
@@ -162,7 +157,7 @@ async function readSources(jobs: readonly CompileJob[], h64: Hasher, onRead?: (i
 }
 
 /** One source's bytes with the stamp of exactly those bytes (see the file comment). */
-async function readSource(file: string, h64: Hasher): Promise<SourceRead> {
+async function readSource(file: string, h64: Hasher): Promise<SourceRead | undefined> {
   for (let attempt = 0; ; attempt++) {
     const readAtNs = BigInt(Date.now()) * 1_000_000n
     let fh
@@ -178,9 +173,11 @@ async function readSource(file: string, h64: Hasher): Promise<SourceRead> {
           racy: after.mtimeNs + racyWindowNs(after.mtimeNs) > readAtNs,
         }
       }
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException
-      return { error: { type: 'OSError', message: `cannot read the source: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOENT' ? 'no such file' : err.message}`, file, line: null, offset: null } }
+    } catch {
+      // Not readable from here: the interpreter reads it and reports its own error, or
+      // compiles a file only it can see (Pyodide's stdlib lives in its in-memory file
+      // system). Such a module gets no stamp (zeros: unknown), never a wrong one.
+      return undefined
     } finally {
       await fh?.close()
     }
@@ -196,7 +193,7 @@ async function readSource(file: string, h64: Hasher): Promise<SourceRead> {
  * (an edit that kept size and mtime, which no staleness check could see).
  */
 async function recheckRacy(jobs: readonly CompileJob[], sources: readonly (SourceRead | undefined)[], h64: Hasher): Promise<void> {
-  const racy = sources.map((s, i) => [s, i] as const).filter(([s]) => s !== undefined && 'racy' in s && s.racy) as [Extract<SourceRead, { racy: boolean }>, number][]
+  const racy = sources.map((s, i) => [s, i] as const).filter(([s]) => s?.racy) as [SourceRead, number][]
   if (racy.length === 0) return
   const until = racy.reduce((m, [s]) => {
     const end = s.stamp.mtimeNs + racyWindowNs(s.stamp.mtimeNs)

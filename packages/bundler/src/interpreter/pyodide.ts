@@ -204,7 +204,9 @@ export class PyodideInterpreter implements Interpreter {
       throw new PyBundleError('INTERPRETER', `pyodide cannot take interpreter options (${options.pythonArgs.join(' ')})`)
     }
     const stdin = options.stdin === undefined ? new Uint8Array(0)
-      : typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin
+      : typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin)
+      // A plain Uint8Array view: Pyodide converts typed arrays by constructor name and knows no Buffer.
+      : new Uint8Array(options.stdin.buffer, options.stdin.byteOffset, options.stdin.byteLength)
     const pyArgs = py.toPy([...args])
     const pyEnv = py.toPy({ PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', ...(options.env ?? {}) })
     // undefined, not null: Pyodide turns null into jsnull, undefined into None.
