@@ -4,7 +4,8 @@
  * bounded whatever the process prints, while everything is still read (a
  * process blocked on a full pipe would never exit). The head holds what a
  * command prints first (`pyenv: python3.13: command not found`), the tail a
- * traceback's last lines or a helper's final report.
+ * traceback's last lines or a helper's final report. With `headOnly`, only
+ * the first `limit` bytes are kept: a truncated answer, never a spliced one.
  */
 export class CappedOutput {
   private readonly head: Buffer[] = []
@@ -16,11 +17,11 @@ export class CappedOutput {
   /** Every byte read. */
   total = 0
 
-  constructor(readonly limit: number) {}
+  constructor(readonly limit: number, readonly headOnly = false) {}
 
   push(chunk: Buffer): void {
     this.total += chunk.length
-    const half = Math.floor(this.limit / 2)
+    const half = this.headOnly ? this.limit : Math.floor(this.limit / 2)
     if (this.headBytes < half) {
       const take = Math.min(half - this.headBytes, chunk.length)
       // Copies: Node may reuse a chunk's memory.

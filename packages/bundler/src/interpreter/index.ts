@@ -13,8 +13,8 @@ import { PyodideInterpreter } from './pyodide.js'
 
 export interface ScriptResult {
   /**
-   * Raw stdout bytes (helpers write binary frames or JSON): its first and last
-   * `maxStdout / 2` bytes when it printed more; empty when `onStdout` took it.
+   * Raw stdout bytes (helpers write binary frames or JSON): when it printed more
+   * than `maxStdout`, what `stdoutKeep` says; empty when `onStdout` took it.
    */
   stdout: Buffer
   /** Bytes of stdout read but not kept (0: `stdout` is all of it). */
@@ -47,6 +47,12 @@ export interface RunOptions {
   step?: string
   /** Bytes of stdout kept (default MAX_STDOUT). */
   maxStdout?: number
+  /**
+   * Which of a larger stdout is kept: 'head' (default) its first maxStdout bytes, so an
+   * answer is cut short, never spliced; 'ends' its first and last maxStdout / 2 (a report
+   * printed after a program's own output).
+   */
+  stdoutKeep?: 'head' | 'ends'
   /** Aborting kills the run; it rejects with the signal's reason. */
   signal?: AbortSignal
 }

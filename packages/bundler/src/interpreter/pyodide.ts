@@ -51,9 +51,10 @@ const RUNNER = String.raw`
 import sys, os, io, traceback, runpy
 
 class _Capped(io.RawIOBase):
-    # Keeps the first and last limit/2 bytes written, counts the rest.
-    def __init__(self, limit):
-        self.half = limit // 2
+    # Keeps the first and last limit/2 bytes written (or the first limit), counts the rest.
+    def __init__(self, limit, head_only=False):
+        self.limit = limit
+        self.half = limit if head_only else limit // 2
         self.head = bytearray()
         self.tail = bytearray()
         self.dropped = 0
@@ -66,7 +67,9 @@ class _Capped(io.RawIOBase):
             take = self.half - len(self.head)
             self.head += b[:take]
             b = b[take:]
-        if b:
+        if b and self.half == self.limit:
+            self.dropped += len(b)
+        elif b:
             self.tail += b
             over = len(self.tail) - self.half
             if over > 0:
@@ -78,7 +81,7 @@ class _Capped(io.RawIOBase):
             return bytes(self.head) + ('\n[... %d bytes not kept ...]\n' % self.dropped).encode() + bytes(self.tail)
         return bytes(self.head + self.tail)
 
-def _pybundle_run_script(path, source, name, argv, cwd, env, stdin, out_limit, err_limit):
+def _pybundle_run_script(path, source, name, argv, cwd, env, stdin, out_limit, err_limit, out_ends):
     saved_path = list(sys.path)
     saved_argv = sys.argv
     saved_cwd = os.getcwd()
@@ -88,7 +91,7 @@ def _pybundle_run_script(path, source, name, argv, cwd, env, stdin, out_limit, e
     saved_hooks = list(sys.path_hooks)
     saved_cache = dict(sys.path_importer_cache)
     saved_streams = (sys.stdin, sys.stdout, sys.stderr)
-    out, err = _Capped(out_limit), _Capped(err_limit)
+    out, err = _Capped(out_limit, not out_ends), _Capped(err_limit)
     wrappers = (io.TextIOWrapper(out, encoding='utf-8', errors='backslashreplace', write_through=True),
                 io.TextIOWrapper(err, encoding='utf-8', errors='backslashreplace', write_through=True))
     sys.stdout, sys.stderr = wrappers
@@ -219,7 +222,7 @@ export class PyodideInterpreter implements Interpreter {
     await alarm.armed
     let result
     try {
-      result = run(path, source, name, pyArgs, options.cwd ?? process.cwd(), pyEnv, stdin, options.maxStdout ?? MAX_STDOUT, MAX_STDERR)
+      result = run(path, source, name, pyArgs, options.cwd ?? process.cwd(), pyEnv, stdin, options.maxStdout ?? MAX_STDOUT, MAX_STDERR, options.stdoutKeep === 'ends')
     } finally {
       alarm.disarm()
       pyArgs.destroy()

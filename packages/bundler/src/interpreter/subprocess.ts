@@ -47,7 +47,7 @@ export class SubprocessInterpreter implements Interpreter {
       })
       const pid = child.pid
       if (pid !== undefined) trackGroup(pid)
-      const out = new CappedOutput(options.onStdout ? 0 : options.maxStdout ?? MAX_STDOUT)
+      const out = new CappedOutput(options.onStdout ? 0 : options.maxStdout ?? MAX_STDOUT, options.stdoutKeep !== 'ends')
       const err = new CappedOutput(MAX_STDERR)
       let failure: unknown
       // Past the timeout or on abort: kill the group and stop waiting for its

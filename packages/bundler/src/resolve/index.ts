@@ -6,7 +6,7 @@
 import { PyBundleError } from '@pybundle/errors'
 import { explainFailure } from '../interpreter/diagnose.js'
 import type { Interpreter } from '../interpreter/index.js'
-import { MAX_MINOR, MIN_MINOR } from '../interpreter/limits.js'
+import { MAX_MINOR, MIN_MINOR, stderrExcerpt } from '../interpreter/limits.js'
 import { helperScript } from '../interpreter/scripts.js'
 import type { Manifest } from '../manifest/index.js'
 import { runTrace, type TracedModule } from './trace.js'
@@ -114,4 +114,17 @@ function checkVersion(py: PythonInfo, interpreter: Interpreter, manifest: Manife
       { file: manifest.file, details: { version: py.version, implementation: py.implementation } },
     )
   }
+}
+
+/**
+ * An INTERPRETER error for a helper that failed, with the first and last lines of
+ * its stderr (stderrExcerpt). Synchronous; explainFailure (interpreter/diagnose.ts)
+ * also says when the interpreter is no CPython 3.8-3.14.
+ */
+export function interpreterFailure(interpreter: Interpreter, what: string, exitCode: number, stderr: string): PyBundleError {
+  return new PyBundleError(
+    'INTERPRETER',
+    `${interpreter.id} failed while ${what} (exit status ${exitCode}): ${stderrExcerpt(stderr) || 'no error output'}; check that [bundle] python is a working CPython 3.${MIN_MINOR} to 3.${MAX_MINOR}`,
+    { details: { interpreter: interpreter.id, exitCode, stderr: stderr.slice(-4000) } },
+  )
 }

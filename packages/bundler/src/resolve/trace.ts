@@ -63,6 +63,7 @@ export async function runTrace(manifest: Manifest, interpreter: Interpreter): Pr
     env,
     pythonArgs,
     timeout: manifest.timeout,
+    stdoutKeep: 'ends', // the report comes after whatever the program printed
     step: `tracing \`${shown}\``,
   })
   const text = run.stdout.toString('utf8')
