@@ -44,6 +44,21 @@ function uninstall(): void {
   process.removeListener('exit', killAll)
 }
 
+/**
+ * Called before a spawn: the handlers are in place before the child exists. A
+ * signal's JavaScript listener runs from the event loop, never between the
+ * spawn and trackGroup (one synchronous block), so no child is missed; with no
+ * listener yet, the signal would kill this process at once and leave the child.
+ */
+export function armSignals(): void {
+  install()
+}
+
+/** After a spawn that did not start a process: drop the handlers if nothing runs. */
+export function disarmIfIdle(): void {
+  if (groups.size === 0) uninstall()
+}
+
 /** A group started: killed with this process from now on. */
 export function trackGroup(pgid: number): void {
   groups.add(pgid)

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { PyBundleError } from '@pybundle/errors'
 import { CappedOutput } from './capped-output.js'
-import { killGroup, releaseGroup, trackGroup } from './process-groups.js'
+import { armSignals, disarmIfIdle, killGroup, releaseGroup, trackGroup } from './process-groups.js'
 import { DEFAULT_TIMEOUT, MAX_STDERR, MAX_STDOUT, MAX_TIMER_MS, droppedMarker, timeoutError } from './limits.js'
 import type { Interpreter, InterpreterOptions, RunOptions, Script, ScriptResult } from './index.js'
 
@@ -39,14 +39,23 @@ export class SubprocessInterpreter implements Interpreter {
         reject(options.signal.reason)
         return
       }
-      const child = spawn(this.command, argv, {
-        cwd: options.cwd,
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', ...options.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-        detached: true,
-      })
+      armSignals()
+      let child
+      try {
+        child = spawn(this.command, argv, {
+          cwd: options.cwd,
+          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', ...options.env },
+          stdio: ['pipe', 'pipe', 'pipe'],
+          detached: true,
+        })
+      } catch (e) {
+        disarmIfIdle()
+        reject(new PyBundleError('INTERPRETER', `cannot run the Python interpreter '${this.id}': ${(e as Error).message}`, { cause: e, details: { interpreter: this.id, command: this.command } }))
+        return
+      }
       const pid = child.pid
       if (pid !== undefined) trackGroup(pid)
+      else disarmIfIdle()
       const out = new CappedOutput(options.onStdout ? 0 : options.maxStdout ?? MAX_STDOUT, options.stdoutKeep !== 'ends')
       const err = new CappedOutput(MAX_STDERR)
       let failure: unknown
