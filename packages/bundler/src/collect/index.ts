@@ -29,7 +29,7 @@ export interface Extras {
  */
 export function startDistributionScan(manifest: Manifest, interpreter: Interpreter, modules: readonly ResolvedModule[]): Promise<DistributionScan> | null {
   if (!manifest.data && !manifest.metadata) return null
-  const scan = scanDistributions(interpreter, { paths: manifest.paths, metadata: manifest.metadata, modules, cwd: manifest.dir })
+  const scan = scanDistributions(interpreter, { paths: manifest.paths, metadata: manifest.metadata, modules, cwd: manifest.dir, timeout: manifest.timeout })
   scan.catch(() => {}) // awaited (and its error thrown) by collectExtras; never an unhandled rejection meanwhile
   return scan
 }
@@ -44,13 +44,13 @@ export async function collectExtras(manifest: Manifest, interpreter: Interpreter
       const packages = modules
         .filter((m) => m.isPackage && m.kind !== 'namespace' && m.file !== null)
         .map((m) => ({ name: m.name, dir: dirname(m.file!) }))
-      data = await collectData(packages, { exclude: manifest.excludeData, extensionSuffixes: scan.extensionSuffixes, interpreter })
+      data = await collectData(packages, { exclude: manifest.excludeData, extensionSuffixes: scan.extensionSuffixes, interpreter, timeout: manifest.timeout })
     }
     if (manifest.metadata) {
       metadata = await readDistributions(scan.distributions)
       metadata.skipped.unshift(...scan.skipped)
     }
   }
-  const sources = manifest.sources ? await readSources(modules, interpreter) : null
+  const sources = manifest.sources ? await readSources(modules, interpreter, manifest.timeout) : null
   return { data, metadata, sources }
 }

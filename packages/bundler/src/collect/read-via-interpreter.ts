@@ -22,11 +22,20 @@ for p in json.loads(sys.stdin.read()):
 out.flush()
 `
 
+export interface ReadOptions {
+  /** Seconds each run may take ([bundle] timeout). */
+  timeout?: number
+  /** What is read, for messages (default "reading package data"). */
+  step?: string
+}
+
 /** The bytes of each file as the interpreter reads them (a missing or unreadable file is left out). */
-export async function readThroughInterpreter(interpreter: Interpreter, files: readonly string[]): Promise<Map<string, Uint8Array>> {
+export async function readThroughInterpreter(interpreter: Interpreter, files: readonly string[], options: ReadOptions = {}): Promise<Map<string, Uint8Array>> {
   const got = new Map<string, Uint8Array>()
   if (files.length === 0) return got
-  const run = await interpreter.runScript({ source: READER, name: '<pybundle read>' }, [], { stdin: JSON.stringify(files) })
+  const run = await interpreter.runScript({ source: READER, name: '<pybundle read>' }, [], {
+    stdin: JSON.stringify(files), timeout: options.timeout, step: options.step ?? 'reading package data',
+  })
   if (run.exitCode !== 0) return got
   const buf = run.stdout
   let pos = 0
