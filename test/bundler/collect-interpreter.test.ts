@@ -12,6 +12,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { PyBundleError } from '@pybundle/errors'
 import { buildBundle, collectData, readSources, SubprocessInterpreter, type Interpreter, type RunOptions } from '@pybundle/bundler'
 
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
@@ -81,5 +82,40 @@ describe('[bundle] timeout bounds every interpreter step', () => {
     expect(runs.map((r) => [r.step, r.timeout])).toEqual([
       ['listing package folders', 77], ['reading package data', 77], ['reading module sources', 77],
     ])
+  })
+})
+
+describe('reading through the interpreter never loses a file silently', () => {
+  const files = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`f${i}.dat`, Buffer.alloc(1000, 0x41 + i)]))
+
+  it('reads in batches under the output budget, every file whole', async () => {
+    const { cwd, dir } = elsewhere(files)
+    const { interpreter, runs } = recording({ cwd })
+    // 1008 bytes a frame: two fit in 2500, so 5 files take 3 runs.
+    const got = await collectData([{ name: 'pkg', dir }], { interpreter, readBatchBytes: 2500 })
+    expect(got.skipped).toEqual([])
+    expect(got.files.map((f) => [f.path, Buffer.from(f.bytes)])).toEqual(Object.entries(files))
+    const reads = runs.filter((r) => r.step === 'reading package data')
+    expect(reads.length).toBe(3)
+    for (const r of reads) expect(r.maxStdout).toBeGreaterThan(2500)
+  })
+
+  it('a file bigger than the budget goes in a run of its own; one over the size limit is skipped with its size, unread', async () => {
+    const { cwd, dir } = elsewhere({ 'big.dat': Buffer.alloc(3000, 1), 'huge.dat': Buffer.alloc(5000, 2), 'small.dat': 'x' })
+    const { interpreter, runs } = recording({ cwd })
+    const got = await collectData([{ name: 'pkg', dir }], { interpreter, readBatchBytes: 100, maxFileSize: 4000 })
+    expect(got.files.map((f) => [f.path, f.bytes.length])).toEqual([['big.dat', 3000], ['small.dat', 1]])
+    expect(got.skipped).toEqual([{ package: 'pkg', path: 'huge.dat', reason: expect.stringMatching(/5000 bytes/) }])
+    // big.dat alone, then small.dat: huge.dat is never sent.
+    expect(runs.filter((r) => r.step === 'reading package data').length).toBe(2)
+  })
+
+  it('a run whose output was cut is an INTERPRETER error naming the step, not missing files', async () => {
+    const { cwd, dir } = elsewhere(files)
+    const { interpreter } = recording({ cwd, capStdout: 3000 })
+    const err = await collectData([{ name: 'pkg', dir }], { interpreter }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(PyBundleError)
+    expect((err as PyBundleError).code).toBe('INTERPRETER')
+    expect((err as PyBundleError).message).toMatch(/reading package data/)
   })
 })
