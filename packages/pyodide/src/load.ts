@@ -18,47 +18,22 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { loadPyodide } from 'pyodide'
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
-import { PyBundleError } from '@pybundle/errors'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
 import type { Bundle } from '@pybundle/loader'
-import { createBundleFs } from './bundle-fs.js'
-import type { EmscriptenFS } from './bundle-fs.js'
-import { BOOT_CODE, BOOT_MAGIC } from './boot-code.js'
 import { bundleSource, pycHeader } from './module-source.js'
-import { zipEntryNames } from './zip-names.js'
 import { Prefetcher } from './prefetch.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
+import { BOOT_CODE } from './boot-code.js'
+import { BOOT_FILES, checkMagic, precompiledBootFiles, startPyodide } from './start.js'
+import type { CommonBundleOptions } from './start.js'
 
-/** pyc magic of the CPython inside Pyodide 314 (CPython 3.14). */
-export const PYODIDE_PYTHON_MAGIC = 3627
+export { PYODIDE_PYTHON_MAGIC } from './start.js'
 
-export interface BundleOptions {
+export interface BundleOptions extends CommonBundleOptions {
   /** A .pyb file path, its bytes, an opened bundle, or any ModuleSource. */
   bundle: string | Uint8Array | Bundle | ModuleSource
-  /** Where the bundle filesystem is mounted in Pyodide's FS. Default '/pybundle'. */
-  mountPoint?: string
-  /**
-   * Root of the bundle's stdlib module paths (modules whose top-level name is in
-   * sys.stdlib_module_names, or Pyodide's own _pyodide/pyodide). Default
-   * '/lib/python314.zip', where stock Pyodide imports them from.
-   */
-  stdlibRoot?: string
-  /** Root of every other module's path. Default: env.HOME or '/home/pyodide' (Pyodide's working folder). */
-  root?: string
-  /** Roots by top-level package name, overriding the two above. */
-  roots?: Record<string, string>
-  /**
-   * How the finder gets marshal bytes once Pyodide is up: 'fs' (keep reading the
-   * bundle filesystem, default) or 'js' (a call into JavaScript through a module
-   * registered as `_pybundle_js`). Measured about equal (README.md); 'fs' adds
-   * nothing to sys.modules.
-   */
-  channel?: 'js' | 'fs'
-  /** Called with each module name whose bytes are read from the bundle, and whether the prefetch worker had made them. */
-  onRead?: (name: string, prefetched: boolean) => void
   /**
    * Emit marshal bytes ahead, on a worker thread (a second core), while Python
    * runs: 'startup', the modules Pyodide imports while it starts; 'all' (default),
@@ -72,32 +47,21 @@ export interface BundleOptions {
 
 export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions
 
-/** Where Pyodide 314 writes its stdlib zip (python_stdlib.zip, or stdLibURL). */
-const STDLIB_ZIP = '/lib/python314.zip'
-
 const PYTHON_DIR = new URL('../src/python/', import.meta.url)
-const BOOT_FILES = ['_pybundle_boot', 'sitecustomize'] as const
 
 /**
  * The boot module and sitecustomize for <mount>/early: precompiled .pyc when
  * boot-code.ts matches the sources (no compiler at startup), else the sources.
  */
 function bootFiles(magic: number): Record<string, () => Uint8Array> {
+  const sources = BOOT_FILES.map((name) => readFileSync(new URL(`${name}.py`, PYTHON_DIR)))
+  const pre = precompiledBootFiles(magic)
+  if (pre !== undefined && BOOT_FILES.every((name, i) => BOOT_CODE[name]?.sha256 === createHash('sha256').update(sources[i]).digest('hex'))) return pre
   const files: Record<string, () => Uint8Array> = {}
-  for (const name of BOOT_FILES) {
-    const source = readFileSync(new URL(`${name}.py`, PYTHON_DIR))
-    const pre = BOOT_CODE[name]
-    if (pre !== undefined && magic === BOOT_MAGIC && pre.sha256 === createHash('sha256').update(source).digest('hex')) {
-      const body = Buffer.from(pre.marshal, 'base64')
-      const pyc = new Uint8Array(16 + body.length)
-      pyc.set(pycHeader(magic), 0)
-      pyc.set(body, 16)
-      files[`${name}.pyc`] = () => pyc
-    } else {
-      const bytes = new Uint8Array(source)
-      files[`${name}.py`] = () => bytes
-    }
-  }
+  BOOT_FILES.forEach((name, i) => {
+    const bytes = new Uint8Array(sources[i])
+    files[`${name}.py`] = () => bytes
+  })
   return files
 }
 
@@ -147,14 +111,9 @@ function toSource(bundle: BundleOptions['bundle']): ModuleSource {
  * and a caller's PYTHONPATH follows the bundle's early folder.
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
-  const { bundle, mountPoint = '/pybundle', stdlibRoot = '/lib/python314.zip', root, roots = {},
-    channel = 'fs', onRead, prefetch = 'all', ...config } = options
+  const { bundle, onRead, prefetch = 'all', ...rest } = options
   let source = toSource(bundle)
-  if (source.pythonMagic !== PYODIDE_PYTHON_MAGIC) {
-    throw new PyBundleError('UNSUPPORTED_VERSION',
-      `the bundle was compiled for pyc magic ${source.pythonMagic}; Pyodide 314 runs CPython 3.14 (magic ${PYODIDE_PYTHON_MAGIC})`,
-      { details: { magic: source.pythonMagic, expected: PYODIDE_PYTHON_MAGIC } })
-  }
+  checkMagic(source)
   const prefetched = new Set<string>()
   const again = reopenable(bundle)
   let prefetcher: Prefetcher | undefined
@@ -166,64 +125,5 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   const reported = onRead === undefined ? undefined : (name: string) => {
     onRead(name, prefetched.delete(name))
   }
-  const env = { ...(config.env ?? {}) }
-  const appRoot = root ?? env.HOME ?? '/home/pyodide'
-  const early = `${mountPoint}/early`
-  env.PYTHONPATH = env.PYTHONPATH ? `${early}:${env.PYTHONPATH}` : early
-  const userFsInit = config.fsInit
-  const configLines = [`stdlib_root\t${stdlibRoot}`, `root\t${appRoot}`, `stdlib_zip\t${STDLIB_ZIP}`]
-  if (config.env?.PYTHONPATH !== undefined) configLines.push(`pythonpath\t${config.env.PYTHONPATH}`)
-  for (const [top, dir] of Object.entries(roots)) configLines.push(`root:${top}\t${dir}`)
-  const earlyFiles = bootFiles(source.pythonMagic)
-
-  const pyodide = await loadPyodide({
-    ...config,
-    // Pyodide's callMain puts the program name into the array it is given.
-    ...(config.args ? { args: [...config.args] } : {}),
-    env,
-    fsInit: async (FS, info) => {
-      const fs = FS as unknown as EmscriptenFS
-      fs.mkdirTree(mountPoint)
-      fs.mount(createBundleFs(fs, source, {
-        onRead: reported,
-        config: configLines.join('\n'),
-        // Read when Python first misses the bundle: the zip is in the FS by then.
-        zipList: () => zipEntryNames(fs.readFile(STDLIB_ZIP) as Uint8Array).join('\n'),
-        earlyFiles,
-      }), {}, mountPoint)
-      if (userFsInit) await userFsInit(FS, info)
-    },
-  }).catch((e: unknown) => {
-    prefetcher?.close()
-    throw e
-  })
-  // pyimport, not runPython: nothing may appear in __main__'s namespace.
-  const sys = pyodide.pyimport('sys')
-  if (!sys.modules.has('_pybundle_boot')) {
-    // site did not run (-S) or PYTHONPATH was ignored (-I, -E): install now; the
-    // startup imports then came from Pyodide's zip.
-    sys.path.insert(0, early) // install() takes every copy off again
-    pyodide.pyimport('_pybundle_boot').install(mountPoint)
-  }
-  sys.destroy()
-  const bootModule = pyodide.pyimport('_pybundle_boot')
-  try {
-    if (bootModule.finder === undefined || bootModule.finder === null) {
-      throw new PyBundleError('INTERPRETER', 'the pybundle import hook was not installed (was site disabled, e.g. with -S or -I?)')
-    }
-    if (channel === 'js') {
-      const read = (name: string): Uint8Array => {
-        const b = source.marshal(name)
-        reported?.(name)
-        // Pyodide converts only plain typed arrays (a Node Buffer is refused).
-        return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
-      }
-      pyodide.registerJsModule('_pybundle_js', { read })
-      bootModule.use_js_module('_pybundle_js')
-    }
-    bootModule.hide()
-  } finally {
-    bootModule.destroy()
-  }
-  return pyodide
+  return startPyodide({ source, earlyFiles: bootFiles(source.pythonMagic), reported, onFail: () => prefetcher?.close() }, rest)
 }

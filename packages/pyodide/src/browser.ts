@@ -1,0 +1,102 @@
+/**
+ * @pybundle/pyodide, browser entry: Pyodide in a web page with its imports
+ * served from a .pyb fetched over HTTP. The bundle is read in place from the
+ * fetched ArrayBuffer by the same loader code as under Node (openBundleFromBuffer;
+ * no mmap, no worker): nothing reachable from here imports a Node built-in
+ * (test/pyodide/browser-entry.test.ts walks the import graph of dist/).
+ *
+ *   const pyodide = await loadPyodideWithBundle({ bundle: new URL('app.pyb', location.href), indexURL })
+ *
+ * The bundle is fetched while Pyodide fetches and compiles its WebAssembly;
+ * it is first needed when Pyodide mounts its filesystem (fsInit).
+ */
+import type { PyodideAPI, PyodideConfig } from 'pyodide'
+import { PyBundleError } from '@pybundle/errors'
+import { Bundle, openBundleFromBuffer } from '@pybundle/loader/browser'
+import { bundleSource } from './module-source.js'
+import type { ModuleSource } from './module-source.js'
+import { checkMagic, precompiledBootFiles, startPyodide } from './start.js'
+import type { CommonBundleOptions, StartInput } from './start.js'
+
+export { PYODIDE_PYTHON_MAGIC } from './start.js'
+export { bundleSource, pycHeader } from './module-source.js'
+export type { ModuleEntry, ModuleSource } from './module-source.js'
+export { createBundleFs } from './bundle-fs.js'
+export type { BundleFsOptions, EmscriptenFS } from './bundle-fs.js'
+
+/** A bundle as a page has it: its URL (absolute, or relative to the page), its bytes, an opened bundle, or any ModuleSource. */
+export type BrowserBundle = URL | string | ArrayBuffer | Uint8Array | Bundle | ModuleSource
+
+export interface BrowserBundleOptions extends CommonBundleOptions {
+  bundle: BrowserBundle
+  /** Passed to fetch() for a bundle given as a URL (credentials, cache mode, an AbortSignal, ...). */
+  fetchOptions?: RequestInit
+  /** Run the loader's verify() on the fetched bundle (every checksum and offset) before Pyodide uses it. Default false. */
+  verify?: boolean
+}
+
+export type BrowserLoadOptions = PyodideConfig & BrowserBundleOptions
+
+/** Fetch a .pyb; every failure (network, HTTP status) is a PyBundleError IO naming the URL. */
+export async function fetchBundleBytes(url: URL | string, init?: RequestInit): Promise<Uint8Array> {
+  const href = String(url instanceof URL ? url : new URL(url, (globalThis as { location?: { href: string } }).location?.href))
+  let res: Response
+  try {
+    res = await fetch(href, init)
+  } catch (e) {
+    throw new PyBundleError('IO', `could not fetch the bundle ${href}: ${e instanceof Error ? e.message : String(e)}`, { file: href, cause: e })
+  }
+  if (!res.ok) {
+    throw new PyBundleError('IO', `could not fetch the bundle ${href}: HTTP ${res.status} ${res.statusText}`.trimEnd(), { file: href, details: { status: res.status } })
+  }
+  return new Uint8Array(await res.arrayBuffer())
+}
+
+/** Open a bundle given any way a page can: a URL is fetched; bytes are read in place. */
+export async function openBrowserBundle(bundle: URL | string | ArrayBuffer | Uint8Array, options: { fetchOptions?: RequestInit; verify?: boolean } = {}): Promise<Bundle> {
+  const file = bundle instanceof URL || typeof bundle === 'string' ? String(bundle) : undefined
+  const bytes = file !== undefined ? await fetchBundleBytes(bundle as URL | string, options.fetchOptions)
+    : bundle instanceof ArrayBuffer ? new Uint8Array(bundle) : bundle as Uint8Array
+  try {
+    return openBundleFromBuffer(bytes, { verify: options.verify === true })
+  } catch (e) {
+    if (e instanceof PyBundleError && file !== undefined && e.file === undefined) {
+      throw new PyBundleError(e.code, e.message, { offset: e.offset, file, details: e.details, cause: e.cause })
+    }
+    throw e
+  }
+}
+
+async function toSource(bundle: BrowserBundle, options: BrowserBundleOptions): Promise<ModuleSource> {
+  if (bundle instanceof Bundle) return bundleSource(bundle)
+  if (bundle instanceof URL || typeof bundle === 'string' || bundle instanceof ArrayBuffer || bundle instanceof Uint8Array) {
+    return bundleSource(await openBrowserBundle(bundle, options))
+  }
+  return bundle
+}
+
+async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
+  const source = await toSource(options.bundle, options)
+  checkMagic(source)
+  const earlyFiles = precompiledBootFiles(source.pythonMagic)
+  if (earlyFiles === undefined) throw new PyBundleError('INTERPRETER', 'this @pybundle/pyodide has no precompiled boot module for this Pyodide (run scripts/build-boot.mjs)')
+  const onRead = options.onRead
+  return { source, earlyFiles, reported: onRead === undefined ? undefined : (name) => onRead(name, false) }
+}
+
+/**
+ * Start Pyodide in a page with imports served from `options.bundle`. Every other
+ * option is passed to `loadPyodide` (indexURL, stdLibURL, env, ...). A bundle that
+ * cannot be fetched or read rejects with a PyBundleError (IO, BAD_MAGIC,
+ * TRUNCATED, CHECKSUM_MISMATCH with verify, UNSUPPORTED_VERSION for a bundle not
+ * compiled for Pyodide's CPython).
+ */
+export async function loadPyodideWithBundle(options: BrowserLoadOptions): Promise<PyodideAPI> {
+  const { bundle: _bundle, fetchOptions: _fetch, verify: _verify, ...rest } = options
+  const input = prepare(options)
+  const started = startPyodide(input, rest)
+  started.catch(() => {}) // a bad bundle is reported through `input` below
+  // A bundle that cannot be fetched or read rejects at once, whatever Pyodide
+  // is doing (fsInit, where it is awaited, may not have run yet).
+  return Promise.race([started, input.then(() => started)])
+}
