@@ -7,6 +7,8 @@
 export { openBundleFromBuffer } from './bundle.js'
 export { Bundle } from './bundle.js'
 export type { BundleStats, OpenOptions, SectionStats } from './bundle.js'
+export { BundleLayers, checkBase, layerBundles } from './layers.js'
+export type { BaseRef } from './header.js'
 export { CodeView, ModuleView } from './views.js'
 export type { ConstValue, LazyList, SourceInfo } from './views.js'
 export type { VerifyOptions, VerifyProblem, VerifyReport } from './verify.js'

@@ -3,10 +3,10 @@
  * bounded by the header); everything else is read on demand through lazy views.
  */
 import { PyBundleError, fail } from '@pybundle/errors'
-import { NONE, OWNER_FLAG, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { NONE, OWNER_FLAG, TABLE_ENTRY_SIZE, type BuildInfo, type LayerSectionName, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
 import { Core } from './core.js'
 import { emitCode } from './emit.js'
-import { readHeader, type Header } from './header.js'
+import { readHeader, type BaseRef, type Header } from './header.js'
 import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
 import { keyBytes, type OwnerKind } from './resources.js'
@@ -19,7 +19,7 @@ export interface OpenOptions {
 }
 
 export interface SectionStats {
-  name: SectionName | ResourceSectionName
+  name: SectionName | ResourceSectionName | LayerSectionName
   offset: number
   size: number
   checksum: bigint
@@ -54,6 +54,14 @@ export class Bundle {
   /** Format version, "major.minor". */
   get formatVersion(): string {
     return `${this.header.formatMajor}.${this.header.formatMinor}`
+  }
+  /** The header checksum (§2): the bundle's identity, what a layered bundle built on this one records (§16). */
+  get headerChecksum(): bigint {
+    return this.header.checksum
+  }
+  /** A layered bundle's base (§16, format 1.2): its checksum, size, magic and where to look for it; null for any other bundle. */
+  get base(): BaseRef | null {
+    return this.header.base ?? null
   }
   /** "3.11" */
   get pythonVersion(): string {

@@ -9,4 +9,4 @@
  * Node built-in on its import graph).
  */
 export * from './browser.js'
-export { openBundle } from './open-file.js'
+export { openBundle, openLayered } from './open-file.js'

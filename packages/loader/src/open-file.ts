@@ -6,6 +6,8 @@
 import { PyBundleError } from '@pybundle/errors'
 import { badArgument, opened, optionsArgument, stringArgument, type Bundle, type OpenOptions } from './bundle.js'
 import { mapFileCached } from './mapping-cache.js'
+import { dirname, join } from 'node:path'
+import { BundleLayers, layerBundles } from './layers.js'
 import { Mem } from './mem.js'
 
 /**
@@ -29,3 +31,29 @@ export function openBundle(path: string, options: OpenOptions = {}): Bundle {
   }
 }
 
+
+/**
+ * Open a bundle with the base it was built on (§16), both mapped: `base`
+ * defaults to the name the app records, next to the app's file. A bundle that
+ * is not layered comes back as a single layer. BASE_MISMATCH when the base is
+ * not the one the app was built on.
+ */
+export function openLayered(path: string, options: OpenOptions & { base?: string } = {}): BundleLayers {
+  const { base: basePath, ...open } = options
+  const app = openBundle(path, open)
+  const ref = app.base
+  if (ref === null) {
+    if (basePath !== undefined) {
+      app.close()
+      throw new PyBundleError('BASE_MISMATCH', `${path} is not a layered bundle (it was built without [bundle] base): open it without a base`, { file: path })
+    }
+    return new BundleLayers([app])
+  }
+  const file = basePath ?? join(dirname(path), ref.name)
+  try {
+    return layerBundles(app, openBundle(file, open))
+  } catch (e) {
+    app.close()
+    throw e
+  }
+}
