@@ -12,7 +12,7 @@
  */
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { Bundle, openBundleFromBuffer } from '@pybundle/loader/browser'
+import { Bundle, BundleLayers, layerBundles, openBundleFromBuffer } from '@pybundle/loader/browser'
 import { bundleSource } from './module-source.js'
 import type { ModuleSource } from './module-source.js'
 import { checkMagic, precompiledBootFiles, startPyodide } from './start.js'
@@ -25,10 +25,18 @@ export { createBundleFs } from './bundle-fs.js'
 export type { BundleFsOptions, EmscriptenFS } from './bundle-fs.js'
 
 /** A bundle as a page has it: its URL (absolute, or relative to the page), its bytes, an opened bundle, or any ModuleSource. */
-export type BrowserBundle = URL | string | ArrayBuffer | Uint8Array | Bundle | ModuleSource
+export type BrowserBundle = URL | string | ArrayBuffer | Uint8Array | Bundle | BundleLayers | ModuleSource
 
 export interface BrowserBundleOptions extends CommonBundleOptions {
   bundle: BrowserBundle
+  /**
+   * For a layered app bundle (built with [bundle] base, SPEC.md §16): its base, as
+   * a URL, bytes or an opened Bundle. Default: the name the app records, resolved
+   * against the app's URL (fetched after the app's header is read; give it here
+   * to fetch both at once). A base the app was not built on is refused
+   * (BASE_MISMATCH). Imports are served from the app first, then the base.
+   */
+  base?: URL | string | ArrayBuffer | Uint8Array | Bundle
   /** Passed to fetch() for a bundle given as a URL (credentials, cache mode, an AbortSignal, ...). */
   fetchOptions?: RequestInit
   /** Run the loader's verify() on the fetched bundle (every checksum and offset) before Pyodide uses it. Default false. */
@@ -67,16 +75,43 @@ export async function openBrowserBundle(bundle: URL | string | ArrayBuffer | Uin
   }
 }
 
-async function toSource(bundle: BrowserBundle, options: BrowserBundleOptions): Promise<ModuleSource> {
-  if (bundle instanceof Bundle) return bundleSource(bundle)
-  if (bundle instanceof URL || typeof bundle === 'string' || bundle instanceof ArrayBuffer || bundle instanceof Uint8Array) {
-    return bundleSource(await openBrowserBundle(bundle, options))
+type Openable = URL | string | ArrayBuffer | Uint8Array | Bundle
+
+function isOpenable(b: unknown): b is Openable {
+  return b instanceof URL || typeof b === 'string' || b instanceof ArrayBuffer || b instanceof Uint8Array || b instanceof Bundle
+}
+
+function open(b: Openable, options: BrowserBundleOptions): Promise<Bundle> {
+  return b instanceof Bundle ? Promise.resolve(b) : openBrowserBundle(b, options)
+}
+
+function urlOf(b: Openable): string | undefined {
+  return b instanceof URL || typeof b === 'string' ? String(b) : undefined
+}
+
+async function toSource(options: BrowserBundleOptions): Promise<ModuleSource> {
+  const { bundle, base } = options
+  if (bundle instanceof BundleLayers) return bundleSource(bundle)
+  if (!isOpenable(bundle)) {
+    if (base !== undefined) throw new PyBundleError('BAD_ARGUMENT', 'the `base` option needs the bundle as a URL, bytes or an opened Bundle, not a ModuleSource')
+    return bundle
   }
-  return bundle
+  // Both fetched at once when the base is given.
+  const [app, given] = await Promise.all([open(bundle, options), base === undefined ? undefined : open(base, options)])
+  const ref = app.base
+  if (ref === null && given === undefined) return bundleSource(app)
+  const names = { app: urlOf(bundle) ?? 'the app bundle', base: base !== undefined ? urlOf(base) : undefined }
+  if (given !== undefined) return bundleSource(layerBundles(app, given, names))
+  const appUrl = urlOf(bundle)
+  if (appUrl === undefined) {
+    throw new PyBundleError('BASE_MISMATCH', `the bundle was built on the base bundle "${ref!.name}": give it as the \`base\` option`)
+  }
+  const baseUrl = new URL(ref!.name, new URL(appUrl, (globalThis as { location?: { href: string } }).location?.href))
+  return bundleSource(layerBundles(app, await openBrowserBundle(baseUrl, options), { ...names, base: String(baseUrl) }))
 }
 
 async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
-  const source = await toSource(options.bundle, options)
+  const source = await toSource(options)
   checkMagic(source)
   const earlyFiles = precompiledBootFiles(source.pythonMagic)
   if (earlyFiles === undefined) throw new PyBundleError('INTERPRETER', 'this @pybundle/pyodide has no precompiled boot module for this Pyodide (run scripts/build-boot.mjs)')
@@ -92,7 +127,7 @@ async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
  * compiled for Pyodide's CPython).
  */
 export async function loadPyodideWithBundle(options: BrowserLoadOptions): Promise<PyodideAPI> {
-  const { bundle: _bundle, fetchOptions: _fetch, verify: _verify, ...rest } = options
+  const { bundle: _bundle, base: _base, fetchOptions: _fetch, verify: _verify, ...rest } = options
   const input = prepare(options)
   const started = startPyodide(input, rest)
   started.catch(() => {}) // a bad bundle is reported through `input` below

@@ -19,12 +19,12 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
-import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
-import type { Bundle } from '@pybundle/loader'
+import { Bundle, BundleLayers, layerBundles, openBundle, openBundleFromBuffer, openLayered } from '@pybundle/loader'
 import { bundleSource, pycHeader } from './module-source.js'
 import { Prefetcher } from './prefetch.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
+import { PyBundleError } from '@pybundle/errors'
 import { BOOT_CODE } from './boot-code.js'
 import { BOOT_FILES, checkMagic, precompiledBootFiles, startPyodide } from './start.js'
 import type { CommonBundleOptions } from './start.js'
@@ -32,8 +32,16 @@ import type { CommonBundleOptions } from './start.js'
 export { PYODIDE_PYTHON_MAGIC } from './start.js'
 
 export interface BundleOptions extends CommonBundleOptions {
-  /** A .pyb file path, its bytes, an opened bundle, or any ModuleSource. */
-  bundle: string | Uint8Array | Bundle | ModuleSource
+  /** A .pyb file path, its bytes, an opened bundle (or an app bundle with its base, BundleLayers), or any ModuleSource. */
+  bundle: string | Uint8Array | Bundle | BundleLayers | ModuleSource
+  /**
+   * For a layered app bundle (built with [bundle] base, SPEC.md §16): its base, as
+   * a path, bytes or an opened bundle. Default: the base the app names, next to
+   * the app's file. A base the app was not built on is refused (BASE_MISMATCH).
+   * Imports are served from the app first, then from the base. No prefetch worker
+   * runs for a layered bundle.
+   */
+  base?: string | Uint8Array | Bundle
   /**
    * Emit marshal bytes ahead, on a worker thread (a second core), while Python
    * runs: 'startup', the modules Pyodide imports while it starts; 'all' (default),
@@ -66,7 +74,8 @@ function bootFiles(magic: number): Record<string, () => Uint8Array> {
 }
 
 /** What the prefetch worker can open: the bundle's path or bytes. */
-function reopenable(bundle: BundleOptions['bundle']): string | Uint8Array | undefined {
+function reopenable(bundle: BundleOptions['bundle'], layered: boolean): string | Uint8Array | undefined {
+  if (layered || bundle instanceof BundleLayers) return undefined
   if (typeof bundle === 'string' || bundle instanceof Uint8Array) return bundle
   if ('getModule' in bundle && 'toPyc' in bundle) return bundle.file
   return undefined
@@ -98,11 +107,27 @@ function withHeader(magic: number, body: Uint8Array): Uint8Array {
   return out
 }
 
-function toSource(bundle: BundleOptions['bundle']): ModuleSource {
-  if (typeof bundle === 'string') return bundleSource(openBundle(bundle))
-  if (bundle instanceof Uint8Array) return bundleSource(openBundleFromBuffer(bundle))
-  if ('getModule' in bundle && 'toPyc' in bundle) return bundleSource(bundle)
-  return bundle
+function openOne(b: string | Uint8Array | Bundle): Bundle {
+  return typeof b === 'string' ? openBundle(b) : b instanceof Uint8Array ? openBundleFromBuffer(b) : b
+}
+
+/** The source, and whether it is an app bundle over a base (§16). */
+function toSource(bundle: BundleOptions['bundle'], base: BundleOptions['base']): { source: ModuleSource; layered: boolean } {
+  if (bundle instanceof BundleLayers) return { source: bundleSource(bundle), layered: bundle.layers.length > 1 }
+  if (typeof bundle === 'string' && base === undefined) {
+    const layers = openLayered(bundle)
+    return layers.layers.length > 1 ? { source: bundleSource(layers), layered: true } : { source: bundleSource(layers.app), layered: false }
+  }
+  if (typeof bundle === 'string' || bundle instanceof Uint8Array || bundle instanceof Bundle) {
+    const app = openOne(bundle)
+    if (base === undefined && app.base === null) return { source: bundleSource(app), layered: false }
+    if (base === undefined) {
+      throw new PyBundleError('BASE_MISMATCH', `the bundle was built on the base bundle "${app.base!.name}": give it as the \`base\` option (or the app as a path, so the base is found next to it)`)
+    }
+    return { source: bundleSource(layerBundles(app, openOne(base))), layered: true }
+  }
+  if (base !== undefined) throw new PyBundleError('BAD_ARGUMENT', 'the `base` option needs the bundle as a path, bytes or an opened Bundle, not a ModuleSource')
+  return { source: bundle, layered: false }
 }
 
 /**
@@ -111,11 +136,11 @@ function toSource(bundle: BundleOptions['bundle']): ModuleSource {
  * and a caller's PYTHONPATH follows the bundle's early folder.
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
-  const { bundle, onRead, prefetch = 'all', ...rest } = options
-  let source = toSource(bundle)
+  const { bundle, base, onRead, prefetch = 'all', ...rest } = options
+  let { source, layered } = toSource(bundle, base)
   checkMagic(source)
   const prefetched = new Set<string>()
-  const again = reopenable(bundle)
+  const again = reopenable(bundle, layered)
   let prefetcher: Prefetcher | undefined
   if (prefetch !== 'none' && again !== undefined) {
     const names = prefetch === 'startup' || prefetch === 'all' ? PYODIDE_STARTUP_MODULES : prefetch

@@ -31,8 +31,11 @@ export interface ModuleSource {
   pyc?(name: string): Uint8Array
 }
 
-/** The source for an opened @pybundle/loader bundle. */
-export function bundleSource(bundle: Bundle): ModuleSource {
+/** What bundleSource reads: an opened Bundle, or a BundleLayers (an app bundle over its base, SPEC.md §16). */
+export type BundleLike = Pick<Bundle, 'magic' | 'modules' | 'getModule' | 'toPyc'>
+
+/** The source for an opened @pybundle/loader bundle (or an app bundle with its base). */
+export function bundleSource(bundle: BundleLike): ModuleSource {
   return {
     pythonMagic: bundle.magic,
     modules: () => bundle.modules(),

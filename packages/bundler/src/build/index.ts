@@ -126,6 +126,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     const before = resolution.modules.length
     resolution.modules = resolution.modules.filter((m) => !base.bundle.has(m.name))
     leftOutModules = before - resolution.modules.length
+    resolution.skipped = resolution.skipped.filter((m) => !base.bundle.has(m.name))
   }
   const scan = startDistributionScan(manifest, interpreter, resolution.modules)
 
