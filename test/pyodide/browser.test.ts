@@ -193,3 +193,26 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     }
   })
 })
+
+const missingForNode = missing.filter((m) => !m.startsWith(CHROMIUM))
+describe.skipIf(missingForNode.length > 0)('the same layered bundles under Node (both mapped)', () => {
+  it('loadPyodideWithBundle finds the base next to the app and runs the app as CPython does', async () => {
+    const built = await exampleBundles()
+    const expected = execFileSync(DEBIAN_PYTHON, ['-m', 'webapp'], { cwd: EXAMPLE, encoding: 'utf8', env: { ...process.env, PYTHONPATH: '', PYTHONDONTWRITEBYTECODE: '1' } }).trimEnd()
+    const { loadPyodideWithBundle } = await import('@pybundle/pyodide')
+    const { openLayered } = await import('@pybundle/loader')
+    const layers = openLayered(path.join(built, 'app.pyb'))
+    expect(layers.layers.map((b) => path.basename(b.file!))).toEqual(['app.pyb', 'stdlib.pyb'])
+    expect(layers.layerOf('jinja2')).toBe(layers.app)
+    expect(layers.layerOf('json')?.file).toBe(path.join(built, 'stdlib.pyb'))
+    layers.close()
+    const lines: string[] = []
+    const read = new Set<string>()
+    const pyodide = await loadPyodideWithBundle({ bundle: path.join(built, 'app.pyb'), stdout: (l) => lines.push(l), onRead: (n) => read.add(n) })
+    pyodide.runPython('import webapp.main; webapp.main.run()')
+    expect(lines.join('\n')).toBe(expected)
+    // Imports came from both layers.
+    expect(read.has('jinja2')).toBe(true)
+    expect(read.has('json')).toBe(true)
+  })
+})
