@@ -47,7 +47,7 @@ declare global {
   }
 }
 
-/** Hash of the files that make the bundles: the bundler, the example, Pyodide's version, the libraries. */
+/** Hash of the files that make the bundles: the bundler, the example's manifests and app, Pyodide's version, the libraries. */
 function inputsKey(): string {
   const h = createHash('sha256')
   const walk = (d: string): void => {
@@ -56,7 +56,8 @@ function inputsKey(): string {
       if (e.isDirectory()) { if (e.name !== 'dist' && e.name !== '__pycache__') walk(p) } else if (!/\.(map|tsbuildinfo)$/.test(p)) h.update(p).update(fs.readFileSync(p))
     }
   }
-  for (const d of ['packages/bundler/dist', 'packages/bundler/src/python', 'packages/format-spec/dist', 'examples/browser']) walk(path.join(ROOT, d))
+  for (const d of ['packages/bundler/dist', 'packages/bundler/src/python', 'packages/format-spec/dist', 'examples/browser/webapp']) walk(path.join(ROOT, d))
+  for (const f of ['stdlib.toml', 'app.toml']) h.update(f).update(fs.readFileSync(path.join(EXAMPLE, f)))
   h.update(fs.readFileSync(path.join(ROOT, 'node_modules/pyodide/package.json')))
   for (const l of LIBS) h.update(l).update(String(fs.statSync(path.join(DIST_PACKAGES, l)).mtimeMs))
   return h.digest('hex')
