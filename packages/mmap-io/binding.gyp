@@ -1,7 +1,7 @@
 # mmap-io 1.1.7's binding.gyp with its `-std=c++11` removed (pybundle): node-gyp's
 # common.gypi for the running Node already sets the C++ standard its headers need
-# (gnu++17 for Node 20 and 22, gnu++20 for later ones); mmap-io's later -std=c++11
-# overrode it and broke the build on Node 20's V8 headers.
+# (gnu++17 for Node 20; newer Node versions raise it as their V8 needs); mmap-io's
+# later -std=c++11 overrode it and broke the build on Node 20's V8 headers.
 {
     "targets": [{
         "target_name": "mmap-io",

@@ -5,7 +5,9 @@
  * project: `npx pybundle build`, a script importing @pybundle/loader that reads a
  * module (also in worker threads), Pyodide started from a bundle with
  * @pybundle/pyodide; and `npm install -g` of the CLI tarball into a temporary
- * prefix, then `<prefix>/bin/pybundle build`.
+ * prefix, then `<prefix>/bin/pybundle build`; `npm install @pybundle/loader` with
+ * no C++ compiler (succeeds, openBundle says NO_MMAP); and the addon removed or
+ * unbuilt in the first project.
  *
  * Nothing may come from this repository: the project lives under os.tmpdir(), the
  * commands run with HOME in the temp folder, no npm_* variables, NODE_PATH unset
@@ -23,7 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CACHE_DIR } from '../helpers/cache.js'
 import { findInterpreters } from '../helpers/pythons.js'
-import { serveTarballs } from './registry.js'
+import { serveTarballs, type ScopeRegistry } from './registry.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = realpathSync(resolve(HERE, '..', '..'))
@@ -114,7 +116,7 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true })
   })
 
-  it('packs every workspace: dist, README, LICENSE and runtime assets; no TypeScript sources, maps or .tsbuildinfo', () => {
+  it('packs every workspace: dist, README, LICENSE and runtime assets; sources only as the maps need them; no .tsbuildinfo', () => {
     const packed = readdirSync(tarballs).sort()
     expect(packed).toEqual(WORKSPACES.map((w) => `pybundle-${w}-${VERSION}.tgz`).sort())
     for (const w of WORKSPACES) {
@@ -126,7 +128,18 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
       expect(pkg.version, w).toBe(VERSION)
       expect(files, w).toContain('README.md')
       expect(files, w).toContain('LICENSE')
-      expect(files.filter((f) => f.endsWith('.tsbuildinfo') || f.endsWith('.map') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), w).toEqual([])
+      expect(files.filter((f) => f.endsWith('.tsbuildinfo')), w).toEqual([])
+      // TypeScript sources ship only for the source maps: every map's sources are in the package,
+      // and every sourceMappingURL names a shipped map (bundlers warn about dangling ones).
+      expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith(`src${sep}`)), w).toEqual([])
+      for (const f of files.filter((f) => f.endsWith('.map'))) {
+        const map = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { sources: string[] }
+        for (const src of map.sources) expect(existsSync(resolve(dir, dirname(f), src)), `${w}/${f} -> ${src}`).toBe(true)
+      }
+      for (const f of files.filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))) {
+        const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(dir, f), 'utf8'))?.[1]
+        if (url !== undefined) expect(existsSync(resolve(dir, dirname(f), url)), `${w}/${f} -> ${url}`).toBe(true)
+      }
     }
     expect(existsSync(join(project, 'node_modules/@pybundle/format-spec/SPEC.md'))).toBe(true)
     for (const f of ['resolve.py', 'compile.py', 'trace_driver.py']) expect(existsSync(join(project, 'node_modules/@pybundle/bundler/src/python', f)), f).toBe(true)
@@ -157,6 +170,10 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
     const inspect = JSON.parse(ok(await run('npx', ['pybundle', 'inspect', 'app.pyb', '--json'], project, env), 'npx pybundle inspect')) as Record<string, unknown>
     expect(JSON.stringify(inspect)).toContain('greet.__main__')
     ok(await run('npx', ['pybundle', 'verify', 'app.pyb'], project, env), 'npx pybundle verify')
+    ok(await run('npx', ['pybundle', 'inspect', 'app.pyb', '--html', 'app.html'], project, env), 'npx pybundle inspect --html')
+    const html = readFileSync(join(project, 'app.html'), 'utf8')
+    expect(html).toMatch(/^<!doctype html>/i)
+    expect(html).toContain('greet.__main__')
   })
 
   it('a script importing @pybundle/loader reads a module (main thread and workers); CPython runs its toPyc', async () => {
@@ -178,14 +195,22 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
     expect(r.version).toMatch(/^3\.14\./)
   })
 
-  it('npm install -g of the CLI tarball, then <prefix>/bin/pybundle build', async () => {
-    // The CLI's @pybundle dependencies come from a registry for the scope that serves the
-    // tarballs (as npmjs.org will once they are published); everything else from the usual one.
-    const registry = await serveTarballs(tarballs)
-    try {
+  describe('from a registry for the @pybundle scope', () => {
+    // The @pybundle dependencies come from a registry for the scope that serves the tarballs (as
+    // npmjs.org will once they are published); everything else from the usual registry.
+    let registry: ScopeRegistry
+    let renv: NodeJS.ProcessEnv
+    beforeAll(async () => {
+      registry = await serveTarballs(tarballs)
+      renv = { ...env, 'npm_config_@pybundle:registry': registry.url }
+    })
+    afterAll(async () => {
+      await registry?.close()
+    })
+
+    it('npm install -g of the CLI tarball, then <prefix>/bin/pybundle build', async () => {
       const prefix = join(tmp, 'global')
-      const genv = { ...env, 'npm_config_@pybundle:registry': registry.url }
-      ok(await run('npm', ['install', '-g', '--prefix', prefix, join(tarballs, `pybundle-cli-${VERSION}.tgz`)], tmp, genv), 'npm install -g')
+      ok(await run('npm', ['install', '-g', '--prefix', prefix, join(tarballs, `pybundle-cli-${VERSION}.tgz`)], tmp, renv), 'npm install -g')
       expect(registry.requests).toContain('/@pybundle/loader')
       const bin = join(prefix, 'bin', 'pybundle')
       const work = join(tmp, 'global-work')
@@ -197,9 +222,30 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
       expect(inspect).toContain('greet.__main__')
       const addon = join(prefix, 'lib', 'node_modules', '@pybundle', 'cli', 'node_modules', '@pybundle', 'mmap-io', 'build', 'Release', 'mmap-io.node')
       expect(existsSync(addon), addon).toBe(true)
-    } finally {
-      await registry.close()
-    }
+    })
+
+    it('no C++ compiler: npm install @pybundle/loader still succeeds, and openBundle says NO_MMAP', async () => {
+      const app = join(tmp, 'no-compiler')
+      mkdirSync(app)
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'no-compiler', private: true, type: 'module' }))
+      cpSync(join(project, 'read.mjs'), join(app, 'read.mjs'))
+      cpSync(join(project, 'src'), join(app, 'src'), { recursive: true })
+      cpSync(join(project, 'app.toml'), join(app, 'app.toml'))
+      ok(await run(join(project, 'node_modules', '.bin', 'pybundle'), ['build', 'app.toml'], app, env), 'pybundle build')
+      const noCompiler = { ...renv, CC: '/bin/false', CXX: '/bin/false' }
+      const install = await run('npm', ['install', '--loglevel=verbose', '@pybundle/loader'], app, noCompiler)
+      ok(install, 'npm install @pybundle/loader (no compiler)')
+      // npm fetched the addon and tried to build it; it failed, and being optional, was left out.
+      expect(install.stderr).toMatch(/failed optional dependency .*@pybundle\/mmap-io/)
+      expect(existsSync(join(app, 'node_modules', '@pybundle', 'loader', 'package.json'))).toBe(true)
+      expect(existsSync(join(app, 'node_modules', '@pybundle', 'mmap-io'))).toBe(false)
+      const r = JSON.parse(ok(await run('node', ['read.mjs', 'app.pyb'], app, env), 'node read.mjs')) as {
+        error: { name: string; code: string; message: string }; fromBuffer: { names: string[] }
+      }
+      expect(r.error).toMatchObject({ name: 'PyBundleError', code: 'NO_MMAP' })
+      expect(r.error.message).toMatch(/not installed.*openBundleFromBuffer/)
+      expect(r.fromBuffer.names).toEqual(['greet', 'greet.__main__'])
+    })
   })
 
   it('without the addon (not installed, or never built): NO_MMAP naming openBundleFromBuffer, which works', async () => {

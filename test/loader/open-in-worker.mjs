@@ -16,6 +16,11 @@ try {
     }
   }
   parentPort.postMessage({ ok: true, results })
+  // hold: keep mappings open and stay alive until the main thread terminates this worker.
+  if (workerData.hold) {
+    globalThis.held = workerData.paths.map((p) => openBundle(p))
+    setInterval(() => {}, 1 << 30)
+  }
 } catch (e) {
   parentPort.postMessage({ ok: false, name: e?.name, code: e?.code, message: String(e?.message ?? e) })
 }

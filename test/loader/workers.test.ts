@@ -53,4 +53,24 @@ describe('openBundle in worker threads', () => {
     }
     for (const b of open) b.close()
   })
+
+  it('terminating workers that hold mappings leaves the main thread\'s mapping of the same files intact', async () => {
+    const paths = [tempFile('workers-d.pyb', await bundleOf('d', 4)), tempFile('workers-e.pyb', await bundleOf('e', 6))]
+    const open = paths.map((p) => openBundle(p))
+    const expected = open.map((b) => digest(b))
+    for (let round = 0; round < 3; round++) {
+      const workers = Array.from({ length: 4 }, (_, i) =>
+        new Worker(new URL('./open-in-worker.mjs', import.meta.url), { workerData: { paths: i % 2 ? paths : [paths[0]], hold: true } }))
+      const replies = await Promise.all(workers.map((w) => new Promise<Reply>((resolve, reject) => {
+        w.once('message', resolve)
+        w.once('error', reject)
+      })))
+      for (const [i, r] of replies.entries()) expect(r).toEqual({ ok: true, results: i % 2 ? expected : [expected[0]] })
+      await Promise.all(workers.map((w) => w.terminate()))
+    }
+    expect(open.map((b) => digest(b))).toEqual(expected)
+    // A fresh open in this thread (each thread has its own mapping cache) reads the same.
+    expect(paths.map((p) => digest(openBundle(p)))).toEqual(expected)
+    for (const b of open) b.close()
+  })
 })

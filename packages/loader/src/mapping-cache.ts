@@ -1,5 +1,6 @@
 /**
- * A process-wide cache of file mappings, so opening an unchanged bundle again
+ * A cache of file mappings (one per thread: a worker has its own instance of this
+ * module and makes its own mappings), so opening an unchanged bundle again
  * (close + reopen, or several Bundle objects over one file) reuses the mapping
  * instead of mapping it anew. Each fresh mapping makes V8 count the whole file as
  * external memory, which triggers a scavenge about once per open; a reused one

@@ -90,6 +90,7 @@ function withPrefetch(source: ModuleSource, pre: Prefetcher, seen: Set<string>):
   }
   return {
     pythonMagic: source.pythonMagic,
+    files: source.files,
     modules: () => source.modules(),
     marshal: (name) => take(name) ?? source.marshal(name),
     pyc(name) {

@@ -7,7 +7,7 @@
 import { loadPyodide } from 'pyodide'
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { createBundleFs } from './bundle-fs.js'
+import { createBundleFs, createPackageFs, packageHasFiles } from './bundle-fs.js'
 import type { EmscriptenFS } from './bundle-fs.js'
 import { BOOT_CODE, BOOT_MAGIC } from './boot-code.js'
 import { pycHeader } from './module-source.js'
@@ -46,6 +46,31 @@ export interface CommonBundleOptions {
   channel?: 'js' | 'fs'
   /** Called with each module name whose bytes are read from the bundle, and whether the prefetch worker had made them. */
   onRead?: (name: string, prefetched: boolean) => void
+  /**
+   * Show each bundled top-level package's folder (<root>/<top>, outside the stdlib
+   * zip) from the bundle: its data files, sub-package folders and, in bundles built
+   * with sources = true, its .py files, read when opened. Default true; only for
+   * bundles that hold data (format 1.1). A folder that already exists when Pyodide
+   * is up is left as it is (its files win).
+   */
+  packageFolders?: boolean
+}
+
+/**
+ * Mount a read-only package filesystem (bundle-fs.ts createPackageFs) at each
+ * bundled top-level package's folder that does not exist yet and would show a
+ * file (a data file or a source). The empty folder
+ * made to mount on is the only thing written into Pyodide's filesystem.
+ */
+function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string): void {
+  const FS = pyodide.FS as unknown as EmscriptenFS & { analyzePath(path: string): { exists: boolean } }
+  for (const line of lines.split('\n')) {
+    const [top, folder] = line.split('\t')
+    if (top === undefined || folder === undefined || !folder.startsWith('/')) continue
+    if (FS.analyzePath(folder).exists || !packageHasFiles(source, top)) continue
+    FS.mkdirTree(folder)
+    FS.mount(createPackageFs(FS, source, top), {}, folder)
+  }
 }
 
 /** The boot files from boot-code.ts, precompiled for Pyodide's magic (no source to check them against: boot.test.ts does). */
@@ -96,7 +121,7 @@ export interface StartInput {
  */
 export async function startPyodide(pending: StartInput | Promise<StartInput>, options: CommonBundleOptions & PyodideConfig): Promise<PyodideAPI> {
   const { mountPoint = '/pybundle', stdlibRoot = STDLIB_ZIP, root, roots = {},
-    channel = 'fs', onRead: _onRead, ...config } = options
+    channel = 'fs', onRead: _onRead, packageFolders = true, ...config } = options
   const env = { ...(config.env ?? {}) }
   const appRoot = root ?? env.HOME ?? '/home/pyodide'
   const early = `${mountPoint}/early`
@@ -105,6 +130,7 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
   const configLines = [`stdlib_root\t${stdlibRoot}`, `root\t${appRoot}`, `stdlib_zip\t${STDLIB_ZIP}`]
   if (config.env?.PYTHONPATH !== undefined) configLines.push(`pythonpath\t${config.env.PYTHONPATH}`)
   for (const [top, dir] of Object.entries(roots)) configLines.push(`root:${top}\t${dir}`)
+  const configText = (source: ModuleSource): string => [...configLines, ...(source.files !== undefined ? ['files\t1'] : [])].join('\n')
 
   let input: StartInput | undefined = pending instanceof Promise ? undefined : pending
   const pyodide = await loadPyodide({
@@ -119,7 +145,7 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
       fs.mkdirTree(mountPoint)
       fs.mount(createBundleFs(fs, source, {
         onRead: reported,
-        config: configLines.join('\n'),
+        config: configText(source),
         // Read when Python first misses the bundle: the zip is in the FS by then.
         zipList: () => zipEntryNames(fs.readFile(STDLIB_ZIP) as Uint8Array).join('\n'),
         earlyFiles,
@@ -157,6 +183,7 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
       pyodide.registerJsModule('_pybundle_js', { read })
       bootModule.use_js_module('_pybundle_js')
     }
+    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, bootModule.package_mounts() as string)
     bootModule.hide()
   } finally {
     bootModule.destroy()

@@ -1,11 +1,11 @@
-// Starts Pyodide with @pybundle/pyodide serving imports from a bundle built for it.
+// Starts Pyodide with @pybundle/pyodide serving imports from a bundle built for it
+// (default options: the prefetch worker runs from the installed package too).
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 
 const reads = []
 const stdout = []
 const py = await loadPyodideWithBundle({
   bundle: process.argv[2],
-  prefetch: 'none',
   stdout: (s) => stdout.push(s),
   onRead: (name) => reads.push(name),
 })

@@ -1,7 +1,8 @@
 /**
  * Where the Python helper scripts live: packages/bundler/src/python/, read
- * from the package folder at run time (the package ships `src`), so there is
- * no copy step and dist/ never holds a stale script.
+ * from the package folder at run time (package.json `files` ships
+ * src/python/*.py next to dist/, so this holds in an installed package too:
+ * test/install/), so there is no copy step and dist/ never holds a stale script.
  */
 import { fileURLToPath } from 'node:url'
 
