@@ -145,6 +145,8 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
       const served = server.log.filter((r) => r.path?.startsWith('/dist/'))
       expect(served.map((r) => [r.path, r.status, r.encoding])).toEqual(expect.arrayContaining([['/dist/app.pyb', 200, 'br'], ['/dist/stdlib.pyb', 200, 'br']]))
       expect(server.log.find((r) => r.path === '/pyodide/pyodide.asm.wasm')?.status).toBe(200)
+      // The bundles hold the whole stdlib: the page gives Pyodide an empty zip instead of fetching its own.
+      expect(server.log.filter((r) => r.path?.includes('python_stdlib.zip'))).toEqual([])
     } finally {
       await v.page.context().close()
     }

@@ -23,6 +23,7 @@ try {
   } else if (mode === 'layered' || mode === 'single') {
     py = await loadPyodideWithBundle({
       indexURL, ...quiet,
+      stdlibZip: 'empty', // the bundles hold the whole stdlib: python_stdlib.zip is not fetched
       bundle: at(mode === 'layered' ? '/dist/app.pyb' : '/dist/single.pyb'),
       ...(mode === 'layered' ? { base: at('/dist/stdlib.pyb') } : {}),
     })

@@ -1,7 +1,9 @@
 // The page: start Pyodide with imports served from bundles fetched over HTTP,
 // run the app, print its output. ?app=app.pyb&base=stdlib.pyb by default (a
 // layered app bundle over the shared stdlib bundle); ?app=single.pyb&base= for
-// one bundle holding both. The outcome is also left in window.pybundleResult
+// one bundle holding both. The bundles hold the whole standard library, so
+// Pyodide's own stdlib zip is not fetched (stdlibZip: 'empty'; ?zip=pyodide fetches it).
+// The outcome is also left in window.pybundleResult
 // for tests and benchmarks: { ok, output, error, marks }.
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 
@@ -25,6 +27,7 @@ try {
     bundle: new URL(`/dist/${app}`, location.href),
     ...(base ? { base: new URL(`/dist/${base}`, location.href) } : {}),
     indexURL: new URL('/pyodide/', location.href).href,
+    stdlibZip: params.get('zip') === 'pyodide' ? 'pyodide' : 'empty',
     stdout: print,
     stderr: print,
   })

@@ -39,11 +39,22 @@ export interface BrowserBundleOptions extends CommonBundleOptions {
   base?: URL | string | ArrayBuffer | Uint8Array | Bundle
   /** Passed to fetch() for a bundle given as a URL (credentials, cache mode, an AbortSignal, ...). */
   fetchOptions?: RequestInit
+  /**
+   * 'empty': give Pyodide an empty stdlib zip (a data: URL, no request) instead of
+   * its python_stdlib.zip (2.5 MB, which compresses to 2.5 MB), for bundles that
+   * hold the whole standard library (a stdlib base, or one bundle built with
+   * stdlib = true): what they lack cannot be imported then. Default 'pyodide':
+   * Pyodide's own zip (from indexURL, or stdLibURL), the fallback for modules not bundled.
+   */
+  stdlibZip?: 'pyodide' | 'empty'
   /** Run the loader's verify() on the fetched bundle (every checksum and offset) before Pyodide uses it. Default false. */
   verify?: boolean
 }
 
 export type BrowserLoadOptions = PyodideConfig & BrowserBundleOptions
+
+/** A zip with no entries: its end-of-central-directory record alone. */
+export const EMPTY_ZIP_URL = 'data:application/zip;base64,UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=='
 
 /** Fetch a .pyb; every failure (network, HTTP status) is a PyBundleError IO naming the URL. */
 export async function fetchBundleBytes(url: URL | string, init?: RequestInit): Promise<Uint8Array> {
@@ -127,9 +138,9 @@ async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
  * compiled for Pyodide's CPython).
  */
 export async function loadPyodideWithBundle(options: BrowserLoadOptions): Promise<PyodideAPI> {
-  const { bundle: _bundle, base: _base, fetchOptions: _fetch, verify: _verify, ...rest } = options
+  const { bundle: _bundle, base: _base, fetchOptions: _fetch, verify: _verify, stdlibZip = 'pyodide', ...rest } = options
   const input = prepare(options)
-  const started = startPyodide(input, rest)
+  const started = startPyodide(input, stdlibZip === 'empty' ? { ...rest, stdLibURL: EMPTY_ZIP_URL } : rest)
   started.catch(() => {}) // a bad bundle is reported through `input` below
   // A bundle that cannot be fetched or read rejects at once, whatever Pyodide
   // is doing (fsInit, where it is awaited, may not have run yet).
