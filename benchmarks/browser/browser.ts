@@ -148,8 +148,10 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
   const files: BrowserCaseResult['files'] = {}
   for (const p of fetched) {
     const raw = readFileSync(p.startsWith('/dist/') ? join(dist, p.slice(6)) : join(PYODIDE_DIR, p.slice(9)))
+    // fetch() decodes the body: the size on the wire is what the server logged.
     const r = await fetch(server.url + p.slice(1), { headers: { 'accept-encoding': 'br' } })
-    files[p] = { bytes: raw.length, br: (await r.arrayBuffer()).byteLength }
+    await r.arrayBuffer()
+    files[p] = { bytes: raw.length, br: server.log[server.log.length - 1].bytes }
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
   const result: BrowserCaseResult = { skipped: null, runs: options.runs, contenders: MODES.map((name) => ({ name, description: DESCRIPTIONS[name], cold: [], warm: [] })), files }
