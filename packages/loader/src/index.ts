@@ -4,11 +4,9 @@
  * openBundle maps the file and checks only the header and section table; module
  * lookups, code objects, strings and constants are resolved lazily from the
  * mapping, with every read bounds-checked. verify() walks everything.
+ *
+ * This is the Node entry; browser.ts is the same API without openBundle (no
+ * Node built-in on its import graph).
  */
-export { openBundle, openBundleFromBuffer } from './bundle.js'
-export { Bundle } from './bundle.js'
-export type { BundleStats, OpenOptions, SectionStats } from './bundle.js'
-export { CodeView, ModuleView } from './views.js'
-export type { ConstValue, LazyList, SourceInfo } from './views.js'
-export type { VerifyOptions, VerifyProblem, VerifyReport } from './verify.js'
-export type { BuildInfo } from '@pybundle/format-spec'
+export * from './browser.js'
+export { openBundle, openLayered } from './open-file.js'
