@@ -174,7 +174,7 @@ export class Bundle {
     if (m === undefined) fail('NOT_FOUND', `no module ${JSON.stringify(name)} in the bundle`)
     const ci = m.codeIndex
     if (ci === NONE) fail('UNSUPPORTED_VALUE', `${name} is a namespace package: it has no code object`)
-    m.code // validates the module/code link
+    void m.code // validates the module/code link
     const src = m.source
     const out = emitCode(this.core, ci, 16)
     const dv = new DataView(out.buffer, out.byteOffset, 16)

@@ -62,7 +62,7 @@ function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: n
 function kinds(core: Core, u8: Uint8Array, dv: DataView, rec: number): Uint8Array {
   const off = dv.getUint32(rec + A.kinds_offset, true)
   const len = dv.getUint32(rec + A.kinds_length, true)
-  const m = (core.kindsViews ??= new Map())
+  const m = (core.kindsViews ??= new Map<number, Uint8Array>())
   const seen = m.get(off)
   if (seen !== undefined && seen.length === len) {
     core.mem.touched += len // a view blob() checked and counted before

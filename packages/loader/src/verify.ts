@@ -63,7 +63,7 @@ export interface VerifyOptions {
 class Stop {}
 
 const FIXED_SIZE = new Map<number, number>(
-  Object.entries(CONST_RECORD_SIZE).map(([k, v]) => [CONST_TAG[k as ConstTagName], v as number]),
+  Object.entries(CONST_RECORD_SIZE).map(([k, v]) => [CONST_TAG[k as ConstTagName], v]),
 )
 
 export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
@@ -82,6 +82,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
   }
   const add = (code: ErrorCode, offset: number, path: string, message: string, details?: Record<string, unknown>): void => {
     problems.push({ code, offset, section: sectionOf(offset), path, message, ...(details ? { details } : {}) })
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a sentinel that unwinds the walk; caught below, never escapes verify()
     if (problems.length >= max) throw new Stop()
   }
   /** Run one check; a thrown error becomes a problem, the walk goes on. */
@@ -130,15 +131,11 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
     })
 
     // --- §7/§8 every STRT entry and string record
-    let strRedirects = 0
     for (let i = 0; i < c.stringCount; i++) {
       checked.strings++
       guard(`STRT[${i}]`, () => {
-        const r = c.resolveStr(i, CNST.start)
-        if (r !== i) {
-          strRedirects++
-          return
-        }
+        const r = c.resolveStr(i, c.sec.STRT.start + i * TABLE_ENTRY_SIZE)
+        if (r !== i) return
         const d = c.strData(c.lastOffset)
         decodeStr(d)
         const msg = checkNarrowest(d)
@@ -148,14 +145,12 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
 
     // --- §9 every CNST entry and constant record; depth without recursion (items are earlier entries)
     const depth = new Uint16Array(c.constCount)
-    let constRedirects = 0
     for (let i = 0; i < c.constCount; i++) {
       checked.consts++
       const path = `CNST[${i}]`
       guard(path, () => {
         const r = c.resolveConst(i, CNST.start + i * TABLE_ENTRY_SIZE)
         if (r !== i) {
-          constRedirects++
           depth[i] = depth[r]
           return
         }

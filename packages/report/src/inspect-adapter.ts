@@ -1,5 +1,5 @@
 import { PyBundleError } from '@pybundle/errors'
-import type { ChecksumState, ModuleKind, ReportData, ReportModule } from './report-data.js'
+import type { ModuleKind, ReportData, ReportModule } from './report-data.js'
 import { validateReportData } from './validate.js'
 
 /**
@@ -78,7 +78,7 @@ export function reportDataFromInspect(json: unknown): ReportData {
       strings: table(x.strings),
       consts: table(x.consts),
       bytesSavedBySharing: x.sharingSavedBytes,
-      checksums: x.checksums as ChecksumState,
+      checksums: x.checksums,
     },
     modules,
   }

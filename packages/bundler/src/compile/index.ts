@@ -41,7 +41,7 @@ export interface CompileOptions {
 
 /** Compile every job; results are in job order. Only a worker that dies is an error; per-file failures come back as results. */
 export async function compileModules(interpreter: Interpreter, jobs: readonly CompileJob[], options: CompileOptions): Promise<CompileResult[]> {
-  const results: (CompileResult | undefined)[] = new Array(jobs.length)
+  const results = new Array<CompileResult | undefined>(jobs.length)
   if (jobs.length === 0) return []
   const sizes = await Promise.all(jobs.map((j) => stat(j.file).then((s) => s.size, () => 0)))
   const workers = Math.max(1, Math.min(options.workers ?? interpreter.parallelism, Math.ceil(jobs.length / 8)))
@@ -70,8 +70,8 @@ export async function compileModules(interpreter: Interpreter, jobs: readonly Co
 
 /** Size, mtime (ns) and xxh64 of each source file, for staleness checks. */
 async function sourceStamps(jobs: readonly CompileJob[]): Promise<(SourceStamp | undefined)[]> {
-  const { h64Raw } = await xxhash()
-  const out: (SourceStamp | undefined)[] = new Array(jobs.length)
+  const hasher = await xxhash()
+  const out = new Array<SourceStamp | undefined>(jobs.length)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
@@ -80,7 +80,7 @@ async function sourceStamps(jobs: readonly CompileJob[]): Promise<(SourceStamp |
       if (job.kind !== 'source') continue
       try {
         const [st, bytes] = await Promise.all([stat(job.file, { bigint: true }), readFile(job.file)])
-        out[i] = { size: bytes.length, mtimeNs: st.mtimeNs, hash: h64Raw(bytes, 0n) }
+        out[i] = { size: bytes.length, mtimeNs: st.mtimeNs, hash: hasher.h64Raw(bytes, 0n) }
       } catch {
         out[i] = undefined // the compile result reports the unreadable file
       }

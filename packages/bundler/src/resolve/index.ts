@@ -110,7 +110,7 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
   }
   try {
     if (run.exitCode !== 0) throw new Error('exit')
-    answer = JSON.parse(run.stdout.toString('utf8'))
+    answer = JSON.parse(run.stdout.toString('utf8')) as typeof answer
   } catch {
     throw interpreterFailure(interpreter, 'resolving modules', run.exitCode, run.stderr)
   }

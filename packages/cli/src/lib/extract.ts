@@ -57,7 +57,7 @@ export function assertVerified(bundle: Bundle): void {
   const what = p
     ? `[${p.code}] ${p.section ? `${p.section} ` : ''}at byte ${p.offset}${p.path ? ` (${p.path})` : ''}: ${p.message}`
     : 'verify() reports a problem'
-  throw new PyBundleError(code as PyBundleError['code'], `the bundle fails verification, nothing extracted: ${what}`, {
+  throw new PyBundleError(code, `the bundle fails verification, nothing extracted: ${what}`, {
     offset: p && p.offset >= 0 ? p.offset : undefined,
     details: { problem: p },
   })

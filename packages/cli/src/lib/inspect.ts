@@ -280,7 +280,9 @@ class RawView {
     const consts = new Set<number>()
     const blobs = new Set<number>()
     const blob = (offset: number, length: number): void => {
-      if (length > 0 && !blobs.has(offset)) (blobs.add(offset), (perModule += align(length, BLOB_ALIGN)))
+      if (length === 0 || blobs.has(offset)) return
+      blobs.add(offset)
+      perModule += align(length, BLOB_ALIGN)
     }
     const resolve = (table: 'STRT' | 'CNST', i: number): number => {
       const e = this.u32(table, i * TABLE_ENTRY_SIZE)
@@ -288,7 +290,9 @@ class RawView {
     }
     const str = (i: number): void => {
       const r = resolve('STRT', i)
-      if (!strs.has(r)) (strs.add(r), (perModule += this.stringRecordSize(this.u32('STRT', r * TABLE_ENTRY_SIZE))))
+      if (strs.has(r)) return
+      strs.add(r)
+      perModule += this.stringRecordSize(this.u32('STRT', r * TABLE_ENTRY_SIZE))
     }
     const constant = (first: number): void => {
       const todo = [first]
