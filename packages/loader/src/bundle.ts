@@ -3,7 +3,7 @@
  * bounded by the header); everything else is read on demand through lazy views.
  */
 import { PyBundleError, fail } from '@pybundle/errors'
-import { NONE, OWNER_FLAG, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { MODULE_FLAG, NONE, OWNER_FLAG, REDIRECT_BIT, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
 import { Core } from './core.js'
 import { emitCode } from './emit.js'
 import { readHeader, type Header } from './header.js'
@@ -193,15 +193,15 @@ export class Bundle {
     c.mem.alive()
     const h = this.header
     let strRedirects = 0
-    for (let i = 0; i < c.stringCount; i++) if (c.sec.STRT.u32(i * TABLE_ENTRY_SIZE) & 1) strRedirects++
+    for (let i = 0; i < c.stringCount; i++) if (c.sec.STRT.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT) strRedirects++
     let constRedirects = 0
-    for (let i = 0; i < c.constCount; i++) if (c.sec.CNST.u32(i * TABLE_ENTRY_SIZE) & 1) constRedirects++
+    for (let i = 0; i < c.constCount; i++) if (c.sec.CNST.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT) constRedirects++
     const modules = { packages: 0, namespaces: 0, sourceless: 0 }
     for (const m of this.modules()) {
       const f = m.flags
-      if (f & 1) modules.packages++
-      if (f & 2) modules.namespaces++
-      if (f & 4) modules.sourceless++
+      if (f & MODULE_FLAG.PACKAGE) modules.packages++
+      if (f & MODULE_FLAG.NAMESPACE) modules.namespaces++
+      if (f & MODULE_FLAG.SOURCELESS) modules.sourceless++
     }
     return {
       fileSize: h.fileSize,

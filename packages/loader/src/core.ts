@@ -20,8 +20,19 @@ import { fail } from '@pybundle/errors'
 import {
   BLOB_ALIGN,
   CODE,
+  CONST_BIGINT,
+  CONST_BYTES,
+  CONST_CODE,
+  CONST_COMPLEX,
   CONST_FLAG_NEGATIVE,
+  CONST_FLOAT,
+  CONST_HEADER_SIZE,
+  CONST_INT,
+  CONST_ITEM_SIZE,
   CONST_RECORD_ALIGN,
+  CONST_SEQUENCE,
+  CONST_SLICE,
+  CONST_STR,
   CONST_TAG,
   LIMITS,
   MODULE,
@@ -32,6 +43,7 @@ import {
   STRING_RECORD,
   STRING_RECORD_ALIGN,
   STRING_SLICE_FIXED,
+  REDIRECT_BIT,
   TABLE_ENTRY_SIZE,
   type SectionName,
 } from '@pybundle/format-spec'
@@ -49,12 +61,6 @@ export interface StrPayload {
   readonly length: number
   readonly ascii: boolean
   readonly interned: boolean
-}
-
-/** Where a constant is being read from: a CODE constant is legal only directly in its parent's slice. */
-export interface ConstContext {
-  /** Code record whose constant slice the entry was taken from, or NONE inside a tuple/frozenset/slice. */
-  readonly code: number
 }
 
 /**
@@ -78,8 +84,8 @@ export class Core {
   readonly slotCount: number
 
   /**
-   * Per resolved STRT index: decoded PyStr and marshal payload. Paged (1,024-slot
-   * pages created on first touch), so neither open nor a small working set pays for
+   * Per resolved STRT index: decoded PyStr and marshal payload. Paged (256-slot
+   * pages created on first touch, paged.ts), so neither open nor a small working set pays for
    * the size of the string table.
    */
   readonly strCache: PagedCache<PyStr>
@@ -273,12 +279,12 @@ export class Core {
     m.touched += TABLE_ENTRY_SIZE
     let v = m.dv.getUint32(table.start + i * TABLE_ENTRY_SIZE, true)
     let r = i
-    if (v & 1) {
+    if (v & REDIRECT_BIT) {
       const j = v >>> 1
       const at = table.start + i * TABLE_ENTRY_SIZE
       if (j >= i) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, not an earlier entry`, at)
       v = table.u32(j * TABLE_ENTRY_SIZE)
-      if (v & 1) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, itself a redirect`, at)
+      if (v & REDIRECT_BIT) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, itself a redirect`, at)
       r = j
     }
     if (v % align !== 0) fail('MISALIGNED', `${table.name}[${r}] offset ${v} is not ${align}-aligned`, table.start + r * TABLE_ENTRY_SIZE)
@@ -330,7 +336,7 @@ export class Core {
     const base = this.strtStart
     let v = dv.getUint32(base + i * TABLE_ENTRY_SIZE, true)
     let r = i
-    if (v & 1) {
+    if (v & REDIRECT_BIT) {
       r = v >>> 1
       if (r >= i) return this.strSlow(i, from)
     }
@@ -343,7 +349,7 @@ export class Core {
     }
     if (r !== i) {
       v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
-      if (v & 1) return this.strSlow(i, from)
+      if (v & REDIRECT_BIT) return this.strSlow(i, from)
       m.touched += 2 * TABLE_ENTRY_SIZE
     } else {
       m.touched += TABLE_ENTRY_SIZE
@@ -424,10 +430,10 @@ export class Core {
   /** Header u32 of the constant record at CDAT offset `off`: returns the tag, checks the reserved bits. */
   constTag(off: number): number {
     const m = this.mem
-    if (!m.closed && off >= 0 && off + 4 <= this.cdatSize) {
+    if (!m.closed && off >= 0 && off + CONST_HEADER_SIZE <= this.cdatSize) {
       const hdr = m.dv.getUint32(this.cdatStart + off, true)
       if ((hdr & 0xffffff00) === 0) {
-        m.touched += 4
+        m.touched += CONST_HEADER_SIZE
         return hdr
       }
     }
@@ -486,7 +492,7 @@ export class Core {
     let v = dv.getUint32(base + i * TABLE_ENTRY_SIZE, true)
     let r = i
     let hops = 1
-    if (v & 1) {
+    if (v & REDIRECT_BIT) {
       r = v >>> 1
       if (r >= i) return this.resolveConstCached(i, from, depth)
       hops = 2
@@ -541,18 +547,18 @@ export class Core {
       case CONST_TAG.STOP_ITERATION:
         return PY_STOP_ITERATION
       case CONST_TAG.INT:
-        return { kind: 'int', value: cdat.i64(off + 8) }
+        return { kind: 'int', value: cdat.i64(off + CONST_INT.at.value) }
       case CONST_TAG.BIGINT:
         return { kind: 'int', value: this.bigint(off) }
       case CONST_TAG.FLOAT:
-        return { kind: 'float', bits: cdat.u64(off + 8) }
+        return { kind: 'float', bits: cdat.u64(off + CONST_FLOAT.at.bits) }
       case CONST_TAG.COMPLEX:
-        return { kind: 'complex', realBits: cdat.u64(off + 8), imagBits: cdat.u64(off + 16) }
+        return { kind: 'complex', realBits: cdat.u64(off + CONST_COMPLEX.at.real_bits), imagBits: cdat.u64(off + CONST_COMPLEX.at.imag_bits) }
       case CONST_TAG.STR:
-        return this.str(cdat.u32(off + 4), cdat.start + off + 4)
+        return this.str(cdat.u32(off + CONST_STR.at.string), cdat.start + off + CONST_STR.at.string)
       case CONST_TAG.BYTES: {
-        const len = cdat.u32(off + 4)
-        return { kind: 'bytes', value: this.blob(cdat.u32(off + 8), len, cdat.start + off + 8) }
+        const len = cdat.u32(off + CONST_BYTES.at.length)
+        return { kind: 'bytes', value: this.blob(cdat.u32(off + CONST_BYTES.at.blob_offset), len, cdat.start + off + CONST_BYTES.at.blob_offset) }
       }
       default:
         return fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
@@ -566,24 +572,25 @@ export class Core {
     let v: PyValue
     if (tag === CONST_TAG.SLICE) {
       if (this.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
-      const start = this.item(r, off + 4, depth)
+      const start = this.item(r, off + CONST_SLICE.at.start, depth)
       height = this.lastHeight
-      const stop = this.item(r, off + 8, depth)
+      const stop = this.item(r, off + CONST_SLICE.at.stop, depth)
       height = Math.max(height, this.lastHeight)
-      const step = this.item(r, off + 12, depth)
+      const step = this.item(r, off + CONST_SLICE.at.step, depth)
       height = Math.max(height, this.lastHeight) + 1
       v = { kind: 'slice', start, stop, step }
     } else {
-      const n = cdat.u32(off + 4)
+      const n = cdat.u32(off + CONST_SEQUENCE.at.count)
       // the whole item list must be inside CDAT before anything is allocated; then plain reads
-      const first = cdat.at(off + 8, 4 * n)
+      const first = cdat.at(off + CONST_SEQUENCE.size, CONST_ITEM_SIZE * n)
       const items = new Array<PyValue>(n)
       for (let k = 0; k < n; k++) {
         // item() inline: one frame less per nesting level
-        const j = this.mem.dv.getUint32(first + 4 * k, true)
-        if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, first + 4 * k)
-        const x = this.constRaw(j, first + 4 * k, NONE, depth + 1)
-        if (x === CODE_REF) fail('MALFORMED', `code constant CNST[${j}] inside a container`, first + 4 * k)
+        const at = first + CONST_ITEM_SIZE * k
+        const j = this.mem.dv.getUint32(at, true)
+        if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, at)
+        const x = this.constRaw(j, at, NONE, depth + 1)
+        if (x === CODE_REF) fail('MALFORMED', `code constant CNST[${j}] inside a container`, at)
         items[k] = x as PyValue
         height = Math.max(height, this.lastHeight + 1)
       }
@@ -609,12 +616,14 @@ export class Core {
   bigint(off: number): bigint {
     const cdat = this.sec.CDAT
     const neg = (cdat.u32(off) & CONST_FLAG_NEGATIVE) !== 0
-    const n = cdat.u32(off + 4)
-    if (n === 0) fail('MALFORMED', 'BIGINT with no words', cdat.start + off + 4)
-    cdat.at(off + 8, 4 * n)
+    const n = cdat.u32(off + CONST_BIGINT.at.count)
+    if (n === 0) fail('MALFORMED', 'BIGINT with no words', cdat.start + off + CONST_BIGINT.at.count)
+    const digits = off + CONST_BIGINT.size
+    cdat.at(digits, CONST_ITEM_SIZE * n)
     let v = 0n
-    for (let k = n - 1; k >= 0; k--) v = (v << 32n) | BigInt(cdat.u32(off + 8 + 4 * k))
-    if (cdat.u32(off + 8 + 4 * (n - 1)) === 0) fail('MALFORMED', 'BIGINT with a zero top word', cdat.start + off + 8 + 4 * (n - 1))
+    for (let k = n - 1; k >= 0; k--) v = (v << 32n) | BigInt(cdat.u32(digits + CONST_ITEM_SIZE * k))
+    const top = digits + CONST_ITEM_SIZE * (n - 1)
+    if (cdat.u32(top) === 0) fail('MALFORMED', 'BIGINT with a zero top word', cdat.start + top)
     if (neg) v = -v
     if (v >= -(1n << 63n) && v < 1n << 63n) fail('MALFORMED', 'BIGINT for a value in int64 range', cdat.start + off)
     return v
@@ -627,11 +636,11 @@ export class Core {
   codeTarget(r: number, off: number, ctx: number): number {
     const m = this.mem
     // ctx < codeCount also excludes NONE; the record lies in CODE (open checked its size)
-    if (!m.closed && ctx < this.codeCount && off + 8 <= this.cdatSize) {
+    if (!m.closed && ctx < this.codeCount && off + CONST_CODE.size <= this.cdatSize) {
       const dv = m.dv
       const rec = this.codeStart + ctx * CODE.size
       const start = dv.getUint32(rec + CODE.at.const_start, true)
-      const t = dv.getUint32(this.cdatStart + off + 4, true)
+      const t = dv.getUint32(this.cdatStart + off + CONST_CODE.at.code, true)
       if (r >= start && r < start + dv.getUint32(rec + CODE.at.n_consts, true) && t < this.codeCount && t > ctx) {
         if (dv.getUint32(this.codeStart + t * CODE.size + CODE.at.parent, true) === ctx) {
           m.touched += 16
@@ -649,10 +658,10 @@ export class Core {
     const start = this.codeU32(ctx, 'const_start')
     const n = this.codeU32(ctx, 'n_consts')
     if (r < start || r >= start + n) fail('MALFORMED', `code constant CNST[${r}] is not in the slice of code record ${ctx}`, at)
-    const t = cdat.u32(off + 4)
-    this.checkCode(t, at + 4)
+    const t = cdat.u32(off + CONST_CODE.at.code)
+    this.checkCode(t, at + CONST_CODE.at.code)
     if (this.codeU32(t, 'parent') !== ctx || t <= ctx) {
-      fail('MALFORMED', `code constant CNST[${r}] names code record ${t}, whose parent is not ${ctx}`, at + 4)
+      fail('MALFORMED', `code constant CNST[${r}] names code record ${t}, whose parent is not ${ctx}`, at + CONST_CODE.at.code)
     }
     return t
   }

@@ -133,7 +133,7 @@ export function syntaxError(failures: readonly { name: string; error: CompileFai
   const e = first.error
   const where = e.line ? `${e.file}:${e.line}` : e.file
   const more = failures.length > 1 ? ` (and ${failures.length - 1} more: ${failures.slice(1, 6).map((f) => f.name).join(', ')}${failures.length > 6 ? ', ...' : ''})` : ''
-  const what = e.type === 'SyntaxError' || e.type === 'IndentationError' || e.type === 'TabError' ? `${e.type}: ${e.message}` : `${e.type}: ${e.message}`
+  const what = `${e.type}: ${e.message}`
   return new PyBundleError('SYNTAX', `${where}: ${what} (module ${first.name})${more}; fix the source or leave the module out with [modules] exclude`, {
     file: e.file,
     details: { failures: failures.map((f) => ({ module: f.name, ...f.error })) },

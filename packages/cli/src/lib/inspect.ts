@@ -6,6 +6,7 @@ import { PyBundleError } from '@pybundle/errors'
 import {
   CODE, CONST_RECORD_ALIGN, LIMITS, CONST_RECORD_SIZE, CONST_TAG, MODULE, NONE, STRING_KIND_WIDTH, STRING_RECORD,
   STRING_RECORD_ALIGN, STRING_FLAG, TABLE_ENTRY_SIZE, BLOB_ALIGN, STRING_SLICE_FIXED, type ConstTagName,
+  CONST_BYTES, CONST_ITEM_SIZE, CONST_SEQUENCE, CONST_SLICE, CONST_STR, REDIRECT_BIT,
 } from '@pybundle/format-spec'
 import { CodeView, type Bundle, type ModuleView } from '@pybundle/loader'
 import { pyStrText } from './pystr.js'
@@ -94,6 +95,7 @@ export interface InspectOptions {
   sort?: 'size' | 'name'
 }
 
+const U32_BYTES = 4
 const hex = (v: bigint): string => v.toString(16).padStart(16, '0')
 const align = (n: number, a: number): number => Math.ceil(n / a) * a
 
@@ -228,7 +230,7 @@ class RawView {
 
   private u32(section: string, rel: number): number {
     const s = this.sec[section]
-    if (rel < 0 || rel + 4 > s.size) throw new PyBundleError('OUT_OF_BOUNDS', `${section} offset ${rel} outside the section`, { offset: s.offset + rel })
+    if (rel < 0 || rel + U32_BYTES > s.size) throw new PyBundleError('OUT_OF_BOUNDS', `${section} offset ${rel} outside the section`, { offset: s.offset + rel })
     return this.dv.getUint32(s.offset + rel, true)
   }
 
@@ -244,7 +246,7 @@ class RawView {
     if (name === undefined) return CONST_RECORD_ALIGN
     const fixed = CONST_RECORD_SIZE[name]
     if (fixed !== undefined) return fixed
-    return align(8 + 4 * this.u32('CDAT', off + 4), CONST_RECORD_ALIGN)
+    return align(CONST_SEQUENCE.size + CONST_ITEM_SIZE * this.u32('CDAT', off + CONST_SEQUENCE.at.count), CONST_RECORD_ALIGN) // BIGINT has the same head
   }
 
   private blob(offset: number, length: number): number {
@@ -258,11 +260,11 @@ class RawView {
     let saved = 0
     for (let i = 0; i < this.stringCount; i++) {
       const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
-      if (e & 1) saved += this.stringRecordSize(this.u32('STRT', (e >>> 1) * TABLE_ENTRY_SIZE))
+      if (e & REDIRECT_BIT) saved += this.stringRecordSize(this.u32('STRT', (e >>> 1) * TABLE_ENTRY_SIZE))
     }
     for (let i = 0; i < this.constCount; i++) {
       const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
-      if (e & 1) saved += this.constRecordSize(this.u32('CNST', (e >>> 1) * TABLE_ENTRY_SIZE))
+      if (e & REDIRECT_BIT) saved += this.constRecordSize(this.u32('CNST', (e >>> 1) * TABLE_ENTRY_SIZE))
     }
     return saved
   }
@@ -286,7 +288,7 @@ class RawView {
     }
     const resolve = (table: 'STRT' | 'CNST', i: number): number => {
       const e = this.u32(table, i * TABLE_ENTRY_SIZE)
-      return e & 1 ? e >>> 1 : i
+      return e & REDIRECT_BIT ? e >>> 1 : i
     }
     const str = (i: number): void => {
       const r = resolve('STRT', i)
@@ -304,14 +306,14 @@ class RawView {
         perModule += this.constRecordSize(off)
         const tag = this.u32('CDAT', off) & 0xff
         if (tag === CONST_TAG.TUPLE || tag === CONST_TAG.FROZENSET) {
-          const n = this.u32('CDAT', off + 4)
-          for (let k = 0; k < n; k++) todo.push(this.u32('CDAT', off + 8 + 4 * k))
+          const n = this.u32('CDAT', off + CONST_SEQUENCE.at.count)
+          for (let k = 0; k < n; k++) todo.push(this.u32('CDAT', off + CONST_SEQUENCE.size + CONST_ITEM_SIZE * k))
         } else if (tag === CONST_TAG.SLICE) {
-          for (let k = 1; k <= 3; k++) todo.push(this.u32('CDAT', off + 4 * k))
+          for (const f of [CONST_SLICE.at.start, CONST_SLICE.at.stop, CONST_SLICE.at.step]) todo.push(this.u32('CDAT', off + f))
         } else if (tag === CONST_TAG.STR) {
-          str(this.u32('CDAT', off + 4))
+          str(this.u32('CDAT', off + CONST_STR.at.string))
         } else if (tag === CONST_TAG.BYTES) {
-          blob(this.u32('CDAT', off + 8), this.u32('CDAT', off + 4))
+          blob(this.u32('CDAT', off + CONST_BYTES.at.blob_offset), this.u32('CDAT', off + CONST_BYTES.at.length))
         }
       }
     }
@@ -362,15 +364,15 @@ class RawView {
       const s0 = f('str_start')
       for (let i = s0; i < s0 + nStr; i++) {
         const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
-        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
-        if (e & 1) stringsShared++
+        bytes += TABLE_ENTRY_SIZE + (e & REDIRECT_BIT ? 0 : this.stringRecordSize(e))
+        if (e & REDIRECT_BIT) stringsShared++
         else stringsOwned++
       }
       const k0 = f('const_start')
       for (let i = k0; i < k0 + f('n_consts'); i++) {
         const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
-        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
-        if (e & 1) constsShared++
+        bytes += TABLE_ENTRY_SIZE + (e & REDIRECT_BIT ? 0 : this.constRecordSize(e))
+        if (e & REDIRECT_BIT) constsShared++
         else constsOwned++
       }
     }
