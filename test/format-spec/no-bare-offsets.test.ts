@@ -57,6 +57,12 @@ describe('field offsets in the loader and the CLI', () => {
     expect(bareOffsets('x.ts', 'const v = cdat.u32(off + 8)\nconst w = off + CONST_INT.at.value + 1')).toEqual(['x.ts:1: off + 8'])
   })
 
+  it('the CLI reads no bytes of a bundle itself: it formats what the loader returns', () => {
+    const reads = /\bDataView\b|\.getU?[Ii]nt(8|16|32)\b|\.getBig(Ui|I)nt64\b|\bbundle\.bytes\b/
+    const found = files('packages/cli/src').filter((f) => reads.test(readFileSync(join(root, f), 'utf8')))
+    expect(found).toEqual([])
+  })
+
   it('has none: every field offset is named in layout.ts', () => {
     const found = all.flatMap((f) => bareOffsets(relative(root, join(root, f)), readFileSync(join(root, f), 'utf8')))
     expect(found).toEqual([])

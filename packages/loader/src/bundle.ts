@@ -4,6 +4,7 @@
  */
 import { PyBundleError, fail } from '@pybundle/errors'
 import { MODULE_FLAG, NONE, OWNER_FLAG, REDIRECT_BIT, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { accountBundle, savedBySharing, type BundleAccounting } from './accounting.js'
 import { Core } from './core.js'
 import { emitCode } from './emit.js'
 import { readHeader, type Header } from './header.js'
@@ -191,6 +192,18 @@ export class Bundle {
   }
 
   /** Section sizes and table counts, plus redirect and module-kind counts (these scan). */
+  /** Where the bytes go: per module (MODS order), what is shared, what sharing saves (accounting.ts). Scans the tables. */
+  accounting(): BundleAccounting {
+    this.core.mem.alive()
+    return accountBundle(this.core)
+  }
+
+  /** accounting().sharing.savedVsNone alone: what all sharing saves against storing every entry (one scan of STRT and CNST). */
+  savedBySharing(): number {
+    this.core.mem.alive()
+    return savedBySharing(this.core)
+  }
+
   stats(): BundleStats {
     const c = this.core
     c.mem.alive()

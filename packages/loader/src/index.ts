@@ -8,6 +8,7 @@
 export { openBundle, openBundleFromBuffer } from './bundle.js'
 export { Bundle } from './bundle.js'
 export type { BundleStats, OpenOptions, SectionStats } from './bundle.js'
+export type { BundleAccounting, ModuleBytes } from './accounting.js'
 export { CodeView, ModuleView } from './views.js'
 export type { ConstValue, LazyList, SourceInfo } from './views.js'
 export type { VerifyOptions, VerifyProblem, VerifyReport } from './verify.js'
