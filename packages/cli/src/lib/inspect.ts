@@ -307,10 +307,6 @@ function resourceFigures(
   return { resources, regions }
 }
 
-/** All sharing saved, against storing every entry: the sharing.savedVsNone of inspect and build. */
-export function sharingSavedVsNone(bundle: Bundle): number {
-  return bundle.savedBySharing()
-}
 
 function codeTree(c: CodeView, version: string): InspectCode {
   const modern = Number(version.split('.')[1]) >= 11
