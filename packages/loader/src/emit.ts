@@ -26,6 +26,19 @@ import type { Core } from './core.js'
 const HIGH_HALF = 4
 /** A marshal BINARY_FLOAT is the 8 bytes of the binary64, as CDAT stores them. */
 const FLOAT_BYTES = 8
+// Field offsets of the constant records (layout.ts), hoisted out of the per-constant paths.
+const K_BYTES_BLOB_OFFSET = CONST_BYTES.at.blob_offset
+const K_BYTES_LENGTH = CONST_BYTES.at.length
+const K_COMPLEX_REAL_BITS = CONST_COMPLEX.at.real_bits
+const K_FLOAT_BITS = CONST_FLOAT.at.bits
+const K_INT_VALUE = CONST_INT.at.value
+const K_SEQUENCE_COUNT = CONST_SEQUENCE.at.count
+const K_SEQUENCE_SIZE = CONST_SEQUENCE.size
+const K_SLICE_START = CONST_SLICE.at.start
+const K_SLICE_STEP = CONST_SLICE.at.step
+const K_SLICE_STOP = CONST_SLICE.at.stop
+const K_STR_STRING = CONST_STR.at.string
+const K_ITEM_SIZE = CONST_ITEM_SIZE
 
 const FLAG_REF = 0x80
 const T = (s: string): number => s.charCodeAt(0)
@@ -230,7 +243,7 @@ class Emitter {
         o.byte(TYPE.STOPITER)
         return 0
       case CONST_TAG.STR:
-        this.str(cdat.u32(off + CONST_STR.at.string), cdat.start + off + CONST_STR.at.string)
+        this.str(cdat.u32(off + K_STR_STRING), cdat.start + off + K_STR_STRING)
         return 0
       case CONST_TAG.CODE:
         this.code(c.codeTarget(r, off, ctx), depth + 1)
@@ -247,14 +260,14 @@ class Emitter {
     switch (tag) {
       case CONST_TAG.INT: {
         this.claim(r)
-        const lo = cdat.u32(off + CONST_INT.at.value)
-        const hi = cdat.i32(off + CONST_INT.at.value + HIGH_HALF)
+        const lo = cdat.u32(off + K_INT_VALUE)
+        const hi = cdat.i32(off + K_INT_VALUE + HIGH_HALF)
         if ((hi === 0 && lo < 0x80000000) || (hi === -1 && lo >= 0x80000000)) {
           o.byte(TYPE.INT | FLAG_REF)
           o.i32(lo)
           return 0
         }
-        this.long(cdat.i64(off + CONST_INT.at.value), FLAG_REF)
+        this.long(cdat.i64(off + K_INT_VALUE), FLAG_REF)
         return 0
       }
       case CONST_TAG.BIGINT: {
@@ -264,31 +277,31 @@ class Emitter {
         return 0
       }
       case CONST_TAG.FLOAT: {
-        const a = cdat.at(off + CONST_FLOAT.at.bits, FLOAT_BYTES)
+        const a = cdat.at(off + K_FLOAT_BITS, FLOAT_BYTES)
         this.claim(r)
         o.byte(TYPE.BINARY_FLOAT | FLAG_REF)
         o.copy(c.mem.u8, a, FLOAT_BYTES)
         return 0
       }
       case CONST_TAG.COMPLEX: {
-        const a = cdat.at(off + CONST_COMPLEX.at.real_bits, 2 * FLOAT_BYTES)
+        const a = cdat.at(off + K_COMPLEX_REAL_BITS, 2 * FLOAT_BYTES)
         this.claim(r)
         o.byte(TYPE.BINARY_COMPLEX | FLAG_REF)
         o.copy(c.mem.u8, a, 2 * FLOAT_BYTES)
         return 0
       }
       case CONST_TAG.BYTES: {
-        const len = cdat.u32(off + CONST_BYTES.at.length)
-        const boff = cdat.u32(off + CONST_BYTES.at.blob_offset)
-        c.blobAbs(boff, len, cdat.start + off + CONST_BYTES.at.blob_offset)
+        const len = cdat.u32(off + K_BYTES_LENGTH)
+        const boff = cdat.u32(off + K_BYTES_BLOB_OFFSET)
+        c.blobAbs(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET)
         this.claim(r)
-        this.blobObj(boff, len, cdat.start + off + CONST_BYTES.at.blob_offset, FLAG_REF)
+        this.blobObj(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET, FLAG_REF)
         return 0
       }
       case CONST_TAG.TUPLE:
       case CONST_TAG.FROZENSET: {
-        const n = cdat.u32(off + CONST_SEQUENCE.at.count)
-        cdat.at(off + CONST_SEQUENCE.size, CONST_ITEM_SIZE * n)
+        const n = cdat.u32(off + K_SEQUENCE_COUNT)
+        cdat.at(off + K_SEQUENCE_SIZE, K_ITEM_SIZE * n)
         this.claim(r)
         if (tag === CONST_TAG.TUPLE) this.tupleHead(n, FLAG_REF)
         else {
@@ -296,14 +309,14 @@ class Emitter {
           o.i32(n)
         }
         let h = 0
-        for (let k = 0; k < n; k++) h = Math.max(h, this.item(r, off + CONST_SEQUENCE.size + CONST_ITEM_SIZE * k, depth) + 1)
+        for (let k = 0; k < n; k++) h = Math.max(h, this.item(r, off + K_SEQUENCE_SIZE + K_ITEM_SIZE * k, depth) + 1)
         return (this.cheight[r] = h)
       }
       case CONST_TAG.SLICE:
         if (c.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
         this.claim(r)
         o.byte(TYPE.SLICE | FLAG_REF)
-        return (this.cheight[r] = Math.max(this.item(r, off + CONST_SLICE.at.start, depth), this.item(r, off + CONST_SLICE.at.stop, depth), this.item(r, off + CONST_SLICE.at.step, depth)) + 1)
+        return (this.cheight[r] = Math.max(this.item(r, off + K_SLICE_START, depth), this.item(r, off + K_SLICE_STOP, depth), this.item(r, off + K_SLICE_STEP, depth)) + 1)
       default:
         fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
     }
