@@ -16,6 +16,7 @@ import {
 } from '@pybundle/cpython'
 import type { CodeLayout, PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { PyBundleError } from '@pybundle/errors'
+import { openBundleFromBuffer } from '@pybundle/loader'
 import {
   BLOB_ALIGN, CODE, CONST_FLAG_NEGATIVE, CONST_RECORD_ALIGN, CONST_TAG, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER,
   MIDX_HEADER, MIDX_SLOT, MODULE, MODULE_FLAG, NONE, SECTION, SECTION_ALIGN, SECTION_ENTRY, SECTION_ORDER,
@@ -564,6 +565,17 @@ describe('writer: statistics', () => {
     }
     expect(stats.sharing.savedBytes).toBeGreaterThan(0)
     expect(stats.sharing.strings.bytes).toBe(p.sections.STRD.size)
+  })
+
+  it('counts what all sharing saves (savedVsNone) while writing, the figure the loader reads back from the file', async () => {
+    const { bytes, stats } = await writeBundleWithStats(richInput())
+    const b = openBundleFromBuffer(bytes)
+    const read = b.savedBySharing()
+    expect(b.accounting().sharing.savedVsNone).toBe(read)
+    b.close()
+    expect(stats.strings.redirects + stats.consts.redirects).toBeGreaterThan(0)
+    expect(read).toBeGreaterThan(0)
+    expect(stats.sharing.savedVsNone).toBe(read)
   })
 
   it('reports zero sharing savings for a single module', async () => {

@@ -55,7 +55,7 @@ describe.skipIf(!python3)('build --json provenance', () => {
     expect(j.aliases).toEqual(expect.arrayContaining([{ name: 'alias_html.parser', of: 'html.parser' }, { name: 'alias_colorsys', of: 'colorsys' }]))
     // The text `pybundle build` prints, from the same summary (one build, not two: closure builds take a while).
     const lines = summaryText(j).split('\n')
-    expect(lines.filter((l) => /^  aliases|an alias of/.test(l))).toEqual([expect.stringMatching(new RegExp(`^  aliases +${j.aliases.length} names in sys\\.modules for modules bundled under their spec names \\(.*; --json lists all\\)$`))])
+    expect(lines.filter((l) => /^ {2}aliases|an alias of/.test(l))).toEqual([expect.stringMatching(new RegExp(`^  aliases +${j.aliases.length} names in sys\\.modules for modules bundled under their spec names \\(.*; --json lists all\\)$`))])
     expect(lines.filter((l) => l.startsWith('  closure '))).toEqual([expect.stringMatching(new RegExp(`^  closure +added ${j.closure.added} modules imported by the bundled code`))])
     expect(j.closure.added).toBe(Object.values(j.buildInfo.modules as BuildInfo['modules']).filter((m) => m.reason === 'closure').length)
   }, 120_000)

@@ -12,7 +12,7 @@ import { tempDir } from './helpers.js'
 describe('writeFileAtomic and stale temporary files', () => {
   it('removes .<name>.<dead pid>.<hex>.tmp of the same output, keeps a live pid\'s and other outputs\'', async () => {
     const dir = tempDir()
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid
     const live = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' }) // lives until killed, however slow the test
     try {
       const stale = `.out.pyb.${dead}.0123456789ab.tmp`

@@ -207,7 +207,7 @@ describe('writeMarshal', () => {
   })
 
   it('rejects code objects as CPython does', () => {
-    const bad = (c: Partial<PyCode>) => errOf(() => readMarshal(writeMarshal({ ...sampleCode('3.11', []), ...c } as PyCode, { version: 4, layout: '3.11' }), { pythonMinor: 11 }))
+    const bad = (c: Partial<PyCode>) => errOf(() => readMarshal(writeMarshal({ ...sampleCode('3.11', []), ...c }, { version: 4, layout: '3.11' }), { pythonMinor: 11 }))
     expect(bad({})).toBe('ok')
     expect(bad({ code: Uint8Array.from([1, 2, 3]) })).toBe('MALFORMED') // odd co_code
     expect(bad({ argcount: 2 })).toBe('MALFORMED') // co_varnames too small

@@ -54,7 +54,10 @@ async function killBuild(signal: NodeJS.Signals, when: When) {
     // Whole lines only: a chunk may end mid-line.
     const lines = stderr.slice(stderr.lastIndexOf('\n', start - 1) + 1).split('\n').slice(0, -1)
     const hit = lines.find(when)
-    if (hit !== undefined) (killedAt = hit), kill()
+    if (hit !== undefined) {
+      killedAt = hit
+      kill()
+    }
   })
   let tempAtKill: string | null = null
   let tree: number[] = []

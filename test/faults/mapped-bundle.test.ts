@@ -53,7 +53,7 @@ describe('a mapped bundle', () => {
     expect(old.verify().ok).toBe(true)
     expect([...old.moduleNames()]).toEqual(names)
     names.forEach((n, i) => {
-      if (pycs[i]) expect(Buffer.compare(Buffer.from(old.toPyc(n)), Buffer.from(pycs[i]!))).toBe(0)
+      if (pycs[i]) expect(Buffer.compare(Buffer.from(old.toPyc(n)), Buffer.from(pycs[i]))).toBe(0)
     })
     for (const m of old.modules()) m.code?.materialize()
     // A new open sees the new bundle.

@@ -167,6 +167,19 @@ describe('SPEC.md constant tables', () => {
     }
   })
 
+  it('gives every constant tag a record struct whose fields are the record column, sized as CONST_RECORD_SIZE', () => {
+    const t = byName.get('CONST_TAG')!
+    expect(Object.keys(layout.CONST_RECORD).sort()).toEqual(Object.keys(layout.CONST_TAG).sort())
+    for (const r of t.rows) {
+      const tag = unquote(r[0]) as layout.ConstTagName
+      const rec = layout.CONST_RECORD[tag]
+      const fields = r[2].replace(/`/g, '').match(/\[[^\]]+\]/g)!.filter((f) => !f.includes('×'))
+      expect(rec.fields.map((f) => f.size), tag).toEqual(fields.map((f) => (f === '[hdr]' ? layout.CONST_HEADER_SIZE : /^\[(u64|i64)/.test(f) ? 8 : 4)))
+      expect(rec.fields[0].name, tag).toBe('head')
+      expect(rec.size, tag).toBe(layout.CONST_RECORD_SIZE[tag] ?? layout.CONST_HEADER_SIZE + layout.CONST_ITEM_SIZE)
+    }
+  })
+
   it('spells out FILE_MAGIC', () => {
     const hex = Array.from(layout.FILE_MAGIC, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')
     expect(spec).toContain('`' + hex + '`')

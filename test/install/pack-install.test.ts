@@ -153,7 +153,7 @@ describe.skipIf(skip !== undefined)('packed workspaces installed in a fresh proj
       expect(inside(project, p), `${what} -> ${p}`).toBe(true)
       expect(inside(ROOT, p), `${what} -> ${p}`).toBe(false)
     }
-    expect(statSync(paths.addon!).isFile()).toBe(true)
+    expect(statSync(paths.addon).isFile()).toBe(true)
     // The lockfile names the local tarballs for our packages, the registry for the rest.
     const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; link?: boolean }> }
     for (const [key, entry] of Object.entries(lock.packages)) {

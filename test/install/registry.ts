@@ -40,7 +40,7 @@ export async function serveTarballs(dir: string): Promise<ScopeRegistry> {
   const requests: string[] = []
   let base = ''
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!)
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0])
     requests.push(path)
     const tgz = path.startsWith('/-/') ? tarballs.get(path.slice(3)) : undefined
     if (tgz !== undefined) {

@@ -35,9 +35,9 @@ describe('openBundle without the mmap addon', async () => {
     it(`${mode}: NO_MMAP naming the file, what to run, and openBundleFromBuffer (every time)`, () => {
       const [first, second] = openWith(mode, file)
       expect(first).toMatchObject({ name: 'PyBundleError', code: 'NO_MMAP', file })
-      expect(first!.message).toMatch(says)
-      expect(first!.message).toContain('openBundleFromBuffer')
-      expect(first!.message).not.toMatch(/Require stack|\n/)
+      expect(first.message).toMatch(says)
+      expect(first.message).toContain('openBundleFromBuffer')
+      expect(first.message).not.toMatch(/Require stack|\n/)
       expect(second).toEqual(first)
     })
   }

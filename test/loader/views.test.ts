@@ -18,7 +18,7 @@ function sample(layout: '3.8' | '3.10' | '3.11'): { a: PyCode; b: PyCode; pkg: P
     name: '<module>',
     filename: 'pkg/a.py',
     names: [s('shared_attr'), s('inner')],
-    consts: [inner, s('inner'), (inner.consts[3] as PyValue), allConstants()[14]],
+    consts: [inner, s('inner'), (inner.consts[3]), allConstants()[14]],
     ...(modern ? { exceptiontable: Uint8Array.of(9, 9) } : {}),
   })
   const b = code(layout, { name: '<module>', filename: 'pkg/b.py', names: [s('shared_attr'), s('other')], consts: [allConstants()[14], s('doc string', false)] })

@@ -47,9 +47,9 @@ describe('openBundle in worker threads', () => {
 
     // Six workers: three on the same bundle, three on all of them in different orders.
     const plans = [[0], [0], [0], paths.map((_, i) => i), [2, 1, 0], [1, 2]]
-    const replies = await Promise.all(plans.map((plan) => runWorker(plan.map((i) => paths[i]!))))
+    const replies = await Promise.all(plans.map((plan) => runWorker(plan.map((i) => paths[i]))))
     for (const [w, reply] of replies.entries()) {
-      expect(reply, `worker ${w}`).toEqual({ ok: true, results: plans[w]!.map((i) => expected[i]) })
+      expect(reply, `worker ${w}`).toEqual({ ok: true, results: plans[w].map((i) => expected[i]) })
     }
     for (const b of open) b.close()
   })

@@ -43,7 +43,7 @@ async function holders(bundle: string, names: string[], n: number): Promise<Mapp
         (k) =>
           new Promise<void>((resolve, reject) => {
             let out = ''
-            k.stdout!.on('data', (d: Buffer) => {
+            k.stdout.on('data', (d: Buffer) => {
               out += d.toString()
               if (out.includes('ready')) resolve()
             })
@@ -57,7 +57,7 @@ async function holders(bundle: string, names: string[], n: number): Promise<Mapp
       return m
     })
   } finally {
-    for (const k of kids) k.stdin!.end()
+    for (const k of kids) k.stdin.end()
     await Promise.all(kids.map((k) => (k.exitCode !== null ? Promise.resolve() : new Promise((r) => k.on('exit', r)))))
   }
 }

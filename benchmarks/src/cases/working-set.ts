@@ -42,7 +42,7 @@ export async function workingSetCase(startup: Fixture, stdlib: Fixture, quick: b
     { sample: py, group: g },
     { sample: samples[3], group: g },
   ])
-  const [pb, a, , c] = ls
+  const [, a, , c] = ls
   return {
     id: 'working-set',
     title: '2. startup working set',

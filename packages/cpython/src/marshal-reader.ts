@@ -243,13 +243,13 @@ class Reader {
 
   /** Tuples and lists enter the ref table before their items (so they may contain themselves). */
   private sequence(kind: 'tuple' | 'list', flag: number, n: number): PyValue {
-    const items: PyValue[] = new Array(n)
+    const items = new Array<PyValue>(n)
     const v: PyValue = { kind, items }
     if (flag) this.refs.push(v)
     for (let i = 0; i < n; i++) {
       const x = this.object()
       if (x === null) this.nullItem(kind)
-      items[i] = x as PyValue
+      items[i] = x
     }
     return v
   }
@@ -278,7 +278,7 @@ class Reader {
   /** A set takes its slot at once; a frozenset reserves it and fills it after its items. */
   private set(flag: number, frozen: boolean): PyValue {
     const n = this.count('set', 1)
-    const items: PyValue[] = new Array(n)
+    const items = new Array<PyValue>(n)
     const v: PyValue = frozen ? { kind: 'frozenset', items } : { kind: 'set', items }
     const idx = frozen ? this.reserve(flag) : -1
     if (!frozen && flag) this.refs.push(v)
@@ -286,8 +286,8 @@ class Reader {
       const at = this.pos
       const x = this.object()
       if (x === null) this.nullItem('set')
-      if (!isHashable(x as PyValue, 0, this.hashable)) fail('UNSUPPORTED_VALUE', `unhashable ${(x as PyValue).kind} in a set`, at)
-      items[i] = x as PyValue
+      if (!isHashable(x, 0, this.hashable)) fail('UNSUPPORTED_VALUE', `unhashable ${(x).kind} in a set`, at)
+      items[i] = x
     }
     if (idx >= 0) this.refs[idx] = v
     return v

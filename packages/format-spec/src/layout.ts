@@ -25,6 +25,8 @@ export interface StructDef<N extends string = string> {
   readonly fields: readonly FieldDef[]
   /** Offsets by field name, for readers and writers: `S.at.argcount`. */
   readonly at: Readonly<Record<N, number>>
+  /** Where each field ends (offset + size): `HEADER.end.header_checksum`. */
+  readonly end: Readonly<Record<N, number>>
 }
 
 const SIZES: Record<Exclude<FieldType, 'bytes'>, number> = { u8: 1, u16: 2, u32: 4, i32: 4, u64: 8, i64: 8 }
@@ -41,6 +43,7 @@ function struct<const N extends string>(
   let offset = 0
   const defs: FieldDef[] = []
   const at = {} as Record<N, number>
+  const end = {} as Record<N, number>
   for (const f of fields) {
     const [fname, type] = f
     const size = type === 'bytes' ? (f[2] as number) : SIZES[type]
@@ -50,9 +53,10 @@ function struct<const N extends string>(
     defs.push({ name: fname, type, offset, size, doc })
     at[fname] = offset
     offset += size
+    end[fname] = offset
   }
   if (offset % align !== 0) throw new Error(`layout: ${name} size ${offset} is not a multiple of ${align}`)
-  return { name, size: offset, align, fields: defs, at }
+  return { name, size: offset, align, fields: defs, at, end }
 }
 
 // --- §2 file header ---------------------------------------------------------
@@ -291,6 +295,62 @@ export const CONST_TAG = {
 export type ConstTagName = keyof typeof CONST_TAG
 export const CONST_FLAG_NEGATIVE = 1 << 8
 
+/**
+ * The field layout of each constant record (§9), for readers and writers: `CONST_INT.at.value`.
+ * `head` is the common u32 header (tag, tag flags). TUPLE, FROZENSET and BIGINT records go on
+ * after their struct with n u32 items (CONST_ITEM_SIZE each), from offset `size`.
+ */
+export const CONST_SINGLETON = struct('singleton constant', 8, [
+  ['head', 'u32', 'tag NONE, FALSE, TRUE, ELLIPSIS or STOP_ITERATION'],
+  ['reserved', 'u32', 'zero'],
+])
+export const CONST_INT = struct('INT constant', 8, [
+  ['head', 'u32', 'tag INT'],
+  ['reserved', 'u32', 'zero'],
+  ['value', 'i64', 'the int, two\'s complement'],
+])
+export const CONST_BIGINT = struct('BIGINT constant', 8, [
+  ['head', 'u32', 'tag BIGINT, flag CONST_FLAG_NEGATIVE if the value is negative'],
+  ['count', 'u32', 'n >= 1: u32 digits of |value| in base 2**32 follow, least significant first (§9.1)'],
+])
+export const CONST_FLOAT = struct('FLOAT constant', 8, [
+  ['head', 'u32', 'tag FLOAT'],
+  ['reserved', 'u32', 'zero'],
+  ['bits', 'u64', 'IEEE-754 binary64 bits'],
+])
+export const CONST_COMPLEX = struct('COMPLEX constant', 8, [
+  ['head', 'u32', 'tag COMPLEX'],
+  ['reserved', 'u32', 'zero'],
+  ['real_bits', 'u64', 'binary64 bits of the real part'],
+  ['imag_bits', 'u64', 'binary64 bits of the imaginary part'],
+])
+export const CONST_STR = struct('STR constant', 8, [
+  ['head', 'u32', 'tag STR'],
+  ['string', 'u32', 'STRT index'],
+])
+export const CONST_BYTES = struct('BYTES constant', 8, [
+  ['head', 'u32', 'tag BYTES'],
+  ['length', 'u32', 'bytes'],
+  ['blob_offset', 'u32', 'the bytes in BLOB (§10)'],
+  ['reserved', 'u32', 'zero'],
+])
+export const CONST_SEQUENCE = struct('TUPLE or FROZENSET constant', 8, [
+  ['head', 'u32', 'tag TUPLE or FROZENSET'],
+  ['count', 'u32', 'n: u32 CNST indexes follow, each less than the referring entry\'s'],
+])
+export const CONST_SLICE = struct('SLICE constant', 8, [
+  ['head', 'u32', 'tag SLICE (marshal version 5, 3.14+)'],
+  ['start', 'u32', 'CNST index, less than the referring entry\'s'],
+  ['stop', 'u32', 'CNST index, less than the referring entry\'s'],
+  ['step', 'u32', 'CNST index, less than the referring entry\'s'],
+])
+export const CONST_CODE = struct('CODE constant', 8, [
+  ['head', 'u32', 'tag CODE'],
+  ['code', 'u32', 'CODE index; the target\'s parent is the code object whose slice holds this entry'],
+])
+/** Bytes of one item of a TUPLE/FROZENSET record (a CNST index) or one BIGINT digit: a u32. */
+export const CONST_ITEM_SIZE = 4
+
 /** Fixed record sizes by tag (TUPLE, FROZENSET and BIGINT are 8 + 4 x n, rounded up to 8). */
 export const CONST_RECORD_SIZE: Partial<Record<ConstTagName, number>> = {
   NONE: 8, FALSE: 8, TRUE: 8, ELLIPSIS: 8, STOP_ITERATION: 8,
@@ -369,3 +429,10 @@ export const LIMITS = {
   /** Largest INFO section (build provenance JSON), in bytes (§15.5). */
   MAX_INFO_BYTES: 64 * 1024 * 1024,
 } as const
+
+/** Each tag's record struct (§9); its size is the record size for the fixed-size tags. */
+export const CONST_RECORD: Readonly<Record<ConstTagName, StructDef>> = {
+  NONE: CONST_SINGLETON, FALSE: CONST_SINGLETON, TRUE: CONST_SINGLETON, ELLIPSIS: CONST_SINGLETON, STOP_ITERATION: CONST_SINGLETON,
+  INT: CONST_INT, BIGINT: CONST_BIGINT, FLOAT: CONST_FLOAT, COMPLEX: CONST_COMPLEX, STR: CONST_STR, BYTES: CONST_BYTES,
+  TUPLE: CONST_SEQUENCE, FROZENSET: CONST_SEQUENCE, SLICE: CONST_SLICE, CODE: CONST_CODE,
+}

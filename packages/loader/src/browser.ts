@@ -7,6 +7,7 @@
 export { openBundleFromBuffer } from './bundle.js'
 export { Bundle } from './bundle.js'
 export type { BundleStats, OpenOptions, SectionStats } from './bundle.js'
+export type { BundleAccounting, ModuleBytes } from './accounting.js'
 export { BundleLayers, checkBase, layerBundles } from './layers.js'
 export type { BaseRef } from './header.js'
 export { CodeView, ModuleView } from './views.js'

@@ -3,7 +3,8 @@
  * bounded by the header); everything else is read on demand through lazy views.
  */
 import { PyBundleError, fail } from '@pybundle/errors'
-import { NONE, OWNER_FLAG, TABLE_ENTRY_SIZE, type BuildInfo, type LayerSectionName, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { MODULE_FLAG, NONE, OWNER_FLAG, REDIRECT_BIT, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { accountBundle, savedBySharing, type BundleAccounting } from './accounting.js'
 import { Core } from './core.js'
 import { emitCode } from './emit.js'
 import { readHeader, type BaseRef, type Header } from './header.js'
@@ -184,7 +185,7 @@ export class Bundle {
     if (m === undefined) fail('NOT_FOUND', `no module ${JSON.stringify(name)} in the bundle`)
     const ci = m.codeIndex
     if (ci === NONE) fail('UNSUPPORTED_VALUE', `${name} is a namespace package: it has no code object`)
-    m.code // validates the module/code link
+    void m.code // validates the module/code link
     const src = m.source
     const out = emitCode(this.core, ci, 16)
     const dv = new DataView(out.buffer, out.byteOffset, 16)
@@ -198,20 +199,32 @@ export class Bundle {
   }
 
   /** Section sizes and table counts, plus redirect and module-kind counts (these scan). */
+  /** Where the bytes go: per module (MODS order), what is shared, what sharing saves (accounting.ts). Scans the tables. */
+  accounting(): BundleAccounting {
+    this.core.mem.alive()
+    return accountBundle(this.core)
+  }
+
+  /** accounting().sharing.savedVsNone alone: what all sharing saves against storing every entry (one scan of STRT and CNST). */
+  savedBySharing(): number {
+    this.core.mem.alive()
+    return savedBySharing(this.core)
+  }
+
   stats(): BundleStats {
     const c = this.core
     c.mem.alive()
     const h = this.header
     let strRedirects = 0
-    for (let i = 0; i < c.stringCount; i++) if (c.sec.STRT.u32(i * TABLE_ENTRY_SIZE) & 1) strRedirects++
+    for (let i = 0; i < c.stringCount; i++) if (c.sec.STRT.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT) strRedirects++
     let constRedirects = 0
-    for (let i = 0; i < c.constCount; i++) if (c.sec.CNST.u32(i * TABLE_ENTRY_SIZE) & 1) constRedirects++
+    for (let i = 0; i < c.constCount; i++) if (c.sec.CNST.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT) constRedirects++
     const modules = { packages: 0, namespaces: 0, sourceless: 0 }
     for (const m of this.modules()) {
       const f = m.flags
-      if (f & 1) modules.packages++
-      if (f & 2) modules.namespaces++
-      if (f & 4) modules.sourceless++
+      if (f & MODULE_FLAG.PACKAGE) modules.packages++
+      if (f & MODULE_FLAG.NAMESPACE) modules.namespaces++
+      if (f & MODULE_FLAG.SOURCELESS) modules.sourceless++
     }
     return {
       fileSize: h.fileSize,

@@ -20,8 +20,19 @@ import { fail } from '@pybundle/errors'
 import {
   BLOB_ALIGN,
   CODE,
+  CONST_BIGINT,
+  CONST_BYTES,
+  CONST_CODE,
+  CONST_COMPLEX,
   CONST_FLAG_NEGATIVE,
+  CONST_FLOAT,
+  CONST_HEADER_SIZE,
+  CONST_INT,
+  CONST_ITEM_SIZE,
   CONST_RECORD_ALIGN,
+  CONST_SEQUENCE,
+  CONST_SLICE,
+  CONST_STR,
   CONST_TAG,
   LIMITS,
   MODULE,
@@ -32,6 +43,7 @@ import {
   STRING_RECORD,
   STRING_RECORD_ALIGN,
   STRING_SLICE_FIXED,
+  REDIRECT_BIT,
   TABLE_ENTRY_SIZE,
   type SectionName,
 } from '@pybundle/format-spec'
@@ -51,12 +63,6 @@ export interface StrPayload {
   readonly interned: boolean
 }
 
-/** Where a constant is being read from: a CODE constant is legal only directly in its parent's slice. */
-export interface ConstContext {
-  /** Code record whose constant slice the entry was taken from, or NONE inside a tuple/frozenset/slice. */
-  readonly code: number
-}
-
 /**
  * A CODE constant as constRaw returns it: one shared marker, with the target code
  * record in Core.lastCodeRef (an object per constant would be garbage at once).
@@ -65,6 +71,27 @@ export const CODE_REF: { readonly kind: 'codeRef' } = Object.freeze({ kind: 'cod
 
 /** What a constant resolves to before it becomes a public value. */
 export type RawConst = PyValue | typeof CODE_REF
+
+// Field offsets of the constant records (layout.ts), hoisted out of the per-constant paths.
+const K_BIGINT_COUNT = CONST_BIGINT.at.count
+const K_BIGINT_SIZE = CONST_BIGINT.size
+const K_BYTES_BLOB_OFFSET = CONST_BYTES.at.blob_offset
+const K_BYTES_LENGTH = CONST_BYTES.at.length
+const K_CODE_CODE = CONST_CODE.at.code
+const K_CODE_SIZE = CONST_CODE.size
+const K_COMPLEX_IMAG_BITS = CONST_COMPLEX.at.imag_bits
+const K_COMPLEX_REAL_BITS = CONST_COMPLEX.at.real_bits
+const K_FLOAT_BITS = CONST_FLOAT.at.bits
+const K_INT_VALUE = CONST_INT.at.value
+const K_SEQUENCE_COUNT = CONST_SEQUENCE.at.count
+const K_SEQUENCE_SIZE = CONST_SEQUENCE.size
+const K_SLICE_START = CONST_SLICE.at.start
+const K_SLICE_STEP = CONST_SLICE.at.step
+const K_SLICE_STOP = CONST_SLICE.at.stop
+const K_STR_STRING = CONST_STR.at.string
+const REDIRECT = REDIRECT_BIT
+const K_HEADER_SIZE = CONST_HEADER_SIZE
+const K_ITEM_SIZE = CONST_ITEM_SIZE
 
 const TAG_NAMES = new Map<number, string>(Object.entries(CONST_TAG).map(([k, v]) => [v, k]))
 
@@ -78,8 +105,8 @@ export class Core {
   readonly slotCount: number
 
   /**
-   * Per resolved STRT index: decoded PyStr and marshal payload. Paged (1,024-slot
-   * pages created on first touch), so neither open nor a small working set pays for
+   * Per resolved STRT index: decoded PyStr and marshal payload. Paged (256-slot
+   * pages created on first touch, paged.ts), so neither open nor a small working set pays for
    * the size of the string table.
    */
   readonly strCache: PagedCache<PyStr>
@@ -273,12 +300,12 @@ export class Core {
     m.touched += TABLE_ENTRY_SIZE
     let v = m.dv.getUint32(table.start + i * TABLE_ENTRY_SIZE, true)
     let r = i
-    if (v & 1) {
+    if (v & REDIRECT) {
       const j = v >>> 1
       const at = table.start + i * TABLE_ENTRY_SIZE
       if (j >= i) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, not an earlier entry`, at)
       v = table.u32(j * TABLE_ENTRY_SIZE)
-      if (v & 1) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, itself a redirect`, at)
+      if (v & REDIRECT) fail('BAD_REDIRECT', `${table.name}[${i}] redirects to ${j}, itself a redirect`, at)
       r = j
     }
     if (v % align !== 0) fail('MISALIGNED', `${table.name}[${r}] offset ${v} is not ${align}-aligned`, table.start + r * TABLE_ENTRY_SIZE)
@@ -330,7 +357,7 @@ export class Core {
     const base = this.strtStart
     let v = dv.getUint32(base + i * TABLE_ENTRY_SIZE, true)
     let r = i
-    if (v & 1) {
+    if (v & REDIRECT) {
       r = v >>> 1
       if (r >= i) return this.strSlow(i, from)
     }
@@ -343,7 +370,7 @@ export class Core {
     }
     if (r !== i) {
       v = dv.getUint32(base + r * TABLE_ENTRY_SIZE, true)
-      if (v & 1) return this.strSlow(i, from)
+      if (v & REDIRECT) return this.strSlow(i, from)
       m.touched += 2 * TABLE_ENTRY_SIZE
     } else {
       m.touched += TABLE_ENTRY_SIZE
@@ -424,10 +451,10 @@ export class Core {
   /** Header u32 of the constant record at CDAT offset `off`: returns the tag, checks the reserved bits. */
   constTag(off: number): number {
     const m = this.mem
-    if (!m.closed && off >= 0 && off + 4 <= this.cdatSize) {
+    if (!m.closed && off >= 0 && off + K_HEADER_SIZE <= this.cdatSize) {
       const hdr = m.dv.getUint32(this.cdatStart + off, true)
       if ((hdr & 0xffffff00) === 0) {
-        m.touched += 4
+        m.touched += K_HEADER_SIZE
         return hdr
       }
     }
@@ -486,7 +513,7 @@ export class Core {
     let v = dv.getUint32(base + i * TABLE_ENTRY_SIZE, true)
     let r = i
     let hops = 1
-    if (v & 1) {
+    if (v & REDIRECT) {
       r = v >>> 1
       if (r >= i) return this.resolveConstCached(i, from, depth)
       hops = 2
@@ -541,18 +568,18 @@ export class Core {
       case CONST_TAG.STOP_ITERATION:
         return PY_STOP_ITERATION
       case CONST_TAG.INT:
-        return { kind: 'int', value: cdat.i64(off + 8) }
+        return { kind: 'int', value: cdat.i64(off + K_INT_VALUE) }
       case CONST_TAG.BIGINT:
         return { kind: 'int', value: this.bigint(off) }
       case CONST_TAG.FLOAT:
-        return { kind: 'float', bits: cdat.u64(off + 8) }
+        return { kind: 'float', bits: cdat.u64(off + K_FLOAT_BITS) }
       case CONST_TAG.COMPLEX:
-        return { kind: 'complex', realBits: cdat.u64(off + 8), imagBits: cdat.u64(off + 16) }
+        return { kind: 'complex', realBits: cdat.u64(off + K_COMPLEX_REAL_BITS), imagBits: cdat.u64(off + K_COMPLEX_IMAG_BITS) }
       case CONST_TAG.STR:
-        return this.str(cdat.u32(off + 4), cdat.start + off + 4)
+        return this.str(cdat.u32(off + K_STR_STRING), cdat.start + off + K_STR_STRING)
       case CONST_TAG.BYTES: {
-        const len = cdat.u32(off + 4)
-        return { kind: 'bytes', value: this.blob(cdat.u32(off + 8), len, cdat.start + off + 8) }
+        const len = cdat.u32(off + K_BYTES_LENGTH)
+        return { kind: 'bytes', value: this.blob(cdat.u32(off + K_BYTES_BLOB_OFFSET), len, cdat.start + off + K_BYTES_BLOB_OFFSET) }
       }
       default:
         return fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
@@ -566,24 +593,25 @@ export class Core {
     let v: PyValue
     if (tag === CONST_TAG.SLICE) {
       if (this.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
-      const start = this.item(r, off + 4, depth)
+      const start = this.item(r, off + K_SLICE_START, depth)
       height = this.lastHeight
-      const stop = this.item(r, off + 8, depth)
+      const stop = this.item(r, off + K_SLICE_STOP, depth)
       height = Math.max(height, this.lastHeight)
-      const step = this.item(r, off + 12, depth)
+      const step = this.item(r, off + K_SLICE_STEP, depth)
       height = Math.max(height, this.lastHeight) + 1
       v = { kind: 'slice', start, stop, step }
     } else {
-      const n = cdat.u32(off + 4)
+      const n = cdat.u32(off + K_SEQUENCE_COUNT)
       // the whole item list must be inside CDAT before anything is allocated; then plain reads
-      const first = cdat.at(off + 8, 4 * n)
+      const first = cdat.at(off + K_SEQUENCE_SIZE, K_ITEM_SIZE * n)
       const items = new Array<PyValue>(n)
       for (let k = 0; k < n; k++) {
         // item() inline: one frame less per nesting level
-        const j = this.mem.dv.getUint32(first + 4 * k, true)
-        if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, first + 4 * k)
-        const x = this.constRaw(j, first + 4 * k, NONE, depth + 1)
-        if (x === CODE_REF) fail('MALFORMED', `code constant CNST[${j}] inside a container`, first + 4 * k)
+        const at = first + K_ITEM_SIZE * k
+        const j = this.mem.dv.getUint32(at, true)
+        if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, at)
+        const x = this.constRaw(j, at, NONE, depth + 1)
+        if (x === CODE_REF) fail('MALFORMED', `code constant CNST[${j}] inside a container`, at)
         items[k] = x as PyValue
         height = Math.max(height, this.lastHeight + 1)
       }
@@ -609,12 +637,14 @@ export class Core {
   bigint(off: number): bigint {
     const cdat = this.sec.CDAT
     const neg = (cdat.u32(off) & CONST_FLAG_NEGATIVE) !== 0
-    const n = cdat.u32(off + 4)
-    if (n === 0) fail('MALFORMED', 'BIGINT with no words', cdat.start + off + 4)
-    cdat.at(off + 8, 4 * n)
+    const n = cdat.u32(off + K_BIGINT_COUNT)
+    if (n === 0) fail('MALFORMED', 'BIGINT with no words', cdat.start + off + K_BIGINT_COUNT)
+    const digits = off + K_BIGINT_SIZE
+    cdat.at(digits, K_ITEM_SIZE * n)
     let v = 0n
-    for (let k = n - 1; k >= 0; k--) v = (v << 32n) | BigInt(cdat.u32(off + 8 + 4 * k))
-    if (cdat.u32(off + 8 + 4 * (n - 1)) === 0) fail('MALFORMED', 'BIGINT with a zero top word', cdat.start + off + 8 + 4 * (n - 1))
+    for (let k = n - 1; k >= 0; k--) v = (v << 32n) | BigInt(cdat.u32(digits + K_ITEM_SIZE * k))
+    const top = digits + K_ITEM_SIZE * (n - 1)
+    if (cdat.u32(top) === 0) fail('MALFORMED', 'BIGINT with a zero top word', cdat.start + top)
     if (neg) v = -v
     if (v >= -(1n << 63n) && v < 1n << 63n) fail('MALFORMED', 'BIGINT for a value in int64 range', cdat.start + off)
     return v
@@ -627,11 +657,11 @@ export class Core {
   codeTarget(r: number, off: number, ctx: number): number {
     const m = this.mem
     // ctx < codeCount also excludes NONE; the record lies in CODE (open checked its size)
-    if (!m.closed && ctx < this.codeCount && off + 8 <= this.cdatSize) {
+    if (!m.closed && ctx < this.codeCount && off + K_CODE_SIZE <= this.cdatSize) {
       const dv = m.dv
       const rec = this.codeStart + ctx * CODE.size
       const start = dv.getUint32(rec + CODE.at.const_start, true)
-      const t = dv.getUint32(this.cdatStart + off + 4, true)
+      const t = dv.getUint32(this.cdatStart + off + K_CODE_CODE, true)
       if (r >= start && r < start + dv.getUint32(rec + CODE.at.n_consts, true) && t < this.codeCount && t > ctx) {
         if (dv.getUint32(this.codeStart + t * CODE.size + CODE.at.parent, true) === ctx) {
           m.touched += 16
@@ -649,10 +679,10 @@ export class Core {
     const start = this.codeU32(ctx, 'const_start')
     const n = this.codeU32(ctx, 'n_consts')
     if (r < start || r >= start + n) fail('MALFORMED', `code constant CNST[${r}] is not in the slice of code record ${ctx}`, at)
-    const t = cdat.u32(off + 4)
-    this.checkCode(t, at + 4)
+    const t = cdat.u32(off + K_CODE_CODE)
+    this.checkCode(t, at + K_CODE_CODE)
     if (this.codeU32(t, 'parent') !== ctx || t <= ctx) {
-      fail('MALFORMED', `code constant CNST[${r}] names code record ${t}, whose parent is not ${ctx}`, at + 4)
+      fail('MALFORMED', `code constant CNST[${r}] names code record ${t}, whose parent is not ${ctx}`, at + K_CODE_CODE)
     }
     return t
   }

@@ -2,7 +2,7 @@
  * Marshal emission straight from the stored records (never through JS values):
  * raw float bits, bytecode and blobs copied from the mapping, strings from their
  * cached payloads, code objects in the field order of the bundle's CodeLayout
- * (cpython-marshal.md, "Code object field order"). Strings get FLAG_REF on first
+ * (@pybundle/cpython's CodeLayout, packages/cpython/src/value.ts; SPEC §13). Strings get FLAG_REF on first
  * use and 'r' afterwards, so CPython builds each once per emission. So do constants
  * other than None/True/False/.../StopIteration (singletons) and code objects (each
  * record is reached once): the first time a resolved CNST entry is emitted it is
@@ -15,9 +15,30 @@
  */
 import { longDigits } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import { CODE, CONST_TAG, LIMITS, NONE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import {
+  CODE, CONST_BYTES, CONST_COMPLEX, CONST_FLOAT, CONST_INT, CONST_ITEM_SIZE, CONST_SEQUENCE, CONST_SLICE, CONST_STR, CONST_TAG, LIMITS, NONE,
+  STRING_SLICE, STRING_SLICE_FIXED,
+} from '@pybundle/format-spec'
 import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
+
+/** The high 32 bits of a little-endian i64 follow its low 32. */
+const HIGH_HALF = 4
+/** A marshal BINARY_FLOAT is the 8 bytes of the binary64, as CDAT stores them. */
+const FLOAT_BYTES = 8
+// Field offsets of the constant records (layout.ts), hoisted out of the per-constant paths.
+const K_BYTES_BLOB_OFFSET = CONST_BYTES.at.blob_offset
+const K_BYTES_LENGTH = CONST_BYTES.at.length
+const K_COMPLEX_REAL_BITS = CONST_COMPLEX.at.real_bits
+const K_FLOAT_BITS = CONST_FLOAT.at.bits
+const K_INT_VALUE = CONST_INT.at.value
+const K_SEQUENCE_COUNT = CONST_SEQUENCE.at.count
+const K_SEQUENCE_SIZE = CONST_SEQUENCE.size
+const K_SLICE_START = CONST_SLICE.at.start
+const K_SLICE_STEP = CONST_SLICE.at.step
+const K_SLICE_STOP = CONST_SLICE.at.stop
+const K_STR_STRING = CONST_STR.at.string
+const K_ITEM_SIZE = CONST_ITEM_SIZE
 
 const FLAG_REF = 0x80
 const T = (s: string): number => s.charCodeAt(0)
@@ -168,10 +189,10 @@ class Emitter {
     this.out.copy(this.core.mem.u8, a, length)
   }
 
-  /** A bytes object from one of a code record's blob field pairs (at = record offset in CODE). */
-  private codeBlobObj(base: number, offField: number): void {
+  /** A bytes object from one of a code record's blob field pairs (base = record offset in CODE). */
+  private codeBlobObj(base: number, offField: number, lenField: number): void {
     const sec = this.core.sec.CODE
-    this.blobObj(sec.u32(base + offField), sec.u32(base + offField + 4), sec.start + base + offField)
+    this.blobObj(sec.u32(base + offField), sec.u32(base + lenField), sec.start + base + offField)
   }
 
   private tupleHead(n: number, flag = 0): void {
@@ -222,7 +243,7 @@ class Emitter {
         o.byte(TYPE.STOPITER)
         return 0
       case CONST_TAG.STR:
-        this.str(cdat.u32(off + 4), cdat.start + off + 4)
+        this.str(cdat.u32(off + K_STR_STRING), cdat.start + off + K_STR_STRING)
         return 0
       case CONST_TAG.CODE:
         this.code(c.codeTarget(r, off, ctx), depth + 1)
@@ -239,14 +260,14 @@ class Emitter {
     switch (tag) {
       case CONST_TAG.INT: {
         this.claim(r)
-        const lo = cdat.u32(off + 8)
-        const hi = cdat.i32(off + 12)
+        const lo = cdat.u32(off + K_INT_VALUE)
+        const hi = cdat.i32(off + K_INT_VALUE + HIGH_HALF)
         if ((hi === 0 && lo < 0x80000000) || (hi === -1 && lo >= 0x80000000)) {
           o.byte(TYPE.INT | FLAG_REF)
           o.i32(lo)
           return 0
         }
-        this.long(cdat.i64(off + 8), FLAG_REF)
+        this.long(cdat.i64(off + K_INT_VALUE), FLAG_REF)
         return 0
       }
       case CONST_TAG.BIGINT: {
@@ -256,31 +277,31 @@ class Emitter {
         return 0
       }
       case CONST_TAG.FLOAT: {
-        const a = cdat.at(off + 8, 8)
+        const a = cdat.at(off + K_FLOAT_BITS, FLOAT_BYTES)
         this.claim(r)
         o.byte(TYPE.BINARY_FLOAT | FLAG_REF)
-        o.copy(c.mem.u8, a, 8)
+        o.copy(c.mem.u8, a, FLOAT_BYTES)
         return 0
       }
       case CONST_TAG.COMPLEX: {
-        const a = cdat.at(off + 8, 16)
+        const a = cdat.at(off + K_COMPLEX_REAL_BITS, 2 * FLOAT_BYTES)
         this.claim(r)
         o.byte(TYPE.BINARY_COMPLEX | FLAG_REF)
-        o.copy(c.mem.u8, a, 16)
+        o.copy(c.mem.u8, a, 2 * FLOAT_BYTES)
         return 0
       }
       case CONST_TAG.BYTES: {
-        const len = cdat.u32(off + 4)
-        const boff = cdat.u32(off + 8)
-        c.blobAbs(boff, len, cdat.start + off + 8)
+        const len = cdat.u32(off + K_BYTES_LENGTH)
+        const boff = cdat.u32(off + K_BYTES_BLOB_OFFSET)
+        c.blobAbs(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET)
         this.claim(r)
-        this.blobObj(boff, len, cdat.start + off + 8, FLAG_REF)
+        this.blobObj(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET, FLAG_REF)
         return 0
       }
       case CONST_TAG.TUPLE:
       case CONST_TAG.FROZENSET: {
-        const n = cdat.u32(off + 4)
-        cdat.at(off + 8, 4 * n)
+        const n = cdat.u32(off + K_SEQUENCE_COUNT)
+        cdat.at(off + K_SEQUENCE_SIZE, K_ITEM_SIZE * n)
         this.claim(r)
         if (tag === CONST_TAG.TUPLE) this.tupleHead(n, FLAG_REF)
         else {
@@ -288,14 +309,14 @@ class Emitter {
           o.i32(n)
         }
         let h = 0
-        for (let k = 0; k < n; k++) h = Math.max(h, this.item(r, off + 8 + 4 * k, depth) + 1)
+        for (let k = 0; k < n; k++) h = Math.max(h, this.item(r, off + K_SEQUENCE_SIZE + K_ITEM_SIZE * k, depth) + 1)
         return (this.cheight[r] = h)
       }
       case CONST_TAG.SLICE:
         if (c.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
         this.claim(r)
         o.byte(TYPE.SLICE | FLAG_REF)
-        return (this.cheight[r] = Math.max(this.item(r, off + 4, depth), this.item(r, off + 8, depth), this.item(r, off + 12, depth)) + 1)
+        return (this.cheight[r] = Math.max(this.item(r, off + K_SLICE_START, depth), this.item(r, off + K_SLICE_STOP, depth), this.item(r, off + K_SLICE_STEP, depth)) + 1)
       default:
         fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
     }
@@ -347,24 +368,24 @@ class Emitter {
     if (this.hasNlocals) o.i32(sec.i32(base + C_NLOCALS))
     o.i32(sec.i32(base + C_STACKSIZE))
     o.i32(sec.u32(base + C_FLAGS))
-    this.codeBlobObj(base, CODE.at.code_offset)
+    this.codeBlobObj(base, CODE.at.code_offset, CODE.at.code_length)
     this.tupleHead(nConsts)
     for (let k = 0; k < nConsts; k++) this.const(cStart + k, cField, ci, depth)
     const F = strStart + STRING_SLICE_FIXED
     this.strRun(F, nNames, sField)
     this.strRun(F + nNames, nLocals, sField)
     if (this.modern) {
-      this.codeBlobObj(base, CODE.at.kinds_offset)
+      this.codeBlobObj(base, CODE.at.kinds_offset, CODE.at.kinds_length)
     } else {
       this.strRun(F + nNames + nLocals, nFree, sField)
       this.strRun(F + nNames + nLocals + nFree, nCell, sField)
     }
-    this.str(strStart, sField)
-    this.str(strStart + 1, sField)
-    if (this.modern) this.str(strStart + 2, sField)
+    this.str(strStart + STRING_SLICE.FILENAME, sField)
+    this.str(strStart + STRING_SLICE.NAME, sField)
+    if (this.modern) this.str(strStart + STRING_SLICE.QUALNAME, sField)
     o.i32(sec.i32(base + C_FIRSTLINENO))
-    this.codeBlobObj(base, CODE.at.linetable_offset)
-    if (this.modern) this.codeBlobObj(base, CODE.at.exceptiontable_offset)
+    this.codeBlobObj(base, CODE.at.linetable_offset, CODE.at.linetable_length)
+    if (this.modern) this.codeBlobObj(base, CODE.at.exceptiontable_offset, CODE.at.exceptiontable_length)
   }
 }
 

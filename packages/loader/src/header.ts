@@ -127,7 +127,7 @@ export function readHeader(mem: Mem): Header {
 
   const checksum = h.u64(HEADER.at.header_checksum)
   const copy = Uint8Array.prototype.slice.call(h.bytes(0, headerSize)) // a copy even when the bytes are a Buffer
-  copy.fill(0, HEADER.at.header_checksum, HEADER.at.header_checksum + 8)
+  copy.fill(0, HEADER.at.header_checksum, HEADER.end.header_checksum)
   const actual = xxh64(copy)
   if (actual !== checksum) {
     fail('CHECKSUM_MISMATCH', `header checksum ${hex(checksum)}, bytes hash to ${hex(actual)}`, HEADER.at.header_checksum)

@@ -88,8 +88,3 @@ export function mapFileCached(path: string): Uint8Array {
   }
   return bytes
 }
-
-/** Live entries (diagnostics and tests). */
-export function mappingCacheSize(): number {
-  return cache.size
-}

@@ -42,10 +42,10 @@ export function materializeCode(core: Core, index: number): PyCode {
   return build(core, index, 0)
 }
 
-/** The blob named by the (offset, length) pair at `rec + offField`; the usual errors from Core.blob. */
-function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: number): Uint8Array {
+/** The blob named by the (offset, length) fields at `rec + offField`, `rec + lenField`; the usual errors from Core.blob. */
+function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: number, lenField: number): Uint8Array {
   const off = dv.getUint32(rec + offField, true)
-  const len = dv.getUint32(rec + offField + 4, true)
+  const len = dv.getUint32(rec + lenField, true)
   if (off % BLOB_ALIGN !== 0 || off + len > core.blobSize) return core.blob(off, len, rec + offField) // throws the usual error
   if (len === 0) return EMPTY_BYTES
   const a = core.blobStart + off
@@ -62,13 +62,13 @@ function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: n
 function kinds(core: Core, u8: Uint8Array, dv: DataView, rec: number): Uint8Array {
   const off = dv.getUint32(rec + A.kinds_offset, true)
   const len = dv.getUint32(rec + A.kinds_length, true)
-  const m = (core.kindsViews ??= new Map())
+  const m = (core.kindsViews ??= new Map<number, Uint8Array>())
   const seen = m.get(off)
   if (seen !== undefined && seen.length === len) {
     core.mem.touched += len // a view blob() checked and counted before
     return seen
   }
-  const v = blob(core, u8, dv, rec, A.kinds_offset)
+  const v = blob(core, u8, dv, rec, A.kinds_offset, A.kinds_length)
   if (v.length > 0) m.set(off, v)
   return v
 }
@@ -111,7 +111,7 @@ function build(core: Core, index: number, depth: number): PyCode {
     }
   }
 
-  const bytecode = blob(core, u8, dv, rec, A.code_offset)
+  const bytecode = blob(core, u8, dv, rec, A.code_offset, A.code_length)
 
   // string slice: filename, name, qualname, then names / locals / free / cell
   const strStart = dv.getUint32(rec + A.str_start, true)
@@ -145,8 +145,8 @@ function build(core: Core, index: number, depth: number): PyCode {
     name: core.str(strStart + STRING_SLICE.NAME, strField),
     qualname: modern ? core.str(strStart + STRING_SLICE.QUALNAME, strField) : null,
     firstlineno: dv.getInt32(rec + A.firstlineno, true),
-    linetable: blob(core, u8, dv, rec, A.linetable_offset),
-    exceptiontable: modern ? blob(core, u8, dv, rec, A.exceptiontable_offset) : EMPTY_BYTES,
+    linetable: blob(core, u8, dv, rec, A.linetable_offset, A.linetable_length),
+    exceptiontable: modern ? blob(core, u8, dv, rec, A.exceptiontable_offset, A.exceptiontable_length) : EMPTY_BYTES,
   }
   core.codeCache.set(index, code)
   return code

@@ -207,11 +207,11 @@ const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => ty
 /** The shape Bundle.buildInfo() promises (§15.5); fields beyond it are kept as they are. */
 function checkBuildInfo(v: unknown, bad: (why: string) => never): void {
   if (!isObject(v)) bad('not a JSON object')
-  const o = v as Record<string, unknown>
+  const o = v
   if (!isObject(o.modules)) bad('"modules" is not an object')
-  for (const [name, m] of Object.entries(o.modules as Record<string, unknown>)) {
+  for (const [name, m] of Object.entries(o.modules)) {
     if (!isObject(m) || typeof m.reason !== 'string') bad(`modules[${JSON.stringify(name)}] has no "reason" string`)
-    const r = m as Record<string, unknown>
+    const r = m
     if (r.importedBy !== undefined && !isStrings(r.importedBy)) bad(`modules[${JSON.stringify(name)}].importedBy is not a list of strings`)
     if (r.optional !== undefined && typeof r.optional !== 'boolean') bad(`modules[${JSON.stringify(name)}].optional is not a boolean`)
   }

@@ -9,7 +9,15 @@
 import { PyBundleError, type ErrorCode } from '@pybundle/errors'
 import {
   CODE,
+  CONST_BIGINT,
+  CONST_BYTES,
+  CONST_CODE,
+  CONST_ITEM_SIZE,
   CONST_RECORD_SIZE,
+  CONST_SEQUENCE,
+  CONST_SINGLETON,
+  CONST_SLICE,
+  CONST_STR,
   CONST_TAG,
   HEADER,
   LIMITS,
@@ -63,7 +71,7 @@ export interface VerifyOptions {
 class Stop {}
 
 const FIXED_SIZE = new Map<number, number>(
-  Object.entries(CONST_RECORD_SIZE).map(([k, v]) => [CONST_TAG[k as ConstTagName], v as number]),
+  Object.entries(CONST_RECORD_SIZE).map(([k, v]) => [CONST_TAG[k as ConstTagName], v]),
 )
 
 export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
@@ -82,6 +90,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
   }
   const add = (code: ErrorCode, offset: number, path: string, message: string, details?: Record<string, unknown>): void => {
     problems.push({ code, offset, section: sectionOf(offset), path, message, ...(details ? { details } : {}) })
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a sentinel that unwinds the walk; caught below, never escapes verify()
     if (problems.length >= max) throw new Stop()
   }
   /** Run one check; a thrown error becomes a problem, the walk goes on. */
@@ -130,15 +139,11 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
     })
 
     // --- §7/§8 every STRT entry and string record
-    let strRedirects = 0
     for (let i = 0; i < c.stringCount; i++) {
       checked.strings++
       guard(`STRT[${i}]`, () => {
-        const r = c.resolveStr(i, CNST.start)
-        if (r !== i) {
-          strRedirects++
-          return
-        }
+        const r = c.resolveStr(i, c.sec.STRT.start + i * TABLE_ENTRY_SIZE)
+        if (r !== i) return
         const d = c.strData(c.lastOffset)
         decodeStr(d)
         const msg = checkNarrowest(d)
@@ -148,14 +153,12 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
 
     // --- §9 every CNST entry and constant record; depth without recursion (items are earlier entries)
     const depth = new Uint16Array(c.constCount)
-    let constRedirects = 0
     for (let i = 0; i < c.constCount; i++) {
       checked.consts++
       const path = `CNST[${i}]`
       guard(path, () => {
         const r = c.resolveConst(i, CNST.start + i * TABLE_ENTRY_SIZE)
         if (r !== i) {
-          constRedirects++
           depth[i] = depth[r]
           return
         }
@@ -170,13 +173,14 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
         const items = (first: number, n: number): void => {
           let d = 0
           for (let k = 0; k < n; k++) {
-            const j = CDAT.u32(first + 4 * k)
+            const rel = first + CONST_ITEM_SIZE * k
+            const j = CDAT.u32(rel)
             if (j >= i) {
-              add('BAD_INDEX', CDAT.start + first + 4 * k, path, `item refers to CNST[${j}], not an earlier entry`)
+              add('BAD_INDEX', CDAT.start + rel, path, `item refers to CNST[${j}], not an earlier entry`)
               continue
             }
-            const rj = c.resolveConst(j, CDAT.start + first + 4 * k)
-            if (c.constTag(c.lastOffset) === CONST_TAG.CODE) add('MALFORMED', CDAT.start + first + 4 * k, path, `code constant CNST[${rj}] inside a container`)
+            const rj = c.resolveConst(j, CDAT.start + rel)
+            if (c.constTag(c.lastOffset) === CONST_TAG.CODE) add('MALFORMED', CDAT.start + rel, path, `code constant CNST[${rj}] inside a container`)
             d = Math.max(d, depth[j])
           }
           if (d + 1 > LIMITS.MAX_DEPTH) add('LIMIT_EXCEEDED', at, path, `constants nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, { limit: 'MAX_DEPTH', value: d + 1, max: LIMITS.MAX_DEPTH })
@@ -188,37 +192,37 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
           case CONST_TAG.TRUE:
           case CONST_TAG.ELLIPSIS:
           case CONST_TAG.STOP_ITERATION:
-            zero(4, 'padding')
+            zero(CONST_SINGLETON.at.reserved, 'padding')
             break
           case CONST_TAG.INT:
           case CONST_TAG.FLOAT:
           case CONST_TAG.COMPLEX:
-            zero(4, 'padding')
+            zero(CONST_SINGLETON.at.reserved, 'padding') // the same u32 after the header in all three
             break
           case CONST_TAG.BIGINT: {
             c.bigint(off)
-            const n = CDAT.u32(off + 4)
-            if (n % 2 === 1) zero(8 + 4 * n, 'padding')
+            const n = CDAT.u32(off + CONST_BIGINT.at.count)
+            if (n % 2 === 1) zero(CONST_BIGINT.size + CONST_ITEM_SIZE * n, 'padding')
             break
           }
           case CONST_TAG.STR:
-            c.resolveStr(CDAT.u32(off + 4), at + 4)
+            c.resolveStr(CDAT.u32(off + CONST_STR.at.string), at + CONST_STR.at.string)
             break
           case CONST_TAG.BYTES:
-            c.blob(CDAT.u32(off + 8), CDAT.u32(off + 4), at + 8)
-            zero(12, 'padding')
+            c.blob(CDAT.u32(off + CONST_BYTES.at.blob_offset), CDAT.u32(off + CONST_BYTES.at.length), at + CONST_BYTES.at.blob_offset)
+            zero(CONST_BYTES.at.reserved, 'padding')
             break
           case CONST_TAG.TUPLE:
           case CONST_TAG.FROZENSET: {
-            const n = CDAT.u32(off + 4)
-            CDAT.at(off + 8, 4 * n)
-            if (n % 2 === 1) zero(8 + 4 * n, 'padding')
-            items(off + 8, n)
+            const n = CDAT.u32(off + CONST_SEQUENCE.at.count)
+            CDAT.at(off + CONST_SEQUENCE.size, CONST_ITEM_SIZE * n)
+            if (n % 2 === 1) zero(CONST_SEQUENCE.size + CONST_ITEM_SIZE * n, 'padding')
+            items(off + CONST_SEQUENCE.size, n)
             break
           }
           case CONST_TAG.SLICE:
             if (c.header.marshalVersion < 5) add('MALFORMED', at, path, 'slice constant in a bundle for marshal version < 5')
-            items(off + 4, 3)
+            items(off + CONST_SLICE.at.start, 3) // start, stop, step
             break
           case CONST_TAG.CODE:
             break // [hdr][u32 CODE index]: checked against its parent's slice below
@@ -278,10 +282,10 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
         if (r !== i) return
         const off = c.lastOffset
         if (c.constTag(off) !== CONST_TAG.CODE) return
-        const t = CDAT.u32(off + 4)
-        c.checkCode(t, CDAT.start + off + 4)
+        const t = CDAT.u32(off + CONST_CODE.at.code)
+        c.checkCode(t, CDAT.start + off + CONST_CODE.at.code)
         const p = c.codeU32(t, 'parent')
-        if (p === NONE) add('MALFORMED', CDAT.start + off + 4, `CNST[${i}]`, `code constant names module body CODE[${t}]`)
+        if (p === NONE) add('MALFORMED', CDAT.start + off + CONST_CODE.at.code, `CNST[${i}]`, `code constant names module body CODE[${t}]`)
         else c.codeTarget(i, off, p)
       })
     }
@@ -399,9 +403,9 @@ function preorder(
     if (c.constTag(off) !== CONST_TAG.CODE) continue
     const t = c.codeTarget(r, off, ci)
     if (t !== next) {
-      return add('MALFORMED', c.sec.CDAT.start + off + 4, path, `CODE[${ci}].consts[${k}] is CODE[${t}]; pre-order expects CODE[${next}]`)
+      return add('MALFORMED', c.sec.CDAT.start + off + CONST_CODE.at.code, path, `CODE[${ci}].consts[${k}] is CODE[${t}]; pre-order expects CODE[${next}]`)
     }
-    if (t >= end) return add('MALFORMED', c.sec.CDAT.start + off + 4, path, `CODE[${t}] is beyond the module's ${count} code records`)
+    if (t >= end) return add('MALFORMED', c.sec.CDAT.start + off + CONST_CODE.at.code, path, `CODE[${t}] is beyond the module's ${count} code records`)
     if (stack.length >= LIMITS.MAX_DEPTH) {
       return add('LIMIT_EXCEEDED', c.codeField(t, 'parent'), path, `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, { limit: 'MAX_DEPTH', value: stack.length + 1, max: LIMITS.MAX_DEPTH })
     }

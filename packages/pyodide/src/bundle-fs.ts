@@ -189,7 +189,7 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
         const parent = dot < 0 ? '' : m.name.slice(0, dot)
         const last = m.name.slice(dot + 1)
         let kids = tree.get(parent)
-        if (kids === undefined) tree.set(parent, (kids = new Map()))
+        if (kids === undefined) tree.set(parent, (kids = new Map<string, VNode>()))
         if (m.isPackage) {
           const name = m.name
           kids.set(last, dir(() => earlyChildren(name)))

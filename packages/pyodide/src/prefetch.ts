@@ -39,9 +39,10 @@ export class Prefetcher {
   take(name: string): Uint8Array | undefined {
     if (this.open) {
       for (;;) {
-        const m = receiveMessageOnPort(this.port) as { message: { name: string; bytes: Uint8Array } } | undefined
+        const m = receiveMessageOnPort(this.port)
         if (m === undefined) break
-        this.ready.set(m.message.name, m.message.bytes)
+        const { name, bytes } = m.message as { name: string; bytes: Uint8Array }
+        this.ready.set(name, bytes)
       }
     }
     const bytes = this.ready.get(name)

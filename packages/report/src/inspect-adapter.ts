@@ -1,5 +1,5 @@
 import { PyBundleError } from '@pybundle/errors'
-import type { ChecksumState, ModuleKind, RegionKind, ReportData, ReportModule } from './report-data.js'
+import type { ModuleKind, RegionKind, ReportData, ReportModule } from './report-data.js'
 import { validateReportData } from './validate.js'
 
 /**
@@ -80,7 +80,7 @@ export function reportDataFromInspect(json: unknown): ReportData {
       strings: table(x.strings),
       consts: table(x.consts),
       bytesSavedBySharing: x.sharingSavedBytes,
-      checksums: x.checksums as ChecksumState,
+      checksums: x.checksums,
     },
     modules,
     ...(Array.isArray(x.regions) ? { regions: x.regions.map((r) => ({ name: String(r.name), kind: r.kind, bytes: num(r.bytes) })) } : {}),

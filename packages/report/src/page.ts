@@ -240,10 +240,6 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     for (let c: TreeNode | null = n; c; c = c.parent) p.unshift(c)
     return p
   }
-  const within = (n: TreeNode, g: TreeNode): boolean => {
-    for (let c: TreeNode | null = n; c; c = c.parent) if (c === g) return true
-    return false
-  }
 
   // --- layout and drawing ---------------------------------------------------
   const layout = (node: TreeNode, x: number, y: number, w: number, h: number, depth: number): void => {

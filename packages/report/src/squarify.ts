@@ -9,7 +9,7 @@
  */
 export function squarify(values: readonly number[], x: number, y: number, w: number, h: number): { x: number; y: number; w: number; h: number }[] {
   const n = values.length
-  const out: { x: number; y: number; w: number; h: number }[] = new Array(n)
+  const out = new Array<{ x: number; y: number; w: number; h: number }>(n)
   let total = 0
   for (let i = 0; i < n; i++) total += Math.max(0, values[i])
   if (n === 0) return out

@@ -122,7 +122,7 @@ export async function collectData(packages: readonly DataPackage[], options: Col
         skip(rel, `unreadable folder: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
         return
       }
-      names.sort(Buffer.compare)
+      names.sort((a, b) => Buffer.compare(a, b))
       for (const raw of names) {
         let name: string
         try {
@@ -161,7 +161,7 @@ export async function collectData(packages: readonly DataPackage[], options: Col
 
   // Reads overlap (a few at a time); the walk above fixed the order.
   let next = 0
-  const results: Awaited<ReturnType<typeof readRegularFile>>[] = new Array(pending.length)
+  const results = new Array<Awaited<ReturnType<typeof readRegularFile>>>(pending.length)
   await Promise.all(Array.from({ length: Math.min(READERS, pending.length) }, async () => {
     while (next < pending.length) {
       const i = next++

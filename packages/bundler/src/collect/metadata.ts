@@ -83,7 +83,7 @@ export async function scanDistributions(
   let answer: { extensionSuffixes: string[]; distributions: InstalledDistribution[]; skipped: { name: string; path: string; reason: string }[] }
   try {
     if (run.exitCode !== 0) throw new Error('exit')
-    answer = JSON.parse(run.stdout.toString('utf8'))
+    answer = JSON.parse(run.stdout.toString('utf8')) as typeof answer
   } catch {
     throw interpreterFailure(interpreter, 'finding distribution metadata', run.exitCode, run.stderr)
   }

@@ -64,13 +64,13 @@ type SourceRead = { bytes: Buffer; stamp: SourceStamp; racy: boolean }
 
 /** Compile every job; results are in job order. Only a worker that dies is an error; per-file failures come back as results. */
 export async function compileModules(interpreter: Interpreter, jobs: readonly CompileJob[], options: CompileOptions): Promise<CompileResult[]> {
-  const results: (CompileResult | undefined)[] = new Array(jobs.length)
+  const results = new Array<CompileResult | undefined>(jobs.length)
   if (jobs.length === 0) return []
-  const { h64Raw } = await xxhash()
-  const sources = await readSources(jobs, h64Raw, options.onSourceRead)
+  const hasher = await xxhash()
+  const sources = await readSources(jobs, (bytes, seed) => hasher.h64Raw(bytes, seed), options.onSourceRead)
   const sizes = await Promise.all(jobs.map((j, i) => {
     const s = sources[i]
-    return s ? s.bytes.length : stat(j.file).then((st) => st.size, () => 0)
+    return s ? Promise.resolve(s.bytes.length) : stat(j.file).then((st) => st.size, () => 0)
   }))
   const workers = Math.max(1, Math.min(options.workers ?? interpreter.parallelism, Math.ceil(jobs.length / 8)))
   const shards = shard(sizes, workers)
@@ -129,7 +129,7 @@ export async function compileModules(interpreter: Interpreter, jobs: readonly Co
     }
   }))
   const stamped = jobs.map((_, i) => sources[i])
-  await recheckRacy(jobs, stamped, h64Raw)
+  await recheckRacy(jobs, stamped, (bytes, seed) => hasher.h64Raw(bytes, seed))
   return results.map((r, i) => {
     const s = stamped[i]
     return r!.ok && s ? { ...r!, source: s.stamp, ...(options.keepSources ? { sourceBytes: s.bytes } : {}) } : r!
@@ -145,7 +145,7 @@ function racyWindowNs(mtimeNs: bigint): bigint {
 
 /** Read every source once (16 at a time). */
 async function readSources(jobs: readonly CompileJob[], h64: Hasher, onRead?: (index: number) => void | Promise<void>): Promise<(SourceRead | undefined)[]> {
-  const out: (SourceRead | undefined)[] = new Array(jobs.length)
+  const out = new Array<SourceRead | undefined>(jobs.length)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
@@ -285,7 +285,7 @@ export function syntaxError(failures: readonly { name: string; error: CompileFai
   const e = first.error
   const where = e.line ? `${e.file}:${e.line}` : e.file
   const more = failures.length > 1 ? ` (and ${failures.length - 1} more: ${failures.slice(1, 6).map((f) => f.name).join(', ')}${failures.length > 6 ? ', ...' : ''})` : ''
-  const what = e.type === 'SyntaxError' || e.type === 'IndentationError' || e.type === 'TabError' ? `${e.type}: ${e.message}` : `${e.type}: ${e.message}`
+  const what = `${e.type}: ${e.message}`
   return new PyBundleError('SYNTAX', `${where}: ${what} (module ${first.name})${more}; fix the source or leave the module out with [modules] exclude`, {
     file: e.file,
     details: { failures: failures.map((f) => ({ module: f.name, ...f.error })) },

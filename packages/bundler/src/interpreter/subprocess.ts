@@ -102,6 +102,7 @@ export class SubprocessInterpreter implements Interpreter {
           return
         }
         if (failure !== undefined) {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort signal's reason, as the caller gave it
           reject(failure)
           return
         }

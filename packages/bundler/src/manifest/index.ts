@@ -83,7 +83,8 @@ function typeName(v: unknown): string {
   if (typeof v === 'bigint') return `the integer ${v}`
   if (typeof v === 'number') return Number.isFinite(v) ? `the float ${Number.isInteger(v) ? v.toFixed(1) : v}` : `the float ${v}`
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`
-  return `${typeof v} ${String(v)}`
+  if (typeof v === 'boolean') return `boolean ${v}`
+  return typeof v
 }
 
 function manifestError(file: string, message: string, details?: Record<string, unknown>): PyBundleError {
@@ -174,7 +175,7 @@ function isTable(v: unknown): v is Record<string, unknown> {
 export function parseManifest(text: string, file: string): Manifest {
   let data: Record<string, unknown>
   try {
-    data = parse(text, { integersAsBigInt: true }) as Record<string, unknown>
+    data = parse(text, { integersAsBigInt: true })
   } catch (e) {
     if (e instanceof TomlError) {
       const first = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')

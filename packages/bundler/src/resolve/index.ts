@@ -115,7 +115,7 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
   }
   try {
     if (run.exitCode !== 0 || run.stdoutDropped) throw new Error('exit')
-    answer = JSON.parse(run.stdout.toString('utf8'))
+    answer = JSON.parse(run.stdout.toString('utf8')) as typeof answer
     if (typeof answer?.python?.version?.[0] !== 'number') throw new Error('not an answer')
   } catch {
     throw await explainFailure(interpreter, 'resolving modules', run, manifest.timeout)

@@ -86,7 +86,7 @@ export async function runTrace(manifest: Manifest, interpreter: Interpreter): Pr
   }
   let report: { status: number; modules: TracedModule[] }
   try {
-    report = JSON.parse(text.slice(at + MARKER.length))
+    report = JSON.parse(text.slice(at + MARKER.length)) as typeof report
     if (typeof report?.status !== 'number' || !Array.isArray(report.modules)) throw new Error('not a report')
   } catch {
     throw new PyBundleError('INTERPRETER', `the traced command \`${shown}\` printed a damaged module report (the program may write to stdout after its end); check [modules] trace`, { file: manifest.file, details: { key: 'modules.trace', exitCode: run.exitCode } })

@@ -50,6 +50,8 @@ export class ConstTable {
   /** Bytes of CDAT so far. */
   dataSize = 0
   redirects = 0
+  /** Bytes the redirects' targets' records would take if each redirect stored its own copy (sharing.savedVsNone). */
+  redirectBytes = 0
   readonly sharing = new SharingCounter()
   private readonly canonical = new Map<string, number>()
   /** data entry index -> its record (for the sharing counter). */
@@ -93,6 +95,7 @@ export class ConstTable {
       if (index < at) {
         this.entries.push(index * 2 + REDIRECT_BIT)
         this.redirects++
+        this.redirectBytes += this.recordOf.get(index)!.size
       } else if (index !== at || this.entries.length !== at + 1) {
         throw new Error('const-table: a new constant did not land in its slice') // a bug, not bad input
       }

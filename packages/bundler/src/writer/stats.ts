@@ -67,5 +67,11 @@ export interface BundleStats {
     blobs: SectionSharing
     /** Sum of perModuleBytes minus sum of bytes. */
     savedBytes: number
+    /**
+     * All sharing, against storing every entry: the padded size of each redirect's
+     * target record, summed over STRT and CNST (what `pybundle inspect` reports as
+     * sharing.savedVsNone, counted while writing).
+     */
+    savedVsNone: number
   }
 }

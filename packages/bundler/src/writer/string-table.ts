@@ -90,6 +90,8 @@ export class StringTable {
   /** Bytes of STRD so far. */
   dataSize = 0
   redirects = 0
+  /** Bytes the redirects' targets' records would take if each redirect stored its own copy (sharing.savedVsNone). */
+  redirectBytes = 0
   readonly sharing = new SharingCounter()
   /** string -> index of the data entry for that string. */
   private readonly canonical = new StringMap()
@@ -105,6 +107,7 @@ export class StringTable {
     if (target >= 0) {
       this.entries.push(target * 2 + REDIRECT_BIT)
       this.redirects++
+      this.redirectBytes += this.sizeOf.get(target)!
     } else {
       this.addData(s, index)
     }

@@ -200,6 +200,7 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
     consts: { bytes: consts.dataSize, perModuleBytes: consts.sharing.perModuleBytes },
     blobs: { bytes: blobs.size, perModuleBytes: blobs.sharing.perModuleBytes },
     savedBytes: 0,
+    savedVsNone: strings.redirectBytes + consts.redirectBytes,
   }
   sharing.savedBytes = sharing.strings.perModuleBytes + sharing.consts.perModuleBytes + sharing.blobs.perModuleBytes
     - sharing.strings.bytes - sharing.consts.bytes - sharing.blobs.bytes

@@ -1,11 +1,9 @@
 import { Command } from 'commander'
 import { buildBundle, type BuildSummary } from '@pybundle/bundler'
 import { PyBundleError } from '@pybundle/errors'
-import { openBundle } from '@pybundle/loader'
 import type { CliContext } from '../lib/context.js'
 import { bytes, percent, seconds, toJson } from '../lib/format.js'
 import { handleError } from '../lib/handle-error.js'
-import { sharingSavedVsNone } from '../lib/inspect.js'
 import { ProgressBar } from '../lib/progress.js'
 
 interface BuildOpts { output?: string; json?: boolean; quiet?: boolean; debug?: boolean; jobs?: string; progress?: boolean }
@@ -57,7 +55,6 @@ build's inputs (the previous output is left untouched).`)
           throw new PyBundleError('MANIFEST', `--jobs must be a whole number of at least 1, not ${JSON.stringify(opts.jobs)}`)
         }
         const summary: CliBuildSummary = await buildBundle(manifest, { output: opts.output, jobs, onProgress: (p) => bar.update(p) })
-        summary.sharing.savedVsNone = savedVsNoneOf(summary.output)
         bar.done()
         if (opts.json) ctx.stdout(toJson(summaryJson(summary)) + '\n')
         else if (!opts.quiet) ctx.stdout(summaryText(summary))
@@ -69,21 +66,8 @@ build's inputs (the previous output is left untouched).`)
     })
 }
 
-/** BuildSummary plus sharing.savedVsNone, which the CLI computes from the written file as inspect does. */
-export type CliBuildSummary = BuildSummary & { sharing: BuildSummary['sharing'] & { savedVsNone?: number | null } }
-
-/** sharing.savedVsNone of the written bundle (the figure inspect shows); null if it cannot be read back. */
-function savedVsNoneOf(file: string): number | null {
-  let b
-  try {
-    b = openBundle(file)
-    return sharingSavedVsNone(b)
-  } catch {
-    return null
-  } finally {
-    b?.close()
-  }
-}
+/** What `pybundle build` prints: the writer's figures, sharing.savedVsNone included (the build does not reopen its output). */
+export type CliBuildSummary = BuildSummary
 
 /** The --json summary: BuildSummary minus the writer's raw statistics, plus section sizes. */
 export function summaryJson(s: CliBuildSummary): Record<string, unknown> {

@@ -25,7 +25,7 @@ function topLevelNames(bundle: Bundle, name: string): Set<string> {
   const tops = new Set<string>()
   const top = bundle.getDistributionFile(name, 'top_level.txt')
   if (top !== null) {
-    for (const line of dec.decode(top).split('\n')) if (line.trim()) tops.add(line.trim().split('/')[0]!)
+    for (const line of dec.decode(top).split('\n')) if (line.trim()) tops.add(line.trim().split('/')[0])
     return tops
   }
   const record = bundle.getDistributionFile(name, 'RECORD')
@@ -73,7 +73,7 @@ export function planFiles(bundle: Bundle, selected: readonly ModuleView[], optio
       entries.push(fileEntry(m.isPackage ? `${base}/__init__.py` : `${base}.py`, { kind: 'source', name }, () => bundle.getSource(name)))
     }
   }
-  const tops = new Set(selected.map((m) => m.name.split('.')[0]!))
+  const tops = new Set(selected.map((m) => m.name.split('.')[0]))
   for (const d of bundle.distributions()) {
     const dist = d.name
     if (dist === '' || dist.includes('/')) {

@@ -19,6 +19,7 @@ import type { Bundle, ModuleView } from '@pybundle/loader'
 import { moduleKind, type ModuleKind } from './inspect.js'
 import { makeFolders, syncFolder, writeFileReplacing } from './safe-write.js'
 import { planFiles, summarizeFiles, type ExtractedFiles } from './extract-files.js'
+import { BUNDLE_CODES } from './handle-error.js'
 
 export interface ExtractedModule {
   name: string
@@ -49,11 +50,6 @@ export interface ExtractOptions {
   sources?: boolean
 }
 
-/** Codes extract may throw for "the bundle is damaged" (the CLI maps them to exit 3). */
-const DAMAGE_CODES = new Set<string>([
-  'TRUNCATED', 'MALFORMED', 'BAD_MAGIC', 'UNSUPPORTED_VERSION', 'LIMIT_EXCEEDED', 'BAD_TYPE_CODE', 'BAD_REF',
-  'BAD_UTF8', 'UNSUPPORTED_VALUE', 'OUT_OF_BOUNDS', 'MISALIGNED', 'BAD_REDIRECT', 'BAD_INDEX', 'CHECKSUM_MISMATCH',
-])
 
 /**
  * Refuse a bundle that verify() rejects, naming its first problem: extracting
@@ -63,11 +59,11 @@ export function assertVerified(bundle: Bundle): void {
   const report = bundle.verify({ maxProblems: 1 })
   if (report.ok) return
   const p = report.problems[0]
-  const code = p && DAMAGE_CODES.has(p.code) ? p.code : 'MALFORMED'
+  const code = p && BUNDLE_CODES.has(p.code) ? p.code : 'MALFORMED'
   const what = p
     ? `[${p.code}] ${p.section ? `${p.section} ` : ''}at byte ${p.offset}${p.path ? ` (${p.path})` : ''}: ${p.message}`
     : 'verify() reports a problem'
-  throw new PyBundleError(code as PyBundleError['code'], `the bundle fails verification, nothing extracted: ${what}`, {
+  throw new PyBundleError(code, `the bundle fails verification, nothing extracted: ${what}`, {
     offset: p && p.offset >= 0 ? p.offset : undefined,
     details: { problem: p },
   })

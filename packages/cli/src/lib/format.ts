@@ -34,5 +34,5 @@ export function table(rows: string[][], numeric: boolean[]): string {
  * character a terminal would act on escaped inside strings (escape.ts).
  */
 export function toJson(value: unknown): string {
-  return jsonPrintable(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2))
+  return jsonPrintable(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2))
 }

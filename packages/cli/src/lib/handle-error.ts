@@ -12,8 +12,8 @@ import { printable } from './escape.js'
 
 export const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, BAD_BUNDLE: 3 } as const
 
-/** Codes that mean "the bundle's bytes are wrong". */
-const BUNDLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+/** Codes that mean "the bundle's bytes are wrong" (exit 3; extract's refusal of a damaged bundle uses them too). */
+export const BUNDLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TRUNCATED', 'MALFORMED', 'BAD_MAGIC', 'UNSUPPORTED_VERSION', 'LIMIT_EXCEEDED', 'BAD_TYPE_CODE', 'BAD_REF',
   'BAD_UTF8', 'UNSUPPORTED_VALUE', 'OUT_OF_BOUNDS', 'MISALIGNED', 'BAD_REDIRECT', 'BAD_INDEX', 'CHECKSUM_MISMATCH',
   'BASE_MISMATCH',

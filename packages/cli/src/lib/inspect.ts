@@ -3,10 +3,7 @@
  * Field names here are the stable --json schema (documented in README.md).
  */
 import { PyBundleError } from '@pybundle/errors'
-import {
-  CODE, CONST_RECORD_ALIGN, LIMITS, CONST_RECORD_SIZE, CONST_TAG, MODULE, NONE, STRING_KIND_WIDTH, STRING_RECORD,
-  STRING_RECORD_ALIGN, STRING_FLAG, TABLE_ENTRY_SIZE, BLOB_ALIGN, STRING_SLICE_FIXED, type ConstTagName,
-} from '@pybundle/format-spec'
+import { DATA_ALIGN, LIMITS } from '@pybundle/format-spec'
 import { CodeView, type Bundle, type BundleStats, type ModuleView } from '@pybundle/loader'
 import { pyStrText } from './pystr.js'
 
@@ -119,7 +116,7 @@ export interface InspectReport {
    * savedVsNone: all sharing, against storing every entry (each redirected
    * table entry would store its own copy of the record it points to);
    * savedVsPerModule: cross-module sharing, against one .pyc per module
-   * (RawView.savedVsPerModule walks what each module reaches, as the writer does).
+   * (the loader's accounting walks what each module reaches, as the writer does).
    */
   sharing: { savedVsNone: number; savedVsPerModule: number }
   /** Alias of sharing.savedVsNone (read by @pybundle/report). */
@@ -159,11 +156,11 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
   const sections: InspectSection[] = stats.sections.map((s) => ({
     name: s.name, offset: s.offset, size: s.size, checksum: hex(s.checksum), checksumOk: !badSums.has(s.name),
   }))
-  const raw = new RawView(bundle)
+  const acc = bundle.accounting()
   const modules: InspectModule[] = []
   let index = 0
   for (const m of bundle.modules()) {
-    const a = raw.attribute(index++)
+    const a = acc.modules[index++]
     modules.push({
       name: m.name,
       kind: moduleKind(m),
@@ -178,8 +175,8 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
       constsShared: a.constsShared,
     })
   }
-  const savedVsNone = raw.savedBySharing()
-  const { resources, regions } = resourceFigures(bundle, stats, modules, raw.attributed)
+  const savedVsNone = acc.sharing.savedVsNone
+  const { resources, regions } = resourceFigures(bundle, stats, modules, acc.attributed)
   if (options.sort === 'size') modules.sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : 1))
   const report: InspectReport = {
     file,
@@ -202,7 +199,7 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
     },
     strings: { entries: stats.counts.strings, redirects: stats.redirects.strings },
     consts: { entries: stats.counts.consts, redirects: stats.redirects.consts },
-    sharing: { savedVsNone, savedVsPerModule: raw.savedVsPerModule(stats.counts.modules) },
+    sharing: { savedVsNone, savedVsPerModule: acc.sharing.savedVsPerModule },
     sharingSavedBytes: savedVsNone,
     modules,
     resources,
@@ -228,7 +225,7 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
   return report
 }
 
-const align8 = (n: number): number => align(n, 8)
+const align8 = (n: number): number => align(n, DATA_ALIGN)
 
 /**
  * §15 figures, and every byte outside the modules' own by purpose. Payload bytes
@@ -310,10 +307,6 @@ function resourceFigures(
   return { resources, regions }
 }
 
-/** All sharing saved, against storing every entry: the sharing.savedVsNone of inspect and build. */
-export function sharingSavedVsNone(bundle: Bundle): number {
-  return new RawView(bundle).savedBySharing()
-}
 
 function codeTree(c: CodeView, version: string): InspectCode {
   const modern = Number(version.split('.')[1]) >= 11
@@ -338,182 +331,5 @@ function codeTree(c: CodeView, version: string): InspectCode {
     consts: consts.length,
     locals: modern ? c.localsplusnames.length : c.varnames.length,
     children,
-  }
-}
-
-/**
- * Byte accounting straight from the layout (format-spec), after the loader
- * has validated the header: which records, entries and blobs each module owns.
- * A shared string, constant or blob is attributed to the first module that
- * stores it; later users only pay their table entries.
- */
-class RawView {
-  private readonly dv: DataView
-  private readonly sec: Record<string, { offset: number; size: number }>
-  private readonly seenBlobs = new Set<number>()
-  /** Bytes attribute() gave to modules, per table: what is left of each is shared data no module stores first. */
-  readonly attributed = { strings: 0, consts: 0, blobs: 0 }
-  private readonly stringCount: number
-  private readonly constCount: number
-
-  constructor(bundle: Bundle) {
-    const b = bundle.bytes
-    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
-    const st = bundle.stats()
-    this.sec = Object.fromEntries(st.sections.map((s) => [s.name, { offset: s.offset, size: s.size }]))
-    this.stringCount = st.counts.strings
-    this.constCount = st.counts.consts
-  }
-
-  private u32(section: string, rel: number): number {
-    const s = this.sec[section]
-    if (rel < 0 || rel + 4 > s.size) throw new PyBundleError('OUT_OF_BOUNDS', `${section} offset ${rel} outside the section`, { offset: s.offset + rel })
-    return this.dv.getUint32(s.offset + rel, true)
-  }
-
-  private stringRecordSize(off: number): number {
-    const flags = this.u32('STRD', off + STRING_RECORD.at.flags)
-    const length = this.u32('STRD', off + STRING_RECORD.at.length)
-    return align(STRING_RECORD.size + length * STRING_KIND_WIDTH[flags & STRING_FLAG.KIND_MASK], STRING_RECORD_ALIGN)
-  }
-
-  private constRecordSize(off: number): number {
-    const tag = this.u32('CDAT', off) & 0xff
-    const name = (Object.keys(CONST_TAG) as ConstTagName[]).find((k) => CONST_TAG[k] === tag)
-    if (name === undefined) return CONST_RECORD_ALIGN
-    const fixed = CONST_RECORD_SIZE[name]
-    if (fixed !== undefined) return fixed
-    return align(8 + 4 * this.u32('CDAT', off + 4), CONST_RECORD_ALIGN)
-  }
-
-  private blob(offset: number, length: number): number {
-    if (length === 0 || this.seenBlobs.has(offset)) return 0
-    this.seenBlobs.add(offset)
-    this.attributed.blobs += align(length, BLOB_ALIGN)
-    return align(length, BLOB_ALIGN)
-  }
-
-  /** Sum, over redirect entries, of the record they point to. */
-  savedBySharing(): number {
-    let saved = 0
-    for (let i = 0; i < this.stringCount; i++) {
-      const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
-      if (e & 1) saved += this.stringRecordSize(this.u32('STRT', (e >>> 1) * TABLE_ENTRY_SIZE))
-    }
-    for (let i = 0; i < this.constCount; i++) {
-      const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
-      if (e & 1) saved += this.constRecordSize(this.u32('CNST', (e >>> 1) * TABLE_ENTRY_SIZE))
-    }
-    return saved
-  }
-
-  /**
-   * What cross-module sharing saved, against one .pyc per module: for each
-   * module, the records it reaches (strings and constants of its code records'
-   * slices, what constants refer to, its blobs, its name and path) counted once
-   * per module, summed, minus what the file stores. The writer counts the same
-   * thing while it writes (BundleStats.sharing.savedBytes); a test checks both agree.
-   */
-  savedVsPerModule(moduleCount: number): number {
-    let perModule = 0
-    const strs = new Set<number>()
-    const consts = new Set<number>()
-    const blobs = new Set<number>()
-    const blob = (offset: number, length: number): void => {
-      if (length > 0 && !blobs.has(offset)) (blobs.add(offset), (perModule += align(length, BLOB_ALIGN)))
-    }
-    const resolve = (table: 'STRT' | 'CNST', i: number): number => {
-      const e = this.u32(table, i * TABLE_ENTRY_SIZE)
-      return e & 1 ? e >>> 1 : i
-    }
-    const str = (i: number): void => {
-      const r = resolve('STRT', i)
-      if (!strs.has(r)) (strs.add(r), (perModule += this.stringRecordSize(this.u32('STRT', r * TABLE_ENTRY_SIZE))))
-    }
-    const constant = (first: number): void => {
-      const todo = [first]
-      while (todo.length) {
-        const r = resolve('CNST', todo.pop()!)
-        if (consts.has(r)) continue
-        consts.add(r)
-        const off = this.u32('CNST', r * TABLE_ENTRY_SIZE)
-        perModule += this.constRecordSize(off)
-        const tag = this.u32('CDAT', off) & 0xff
-        if (tag === CONST_TAG.TUPLE || tag === CONST_TAG.FROZENSET) {
-          const n = this.u32('CDAT', off + 4)
-          for (let k = 0; k < n; k++) todo.push(this.u32('CDAT', off + 8 + 4 * k))
-        } else if (tag === CONST_TAG.SLICE) {
-          for (let k = 1; k <= 3; k++) todo.push(this.u32('CDAT', off + 4 * k))
-        } else if (tag === CONST_TAG.STR) {
-          str(this.u32('CDAT', off + 4))
-        } else if (tag === CONST_TAG.BYTES) {
-          blob(this.u32('CDAT', off + 8), this.u32('CDAT', off + 4))
-        }
-      }
-    }
-    for (let m = 0; m < moduleCount; m++) {
-      strs.clear()
-      consts.clear()
-      blobs.clear()
-      const mod = (f: keyof typeof MODULE.at): number => this.u32('MODS', m * MODULE.size + MODULE.at[f])
-      blob(mod('name_offset'), mod('name_length'))
-      blob(mod('path_offset'), mod('path_length'))
-      const first = mod('code')
-      const count = first === NONE ? 0 : mod('code_count')
-      for (let c = first; c < first + count; c++) {
-        const f = (k: keyof typeof CODE.at): number => this.u32('CODE', c * CODE.size + CODE.at[k])
-        blob(f('code_offset'), f('code_length'))
-        blob(f('linetable_offset'), f('linetable_length'))
-        blob(f('exceptiontable_offset'), f('exceptiontable_length'))
-        blob(f('kinds_offset'), f('kinds_length'))
-        const s0 = f('str_start')
-        const nStr = STRING_SLICE_FIXED + f('n_names') + f('n_locals') + f('n_freevars') + f('n_cellvars')
-        for (let i = s0; i < s0 + nStr; i++) str(i)
-        const k0 = f('const_start')
-        for (let i = k0; i < k0 + f('n_consts'); i++) constant(i)
-      }
-    }
-    return perModule - this.sec.STRD.size - this.sec.CDAT.size - this.sec.BLOB.size
-  }
-
-  attribute(m: number): { codeObjects: number; bytecodeBytes: number; bytes: number; stringsOwned: number; stringsShared: number; constsOwned: number; constsShared: number } {
-    let stringsOwned = 0
-    let stringsShared = 0
-    let constsOwned = 0
-    let constsShared = 0
-    const base = m * MODULE.size
-    const mod = (f: keyof typeof MODULE.at): number => this.u32('MODS', base + MODULE.at[f])
-    let bytes = MODULE.size + this.blob(mod('name_offset'), mod('name_length')) + this.blob(mod('path_offset'), mod('path_length'))
-    const first = mod('code')
-    const count = first === NONE ? 0 : mod('code_count')
-    let bytecode = 0
-    for (let c = first; c < first + count; c++) {
-      const cb = c * CODE.size
-      const f = (k: keyof typeof CODE.at): number => this.u32('CODE', cb + CODE.at[k])
-      bytes += CODE.size
-      bytecode += f('code_length')
-      bytes += this.blob(f('code_offset'), f('code_length')) + this.blob(f('linetable_offset'), f('linetable_length'))
-      bytes += this.blob(f('exceptiontable_offset'), f('exceptiontable_length')) + this.blob(f('kinds_offset'), f('kinds_length'))
-      const nStr = STRING_SLICE_FIXED + f('n_names') + f('n_locals') + f('n_freevars') + f('n_cellvars')
-      const s0 = f('str_start')
-      for (let i = s0; i < s0 + nStr; i++) {
-        const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
-        const n = TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
-        bytes += n
-        this.attributed.strings += n
-        if (e & 1) stringsShared++
-        else stringsOwned++
-      }
-      const k0 = f('const_start')
-      for (let i = k0; i < k0 + f('n_consts'); i++) {
-        const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
-        const n = TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
-        bytes += n
-        this.attributed.consts += n
-        if (e & 1) constsShared++
-        else constsOwned++
-      }
-    }
-    return { codeObjects: count, bytecodeBytes: bytecode, bytes, stringsOwned, stringsShared, constsOwned, constsShared }
   }
 }
