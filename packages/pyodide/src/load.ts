@@ -31,6 +31,8 @@ import { zipEntryNames } from './zip-names.js'
 import { Prefetcher } from './prefetch.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
+import { chooseSnapshot, resumeAfterRestore } from './snapshot.js'
+import type { SnapshotOptions } from './snapshot.js'
 
 /** pyc magic of the CPython inside Pyodide 314 (CPython 3.14). */
 export const PYODIDE_PYTHON_MAGIC = 3627
@@ -70,7 +72,7 @@ export interface BundleOptions {
   prefetch?: 'startup' | 'all' | 'none' | readonly string[]
 }
 
-export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions
+export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions & SnapshotOptions
 
 /** Where Pyodide 314 writes its stdlib zip (python_stdlib.zip, or stdLibURL). */
 const STDLIB_ZIP = '/lib/python314.zip'
@@ -148,8 +150,14 @@ function toSource(bundle: BundleOptions['bundle']): ModuleSource {
  * and a caller's PYTHONPATH follows the bundle's early folder.
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
-  const { bundle, mountPoint = '/pybundle', stdlibRoot = '/lib/python314.zip', root, roots = {},
-    channel = 'fs', onRead, prefetch = 'all', ...config } = options
+  const { bundle: given, mountPoint = '/pybundle', stdlibRoot = '/lib/python314.zip', root, roots = {},
+    channel = 'fs', onRead, prefetch: prefetchOption, snapshot: _snapshot, onWarning: _onWarning, ...config } = options
+  // A path is opened once, here, so a snapshot can be checked against the bundle's header.
+  const bundle = typeof given === 'string' ? openBundle(given) : given
+  const restore = chooseSnapshot(options, bundle,
+    { mountPoint, stdlibRoot, root: root ?? config.env?.HOME ?? '/home/pyodide', roots })
+  // After a restore the startup imports are in the heap already: no worker to pay for (README.md).
+  const prefetch = prefetchOption ?? (restore ? 'none' : 'all')
   let source = toSource(bundle)
   if (source.pythonMagic !== PYODIDE_PYTHON_MAGIC) {
     throw new PyBundleError('UNSUPPORTED_VERSION',
@@ -179,6 +187,7 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
 
   const pyodide = await loadPyodide({
     ...config,
+    ...(restore ? { _loadSnapshot: restore.bytes } : {}),
     // Pyodide's callMain puts the program name into the array it is given.
     ...(config.args ? { args: [...config.args] } : {}),
     env,
@@ -196,8 +205,17 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
     },
   }).catch((e: unknown) => {
     prefetcher?.close()
+    if (restore) return undefined
     throw e
   })
+  if (pyodide === undefined) {
+    (options.onWarning ?? console.warn)(`pybundle: the memory snapshot did not restore; starting normally`)
+    return loadPyodideWithBundle({ ...options, bundle, snapshot: false })
+  }
+  if (restore) {
+    resumeAfterRestore(pyodide, config.args, mountPoint)
+    return pyodide
+  }
   // pyimport, not runPython: nothing may appear in __main__'s namespace.
   const sys = pyodide.pyimport('sys')
   if (!sys.modules.has('_pybundle_boot')) {
