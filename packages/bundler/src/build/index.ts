@@ -196,10 +196,10 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   let snapshot: BuildSummary['snapshot'] = null
   if (manifest.snapshot) {
     progress({ phase: 'snapshot' })
-    const bundled = new Set(modules.map((m) => m.name))
-    // The trace's modules that came from the bundle, in the order the program imported them.
+    // Every module the trace found, in the order the program imported them: the bundle serves
+    // those it holds; the others (built-in, or only in Pyodide's zip) come from where they would at run time.
     const names = manifest.snapshot.imports === 'trace'
-      ? (resolution.tracedNames ?? []).filter((n) => n !== '__main__' && bundled.has(n))
+      ? (resolution.tracedNames ?? []).filter((n) => n !== '__main__')
       : manifest.snapshot.imports
     snapshot = await withManifest(manifest, () => makeSnapshot(output, names))
   } else {
