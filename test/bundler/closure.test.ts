@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createInterpreter, helperScript, parseManifest, resolveModules, type Interpreter } from '@pybundle/bundler'
+import { buildBundle, createInterpreter, helperScript, parseManifest, resolveModules, type Interpreter } from '@pybundle/bundler'
 import { findInterpreters, findPyodide } from '../helpers/pythons.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -130,6 +130,8 @@ function checkClosure(r: Awaited<ReturnType<typeof resolve>>): void {
   expect(missing.get('missing_optional_mod')).toEqual({ name: 'missing_optional_mod', importedBy: ['app'], optional: true })
   expect(missing.get('definitely_missing_mod')).toEqual({ name: 'definitely_missing_mod', importedBy: ['app.util'], optional: false })
   expect(missing.has('definitely_missing_mod.child')).toBe(false) // the first missing part only
+  // A name the trace saw as an alias is not missing (collections.abc is _collections_abc on 3.14).
+  for (const a of r.aliases) expect(missing.has(a.name), a.name).toBe(false)
 }
 
 const CLOSURE_TOML = '[modules]\npaths = ["src"]\ntrace = ["-c", "import app"]\nclosure = true\nexclude = ["app.dropped"]\n'
@@ -160,6 +162,49 @@ describe('[modules] closure = true', () => {
     expect(r.modules.map((m) => m.name)).toEqual(['top'])
     expect(r.excluded).toBe(1)
   }, 60_000)
+
+  it.skipIf(!python3)('imports under if __name__ == "__main__": count only in a module named __main__', async () => {
+    const root = tree({
+      'src/top.py': 'if __name__ == "__main__":\n    import guarded\nelse:\n    import onimport\nif "__main__" == __name__:\n    import guarded2\n',
+      'src/guarded.py': '',
+      'src/guarded2.py': '',
+      'src/onimport.py': '',
+      'src/tool/__init__.py': '',
+      'src/tool/__main__.py': 'if __name__ == "__main__":\n    import guarded\n',
+    })
+    const r = await resolve(root, '[modules]\npaths = ["src"]\ninclude = ["top", "tool.__main__"]\nclosure = true\n', createInterpreter('python3'))
+    const names = r.modules.map((m) => m.name)
+    expect(names).toEqual(['guarded', 'onimport', 'tool', 'tool.__main__', 'top'])
+    expect(r.modules.find((m) => m.name === 'guarded')?.importedBy).toEqual(['tool.__main__'])
+  }, 60_000)
+})
+
+describe('buildBundle with closure', () => {
+  it.skipIf(!python3)('a module only the closure found that does not compile is skipped with the reason, not an error', async () => {
+    const root = tree({
+      'src/lib6/__init__.py': 'import sys\nif sys.version_info[0] == 2:\n    from . import _py2\n',
+      'src/lib6/_py2.py': 'print "python 2 only"\n',
+    })
+    fs.writeFileSync(path.join(root, 'm.toml'), '[modules]\npaths = ["src"]\ninclude = ["lib6"]\nclosure = true\n')
+    const s = await buildBundle(path.join(root, 'm.toml'), { output: path.join(root, 'm.pyb'), interpreter: createInterpreter('python3'), jobs: 1 })
+    expect(s.skipped).toContainEqual({ name: 'lib6._py2', reason: expect.stringMatching(/^does not compile with this interpreter \(SyntaxError at line 1/) })
+    expect(s.buildInfo.modules['lib6._py2']).toBeUndefined()
+    expect(s.buildInfo.modules['lib6']).toEqual({ reason: 'include' })
+    // The user's own modules still must compile.
+    fs.writeFileSync(path.join(root, 'm.toml'), '[modules]\npaths = ["src"]\ninclude = ["lib6.*"]\nclosure = true\n')
+    await expect(buildBundle(path.join(root, 'm.toml'), { output: path.join(root, 'm.pyb'), interpreter: createInterpreter('python3'), jobs: 1 })).rejects.toMatchObject({ code: 'SYNTAX' })
+  }, 120_000)
+})
+
+describe('closure reads the traced program\'s own code', () => {
+  it.skipIf(!python3)('a script run by trace: its imports inside functions come in as imported by __main__', async () => {
+    const root = tree({ 'tool.py': 'import sys\ndef later():\n    import colorsys\n    from html import entities\nprint(len(sys.argv))\n' })
+    const r = await resolve(root, '[modules]\ntrace = ["-S", "tool.py", "x"]\nclosure = true\n', createInterpreter('python3'))
+    const by = new Map(r.modules.map((m) => [m.name, m]))
+    expect(by.get('colorsys')).toMatchObject({ reason: 'closure', importedBy: ['__main__'] })
+    expect(by.get('html.entities')?.importedBy).toContain('__main__')
+    expect(by.has('tool')).toBe(false) // the script itself runs as __main__, it is not a module of the bundle
+  }, 120_000)
 })
 
 describe('trace', () => {
@@ -181,6 +226,20 @@ describe('trace', () => {
     expect(r.skipped.map((s) => s.name)).not.toContain('myhtmlparser')
   }, 60_000)
 
+  it.skipIf(!python3)('a module loaded under a name that does not match its file stays out, with the reason', async () => {
+    const root = tree({ 'plugins/x.py': 'X = 1\n' })
+    const program = [
+      'import importlib.util, sys',
+      `spec = importlib.util.spec_from_file_location('plugin_x', ${JSON.stringify(path.join(root, 'plugins', 'x.py'))})`,
+      'mod = importlib.util.module_from_spec(spec)',
+      'spec.loader.exec_module(mod)',
+      "sys.modules['registered_x'] = mod",
+    ].join('\n')
+    const r = await resolve(root, `[modules]\ntrace = ["-c", ${JSON.stringify(program)}]\n`, createInterpreter('python3'))
+    expect(r.modules.map((m) => m.name)).not.toContain('plugin_x')
+    expect(r.skipped).toContainEqual({ name: 'registered_x', reason: expect.stringMatching(/under the name plugin_x, which the import system does not find it by/) })
+  }, 60_000)
+
   it.skipIf(!python3)('-m pkg bundles pkg.__main__ (sys.modules holds it as __main__)', async () => {
     const root = tree({ 'src/tool/__init__.py': '', 'src/tool/__main__.py': 'print("run")\n' })
     const r = await resolve(root, '[modules]\npaths = ["src"]\ntrace = ["-m", "tool"]\n', createInterpreter('python3'))
@@ -190,7 +249,7 @@ describe('trace', () => {
 
   // `paths` must be on the traced program's own sys.path, before the stdlib, for every interpreter.
   const PATHS_PROGRAM = (src: string) => [
-    'import sys, mymod',
+    'import sys, functools, mymod',
     `i = sys.path.index(${JSON.stringify(src)})`,
     "assert i < min(k for k, p in enumerate(sys.path) if p.endswith(('/lib/python3.%d' % sys.version_info[1], '.zip'))), sys.path",
     'print("found", mymod.X)',
@@ -205,6 +264,9 @@ describe('trace', () => {
       const src = path.join(root, 'src')
       const r = await resolve(root, `[modules]\npaths = ["src"]\ntrace = ["-c", ${JSON.stringify(PATHS_PROGRAM(src))}]\n`, createInterpreter(python))
       expect(r.modules.find((m) => m.name === 'mymod')).toMatchObject({ reason: 'trace', file: path.join(src, 'mymod.py') })
+      // Pyodide boots from /lib/python314.zip: what it imported from there is bundled from the stdlib files.
+      expect(r.modules.find((m) => m.name === 'functools')).toMatchObject({ reason: 'trace', stdlib: true })
+      expect(r.skipped.filter((s) => /zipimporter/.test(s.reason))).toEqual([])
     }, 300_000)
   }
 })

@@ -204,6 +204,12 @@ describe('inspect', () => {
     expect(app.kind).toBe('package')
     const total = j.modules.reduce((s: number, m: { bytes: number }) => s + m.bytes, 0)
     expect(total).toBeLessThanOrEqual(j.fileSize)
+    // regions: every other byte of the file, by purpose (the treemap draws them)
+    const rest = j.regions.reduce((s: number, x: { bytes: number }) => s + x.bytes, 0)
+    expect(total + rest).toBe(j.fileSize)
+    for (const x of j.regions) expect(x.bytes, x.name).toBeGreaterThanOrEqual(0)
+    expect(j.regions.find((x: { kind: string }) => x.kind === 'header').bytes).toBe(j.headerSize)
+    expect(j.regions.find((x: { kind: string }) => x.kind === 'shared').bytes).toBeGreaterThan(0)
   })
 
   it('--html writes a self-contained report', async () => {

@@ -89,6 +89,25 @@ describe('extract never writes outside --out', () => {
     expect(fs.readdirSync(elsewhere)).toEqual([])
   })
 
+  it('--out that is itself a symbolic link (planted in a shared folder) is refused', async () => {
+    const shared = tempDir()
+    const elsewhere = tempDir()
+    fs.symlinkSync(elsewhere, path.join(shared, 'out'))
+    const r = await cli('extract', good, '--out', path.join(shared, 'out'))
+    expect(r.code).toBe(2)
+    expect(oneLine(r.err)).toMatch(/out is a symbolic link/)
+    expect(fs.readdirSync(elsewhere)).toEqual([])
+  })
+
+  it('--out naming an existing file is refused, the file untouched', async () => {
+    const f = path.join(tempDir(), 'notes.txt')
+    fs.writeFileSync(f, 'mine')
+    const r = await cli('extract', good, '--out', f)
+    expect(r.code).toBe(2)
+    expect(oneLine(r.err)).toMatch(/notes\.txt exists and is not a folder/)
+    expect(fs.readFileSync(f, 'utf8')).toBe('mine')
+  })
+
   it('a file where a folder is needed is refused, not replaced', async () => {
     const out = tempDir()
     fs.writeFileSync(path.join(out, 'pkg'), 'mine')
@@ -133,7 +152,10 @@ describe('extract checks the whole plan before writing', () => {
     for (const extra of [[], ['--no-verify']]) {
       const r = await cli('extract', f, '--out', out, ...extra)
       expect(r.code).toBe(3)
-      expect(oneLine(r.err)).not.toMatch(RAW)
+      const line = oneLine(r.err)
+      expect(line).not.toMatch(RAW)
+      expect(line).toContain(JSON.stringify(hostile).slice(1, -1).replace(/[\u0000-\u001f]/g, ''))
+      if (hostile === 'a/b' && extra.length) expect(line).toMatch(/"a\/b" is not valid .* onto the file of module "a\.b"/)
       expect(fs.readdirSync(parent)).toEqual([])
     }
   })
@@ -274,6 +296,18 @@ describe('inspect --html never replaces what it reads', () => {
       expect(oneLine(r.err)).toMatch(/this command reads/)
       for (const g of [f, other]) expect(fs.readFileSync(g).equals(pristine), g).toBe(true)
     }
+  })
+
+  it('extract refuses a target that is the bundle it reads (exit 2), and leaves it in place', async () => {
+    const out = tempDir()
+    const f = path.join(out, 'mod.pyc') // the bundle sits where module "mod" would be extracted
+    fs.copyFileSync(good, f)
+    const ino = fs.statSync(f).ino
+    const r = await cli('extract', f, '--out', out)
+    expect(r.code).toBe(2)
+    expect(oneLine(r.err)).toMatch(/is the bundle .* this command reads/)
+    expect(fs.statSync(f).ino).toBe(ino)
+    expect(fs.readFileSync(f).equals(fs.readFileSync(good))).toBe(true)
   })
 
   it('a failing write leaves the previous report intact (EFBIG mid-write)', () => {

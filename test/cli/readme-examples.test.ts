@@ -59,7 +59,7 @@ describe.skipIf(!python3)('packages/cli/README.md', () => {
   }, 60_000)
 
   it('the extract example loads a module of _startup.pyb sourceless', async () => {
-    const m = /^npx pybundle extract examples\/_startup\.pyb --out \/tmp\/startup\n(PYTHONPATH=\/tmp\/startup python3 -c "(.*)")/m.exec(README)
+    const m = /^out=\$\(mktemp -d\)\nnpx pybundle extract examples\/_startup\.pyb --out "\$out"\n(PYTHONPATH="\$out" python3 -c "(.*)")/m.exec(README)
     expect(m, 'the README\'s extract example').not.toBeNull()
     const root = tempDir('pybundle-readme-')
     const bundle = path.join(root, '_startup.pyb')

@@ -106,6 +106,21 @@ describe.skipIf(!py311)('the 3.11 standard library with its tests', () => {
     ].join('\n')
     const out = execFileSync(python, ['-c', program, dir], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
     expect(out.trim()).toBe('ok')
+
+    // With only the tree (and the extension modules) on sys.path: sysconfig imports
+    // _sysconfigdata_<abi>_<platform>_<multiarch>, a name that is not an identifier.
+    const alone = [
+      'import sys; sys.path[:] = [sys.argv[1]] + [p for p in sys.path if p.endswith("lib-dynload")]',
+      'import sysconfig',
+      'assert sysconfig.__file__.startswith(sys.argv[1]), sysconfig.__file__',
+      'v = sysconfig.get_config_vars()',
+      'name = sysconfig._get_sysconfigdata_name()',
+      'assert sys.modules[name].__file__.startswith(sys.argv[1]), sys.modules[name]',
+      'assert v["prefix"] and v["VERSION"] == "%d.%d" % sys.version_info[:2], v.get("VERSION")',
+      'print("ok", name)',
+    ].join('\n')
+    const sc = execFileSync(python, ['-S', '-I', '-c', alone, dir], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
+    expect(sc.trim()).toMatch(/^ok _sysconfigdata_/)
     fs.rmSync(work, { recursive: true, force: true })
   })
 })

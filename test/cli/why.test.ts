@@ -33,7 +33,7 @@ beforeAll(async () => {
   write(path.join(root, 'src', 'lib', '__init__.py'), '')
   write(path.join(root, 'src', 'lib', 'sub', '__init__.py'), '')
   write(path.join(root, 'src', 'lib', 'sub', 'leaf.py'), '')
-  write(path.join(root, 'app.toml'), '[modules]\npaths = ["src"]\ninclude = ["lib.*"]\ntrace = ["-S", "-c", "import app"]\nclosure = true\n')
+  write(path.join(root, 'app.toml'), `[modules]\npaths = ["src"]\ninclude = ["lib.*"]\ntrace = ["-S", "-c", ${JSON.stringify('import app, sys\nif len(sys.argv) > 99:\n    import colorsys')}]\nclosure = true\n`)
   const r = await cli('build', path.join(root, 'app.toml'), '--json')
   expect(r.err).toBe('')
   expect(r.code).toBe(0)
@@ -72,7 +72,8 @@ describe.skipIf(!python3)('build --json provenance', () => {
     for (const name of Object.keys(info.modules)) {
       const chain = whyChain(info, name)
       expect(chain[chain.length - 1].name).toBe(name)
-      expect(['include', 'stdlib', 'trace']).toContain(chain[0].reason)
+      if (chain[0].main) expect(info.modules[chain[0].name].importedBy).toContain('__main__')
+      else expect(['include', 'stdlib', 'trace']).toContain(chain[0].reason)
       for (let i = 1; i < chain.length; i++) {
         const prev = chain[i - 1].name
         const step = chain[i]
@@ -83,6 +84,12 @@ describe.skipIf(!python3)('build --json provenance', () => {
         else throw new Error(`${step.name} (${step.reason}) cannot follow ${prev}`)
       }
     }
+  })
+
+  it('what the traced program\'s own code imports (-c CODE, a script) comes in as imported by __main__', () => {
+    expect(info.modules['colorsys']).toEqual({ reason: 'closure', importedBy: ['__main__'] })
+    expect(whyChain(info, 'colorsys')).toEqual([{ name: 'colorsys', reason: 'closure', main: true }])
+    expect(whyText(info, 'colorsys')).toMatch(/colorsys {2}imported by the traced program's own code/)
   })
 
   it('the chain of the fallback behind the speedup, as text', () => {

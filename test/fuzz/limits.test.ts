@@ -63,6 +63,29 @@ describe('limits', () => {
     expectNamesLimit(e, 'MAX_NAME_BYTES')
   })
 
+  it('MAX_PATH_BYTES and MAX_DATA_FILE_SIZE in the writer, MAX_PATH_BYTES in the reader (§15)', async () => {
+    const python = { magic: 3495, major: 3, minor: 11, marshalVersion: 4 }
+    const code = readMarshal(compileWith(interpreters().find((p: { minor: number }) => p.minor === 11)?.exe ?? '/usr/bin/python3', [{ name: 'pkg', source: '', path: 'pkg/__init__.py' }]).modules[0].marshal, { pythonMinor: 11 })
+    const input = (path: string, size = 1) => ({
+      python, optimize: 0 as const,
+      modules: [{ name: 'pkg', isPackage: true, isNamespace: false, path: 'pkg/__init__.py', code: code as never }],
+      data: [{ package: 'pkg', path, bytes: new Uint8Array(size) }],
+    })
+    expectNamesLimit(await thrownAsync(() => writeBundle(input('d/'.repeat(LIMITS.MAX_PATH_BYTES / 2) + 'x'))), 'MAX_PATH_BYTES')
+    expectNamesLimit(await thrownAsync(() => writeBundle(input('big', LIMITS.MAX_DATA_FILE_SIZE + 1))), 'MAX_DATA_FILE_SIZE')
+    // reader: a FILE entry whose path_length is forged past the limit (checksums repaired)
+    const bytes = await writeBundle(input('templates/a.txt'))
+    const dv = new DataView(bytes.buffer, bytes.byteOffset)
+    let fileAt = -1
+    for (let i = 0; i < dv.getUint16(HEADER.at.section_count, true); i++) {
+      const e = HEADER.size + i * 32
+      if (dv.getUint32(e, true) === 0x454c4946) fileAt = Number(dv.getBigUint64(e + 8, true)) // 'FILE'
+    }
+    dv.setUint32(fileAt + 4, LIMITS.MAX_PATH_BYTES + 1, true)
+    repairChecksums(bytes)
+    expectNamesLimit(thrown(() => openBundleFromBuffer(bytes).dataFiles('pkg')), 'MAX_PATH_BYTES')
+  })
+
   it('marshal nesting (MARSHAL_MAX_DEPTH = 2000) in the marshal reader', () => {
     const n = 2001
     const bytes = new Uint8Array(2 * n + 1)

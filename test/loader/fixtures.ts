@@ -10,7 +10,7 @@ import {
   PY_ELLIPSIS, PY_FALSE, PY_NONE, PY_TRUE, pyBytes, pyComplex, pyFloat, pyFloatBits, pyFrozenSet, pyInt, pyStr,
   pyStrFromCodePoints, pyTuple, type CodeLayout, type PyCode, type PyStr, type PyValue,
 } from '@pybundle/cpython'
-import { writeBundle, type BundleInput, type ModuleInput } from '@pybundle/bundler'
+import { writeBundle, type BundleInput, type DataFileInput, type DistributionInput, type ModuleInput } from '@pybundle/bundler'
 import { HEADER, MIDX_HEADER, MIDX_SLOT, MODULE, SECTION, SECTION_ENTRY, SECTION_ORDER, fnv1a32 } from '@pybundle/format-spec'
 import xxhash from 'xxhash-wasm'
 
@@ -183,4 +183,46 @@ function compareU8(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length)
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i]
   return a.length - b.length
+}
+
+const b = (s: string): Uint8Array => new TextEncoder().encode(s)
+const resBody = (name: string): PyCode => code('3.11', { name: '<module>', filename: `${name}.py` })
+
+/**
+ * A format-1.1 input with every resource (§15): data files of two packages (nested folders, an empty
+ * file, a non-ASCII path, a payload equal to a distribution's LICENSE), a dist-info and a single-file
+ * egg-info, sources of two modules, build info.
+ */
+export function resourceInput(extra: Partial<BundleInput> = {}): BundleInput {
+  const data: DataFileInput[] = [
+    { package: 'app', path: 'templates/mail/welcome.txt', bytes: b('Welcome, {{ name }}!\n') },
+    { package: 'app', path: 'config.json', bytes: b('{"debug": false}\n') },
+    { package: 'app', path: 'templates/base.html', bytes: b('<html>{% block body %}{% endblock %}</html>\n') },
+    { package: 'app.sub', path: 'x.txt', bytes: b('x') },
+    { package: 'app', path: 'empty.dat', bytes: new Uint8Array(0) },
+    { package: 'app', path: 'caf\u00e9/\u00e9t\u00e9.txt', bytes: b('LICENSE text\n') },
+  ]
+  const distributions: DistributionInput[] = [
+    { name: 'app-1.0.dist-info', files: [
+      { path: 'METADATA', bytes: b('Metadata-Version: 2.1\nName: app\nVersion: 1.0\n') },
+      { path: 'entry_points.txt', bytes: b('[console_scripts]\napp = app:main\n') },
+      { path: 'LICENSE', bytes: b('LICENSE text\n') },
+      { path: 'top_level.txt', bytes: b('app\n') },
+    ] },
+    { name: 'old_thing-0.1.egg-info', isFile: true, files: [{ path: 'PKG-INFO', bytes: b('Metadata-Version: 1.0\nName: old_thing\n') }] },
+  ]
+  return {
+    python: PY311,
+    optimize: 0,
+    modules: [
+      module('app', resBody('app'), { isPackage: true, path: 'app/__init__.py', sourceBytes: b('"""app"""\n') }),
+      module('app.sub', resBody('app.sub'), { isPackage: true, path: 'app/sub/__init__.py' }),
+      module('app.main', resBody('app.main'), { sourceBytes: b('def main():\n    print("hi")\n') }),
+      module('ns', null, { isPackage: true }),
+    ],
+    data,
+    distributions,
+    buildInfo: { modules: { app: { reason: 'include' }, 'app.main': { reason: 'closure', importedBy: ['app'] } }, skippedData: [{ package: 'app', path: 'loop', reason: 'symlink loop' }] },
+    ...extra,
+  }
 }

@@ -44,6 +44,16 @@ describe('module names', () => {
   })
 })
 
+describe('lookups', () => {
+  it('a name with a lone surrogate finds nothing (not the module named U+FFFD)', async () => {
+    const b = openBundleFromBuffer(await writeBundle(input(['a', '\ufffd'])))
+    expect(b.getModule('\ufffd')?.name).toBe('\ufffd')
+    expect(b.getModule('\ud800')).toBeUndefined()
+    expect(b.has('\udc00')).toBe(false)
+    expect(thrown(() => b.toPyc('\ud800')).code).toBe('NOT_FOUND')
+  })
+})
+
 describe('verify() and bugs', () => {
   it('a non-PyBundleError thrown while checking propagates instead of becoming a MALFORMED problem', async () => {
     const b = openBundleFromBuffer(await writeBundle(input(['a', 'b'])))

@@ -3,56 +3,22 @@
  * module sources and build provenance, written by the writer and read back
  * through the loader API of issue 14's contract.
  */
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
-import type { BundleInput, DataFileInput, DistributionInput } from '@pybundle/bundler'
+import type { BundleInput } from '@pybundle/bundler'
 import { writeBundleWithStats } from '@pybundle/bundler'
 import {
   DATA_ALIGN, FILE_ENTRY, FORMAT_MINOR, HEADER, LIMITS, OWNER, OWNER_FLAG, RESOURCE_SECTION_ORDER, SECTION_ENTRY, SOURCE, sectionName,
 } from '@pybundle/format-spec'
 import { thrown, thrownAsync } from '../helpers/thrown.js'
-import { PY311, bundleBytes, code, module, reseal, resealHeader, tempFile } from './fixtures.js'
+import { PY311, bundleBytes, code, module, reseal, resealHeader, resourceInput, tempFile } from './fixtures.js'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 const b = (s: string): Uint8Array => enc.encode(s)
 
 const body = (name: string) => code('3.11', { name: '<module>', filename: `${name}.py` })
-
-export function resourceInput(extra: Partial<BundleInput> = {}): BundleInput {
-  const data: DataFileInput[] = [
-    { package: 'app', path: 'templates/mail/welcome.txt', bytes: b('Welcome, {{ name }}!\n') },
-    { package: 'app', path: 'config.json', bytes: b('{"debug": false}\n') },
-    { package: 'app', path: 'templates/base.html', bytes: b('<html>{% block body %}{% endblock %}</html>\n') },
-    { package: 'app.sub', path: 'x.txt', bytes: b('x') },
-    { package: 'app', path: 'empty.dat', bytes: new Uint8Array(0) },
-    { package: 'app', path: 'caf\u00e9/\u00e9t\u00e9.txt', bytes: b('LICENSE text\n') },
-  ]
-  const distributions: DistributionInput[] = [
-    { name: 'app-1.0.dist-info', files: [
-      { path: 'METADATA', bytes: b('Metadata-Version: 2.1\nName: app\nVersion: 1.0\n') },
-      { path: 'entry_points.txt', bytes: b('[console_scripts]\napp = app:main\n') },
-      { path: 'LICENSE', bytes: b('LICENSE text\n') },
-      { path: 'top_level.txt', bytes: b('app\n') },
-    ] },
-    { name: 'old_thing-0.1.egg-info', isFile: true, files: [{ path: 'PKG-INFO', bytes: b('Metadata-Version: 1.0\nName: old_thing\n') }] },
-  ]
-  return {
-    python: PY311,
-    optimize: 0,
-    modules: [
-      module('app', body('app'), { isPackage: true, path: 'app/__init__.py', sourceBytes: b('"""app"""\n') }),
-      module('app.sub', body('app.sub'), { isPackage: true, path: 'app/sub/__init__.py' }),
-      module('app.main', body('app.main'), { sourceBytes: b('def main():\n    print("hi")\n') }),
-      module('ns', null, { isPackage: true }),
-    ],
-    data,
-    distributions,
-    buildInfo: { modules: { app: { reason: 'include' }, 'app.main': { reason: 'closure', importedBy: ['app'] } }, skippedData: [{ package: 'app', path: 'loop', reason: 'symlink loop' }] },
-    ...extra,
-  }
-}
 
 describe('resource sections: writer -> loader round trip', () => {
   it('serves data files, directories, distributions, sources and build info', async () => {
@@ -316,7 +282,8 @@ describe('resource lookups touch O(log n) bytes, never a scan', () => {
       const bundle = openBundleFromBuffer(await sized(n))
       const open = bundle.bytesTouched
       bundle.resetBytesTouched()
-      expect(dec.decode(bundle.getData('app', `d/file-${String(n >> 1).padStart(6, '0')}.txt`)!)).toBe(`#${n >> 1}`)
+      // (not the middle file, which the first probe of the binary search would find)
+      expect(dec.decode(bundle.getData('app', 'd/file-000001.txt')!)).toBe('#1')
       const hit = bundle.bytesTouched
       bundle.resetBytesTouched()
       expect(bundle.getData('app', 'd/file-zzz.txt')).toBeNull()
@@ -341,5 +308,55 @@ describe('resource lookups touch O(log n) bytes, never a scan', () => {
     }
     // 1024x the files: the cost of a hit grows by the extra halvings only (10 of them), not by the files
     expect(touched[2].hit - touched[0].hit).toBeLessThanOrEqual(11 * 32)
+  })
+})
+
+describe('sections from a later minor version (§12)', () => {
+  /** The resource bundle with one more section entry, id `XTRA`, its bytes appended at the end. */
+  const withExtra = async (flags: number, id = 'XTRA'): Promise<Uint8Array> => {
+    const orig = await bundleBytes(resourceInput())
+    const dv0 = new DataView(orig.buffer, orig.byteOffset)
+    const n = dv0.getUint16(HEADER.at.section_count, true)
+    const headerSize = HEADER.size + (n + 1) * SECTION_ENTRY.size
+    expect(headerSize).toBeLessThanOrEqual(section(orig, 'MIDX').offset) // room for one more entry before the first section
+    const at = Math.ceil(orig.length / 64) * 64
+    const payload = b('a later minor version wrote this')
+    const bytes = new Uint8Array(at + payload.length)
+    bytes.set(orig)
+    bytes.set(payload, at)
+    const dv = new DataView(bytes.buffer, bytes.byteOffset)
+    const e = HEADER.size + n * SECTION_ENTRY.size
+    dv.setUint32(e + SECTION_ENTRY.at.id, (id.charCodeAt(0) | (id.charCodeAt(1) << 8) | (id.charCodeAt(2) << 16) | (id.charCodeAt(3) << 24)) >>> 0, true)
+    dv.setUint32(e + SECTION_ENTRY.at.flags, flags, true)
+    dv.setBigUint64(e + SECTION_ENTRY.at.offset, BigInt(at), true)
+    dv.setBigUint64(e + SECTION_ENTRY.at.size, BigInt(payload.length), true)
+    dv.setUint16(HEADER.at.section_count, n + 1, true)
+    dv.setUint32(HEADER.at.header_size, headerSize, true)
+    dv.setBigUint64(HEADER.at.file_size, BigInt(bytes.length), true)
+    return reseal(bytes)
+  }
+
+  it('a section id this reader does not know is checksummed and otherwise ignored', async () => {
+    const bundle = openBundleFromBuffer(await withExtra(0x0001))
+    expect(bundle.verify()).toMatchObject({ ok: true, problems: [] })
+    expect(bundle.stats().sections.at(-1)).toMatchObject({ name: 'XTRA' })
+    expect(bundle.getData('app', 'config.json')).not.toBeNull()
+    const damaged = await withExtra(0)
+    damaged[damaged.length - 1] ^= 1
+    expect(openBundleFromBuffer(damaged).verify().problems).toContainEqual(expect.objectContaining({ code: 'CHECKSUM_MISMATCH', section: 'XTRA' }))
+  })
+
+  it('unless it sets a required flag bit, or appears twice', async () => {
+    const e = thrown(() => openBundleFromBuffer(withExtraSync))
+    expect(e).toMatchObject({ code: 'UNSUPPORTED_VERSION' })
+    expect(e.message).toMatch(/\("XTRA"\), unknown to this reader, has required flags 0x10000/)
+    expect(thrown(() => openBundleFromBuffer(dupSync))).toMatchObject({ code: 'MALFORMED', message: expect.stringMatching(/"DATA" appears twice/) })
+  })
+
+  let withExtraSync: Uint8Array
+  let dupSync: Uint8Array
+  beforeAll(async () => {
+    withExtraSync = await withExtra(0x10000)
+    dupSync = await withExtra(0, 'DATA')
   })
 })

@@ -65,10 +65,22 @@ describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
   it('draws one rectangle per top-level package or module, sized as inspect --json says, on a non-empty canvas', async () => {
     expect(bundle.inspect.modules.length).toBeGreaterThan(1000)
     const tops = new Map<string, number>()
+    const labels = new Map<string, string>()
     for (const m of bundle.inspect.modules) {
       const top = m.name.split('.')[0]
       tops.set(top, (tops.get(top) ?? 0) + m.bytes)
+      labels.set(top, top)
     }
+    // every other byte of the file beside the modules: data and metadata groups, and one block per other region
+    const regions = bundle.inspect.regions ?? []
+    expect(regions.length).toBeGreaterThan(0)
+    for (const r of regions.filter((x) => x.bytes > 0)) {
+      const grouped = r.kind === 'data' || r.kind === 'metadata'
+      const name = grouped ? `[${r.kind}]` : `[${r.kind}] ${r.name}`
+      tops.set(name, (tops.get(name) ?? 0) + r.bytes)
+      labels.set(name, grouped ? (r.kind === 'data' ? 'data files' : 'metadata') : r.name)
+    }
+    expect([...tops.values()].reduce((a, b) => a + b, 0)).toBe(bundle.inspect.fileSize)
     const expected = [...tops.values()].filter((b) => b > 0).length
     const api = await page.evaluate(() => ({ top: window.pybundleReport.topLevelCount, ms: window.pybundleReport.lastRenderMs, init: window.pybundleReport.initMs }))
     const s = await state(page)
@@ -81,7 +93,7 @@ describe.skipIf(!present)('report in Chromium, offline, from disk', () => {
     expect(s.rects.filter((r) => r.depth === 0).length).toBe(expected)
     for (const r of s.rects.filter((x) => x.depth === 0)) expect([r.name, r.size]).toEqual([r.name, tops.get(r.name)])
     // the side panel lists the largest packages first, as inspect's figures order them
-    const largest = [...tops.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name]) => name)
+    const largest = [...tops.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name]) => labels.get(name))
     const listed = await page.locator('#largest li button').allInnerTexts()
     expect(listed.slice(0, 5)).toEqual(largest)
     // every top-level rectangle inside the canvas, none overlapping another

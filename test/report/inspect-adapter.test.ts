@@ -51,6 +51,16 @@ describe('reportDataFromInspect', () => {
     expect(renderReport(d)).toContain('<!doctype html>')
   })
 
+  it('maps inspect regions (every byte outside the modules) and checks them', () => {
+    const regions = [{ name: 'app', kind: 'data', bytes: 120 }, { name: 'header and section table', kind: 'header', bytes: 128 }]
+    const d = reportDataFromInspect({ ...inspectJson, regions })
+    expect(d.regions).toEqual(regions)
+    expect(renderReport(d)).toContain('"regions":[{"name":"app","kind":"data","bytes":120}')
+    expect(() => reportDataFromInspect({ ...inspectJson, regions: [{ name: 'x', kind: 'nonsense', bytes: 1 }] })).toThrow(/regions\[0\]\.kind/)
+    expect(() => reportDataFromInspect({ ...inspectJson, regions: [{ name: 'x', kind: 'data', bytes: -1 }] })).toThrow(/regions\[0\]\.bytes/)
+    expect(reportDataFromInspect(inspectJson).regions).toBeUndefined()
+  })
+
   it('passes ReportData through and refuses anything else', () => {
     const d = reportDataFromInspect(inspectJson)
     expect(reportDataFromInspect(JSON.parse(JSON.stringify(d)))).toEqual(d)

@@ -91,6 +91,31 @@ describe('buildTree', () => {
     expect(root.figures.modules).toBe(8)
   })
 
+  it('with regions, draws every byte of the file: data per package, metadata per distribution, the rest beside the modules', () => {
+    const modules = [mod('app', 'package', 50), mod('app.views', 'module', 30), mod('jinja2', 'package', 70)]
+    const regions = [
+      { name: 'header and section table', kind: 'header' as const, bytes: 544 },
+      { name: 'app', kind: 'data' as const, bytes: 120 },
+      { name: 'jinja2', kind: 'data' as const, bytes: 8 },
+      { name: 'Jinja2-3.1.2.dist-info', kind: 'metadata' as const, bytes: 64 },
+      { name: 'shared strings, constants and blobs', kind: 'shared' as const, bytes: 200 },
+      { name: 'padding between sections', kind: 'padding' as const, bytes: 0 },
+    ]
+    const t = buildTree(modules, regions)
+    expect(t.size).toBe(50 + 30 + 70 + 544 + 120 + 8 + 64 + 200)
+    expect(t.figures.modules).toBe(3)
+    const data = find(t, '[data]', 'resources')!
+    expect(data.label).toBe('data files')
+    expect(data.children.map((c) => [c.label, c.kind, c.size])).toEqual([['app', 'data', 120], ['jinja2', 'data', 8]])
+    expect(find(t, '[metadata]', 'resources')!.children.map((c) => c.label)).toEqual(['Jinja2-3.1.2.dist-info'])
+    expect(find(t, '[header] header and section table', 'region')!.size).toBe(544)
+    // an empty region draws nothing; a data leaf never takes a module's name
+    expect(find(t, '[padding] padding between sections')).toBeUndefined()
+    expect(find(t, 'app', 'package')!.size).toBe(80)
+    // without regions the tree is the modules alone, as before
+    expect(buildTree(modules).size).toBe(150)
+  })
+
   it('turns a "module" that has submodules into a package', () => {
     const t = buildTree([mod('a', 'module', 1), mod('a.b', 'module', 2)])
     expect(t.children[0].kind).toBe('package')

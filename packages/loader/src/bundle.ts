@@ -20,7 +20,8 @@ export interface OpenOptions {
 }
 
 export interface SectionStats {
-  name: SectionName | ResourceSectionName
+  /** The section id's four characters (a section this reader does not know keeps its id's text). */
+  name: SectionName | ResourceSectionName | string
   offset: number
   size: number
   checksum: bigint
@@ -123,6 +124,8 @@ export class Bundle {
   getModule(name: string): ModuleView | undefined {
     stringArgument(name, 'getModule', 'name')
     this.core.mem.alive()
+    // A lone surrogate has no UTF-8 form (TextEncoder would make it U+FFFD and find that module); no name holds one.
+    if (LONE_SURROGATE.test(name)) return undefined
     const i = lookup(this.core, name)
     return i < 0 ? undefined : this.view(i)
   }
@@ -231,6 +234,16 @@ export class Bundle {
     const i = r.findOwner(kind, key)
     if (i < 0) return undefined
     return [i, ...r.ownerFiles(kind, i)]
+  }
+
+  /** Dotted names of the packages that have data files, sorted by UTF-8 bytes (reads every PKGS record). */
+  dataPackages(): string[] {
+    const r = this.core.res
+    this.core.mem.alive()
+    if (r === undefined) return []
+    const out: string[] = []
+    for (let i = 0; i < r.packageCount; i++) out.push(decodeName(r.ownerNameBytes('PKGS', i), r.ownerField('PKGS', i, 'name_offset')))
+    return out
   }
 
   /** Sorted relative paths of package `pkg`'s data files ([] if none). O(log n + k). */
@@ -369,12 +382,15 @@ export function openBundle(path: string, options: OpenOptions = {}): Bundle {
 
 /** Open a bundle held in memory (hosts without files). The bytes are not copied: do not mutate them. */
 export function openBundleFromBuffer(bytes: Uint8Array, options: OpenOptions = {}): Bundle {
-  if (!(bytes instanceof Uint8Array)) {
+  // By tag, not instanceof: a Uint8Array made in another realm (a vm context) is one too.
+  if (!ArrayBuffer.isView(bytes) || Object.prototype.toString.call(bytes) !== '[object Uint8Array]') {
     badArgument(`openBundleFromBuffer(): bytes must be a Uint8Array (or a Buffer), not ${describeValue(bytes)}; for a file use openBundle(path)`)
   }
   optionsArgument(options, 'openBundleFromBuffer')
   return opened(new Mem(bytes), undefined, options)
 }
+
+const LONE_SURROGATE = /\p{Cs}/u
 
 /** What a wrong argument is, for the message (never its whole value). */
 function describeValue(v: unknown): string {

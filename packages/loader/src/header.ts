@@ -32,7 +32,10 @@ import { xxh64 } from './hash.js'
 import { Section, type Mem } from './mem.js'
 
 export interface SectionEntry {
-  readonly name: SectionName | ResourceSectionName
+  /** The section's id as four characters; a section this reader does not know (§12) keeps its id's text. */
+  readonly name: SectionName | ResourceSectionName | string
+  /** False for a section id this reader does not know: it is bounds- and checksum-checked, and otherwise ignored (§12). */
+  readonly known: boolean
   readonly id: number
   /** Absolute offset of the section table entry. */
   readonly entryOffset: number
@@ -148,14 +151,23 @@ export function readHeader(mem: Mem): Header {
   for (const n of SECTION_ORDER) byId.set(SECTION[n], n)
   for (const n of RESOURCE_SECTION_ORDER) byId.set(RESOURCE_SECTION[n], n)
   const list: SectionEntry[] = []
+  const unknownIds = new Set<number>()
   for (let i = 0; i < sectionCount; i++) {
     const e = HEADER.size + i * SECTION_ENTRY.size
     const id = h.u32(e + SECTION_ENTRY.at.id)
-    const name = byId.get(id)
-    if (name === undefined) fail('MALFORMED', `unknown section id 0x${id.toString(16)} (${JSON.stringify(sectionName(id))})`, e)
-    if (sections[name] !== undefined) fail('MALFORMED', `section ${name} appears twice`, e)
+    const known = byId.get(id)
+    const name = known ?? sectionName(id)
+    if (known !== undefined ? sections[known] !== undefined : unknownIds.has(id)) fail('MALFORMED', `section ${JSON.stringify(name)} appears twice`, e)
     const sflags = h.u32(e + SECTION_ENTRY.at.flags)
-    if (sflags !== 0) fail('MALFORMED', `section ${name} has flags 0x${sflags.toString(16)}`, e + SECTION_ENTRY.at.flags)
+    if (known !== undefined) {
+      if (sflags !== 0) fail('MALFORMED', `section ${name} has flags 0x${sflags.toString(16)}`, e + SECTION_ENTRY.at.flags)
+    } else {
+      // §12: a section from a later minor version is ignored, unless it says an older reader must not ignore it
+      unknownIds.add(id)
+      if ((sflags & REQUIRED_FLAGS_MASK) !== 0) {
+        fail('UNSUPPORTED_VERSION', `section 0x${id.toString(16)} (${JSON.stringify(name)}), unknown to this reader, has required flags 0x${(sflags & REQUIRED_FLAGS_MASK).toString(16)}`, e + SECTION_ENTRY.at.flags)
+      }
+    }
     const off64 = h.u64(e + SECTION_ENTRY.at.offset)
     const size64 = h.u64(e + SECTION_ENTRY.at.size)
     if (off64 % BigInt(SECTION_ALIGN) !== 0n) fail('MISALIGNED', `section ${name} at ${off64} is not ${SECTION_ALIGN}-aligned`, e + SECTION_ENTRY.at.offset)
@@ -164,17 +176,22 @@ export function readHeader(mem: Mem): Header {
     }
     const entry: SectionEntry = {
       name,
+      known: known !== undefined,
       id,
       entryOffset: e,
       offset: Number(off64),
       size: Number(size64),
       checksum: h.u64(e + SECTION_ENTRY.at.checksum),
     }
-    sections[name] = entry
+    if (known !== undefined) sections[known] = entry
     list.push(entry)
   }
   for (const n of SECTION_ORDER) {
-    if (sections[n] === undefined) fail('MALFORMED', `required section ${n} is missing`, HEADER.at.section_count)
+    if (sections[n] !== undefined) continue
+    // a damaged id is the likely cause: point at the first entry whose id this reader does not know
+    const stray = list.find((x) => !x.known)
+    if (stray === undefined) fail('MALFORMED', `required section ${n} is missing`, HEADER.at.section_count)
+    fail('MALFORMED', `required section ${n} is missing; the entry at ${stray.entryOffset} has id 0x${stray.id.toString(16)} (${JSON.stringify(stray.name)}), unknown to this reader`, stray.entryOffset)
   }
   // §15: the resource sections come as a group (a reader can then trust every cross-reference between them)
   const present = RESOURCE_SECTION_ORDER.filter((n) => sections[n] !== undefined)

@@ -2,7 +2,7 @@
  * @pybundle/report: a picture of a bundle. `renderReport` turns the figures of
  * `pybundle inspect` into one self-contained HTML file with a zoomable treemap.
  */
-export type { ChecksumState, ModuleKind, ReportData, ReportModule, ReportSummary, SectionFigures, TableFigures } from './report-data.js'
+export type { ChecksumState, ModuleKind, RegionKind, ReportData, ReportModule, ReportRegion, ReportSummary, SectionFigures, TableFigures } from './report-data.js'
 export type { RenderOptions } from './render.js'
 export type { Figures, NodeKind, TreeNode } from './tree.js'
 export type { PageApi, PageState } from './page.js'

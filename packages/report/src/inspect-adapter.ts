@@ -1,5 +1,5 @@
 import { PyBundleError } from '@pybundle/errors'
-import type { ChecksumState, ModuleKind, ReportData, ReportModule } from './report-data.js'
+import type { ChecksumState, ModuleKind, RegionKind, ReportData, ReportModule } from './report-data.js'
 import { validateReportData } from './validate.js'
 
 /**
@@ -18,6 +18,8 @@ export interface InspectJson {
   consts: { entries: number; redirects: number; records?: number }
   sharingSavedBytes: number
   modules: InspectJsonModule[]
+  /** Every byte outside the modules by purpose (inspect of format 1.1 and later). */
+  regions?: { name: string; kind: RegionKind; bytes: number }[]
 }
 
 export interface InspectJsonModule {
@@ -81,6 +83,7 @@ export function reportDataFromInspect(json: unknown): ReportData {
       checksums: x.checksums as ChecksumState,
     },
     modules,
+    ...(Array.isArray(x.regions) ? { regions: x.regions.map((r) => ({ name: String(r.name), kind: r.kind, bytes: num(r.bytes) })) } : {}),
   }
   validateReportData(data, 'inspect JSON')
   return data

@@ -58,7 +58,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   // fillRects, as fast on the CPU as on the GPU.
   const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D
 
-  const root = lib.buildTree(data.modules)
+  const root = lib.buildTree(data.modules, data.regions ?? [])
   const total = root.size
   /** Whether the figures say which table entries a module owns or shares (older inspect output does not). */
   const hasEntries = root.figures.stringsOwned + root.figures.stringsShared + root.figures.constsOwned + root.figures.constsShared > 0
@@ -76,6 +76,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   let removed: string[] = []
   if (base) {
     for (const m of base.modules) baseSize.set(m.name, m.bytesAttributed)
+    for (const r of base.regions ?? []) baseSize.set(`[${r.kind}] ${r.name}`, r.bytes)
     const now = new Set(data.modules.map((m) => m.name))
     removed = base.modules.filter((m) => !now.has(m.name)).map((m) => m.name)
   }
@@ -108,7 +109,12 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     const p = (100 * part) / whole
     return p !== 0 && Math.abs(p) < 0.01 ? '<0.01%' : `${p.toFixed(Math.abs(p) < 1 ? 2 : 1)}%`
   }
-  const displayName = (n: TreeNode): string => (n.kind === 'root' ? 'bundle' : n.kind === 'init' ? `${n.name} (__init__)` : n.name)
+  const displayName = (n: TreeNode): string =>
+    n.kind === 'root' ? 'bundle'
+      : n.kind === 'init' ? `${n.name} (__init__)`
+        : n.kind === 'data' ? `${n.label} (data files)`
+          : n.kind === 'metadata' || n.kind === 'region' || n.kind === 'resources' ? n.label
+            : n.name
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
     const e = document.createElement(tag)
     if (cls) e.className = cls
@@ -130,6 +136,10 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
     package: [28, 70, 68],
     namespace: [275, 38, 64],
     group: [0, 0, 70],
+    resources: [140, 30, 60],
+    data: [140, 50, 52],
+    metadata: [170, 45, 50],
+    region: [0, 0, 48],
   }
   type RGB = [number, number, number]
   const hslRgb = (h: number, s: number, l: number): RGB => {
@@ -351,7 +361,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   const showDetails = (n: TreeNode): void => {
     details.replaceChildren()
     const title = el('h2', '', displayName(n))
-    const kindText = n.kind === 'init' ? 'package __init__' : n.kind === 'root' ? `${int(n.figures.modules)} modules` : n.kind
+    const kindText = n.kind === 'init' ? 'package __init__' : n.kind === 'root' ? `${int(n.figures.modules)} modules` : n.kind === 'data' ? 'data files of a package' : n.kind === 'metadata' ? 'distribution metadata' : n.kind === 'region' ? 'file structure (not code)' : n.kind
     title.append(el('span', `badge k-${n.kind}`, kindText))
     details.append(title)
     const f = n.figures
@@ -420,6 +430,10 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
         swatch(css(hslRgb(...KIND_COLOURS.namespace)), 'namespace package'),
         swatch('#7a4a1c', 'package frame'),
       )
+      const has = (label: string): boolean => root.children.some((c) => c.kind === 'resources' && c.label === label)
+      if (has('data files')) legend.append(swatch(css(hslRgb(...KIND_COLOURS.data)), 'package data'))
+      if (has('metadata')) legend.append(swatch(css(hslRgb(...KIND_COLOURS.metadata)), 'distribution metadata'))
+      if (root.children.some((c) => c.kind === 'region')) legend.append(swatch(css(hslRgb(...KIND_COLOURS.region)), 'header, indexes, shared tables, padding'))
     } else {
       const grad = el('span', 'grad')
       const stops = mode === 'sharing' ? SHARE_STOPS : CHANGE_STOPS
@@ -629,7 +643,7 @@ export function reportPage(data: ReportData, base: ReportData | null, baseLabel:
   chip('format', s.formatVersion)
   chip('modules', int(s.moduleCount))
   chip('file', bytes(s.fileSize))
-  chip('attributed to modules', bytes(total))
+  chip('attributed to modules', bytes(data.modules.reduce((a, m) => a + m.bytesAttributed, 0)))
   chip('sharing saved', `${bytes(s.bytesSavedBySharing)} (${pct(s.bytesSavedBySharing, s.fileSize + s.bytesSavedBySharing)})`)
   chip('checksums', s.checksums, `ck-${s.checksums}`)
   if (base) {

@@ -61,7 +61,24 @@ export interface ReportModule {
   constsShared: number
 }
 
+/** What a region of the file outside the modules' own bytes is for (`pybundle inspect --json` regions[].kind). */
+export type RegionKind = 'header' | 'index' | 'resource-index' | 'data' | 'metadata' | 'sources' | 'build-info' | 'shared' | 'padding'
+
+/**
+ * Bytes of the file that no module's bytesAttributed includes, by purpose: with
+ * the modules they account for the whole file (a package's data files, a
+ * distribution's metadata, the shared string/constant tables, header, indexes, padding).
+ */
+export interface ReportRegion {
+  /** A package name (data), a distribution name (metadata), or a description. */
+  name: string
+  kind: RegionKind
+  bytes: number
+}
+
 export interface ReportData {
   summary: ReportSummary
   modules: ReportModule[]
+  /** Absent in reports from before format 1.1's inspect: then only the modules are drawn. */
+  regions?: ReportRegion[]
 }

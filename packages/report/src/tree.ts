@@ -1,4 +1,4 @@
-import type { ModuleKind, ReportModule } from './report-data.js'
+import type { ModuleKind, ReportModule, ReportRegion } from './report-data.js'
 
 /**
  * The package hierarchy of a bundle, built from dotted names.
@@ -21,6 +21,14 @@ export type NodeKind =
   | 'module'
   /** the code of a package or namespace itself (leaf) */
   | 'init'
+  /** a group of regions that are not code: "data files" (one leaf per package), "metadata" (one per distribution) */
+  | 'resources'
+  /** a package's data files (leaf) */
+  | 'data'
+  /** a distribution's metadata files (leaf) */
+  | 'metadata'
+  /** bytes of the file's structure: header, indexes, shared tables, sources, build info, padding (leaf) */
+  | 'region'
 
 /** A node's figures: a module's (ReportModule's counts), summed over the modules below a group. */
 export interface Figures extends Omit<ReportModule, 'name' | 'kind'> {
@@ -47,11 +55,15 @@ export interface TreeNode {
 }
 
 /**
- * Builds the hierarchy. Also injected into the report page by
- * Function#toString: keep it self-contained (no imports at run time, no
- * references outside its body).
+ * Builds the hierarchy: the modules by package, and, when `regions` are given,
+ * the rest of the file beside them (a "data files" group with one leaf per
+ * package, a "metadata" group with one per distribution, and a leaf per other
+ * region), so that the root's size is the whole file. Region nodes are named
+ * "[kind] name", which no module name can be. Also injected into the report
+ * page by Function#toString: keep it self-contained (no imports at run time,
+ * no references outside its body).
  */
-export function buildTree(modules: readonly ReportModule[]): TreeNode {
+export function buildTree(modules: readonly ReportModule[], regions: readonly ReportRegion[] = []): TreeNode {
   const zero = (): Figures => ({
     modules: 0,
     codeObjects: 0,
@@ -124,6 +136,27 @@ export function buildTree(modules: readonly ReportModule[]): TreeNode {
       constsShared: m.constsShared,
     }
     parent.children.push({ name: m.name, label, kind, module: i, size: m.bytesAttributed, figures, children: [], parent, depth: parent.depth + 1 })
+  }
+  // The bytes that are not a module's, beside the modules (every byte of the file is drawn).
+  const regionGroups = new Map<string, TreeNode>()
+  for (const r of regions) {
+    if (r.bytes <= 0) continue
+    let parent = root
+    let kind: NodeKind = 'region'
+    if (r.kind === 'data' || r.kind === 'metadata') {
+      kind = r.kind
+      const label = r.kind === 'data' ? 'data files' : 'metadata'
+      let g = regionGroups.get(label)
+      if (g === undefined) {
+        g = { name: `[${r.kind}]`, label, kind: 'resources', module: -1, size: 0, figures: zero(), children: [], parent: root, depth: 1 }
+        regionGroups.set(label, g)
+        root.children.push(g)
+      }
+      parent = g
+    }
+    const figures = zero()
+    figures.bytesAttributed = r.bytes
+    parent.children.push({ name: `[${r.kind}] ${r.name}`, label: r.name, kind, module: -1, size: r.bytes, figures, children: [], parent, depth: parent.depth + 1 })
   }
   // Sum sizes and figures bottom-up; sort children largest first.
   const finish = (node: TreeNode): void => {

@@ -4,6 +4,7 @@ import type { ReportData } from './report-data.js'
 
 const KINDS = new Set(['module', 'package', 'namespace'])
 const CHECKSUMS = new Set(['ok', 'mismatch', 'unchecked'])
+const REGION_KINDS = new Set(['header', 'index', 'resource-index', 'data', 'metadata', 'sources', 'build-info', 'shared', 'padding'])
 
 function bad(path: string, what: string): never {
   throw new PyBundleError('MALFORMED', `report data: ${path} ${what}`, { details: { path } })
@@ -57,4 +58,14 @@ export function validateReportData(data: unknown, path = 'data'): asserts data i
       count(m[k], `${p}.${k}`)
     }
   })
+  if (d.regions !== undefined) {
+    if (!Array.isArray(d.regions)) bad(`${path}.regions`, 'is not an array')
+    d.regions.forEach((x: unknown, i: number) => {
+      const p = `${path}.regions[${i}]`
+      const r = object(x, p)
+      if (typeof r.name !== 'string') bad(`${p}.name`, 'is not a string')
+      if (!REGION_KINDS.has(r.kind as string)) bad(`${p}.kind`, `is not one of ${[...REGION_KINDS].join(', ')}`)
+      count(r.bytes, `${p}.bytes`)
+    })
+  }
 }

@@ -138,9 +138,10 @@ function walkBundle(b, fileSize, r, opts) {
     attempt(r, 'getModule.probe', () => b.getModule(probe))
   }
   attempt(r, 'submodules.all', () => b.submodules(''))
+  walkResources(b, names, r, bound)
   if (report?.ok && r.codes.length > before) {
     // Reading back the loader's output with the marshal reader is a separate check (emit-unreadable).
-    const c = r.codes.slice(before).filter((o) => !(o.step === 'toPyc' && o.code === 'UNSUPPORTED_VALUE') && o.step !== 'getModule.probe' && !o.step.includes('.read') && o.step !== 'firstDifference')
+    const c = r.codes.slice(before).filter((o) => !(o.step === 'toPyc' && o.code === 'UNSUPPORTED_VALUE') && o.step !== 'getModule.probe' && o.step !== 'getData.probe' && !o.step.includes('.read') && o.step !== 'firstDifference')
     if (c.length) r.findings.push({ kind: 'verify-ok-read-failed', message: `verify() ok but ${c[0].step}: ${c[0].code} ${c[0].message}` })
   }
   attempt(r, 'close', () => b.close())
@@ -153,6 +154,40 @@ function walkBundle(b, fileSize, r, opts) {
       r.findings.push({ kind: 'close', message: `after close: ${e instanceof PyBundleError ? e.code : String(e)}` })
     }
   }
+}
+
+/**
+ * §15 resources: every package's data files and folders, every distribution and
+ * its files, every source, the build info; views must stay inside the file.
+ * @param {import('@pybundle/loader').Bundle} b @param {string[]} names @param {Result} r
+ * @param {(what: string, n: number) => void} bound
+ */
+function walkResources(b, names, r, bound) {
+  attempt(r, 'hasData', () => b.hasData())
+  for (const name of names) {
+    const files = attempt(r, 'dataFiles', () => b.dataFiles(name)) ?? []
+    bound('dataFiles.length', files.length)
+    for (const f of files) {
+      const v = attempt(r, 'getData', () => b.getData(name, f))
+      if (v) bound('getData length', v.length)
+    }
+    attempt(r, 'dataDirectories', () => b.dataDirectories(name))
+    const src = attempt(r, 'getSource', () => b.getSource(name))
+    if (src) bound('getSource length', src.length)
+  }
+  const dists = attempt(r, 'distributions', () => b.distributions()) ?? []
+  bound('distributions.length', dists.length)
+  for (const d of dists) {
+    const files = attempt(r, 'distributionFiles', () => b.distributionFiles(d.name)) ?? []
+    for (const f of files) {
+      const v = attempt(r, 'getDistributionFile', () => b.getDistributionFile(d.name, f))
+      if (v) bound('getDistributionFile length', v.length)
+    }
+  }
+  for (const [pkg, path] of [['pkg', '../x'], ['pkg', ''], ['', 'x'], ['pkg', '\ud800'], ['pkg', 'x'.repeat(5000)]]) {
+    attempt(r, 'getData.probe', () => b.getData(pkg, path))
+  }
+  attempt(r, 'buildInfo', () => b.buildInfo())
 }
 
 /**

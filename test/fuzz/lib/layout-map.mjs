@@ -5,11 +5,11 @@
  * each changed byte by the region it falls in.
  */
 import {
-  CODE, HEADER, MIDX_HEADER, MIDX_SLOT, MODULE, SECTION_ENTRY, SECTION_ORDER, STRING_RECORD, TABLE_ENTRY_SIZE,
+  CODE, FILE_ENTRY, HEADER, MIDX_HEADER, MIDX_SLOT, MODULE, OWNER, SECTION_ENTRY, SECTION_ORDER, SOURCE, STRING_RECORD, TABLE_ENTRY_SIZE,
   sectionName,
 } from '@pybundle/format-spec'
 
-/** @typedef {{offset: number, size: number, name: string, kind: 'header'|'table'|'midx'|'mods'|'code'|'strt'|'cnst'|'strd'|'cdat'|'midxslot', index?: number}} Field */
+/** @typedef {{offset: number, size: number, name: string, kind: 'header'|'table'|'midx'|'mods'|'code'|'strt'|'cnst'|'strd'|'cdat'|'midxslot'|'owner'|'file'|'srcs', index?: number}} Field */
 /** @typedef {{name: string, offset: number, size: number, entryOffset: number}} Sec */
 /** @typedef {{fileSize: number, headerSize: number, sections: Sec[], byName: Record<string, Sec>, fields: Field[], fieldsByKind: Record<string, Field[]>, padding: [number, number][]}} LayoutMap */
 
@@ -48,7 +48,7 @@ export function mapLayout(bytes) {
       }
     }
   }
-  /** @param {Sec|undefined} sec @param {typeof MODULE | typeof CODE} st @param {'mods'|'code'} kind */
+  /** @param {Sec|undefined} sec @param {typeof MODULE | typeof CODE | typeof OWNER | typeof FILE_ENTRY | typeof SOURCE} st @param {'mods'|'code'|'owner'|'file'|'srcs'} kind */
   const records = (sec, st, kind) => {
     if (!sec) return
     const n = Math.floor(sec.size / st.size)
@@ -58,6 +58,11 @@ export function mapLayout(bytes) {
   }
   records(byName.MODS, MODULE, 'mods')
   records(byName.CODE, CODE, 'code')
+  // §15 resource sections (1.1): owner records, file entries, source records
+  records(byName.PKGS, OWNER, 'owner')
+  records(byName.DIST, OWNER, 'owner')
+  records(byName.FILE, FILE_ENTRY, 'file')
+  records(byName.SRCS, SOURCE, 'srcs')
   /** @param {Sec|undefined} table @param {Sec|undefined} data @param {'strt'|'cnst'} kind @param {'strd'|'cdat'} dkind */
   const tables = (table, data, kind, dkind) => {
     if (!table || !data) return

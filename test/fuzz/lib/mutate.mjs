@@ -122,7 +122,7 @@ const RAW = {
     return [out, `append ${n} ${fill} bytes`]
   },
   field(rng, b, map) {
-    const f = pickField(rng, map, ['header', 'table', 'midx', 'midxslot', 'mods', 'code', 'strt', 'cnst', 'strd', 'cdat'])
+    const f = pickField(rng, map, ['header', 'table', 'midx', 'midxslot', 'mods', 'code', 'strt', 'cnst', 'strd', 'cdat', 'owner', 'file', 'srcs'])
     if (!f) return RAW.bitflip(rng, b, map)
     const orig = readField(b, f.offset, f.size)
     const v = forgedValue(rng, f, orig, map)

@@ -144,6 +144,44 @@ async function sharedDeepBundle(py) {
 }
 
 /**
+ * A format-1.1 bundle with every resource section (§15): data files of two
+ * packages (nested folders, an empty file, a non-ASCII path), two distributions
+ * (one single-file egg-info), module sources and build info.
+ * @param {number} minor
+ * @param {{name: string, path: string, package: boolean, marshal: Uint8Array}[]} compiled
+ */
+async function resourceBundle(minor, compiled) {
+  const enc = new TextEncoder()
+  /** @type {any[]} */
+  const modules = compiled.map((m) => ({
+    name: m.name,
+    isPackage: m.package,
+    isNamespace: false,
+    path: m.path,
+    code: readMarshal(m.marshal, { pythonMinor: minor }),
+    sourceBytes: m.name === 'pkg.sub2' ? undefined : enc.encode(`# source of ${m.name}\n`),
+  }))
+  modules.push({ name: 'pkg.data', isPackage: true, isNamespace: false, path: 'pkg/data/__init__.py', code: modules[0].code })
+  const data = [
+    { package: 'pkg', path: 'templates/base.html', bytes: enc.encode('<html>{{ body }}</html>\n') },
+    { package: 'pkg', path: 'templates/mail/welcome.txt', bytes: enc.encode('Welcome!\n') },
+    { package: 'pkg', path: 'empty', bytes: new Uint8Array(0) },
+    { package: 'pkg', path: '\u00e9t\u00e9/caf\u00e9.txt', bytes: enc.encode('caf\u00e9') },
+    { package: 'pkg.data', path: 'table.bin', bytes: Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff) },
+  ]
+  const distributions = [
+    { name: 'pkg-1.0.dist-info', files: [
+      { path: 'METADATA', bytes: enc.encode('Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n') },
+      { path: 'entry_points.txt', bytes: enc.encode('[console_scripts]\npkg = pkg:main\n') },
+      { path: 'top_level.txt', bytes: enc.encode('pkg\n') },
+    ] },
+    { name: 'old-0.1.egg-info', isFile: true, files: [{ path: 'PKG-INFO', bytes: enc.encode('Metadata-Version: 1.0\nName: old\n') }] },
+  ]
+  const buildInfo = { modules: { pkg: { reason: 'include' }, 'pkg.sub': { reason: 'closure', importedBy: ['pkg'], optional: false } }, skippedData: [{ package: 'pkg', path: 'loop', reason: 'symlink loop' }] }
+  return writeBundle({ python: target(minor), optimize: 0, modules, data, distributions, buildInfo })
+}
+
+/**
  * Build every seed. `full` adds one bundle per extra interpreter found.
  * @param {{full?: boolean}} [opts]
  * @returns {Promise<{name: string, minor: number, bytes: Uint8Array}[]>}
@@ -166,6 +204,7 @@ export async function buildSeeds(opts = {}) {
   const tricky = compileWith(main.exe, trickySpecs)
   seeds.push({ name: `tricky-3.${main.minor}`, minor: main.minor, bytes: await bundleOf(main.minor, tricky.modules, [{ name: 'nsonly' }, { name: 'pkg.ns' }]) })
   seeds.push({ name: `shared-deep-3.${main.minor}`, minor: main.minor, bytes: await sharedDeepBundle(main) })
+  seeds.push({ name: `resources-3.${main.minor}`, minor: main.minor, bytes: await resourceBundle(main.minor, tricky.modules) })
   seeds.push({ name: 'namespaces-only', minor: main.minor, bytes: await bundleOf(main.minor, [], [{ name: 'a' }, { name: 'a.b' }]) })
   seeds.push({ name: 'empty', minor: main.minor, bytes: await bundleOf(main.minor, []) })
   for (const py of pys) {

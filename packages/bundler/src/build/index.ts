@@ -128,7 +128,8 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   // Files that do not compile: an error for the user's modules; skipped (with
   // the reason) for the interpreter's own stdlib, whose test data holds files
   // that are not meant to compile (badsyntax_*.py, Python 2 grammar samples)
-  // and that CPython's own install does not compile either.
+  // and that CPython's own install does not compile either; and for what only
+  // the closure found (a Python 2 fallback behind `if PY2:` that never runs).
   const skipped = [...resolution.skipped]
   const failures: { name: string; error: CompileFailure }[] = []
   const codes = new Map<string, { code: PyCode; source: ModuleInput['source']; bytes: number }>()
@@ -136,7 +137,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   for (const [i, m] of withCode.entries()) {
     const r = compiled[i]
     if (!r.ok) {
-      if (m.stdlib) skipped.push({ name: m.name, reason: `does not compile with this interpreter (${r.error.type} at line ${r.error.line ?? '?'}: ${r.error.message})` })
+      if (m.stdlib || m.reason === 'closure') skipped.push({ name: m.name, reason: `does not compile with this interpreter (${r.error.type} at line ${r.error.line ?? '?'}: ${r.error.message})` })
       else failures.push({ name: m.name, error: r.error })
       continue
     }
@@ -262,8 +263,9 @@ function buildInfoOf(kept: readonly ResolvedModule[]): BuildInfo {
   const modules: BuildInfo['modules'] = {}
   const names = new Set(kept.map((m) => m.name))
   for (const m of [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    // Importers that did not make it into the bundle (a file that does not compile) would break a --why chain.
-    const by = m.importedBy?.filter((n) => names.has(n))
+    // Importers that did not make it into the bundle (a file that does not compile) would break a --why
+    // chain; "__main__" (the traced program's own code) stays: the chain starts there.
+    const by = m.importedBy?.filter((n) => names.has(n) || n === '__main__')
     modules[m.name] = { reason: m.reason, ...(by?.length ? { importedBy: by } : {}), ...(m.optional ? { optional: true } : {}) }
   }
   return { modules }

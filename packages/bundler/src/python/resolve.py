@@ -10,7 +10,9 @@
 #           "stdlib": bool,                 every pure-Python stdlib module
 #           "exclude": ["fnmatch", ...],    applied to every resolved name
 #           "traced": [{...}, ...],         module records from trace_driver.py
-#           "closure": bool}                add what the modules import (imports.py)
+#           "closure": bool,                add what the modules import (imports.py)
+#           "main": null | {"file"} | {"source"}}  the traced program's own code
+#                                           (a script, -c CODE), scanned as "__main__"
 # answer   {"python": {...}, "modules": [...], "skipped": [...],
 #           "unresolved": [...], "excluded": n,
 #           "aliases": [{"name", "of"}],    traced names held under another spec name
@@ -344,6 +346,20 @@ def in_stdlib(rec):
 
 # --- traced modules ------------------------------------------------------------
 
+def _named_as_file(name, t):
+    """Whether a traced module's file is where its name puts it (html/parser.py for
+    html.parser), so that bundling it under that name keeps name and path in step.
+    A module made with spec_from_file_location('plugin', '/x/y.py') is not."""
+    origin = t.get('origin')
+    if not t.get('hasLocation') or not origin:
+        return True  # frozen, built-in, namespace: classify() decides
+    last = name.rpartition('.')[2]
+    if t.get('locations') is not None:
+        return os.path.basename(os.path.dirname(origin)) == last
+    stem = os.path.basename(origin).partition('.')[0]
+    return stem == last
+
+
 class TracedSpec:
     """A spec rebuilt from trace_driver.py's record, for classify()."""
 
@@ -387,18 +403,56 @@ def _load_imports_helper():
     return mod
 
 
-def _code_of(rec):
+def _is_main_guard(node):
+    """`if __name__ == '__main__':` at the top of a module (either way round)."""
+    import ast
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    t = node.test
+    if len(t.ops) != 1 or not isinstance(t.ops[0], ast.Eq):
+        return False
+    sides = [t.left, t.comparators[0]]
+    names = [x for x in sides if isinstance(x, ast.Name) and x.id == '__name__']
+    consts = [x for x in sides if isinstance(x, ast.Constant) and x.value == '__main__']
+    return len(names) == 1 and len(consts) == 1
+
+
+def _code_of(rec, name):
+    """The code to read imports from. For source, a module's `if __name__ ==
+    '__main__':` block is left out: it runs only when the module is run as a
+    program (heapq's imports doctest there), and a program the trace ran as
+    __main__ was seen running. Modules named __main__ keep it."""
     try:
         with open(rec['file'], 'rb') as f:
             data = f.read()
         if rec['kind'] == 'sourceless':
             return marshal.loads(data[16:])
+        if name.rpartition('.')[2] != '__main__':
+            import ast
+            tree = ast.parse(data, rec['file'])
+            body = []
+            for node in tree.body:
+                body.extend(node.orelse if _is_main_guard(node) else [node])
+            tree.body = body
+            return compile(tree, rec['file'], 'exec', dont_inherit=True)
         return compile(data, rec['file'], 'exec', dont_inherit=True)
     except Exception:  # does not compile: the compile step reports it
         return None
 
 
-def close(res, excludes, aliases):
+def _main_code(main):
+    try:
+        if main.get('file') is not None:
+            with open(main['file'], 'rb') as f:
+                return compile(f.read(), main['file'], 'exec', dont_inherit=True)
+        if main.get('source') is not None:
+            return compile(main['source'], '<string>', 'exec', dont_inherit=True)
+    except Exception:  # a folder or zip run as a script, a syntax error: the trace ran it already
+        pass
+    return None
+
+
+def close(res, excludes, aliases, main=None):
     """Add every module the bundled code imports, to a fixed point. Returns
     {'importers': {name: set}, 'optional': {name: bool}, 'unresolved': [...],
     'excluded': set}. Modules the stdlib walk added are not scanned: that walk
@@ -410,8 +464,14 @@ def close(res, excludes, aliases):
     optional = {}  # name -> True while every import site seen is optional
     missing = {}   # name -> {'importedBy': set, 'optional': bool}
     excluded = set()
+    following = set()  # aliases being followed (guards a cycle)
     queue = sorted(res.modules, reverse=True)
     scanned = set()
+    # The traced program's own code (a script or -c CODE) is not bundled, but what
+    # it imports is: its imports count as made by "__main__".
+    main_code = _main_code(main or {})
+    if main_code is not None:
+        queue.append('__main__')
 
     def want(name, importer, opt, why='closure'):
         if name == '__main__':
@@ -425,6 +485,9 @@ def close(res, excludes, aliases):
             excluded.add(name)
             return
         spec = find(name)
+        if spec is None and name in aliases:
+            want(aliases[name], importer, opt, why)  # collections.abc on 3.14 is _collections_abc
+            return
         if spec is None:
             parent = name.rpartition('.')[0]
             if parent and parent in missing:
@@ -435,14 +498,26 @@ def close(res, excludes, aliases):
             m['optional'] = m['optional'] and opt
             return
         if spec.name != name and name not in BOOTSTRAP and spec.name not in BOOTSTRAP:
-            aliases.setdefault(name, spec.name)  # os.path is posixpath
-            want(spec.name, importer, opt, why)
+            if name in following or (name in aliases and aliases[name] != spec.name):
+                return  # a cycle of aliases, or the trace saw it as something else: keep that
+            aliases[name] = spec.name  # os.path is posixpath
+            following.add(name)
+            try:
+                want(spec.name, importer, opt, why)
+            finally:
+                following.discard(name)
             return
         if res.add(name, spec, why):
             queue.append(name)
 
     while queue:
         name = queue.pop()
+        if name == '__main__' and name not in scanned:
+            scanned.add(name)
+            for iname, level, fromlist, opt in _scan(helper, main_code):
+                if level == 0:
+                    _want_import(helper, want, find, iname, fromlist, opt, '__main__')
+            continue
         if name in scanned or name not in res.modules:
             continue
         scanned.add(name)
@@ -454,26 +529,38 @@ def close(res, excludes, aliases):
             want(parent, None, False, 'parent')  # importing a.b imports a first
         if rec['kind'] == 'namespace' or res.reasons.get(name) == 'stdlib':
             continue
-        code = _code_of(rec)
+        code = _code_of(rec, name)
         if code is None:
             continue
-        for iname, level, fromlist, opt in helper.scan(code):
+        for iname, level, fromlist, opt in _scan(helper, code):
             target = helper.absolute(iname, level, name, rec['isPackage'])
-            if target is None:
-                continue
-            parts = target.split('.')
-            for i in range(1, len(parts) + 1):
-                want('.'.join(parts[:i]), name, opt)
-            if fromlist:
-                tspec = find(target)
-                if tspec is None or tspec.submodule_search_locations is None:
-                    continue  # not a package: `from m import x` takes an attribute
-                for sub in fromlist:
-                    if sub != '*' and find(target + '.' + sub) is not None:
-                        want(target + '.' + sub, name, opt)
+            if target is not None:
+                _want_import(helper, want, find, target, fromlist, opt, name)
     unresolved = [{'name': n, 'importedBy': sorted(m['importedBy']), 'optional': m['optional']}
                   for n, m in sorted(missing.items())]
     return {'importers': importers, 'optional': optional, 'unresolved': unresolved, 'excluded': excluded}
+
+
+def _scan(helper, code):
+    try:
+        return helper.scan(code)
+    except Exception:  # bytecode dis cannot read: treat as importing nothing rather than fail the build
+        return []
+
+
+def _want_import(helper, want, find, target, fromlist, opt, importer):
+    """`import a.b.c` imports a, a.b and a.b.c; `from pkg import x` also pkg.x
+    when that is a submodule."""
+    parts = target.split('.')
+    for i in range(1, len(parts) + 1):
+        want('.'.join(parts[:i]), importer, opt)
+    if fromlist:
+        tspec = find(target)
+        if tspec is None or tspec.submodule_search_locations is None:
+            return  # not a package: `from m import x` takes an attribute
+        for sub in fromlist:
+            if sub != '*' and find(target + '.' + sub) is not None:
+                want(target + '.' + sub, importer, opt)
 
 
 def main():
@@ -504,7 +591,9 @@ def main():
                     res.skipped.setdefault(name, reason)
                 continue
             if not in_stdlib(rec) and rec['kind'] != 'namespace' and not rec.get('frozen'):
-                res.skipped.setdefault(name, 'shadowed by %s, outside the standard library' % rec['file'])
+                real = os.path.realpath(rec['file'])
+                where = rec['file'] if real == rec['file'] else '%s (a link to %s)' % (rec['file'], real)
+                res.skipped.setdefault(name, 'shadowed by %s, outside the standard library' % where)
                 continue
             res.walk(name, spec, 'stdlib')
 
@@ -517,17 +606,28 @@ def main():
             # html.parser, six's six.moves.http_client is http.client, `-m app`'s
             # __main__ is app.__main__): bundle it under the name its spec gives,
             # the one the import system finds it by.
+            if not _named_as_file(spec_name, t):
+                res.skipped.setdefault(name, 'loaded from %s under the name %s, which the import system does not find it by' % (t.get('origin'), spec_name))
+                continue
             aliases[name] = spec_name
             name = spec_name
         elif name == '__main__':
             continue
         if name in res.modules:
             continue
+        if t.get('loader') == 'zipimporter' and name not in res.skipped:
+            # Imported from a zip before the folder took its place (Pyodide's boot
+            # imports from /lib/python314.zip; the runner then extracts it): the
+            # finders find the same module as a file now.
+            spec = find(name)
+            if spec is not None and classify(name, spec)[0] is not None:
+                res.add(name, spec, 'trace')
+                continue
         res.add(name, TracedSpec(t), 'trace')
 
     closure = None
     if req.get('closure'):
-        closure = close(res, excludes, aliases)
+        closure = close(res, excludes, aliases, req.get('main'))
 
     excluded = 0
     modules = []
@@ -540,7 +640,8 @@ def main():
         rec.pop('locations', None)
         rec['reason'] = res.reasons.get(name, 'include')
         if closure is not None:
-            by = sorted(b for b in closure['importers'].get(name, ()) if b in res.modules and b != name)
+            by = sorted(b for b in closure['importers'].get(name, ())
+                        if (b in res.modules or b == '__main__') and b != name)
             if by:
                 rec['importedBy'] = by
             if rec['reason'] == 'closure' and closure['optional'].get(name):

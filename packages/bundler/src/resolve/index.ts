@@ -7,7 +7,8 @@ import { PyBundleError } from '@pybundle/errors'
 import type { Interpreter } from '../interpreter/index.js'
 import { helperScript } from '../interpreter/scripts.js'
 import type { Manifest } from '../manifest/index.js'
-import { runTrace, type TracedModule } from './trace.js'
+import { resolve as resolvePath } from 'node:path'
+import { runTrace, splitTraceArgs, type TracedModule } from './trace.js'
 
 export interface PythonInfo {
   /** [3, 11, 7] */
@@ -37,7 +38,7 @@ export interface ResolvedModule {
   stdlib: boolean
   /** Why it is in: 'include' | 'stdlib' | 'trace' | 'closure' | 'package' | 'parent' (BuildInfo). */
   reason: ModuleReason
-  /** With [modules] closure: the bundled modules whose bytecode imports it, sorted. */
+  /** With [modules] closure: the bundled modules whose bytecode imports it, sorted; "__main__" is the traced program's own code (a script, -c CODE). */
   importedBy?: string[]
   /** Added by the closure and imported only under try/except ImportError. */
   optional?: boolean
@@ -96,6 +97,7 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     stdlib: manifest.stdlib,
     traced: traced ?? [],
     closure: manifest.closure,
+    main: manifest.closure ? mainProgram(manifest) : null,
   }
   const run = await interpreter.runScript({ path: helperScript('resolve.py') }, [], {
     stdin: JSON.stringify(request),
@@ -135,6 +137,15 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     aliases: answer.aliases,
     unresolvedImports: answer.unresolvedImports,
   }
+}
+
+/** The traced program's own code for the closure to read: -c CODE or a script (-m runs a module, bundled anyway). */
+function mainProgram(manifest: Manifest): { source: string } | { file: string } | null {
+  if (manifest.trace === null) return null
+  const [head, next] = splitTraceArgs(manifest.trace).programArgs
+  if (head === undefined || head === '-m') return null
+  if (head === '-c') return next === undefined ? null : { source: next }
+  return { file: resolvePath(manifest.dir, head) }
 }
 
 function checkVersion(py: PythonInfo, interpreter: Interpreter, manifest: Manifest): void {

@@ -73,6 +73,12 @@ const EMPTY_REF = Object.freeze({ offset: 0, length: 0 })
 const manifest = (message: string, details?: Record<string, unknown>): never => fail('MANIFEST', message, undefined, details)
 
 function checkPath(path: string, what: string, single = false): Uint8Array {
+  const n = typeof path === 'string' ? utf8.encode(path).length : 0
+  if (n > LIMITS.MAX_PATH_BYTES) {
+    fail('LIMIT_EXCEEDED', `${what.slice(0, 200)}: a path of ${n} UTF-8 bytes, more than MAX_PATH_BYTES (${LIMITS.MAX_PATH_BYTES}) (SPEC.md §11.4)`, undefined, {
+      limit: 'MAX_PATH_BYTES', max: LIMITS.MAX_PATH_BYTES, value: n,
+    })
+  }
   const why = resourcePathProblem(path, { single })
   if (why !== undefined) manifest(`${what}: path ${JSON.stringify(path)} is not allowed: ${why} (SPEC.md §15.1)`, { path })
   return utf8.encode(path)

@@ -20,18 +20,23 @@ export function extractCommand(ctx: CliContext): Command {
     .option('--debug', 'print stack traces for errors')
     .addHelpText('after', `
 Examples:
-  $ pybundle extract examples/_startup.pyb --out /tmp/startup
-  $ PYTHONPATH=/tmp/startup python3 -c "import os; print(os.__file__)"
-  $ pybundle extract stdlib.pyb --out /tmp/x --module json json.decoder
+  $ out=$(mktemp -d); pybundle extract examples/_startup.pyb --out "$out"
+  $ PYTHONPATH="$out" python3 -c "import os; print(os.__file__)"
+  $ pybundle extract stdlib.pyb --out ./x --module json json.decoder
 
 The .pyc files are for the bundle's Python (its magic number in each header): a bundle
 built for Python 3.8 gives .pyc files that only Python 3.8 imports.
 
 The bundle is verified first (as pybundle verify); a damaged one is refused before
-anything is written, unless --no-verify.
+anything is written, unless --no-verify. Every target is then planned and checked
+before anything is written: two modules that are one file on Linux, macOS or
+Windows (pkg and pkg.__init__; Mod and mod) are refused, naming both. Nothing is
+written through a symbolic link (one inside DIR, or DIR itself, is an error naming
+it) or into an existing file: each file is written to a temporary file and renamed.
 
-Exit status: 0 ok; 1 internal error; 2 no such file or module, or an unwritable
-folder; 3 not a bundle, or a damaged or incompatible one.`)
+Exit status: 0 ok; 1 internal error; 2 no such file or module, or a file or folder
+that cannot be written (the error names it and the reason); 3 not a bundle, a
+damaged or incompatible one, or modules that extract to one path.`)
     .action(async (file: string, opts: ExtractOpts) => {
       let bundle
       try {

@@ -94,6 +94,15 @@ export function inspectText(r: InspectReport, limit?: number): string {
   out.push(`  constants   ${r.consts.entries} entries, ${r.consts.redirects} redirects`)
   out.push(`  sharing     all sharing saved ${bytes(r.sharing.savedVsNone)}, vs. storing every entry`)
   out.push(`              cross-module sharing saved ${bytes(r.sharing.savedVsPerModule)}, vs. one .pyc per module`)
+  const res = r.resources
+  if (res.dataFiles || res.distributions.length || res.sources.modules || res.buildInfo) {
+    out.push(`  data        ${res.dataFiles} files, ${bytes(res.dataBytes)} in ${res.dataPackages.length} packages`)
+    out.push(`  metadata    ${res.distributions.length} distributions, ${res.distributionFiles} files, ${bytes(res.distributionBytes)}`)
+    out.push(`  sources     ${res.sources.modules ? `${res.sources.modules} modules, ${bytes(res.sources.bytes)}` : 'none'}`)
+    out.push(`  build info  ${res.buildInfo ? `${bytes(res.buildInfo.bytes)} (${res.buildInfo.modules} modules, ${res.buildInfo.skippedData} skipped data files)` : 'none'}`)
+  } else {
+    out.push('  data        none (no data files, distributions, sources or build info)')
+  }
   out.push(`  checksums   ${r.checksums === 'ok' ? 'ok' : `MISMATCH in ${r.sections.filter((s) => !s.checksumOk).map((s) => s.name).join(', ')} (run pybundle verify)`}`)
   out.push('')
   out.push(table([['section', 'offset', 'size', 'share'], ...r.sections.map((s) => [s.name, String(s.offset), bytes(s.size), percent(s.size, r.fileSize)])], [false, true, true, true]))
@@ -103,6 +112,13 @@ export function inspectText(r: InspectReport, limit?: number): string {
     out.push(`${printable(m.name)} (${m.kind}${m.path ? `, ${printable(m.path)}` : ''}${m.source.size ? `, source ${m.source.size} bytes` : ''})`)
     if (m.code === null) out.push('  (namespace package: no code)')
     else out.push(...codeLines(m.code, '  '))
+    if (m.storedSourceBytes !== null) out.push(`  source stored in the bundle: ${m.storedSourceBytes} bytes`)
+    if (m.dataFiles.length) {
+      out.push('')
+      out.push(table([['data file', 'size'], ...m.dataFiles.map((f) => [f.path, String(f.size)])], [false, true]))
+    } else if (m.kind === 'package') {
+      out.push('  (no data files)')
+    }
     return safeLines(out)
   }
   const rows = limit === undefined ? r.modules : r.modules.slice(0, limit)
@@ -111,6 +127,14 @@ export function inspectText(r: InspectReport, limit?: number): string {
     ...rows.map((m) => [printable(m.name), m.kind, String(m.codeObjects), String(m.bytecodeBytes), String(m.bytes), percent(m.bytes, r.fileSize)]),
   ], [false, false, true, true, true, true]))
   if (rows.length < r.modules.length) out.push(`... ${r.modules.length - rows.length} more (without --limit, all)`)
+  if (res.dataPackages.length || res.distributions.length) {
+    out.push('')
+    out.push(table([
+      ['data of package / distribution', 'files', 'bytes', 'share'],
+      ...res.dataPackages.map((p) => [p.name, String(p.files), String(p.bytes), percent(p.storedBytes, r.fileSize)]),
+      ...res.distributions.map((d) => [d.name, String(d.files), String(d.bytes), percent(d.storedBytes, r.fileSize)]),
+    ], [false, true, true, true]))
+  }
   return safeLines(out)
 }
 

@@ -11,6 +11,7 @@
  * safe-write.ts: never through a symbolic link, never into an existing file.
  */
 import { dirname } from 'node:path/posix'
+import { lstatSync, statSync } from 'node:fs'
 import { join as joinNative } from 'node:path'
 import { PyBundleError } from '@pybundle/errors'
 import { checkModuleName, checkRelativePath, pathFoldKey } from '@pybundle/format-spec'
@@ -105,11 +106,20 @@ export function pycPath(m: ModuleView): string {
 
 /** Plan entries for modules; a name that is not valid by SPEC.md §5.1 is refused (the bundle is damaged). */
 export function planModules(bundle: Bundle, modules: readonly ModuleView[]): PlanEntry[] {
+  // Where each name would land if taken as a path as it is ('a/b' lands where 'a.b' does): to name both.
+  const naive = new Map<string, string[]>()
+  const naiveKey = (m: ModuleView): string => pathFoldKey(pycPath(m).replaceAll('\\', '/'))
+  for (const m of modules) {
+    const k = naiveKey(m)
+    naive.set(k, [...(naive.get(k) ?? []), m.name])
+  }
   return modules.map((m) => {
     const name = m.name
     const bad = checkModuleName(name)
     if (bad !== undefined) {
-      throw new PyBundleError('MALFORMED', `module name ${JSON.stringify(name)} is not valid (${bad}; SPEC.md §5.1): it does not map to one file path, nothing extracted`, { details: { module: name, reason: bad } })
+      const other = naive.get(naiveKey(m))?.find((n) => n !== name)
+      const clash = other !== undefined ? ` and would extract onto the file of module ${JSON.stringify(other)}` : ''
+      throw new PyBundleError('MALFORMED', `module name ${JSON.stringify(name)} is not valid (${bad}; SPEC.md §5.1)${clash}: it does not map to one file path, nothing extracted`, { details: { module: name, reason: bad, ...(clash ? { collidesWith: other } : {}) } })
     }
     const kind = moduleKind(m)
     const from = { kind: 'module' as const, name, moduleKind: kind }
@@ -178,6 +188,7 @@ export async function extractBundle(bundle: Bundle, out: string, names?: readonl
 
 /** Write a checked plan under `out`: folders first (checked component by component), then each file by temp + rename. */
 export async function writePlan(bundle: Bundle, plan: ExtractPlan, out: string): Promise<ExtractReport> {
+  refuseInputs(bundle, plan, out)
   const made = new Set<string>()
   await makeFolders(out, '', made)
   const modules: ExtractedModule[] = []
@@ -198,4 +209,23 @@ export async function writePlan(bundle: Bundle, plan: ExtractPlan, out: string):
   }
   for (const f of folders) await syncFolder(f)
   return { out, python: { version: bundle.pythonVersion, magic: bundle.magic }, modules, bytes: total }
+}
+
+/** No target may be the bundle being read (or a hard link to it): replacing it is never what extract means. */
+function refuseInputs(bundle: Bundle, plan: ExtractPlan, out: string): void {
+  if (bundle.file === undefined) return
+  const input = statSync(bundle.file, { throwIfNoEntry: false })
+  if (input === undefined) return
+  for (const e of plan.entries) {
+    const target = joinNative(out, ...e.path.split('/'))
+    let st
+    try {
+      st = lstatSync(target, { throwIfNoEntry: false })
+    } catch {
+      continue // unreachable now: writing it will say why
+    }
+    if (st !== undefined && st.dev === input.dev && st.ino === input.ino) {
+      throw new PyBundleError('IO', `${target} (for ${describeSource(e)}) is the bundle ${bundle.file} this command reads: extracting would replace it; give --out another folder`, { file: target })
+    }
+  }
 }

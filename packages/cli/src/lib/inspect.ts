@@ -7,7 +7,7 @@ import {
   CODE, CONST_RECORD_ALIGN, LIMITS, CONST_RECORD_SIZE, CONST_TAG, MODULE, NONE, STRING_KIND_WIDTH, STRING_RECORD,
   STRING_RECORD_ALIGN, STRING_FLAG, TABLE_ENTRY_SIZE, BLOB_ALIGN, STRING_SLICE_FIXED, type ConstTagName,
 } from '@pybundle/format-spec'
-import { CodeView, type Bundle, type ModuleView } from '@pybundle/loader'
+import { CodeView, type Bundle, type BundleStats, type ModuleView } from '@pybundle/loader'
 import { pyStrText } from './pystr.js'
 
 export type ModuleKind = 'module' | 'package' | 'namespace'
@@ -61,6 +61,46 @@ export interface InspectCode {
   children: InspectCode[]
 }
 
+/** A package's data files or a distribution's files (format 1.1, SPEC.md §15). */
+export interface InspectResourceOwner {
+  name: string
+  files: number
+  /** Sum of the files' sizes. */
+  bytes: number
+  /** DATA bytes attributed to it: each distinct payload once (to its first owner), padded to 8. */
+  storedBytes: number
+}
+
+export interface InspectResources {
+  /** Packages with data files, sorted by name. */
+  dataPackages: InspectResourceOwner[]
+  dataFiles: number
+  dataBytes: number
+  /** Distributions (*.dist-info / *.egg-info), sorted by name; isFile for a single-file egg-info. */
+  distributions: (InspectResourceOwner & { isFile: boolean })[]
+  distributionFiles: number
+  distributionBytes: number
+  /** Modules with a stored .py source ([modules] sources = true). */
+  sources: { modules: number; bytes: number; storedBytes: number }
+  /** Build provenance (INFO): its size and how many modules and skipped data files it describes; null when absent. */
+  buildInfo: { bytes: number; modules: number; skippedData: number } | null
+}
+
+/**
+ * Every byte of the file outside the modules' own bytes, by what it is for; with
+ * modules[].bytes these sum to fileSize exactly.
+ * kind: 'header' (header + section table), 'index' (MIDX), 'resource-index'
+ * (PKGS, DIST, FILE, RSTR), 'data' (one per package), 'metadata' (one per
+ * distribution), 'sources', 'build-info', 'shared' (string and constant records,
+ * table entries and blobs not attributed to a module: tuple elements, strings only
+ * constants use, bytes constants), 'padding' (zero bytes between sections).
+ */
+export interface InspectRegion {
+  name: string
+  kind: 'header' | 'index' | 'resource-index' | 'data' | 'metadata' | 'sources' | 'build-info' | 'shared' | 'padding'
+  bytes: number
+}
+
 export interface InspectReport {
   file: string
   formatVersion: string
@@ -85,8 +125,18 @@ export interface InspectReport {
   /** Alias of sharing.savedVsNone (read by @pybundle/report). */
   sharingSavedBytes: number
   modules: InspectModule[]
-  /** With --module: that module's code objects as a tree. */
-  module?: { name: string; kind: ModuleKind; path: string; source: { size: number; mtimeNs: bigint; hash: string }; code: InspectCode | null }
+  /** Data files, distributions, sources and build info (all empty for a bundle without them, e.g. format 1.0). */
+  resources: InspectResources
+  /** The bytes not in modules[].bytes, by purpose (modules + regions = fileSize). */
+  regions: InspectRegion[]
+  /** With --module: that module's code objects as a tree, and its data files when it is a package. */
+  module?: {
+    name: string; kind: ModuleKind; path: string; source: { size: number; mtimeNs: bigint; hash: string }; code: InspectCode | null
+    /** The package's data files (path and size), sorted by path; [] for a module or a package without data. */
+    dataFiles: { path: string; size: number }[]
+    /** Bytes of the stored .py source, or null when the bundle holds none for it. */
+    storedSourceBytes: number | null
+  }
 }
 
 export interface InspectOptions {
@@ -129,6 +179,7 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
     })
   }
   const savedVsNone = raw.savedBySharing()
+  const { resources, regions } = resourceFigures(bundle, stats, modules, raw.attributed)
   if (options.sort === 'size') modules.sort((x, y) => y.bytes - x.bytes || (x.name < y.name ? -1 : 1))
   const report: InspectReport = {
     file,
@@ -154,6 +205,8 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
     sharing: { savedVsNone, savedVsPerModule: raw.savedVsPerModule(stats.counts.modules) },
     sharingSavedBytes: savedVsNone,
     modules,
+    resources,
+    regions,
   }
   if (options.module !== undefined) {
     const m = bundle.getModule(options.module)
@@ -168,9 +221,93 @@ export async function inspectBundle(bundle: Bundle, file: string, options: Inspe
       path: m.path,
       source: { size: src.size, mtimeNs: src.mtimeNs, hash: hex(src.hash) },
       code: code === null ? null : codeTree(code, bundle.pythonVersion),
+      dataFiles: bundle.dataFiles(m.name).map((path) => ({ path, size: bundle.getData(m.name, path)!.length })),
+      storedSourceBytes: bundle.getSource(m.name)?.length ?? null,
     }
   }
   return report
+}
+
+const align8 = (n: number): number => align(n, 8)
+
+/**
+ * §15 figures, and every byte outside the modules' own by purpose. Payload bytes
+ * go to the first owner that names them (packages, then distributions, then
+ * sources, the order DATA is written in), so shared payloads count once.
+ */
+function resourceFigures(
+  bundle: Bundle, stats: BundleStats, modules: readonly InspectModule[], attributed: { strings: number; consts: number; blobs: number },
+): { resources: InspectResources; regions: InspectRegion[] } {
+  const seen = new Set<number>() // byteOffset of each payload counted (views of one mapping)
+  const stored = (v: Uint8Array): number => {
+    if (v.length === 0 || seen.has(v.byteOffset)) return 0
+    seen.add(v.byteOffset)
+    return align8(v.length)
+  }
+  const owner = (name: string, list: string[], get: (path: string) => Uint8Array | null): InspectResourceOwner => {
+    let b = 0
+    let st = 0
+    for (const p of list) {
+      const v = get(p)!
+      b += v.length
+      st += stored(v)
+    }
+    return { name, files: list.length, bytes: b, storedBytes: st }
+  }
+  const dataPackages = bundle.dataPackages().map((pkg) => owner(pkg, bundle.dataFiles(pkg), (p) => bundle.getData(pkg, p)))
+  const distributions = bundle.distributions().map((d) => ({
+    ...owner(d.name, bundle.distributionFiles(d.name), (p) => bundle.getDistributionFile(d.name, p)),
+    isFile: d.isFile,
+  }))
+  const sources = { modules: 0, bytes: 0, storedBytes: 0 }
+  if (bundle.hasData()) {
+    for (const m of modules) {
+      const v = bundle.getSource(m.name)
+      if (v === null) continue
+      sources.modules++
+      sources.bytes += v.length
+      sources.storedBytes += stored(v)
+    }
+  }
+  const info = bundle.buildInfo()
+  const size = (n: string): number => stats.sections.find((s) => s.name === n)?.size ?? 0
+  const resources: InspectResources = {
+    dataPackages,
+    dataFiles: dataPackages.reduce((n, p) => n + p.files, 0),
+    dataBytes: dataPackages.reduce((n, p) => n + p.bytes, 0),
+    distributions,
+    distributionFiles: distributions.reduce((n, d) => n + d.files, 0),
+    distributionBytes: distributions.reduce((n, d) => n + d.bytes, 0),
+    sources,
+    buildInfo: info === null ? null : { bytes: size('INFO'), modules: Object.keys(info.modules).length, skippedData: info.skippedData?.length ?? 0 },
+  }
+  let padding = 0
+  let end = stats.headerSize
+  for (const s of [...stats.sections].sort((a, b) => a.offset - b.offset)) {
+    padding += Math.max(0, s.offset - end)
+    end = Math.max(end, s.offset + s.size)
+  }
+  padding += Math.max(0, stats.fileSize - end)
+  const regions: InspectRegion[] = [
+    { name: 'header', kind: 'header', bytes: stats.headerSize },
+    { name: 'module index', kind: 'index', bytes: size('MIDX') },
+  ]
+  if (bundle.hasData()) {
+    regions.push({ name: 'resource index', kind: 'resource-index', bytes: size('PKGS') + size('DIST') + size('FILE') + size('RSTR') })
+    for (const p of dataPackages) regions.push({ name: p.name, kind: 'data', bytes: p.storedBytes })
+    for (const d of distributions) regions.push({ name: d.name, kind: 'metadata', bytes: d.storedBytes })
+    regions.push({ name: 'sources', kind: 'sources', bytes: size('SRCS') + sources.storedBytes })
+    regions.push({ name: 'build info', kind: 'build-info', bytes: size('INFO') })
+  }
+  regions.push({ name: 'padding', kind: 'padding', bytes: padding })
+  // What no module stores first: strings only constants use, tuple/frozenset elements outside any slice, bytes constants
+  regions.push({ name: 'shared strings', kind: 'shared', bytes: size('STRT') + size('STRD') - attributed.strings })
+  regions.push({ name: 'shared constants', kind: 'shared', bytes: size('CNST') + size('CDAT') - attributed.consts })
+  regions.push({ name: 'shared blobs', kind: 'shared', bytes: size('BLOB') - attributed.blobs })
+  const total = modules.reduce((n, m) => n + m.bytes, 0) + regions.reduce((n, r) => n + r.bytes, 0)
+  // anything else (a section this reader does not know, §12): named so the figures still add up
+  if (total !== stats.fileSize) regions.push({ name: 'other sections', kind: 'shared', bytes: stats.fileSize - total })
+  return { resources, regions }
 }
 
 /** All sharing saved, against storing every entry: the sharing.savedVsNone of inspect and build. */
@@ -214,6 +351,8 @@ class RawView {
   private readonly dv: DataView
   private readonly sec: Record<string, { offset: number; size: number }>
   private readonly seenBlobs = new Set<number>()
+  /** Bytes attribute() gave to modules, per table: what is left of each is shared data no module stores first. */
+  readonly attributed = { strings: 0, consts: 0, blobs: 0 }
   private readonly stringCount: number
   private readonly constCount: number
 
@@ -250,6 +389,7 @@ class RawView {
   private blob(offset: number, length: number): number {
     if (length === 0 || this.seenBlobs.has(offset)) return 0
     this.seenBlobs.add(offset)
+    this.attributed.blobs += align(length, BLOB_ALIGN)
     return align(length, BLOB_ALIGN)
   }
 
@@ -358,14 +498,18 @@ class RawView {
       const s0 = f('str_start')
       for (let i = s0; i < s0 + nStr; i++) {
         const e = this.u32('STRT', i * TABLE_ENTRY_SIZE)
-        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
+        const n = TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.stringRecordSize(e))
+        bytes += n
+        this.attributed.strings += n
         if (e & 1) stringsShared++
         else stringsOwned++
       }
       const k0 = f('const_start')
       for (let i = k0; i < k0 + f('n_consts'); i++) {
         const e = this.u32('CNST', i * TABLE_ENTRY_SIZE)
-        bytes += TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
+        const n = TABLE_ENTRY_SIZE + (e & 1 ? 0 : this.constRecordSize(e))
+        bytes += n
+        this.attributed.consts += n
         if (e & 1) constsShared++
         else constsOwned++
       }

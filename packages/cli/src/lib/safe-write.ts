@@ -12,7 +12,7 @@
  * error naming it (IO, exit 2).
  */
 import { randomBytes } from 'node:crypto'
-import { lstatSync, unlinkSync } from 'node:fs'
+import { unlinkSync } from 'node:fs'
 import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { PyBundleError, isPyBundleError } from '@pybundle/errors'
@@ -126,12 +126,21 @@ export async function writeFileReplacing(path: string, bytes: Uint8Array | strin
 /**
  * Make `base/rel` a folder (rel '/'-separated, possibly ''), creating what is
  * missing one component at a time and refusing a component that is a symbolic
- * link or not a folder. `base` itself is the caller's: it is created if missing
- * and may be reached through links (it is what the user named).
+ * link or not a folder. `base` itself is created if missing; it may be reached
+ * through links (what the user named) but may not be a link itself.
  */
 export async function makeFolders(base: string, rel: string, made: Set<string> = new Set()): Promise<string> {
   let dir = base
   if (!made.has(dir)) {
+    // The base itself may sit behind links (/tmp on macOS), but may not be one: in a shared
+    // folder such as /tmp anyone can plant `/tmp/out -> /somewhere/else` before the command runs.
+    const st = await lstat(dir).catch(() => undefined)
+    if (st?.isSymbolicLink()) {
+      throw new PyBundleError('IO', `${dir} is a symbolic link: refusing to write through it; give the folder it points to, or a new folder`, { file: dir })
+    }
+    if (st !== undefined && !st.isDirectory()) {
+      throw new PyBundleError('IO', `${dir} exists and is not a folder: give a folder to write into`, { file: dir })
+    }
     try {
       await mkdir(dir, { recursive: true })
     } catch (e) {
@@ -165,11 +174,6 @@ export async function makeFolders(base: string, rel: string, made: Set<string> =
     made.add(dir)
   }
   return dir
-}
-
-/** lstat that says undefined for "nothing there". */
-export function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
-  return lstatSync(path, { throwIfNoEntry: false })
 }
 
 /** fsync a folder (makes renames in it durable); best effort: not every platform allows it. */

@@ -17,9 +17,19 @@ export interface WhyStep {
   via?: string
   /** Imported only under try/except ImportError. */
   optional?: boolean
+  /** The first step only: imported by the traced program's own code (a script, -c CODE). */
+  main?: boolean
 }
 
 const ROOTS = new Set(['include', 'stdlib', 'trace'])
+/** The traced program's own code (a script, -c CODE): not a module of the bundle. */
+const MAIN = '__main__'
+
+/** In for its own reason, or imported by the traced program's own code. */
+function isRoot(info: BuildInfo, name: string): boolean {
+  const m = info.modules[name]
+  return ROOTS.has(m.reason) || (m.reason === 'closure' && (m.importedBy ?? []).includes(MAIN))
+}
 
 /** The modules a module is in because of, by its reason. */
 function causes(info: BuildInfo, name: string, children: Map<string, string[]>): string[] {
@@ -55,7 +65,7 @@ export function whyChain(info: BuildInfo, name: string): WhyStep[] {
   // Breadth-first from name back through its causes: the first root reached gives the shortest chain.
   const next = new Map<string, string | null>([[name, null]])
   let frontier = [name]
-  let found: string | null = ROOTS.has(info.modules[name].reason) ? name : null
+  let found: string | null = isRoot(info, name) ? name : null
   let last = name
   while (found === null && frontier.length) {
     const after: string[] = []
@@ -64,7 +74,7 @@ export function whyChain(info: BuildInfo, name: string): WhyStep[] {
         if (next.has(c) || !Object.hasOwn(info.modules, c)) continue
         next.set(c, n)
         last = c
-        if (ROOTS.has(info.modules[c].reason)) {
+        if (isRoot(info, c)) {
           found = c
           break
         }
@@ -79,7 +89,8 @@ export function whyChain(info: BuildInfo, name: string): WhyStep[] {
   let via: string | undefined
   while (at !== null) {
     const m = info.modules[at]
-    steps.push({ name: at, reason: m.reason, ...(via !== undefined ? { via } : {}), ...(m.optional ? { optional: true } : {}) })
+    const main = via === undefined && m.reason === 'closure' && (m.importedBy ?? []).includes(MAIN)
+    steps.push({ name: at, reason: m.reason, ...(via !== undefined ? { via } : {}), ...(m.optional ? { optional: true } : {}), ...(main ? { main: true } : {}) })
     via = at
     at = next.get(at) ?? null
   }
@@ -91,7 +102,7 @@ function because(s: WhyStep): string {
     case 'include': return 'named in [modules] include'
     case 'stdlib': return 'part of the standard library ([modules] stdlib = true)'
     case 'trace': return 'imported by the traced program ([modules] trace)'
-    case 'closure': return s.via ? `imported by ${s.via}${s.optional ? ' (only under try/except ImportError)' : ''}` : 'imported by bundled code ([modules] closure)'
+    case 'closure': return s.via ? `imported by ${s.via}${s.optional ? ' (only under try/except ImportError)' : ''}` : s.main ? 'imported by the traced program\'s own code ([modules] closure)' : 'imported by bundled code ([modules] closure)'
     case 'package': return s.via ? `a submodule of ${s.via}, included with its package` : 'included with its package'
     case 'parent': return s.via ? `the parent package of ${s.via}` : 'the parent package of a bundled module'
     default: return s.reason
