@@ -187,6 +187,7 @@ const IMPORT_NAMES = ['decimal', 'argparse', 'email.parser', 'http.client', 'tar
 
 /** The snapshots, made once per bundle (its name carries the bundler's key) in fresh processes. */
 async function snapshotInputs(bundle: string, pycZip: string, log: (m: string) => void): Promise<{ stock: string; zip: string; zipImports: string; bundleCopy: string }> {
+  mkdirSync(WORK, { recursive: true })
   const base = join(WORK, basename(bundle).replace(/\.pyb$/, ''))
   const stock = `${base}.stock.snap`
   const zip = `${base}.pyczip.snap`

@@ -146,9 +146,11 @@ describe('memory snapshot', () => {
     const runs = [0, 1].map(() => {
       const r = spawnSync(process.execPath, [child, bundle], { encoding: 'utf8', cwd: ROOT })
       expect(r.status, r.stderr).toBe(0)
-      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { restored: boolean; random: number[] }
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { restored: boolean; random: number[]; argv: string[] }
     })
     expect(runs.map((r) => r.restored)).toEqual([true, true])
+    // No args given: [''], as in a normal start (the snapshot was made with other args).
+    expect(runs[0].argv).toEqual([''])
     expect(runs[0].random).not.toEqual(runs[1].random)
   }, 300_000)
 })

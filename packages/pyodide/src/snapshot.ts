@@ -158,7 +158,8 @@ export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] 
     meta.destroy()
     if (resume === undefined) throw new PyBundleError('INTERPRETER', 'the restored snapshot has no pybundle finder (was it made by makeBundleSnapshot?)')
     const pyEnv = pyodide.toPy(env)
-    const pyArgs = pyodide.toPy([...(args ?? [])])
+    // As CPython: without arguments sys.argv is [''].
+    const pyArgs = pyodide.toPy(args?.length ? [...args] : [''])
     const pyOrig = pyodide.toPy([program, ...(args ?? [])])
     try {
       resume(pyEnv, pyArgs, pyOrig)

@@ -4,5 +4,5 @@ import { loadPyodideWithBundle } from '@pybundle/pyodide'
 
 const warnings = []
 const py = await loadPyodideWithBundle({ bundle: process.argv[2], stdout: () => {}, stderr: () => {}, onWarning: (m) => warnings.push(m) })
-const random = JSON.parse(py.runPython('import random, json; json.dumps([random.random() for _ in range(4)])'))
-process.stdout.write(JSON.stringify({ restored: warnings.length === 0, warnings, random }) + '\n')
+const [random, argv] = JSON.parse(py.runPython('import random, json, sys; json.dumps([[random.random() for _ in range(4)], sys.argv])'))
+process.stdout.write(JSON.stringify({ restored: warnings.length === 0, warnings, random, argv }) + '\n')
