@@ -89,8 +89,8 @@ function fixture(): { root: string; src: string; data: Record<string, Record<str
     'pkg/notpkg/loop': /^symlink loop$/,
     'pkg/procmem': /^unreadable: EIO$/,
     'pkg/big.bin': new RegExp(`^over the size limit \\(${MAX_DATA_FILE_SIZE + 1} bytes`),
-    'pkg/back\\slash.txt': /^not a valid data path \(a backslash in the path\)$/,
-    'pkg/ctl\u0001.txt': /^not a valid data path \(the character U\+0001 in the path\)$/,
+    'pkg/back\\slash.txt': /^not a valid data path \(component 1 holds a path separator \('\/' or '\\'\)\)$/,
+    'pkg/ctl\u0001.txt': /^not a valid data path \(component 1 holds a control or format character \(U\+0001\)\)$/,
   }
   if (!isRoot) {
     fs.writeFileSync(path.join(src, 'pkg/secret.txt'), 'x')
@@ -137,7 +137,7 @@ describe('package data files', () => {
     write(path.join(root, 'src'), { 'p/__init__.py': '', 'p/sub/__init__.py': '', 'p/sub/x.txt': 'x', 'p/y.txt': 'y' })
     const { input } = await build(manifest(root, 'include = ["p"]'))
     expect(input.data!.map((d) => [d.package, d.path])).toEqual([['p', 'sub/x.txt'], ['p', 'y.txt']])
-    expect(input.buildInfo).toBeUndefined() // nothing skipped, nothing to record
+    expect(input.buildInfo?.skippedData).toBeUndefined() // nothing skipped, nothing to record
   })
 
   it('exclude_data trims by "top/package/relative/path"; data = false turns collection off', async () => {
@@ -357,7 +357,7 @@ describe('python = "pyodide"', () => {
     // tomllib's mypy.ini exists only inside Pyodide (its stdlib is in the in-memory filesystem): walked and read there.
     const fromZip = (member: string): Buffer => execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))', zip, member])
     expect(input.data!.map((d) => [d.package, d.path, text(d.bytes)])).toEqual([['pkg', 'templates/t.html', '<p>hi</p>\n'], ['tomllib', 'mypy.ini', fromZip('tomllib/mypy.ini').toString('utf8')]])
-    expect(input.buildInfo).toBeUndefined()
+    expect(input.buildInfo?.skippedData).toBeUndefined()
     expect(input.distributions!.map((d) => [d.name, d.files.map((x) => x.path)])).toEqual([['Pkg-1.0.dist-info', ['METADATA', 'top_level.txt']]])
     const bySource = Object.fromEntries(input.modules.map((m) => [m.name, m.sourceBytes && text(m.sourceBytes)]))
     expect(bySource.pkg).toBe('X = 1\n')

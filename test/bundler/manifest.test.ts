@@ -78,6 +78,17 @@ describe('manifest', () => {
     expect(e.message).toMatch(/not valid TOML at line \d+, column \d+/)
   })
 
+  it('[bundle] timeout: seconds above 0, default 600', () => {
+    expect(parseManifest('[modules]\ninclude = ["a"]\n', FILE).timeout).toBe(600)
+    expect(parseManifest('[bundle]\ntimeout = 30\n[modules]\ninclude = ["a"]\n', FILE).timeout).toBe(30)
+    expect(parseManifest('[bundle]\ntimeout = 0.5\n[modules]\ninclude = ["a"]\n', FILE).timeout).toBe(0.5)
+    for (const bad of ['0', '-5', '"10"', 'true', '3000000', 'inf', 'nan', '[1]']) {
+      const e = err(`[bundle]\ntimeout = ${bad}\n[modules]\ninclude = ["a"]\n`)
+      expect({ bad, code: e.code, key: e.details?.key }).toEqual({ bad, code: 'MANIFEST', key: 'bundle.timeout' })
+      expect(e.message).toMatch(/\[bundle\] timeout must be a number of seconds above 0 and at most 2147483/)
+    }
+  })
+
   it('wants at least one way to select modules', () => {
     expect(err('[bundle]\npython = "python3"\n').message).toMatch(/selects no modules/)
     expect(parseManifest('[modules]\ntrace = []\n', FILE).trace).toEqual([])

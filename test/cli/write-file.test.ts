@@ -13,7 +13,7 @@ describe('writeFileAtomic and stale temporary files', () => {
   it('removes .<name>.<dead pid>.<hex>.tmp of the same output, keeps a live pid\'s and other outputs\'', async () => {
     const dir = tempDir()
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!
-    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' })
+    const live = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' }) // lives until killed, however slow the test
     try {
       const stale = `.out.pyb.${dead}.0123456789ab.tmp`
       const busy = `.out.pyb.${live.pid}.0123456789ab.tmp`

@@ -72,7 +72,8 @@ async function killBuild(signal: NodeJS.Signals, when: When) {
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })))
   watcher.close()
   // Give orphaned workers a moment to notice their parent is gone.
-  for (let i = 0; i < 50 && tree.some(alive); i++) await sleep(100)
+  // Polled for up to a minute: on a busy machine dying can take a while; a live one fails the case.
+  for (let i = 0; i < 600 && tree.some(alive); i++) await sleep(100)
   const leftovers = readdirSync(dir).filter((f) => !before.has(f))
   return { exit, stderr, killedAt, tempAtKill, leftovers, survivors: tree.filter(alive) }
 }

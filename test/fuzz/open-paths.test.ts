@@ -25,7 +25,7 @@ function openInChild(path: string) {
     try { openBundle(${JSON.stringify(path)}); console.log(JSON.stringify({ opened: true })) }
     catch (e) { console.log(JSON.stringify({ name: e?.name, code: e?.code, message: e?.message })) }
   `
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve('.'), encoding: 'utf8', timeout: 10_000 })
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve('.'), encoding: 'utf8', timeout: 120_000 }) // a hang bound (the FIFO), generous for a busy machine
   return { signal: r.signal, out: r.stdout.trim() ? JSON.parse(r.stdout.trim()) : null, stderr: r.stderr }
 }
 

@@ -49,7 +49,7 @@ const PROBE = [
 
 function probe(executable: string): Interpreter | string {
   try {
-    const out = execFileSync(executable, ['-E', '-c', PROBE], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] })
+    const out = execFileSync(executable, ['-E', '-c', PROBE], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] })
     const [exe, full, minor, magic, marshalVersion] = JSON.parse(out) as [string, string, number, number, number]
     return { version: `3.${minor}`, minor, full, executable: exe || executable, magic, marshalVersion, marshalMaxDepth: 2000 }
   } catch (e) {

@@ -43,21 +43,21 @@ describe('emission with back-references', () => {
     })
   }
 
+  // Linear time without a wall-clock bound (the machine may be busy): a walk of the
+  // 2^40 paths instead of the DAG's 80 nodes never ends, and the test timeout fails it.
   it('a DAG of 2^40 paths emits, materializes and verifies in linear size and time', async () => {
     const top = code('3.11', { name: '<module>', consts: [dag(40), dag(40)] })
     const bytes = await bundleBytes({ python: PY311, optimize: 0, modules: [module('m', top)] })
     const b = openBundleFromBuffer(bytes)
-    const t0 = performance.now()
     expect(b.verify().ok).toBe(true)
     const view = b.getModule('m')!.code!
     view.materialize()
     const m = view.toMarshal()
     expect(m.length).toBeLessThan(bytes.length)
     expect(b.toPyc('m').length).toBe(m.length + 16)
-    expect(performance.now() - t0).toBeLessThan(2000)
     // the read-back shares the same way
     const back = readMarshal(m, { pythonMinor: 11 }) as { consts: PyValue[] }
     const first = back.consts[0] as { items: PyValue[] }
     expect(first.items[0]).toBe(first.items[1])
-  })
+  }, 300_000)
 })

@@ -65,6 +65,8 @@ out = {
   'argv': sys.argv, 'FOO': os.environ.get('FOO'), 'PYTHONPATH' : os.environ.get('PYTHONPATH'),
   'path': sys.path, 'cwd': os.getcwd(), 'boot': [m for m in sys.modules if 'pybundle' in m],
   'meta': [type(f).__name__ for f in sys.meta_path],
+  # package data, served from the bundle (its folder is mounted again after a restore)
+  'data': open(os.path.join(os.path.dirname(shapes.__file__), 'data', 'palette.txt')).read(),
 }
 json.dumps([had, out])
 `
@@ -92,6 +94,7 @@ describe('memory snapshot', () => {
     expect(restored.result[1].loader).toBe('BundleLoader')
     expect(restored.result[1].argv).toEqual(['a', 'b'])
     expect(restored.result[1].FOO).toBe('bar')
+    expect(restored.result[1].data).toBe(fs.readFileSync(path.join(FIXTURES, 'app/shapes/data/palette.txt'), 'utf8'))
   }, 300_000)
 
   it('made by another Pyodide: starts normally with one warning line', async () => {

@@ -6,13 +6,15 @@
  * stock Pyodide and in Pyodide with the bundle: the outputs must be identical.
  *
  * Stock Pyodide gets the app's sources in its filesystem; the bundled run gets
- * only the app's data file (code comes from the bundle), so the app's modules
- * cannot come from anywhere else.
+ * nothing: code and the app's data file come from the bundle (the package
+ * folder is served from it, packages/pyodide/README.md "Files"), so the app's
+ * modules and data cannot come from anywhere else.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadPyodide } from 'pyodide'
+import { openBundle } from '@pybundle/loader'
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 import { appBundle, FIXTURES } from './helpers.js'
 
@@ -73,7 +75,12 @@ describe('Pyodide with a bundle runs like stock Pyodide', () => {
       stdout: (s) => lines.push(s),
       stderr: (s) => lines.push(`stderr: ${s}`),
     })
-    copyApp(py, (rel) => !rel.endsWith('.py'))
+    const built = openBundle(bundle)
+    try {
+      expect(built.dataFiles('shapes')).toEqual(['data/palette.txt'])
+    } finally {
+      built.close()
+    }
     const actual = await run(py, lines)
 
     expect(expected).not.toContain('!! ')

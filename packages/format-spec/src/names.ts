@@ -124,7 +124,7 @@ export function checkRelativePath(path: string): string | undefined {
   if (path.startsWith('/')) return 'is absolute'
   if (/^[A-Za-z]:/u.test(path)) return 'starts with a drive letter'
   const n = utf8Length(path)
-  if (n > LIMITS.MAX_NAME_BYTES) return `is ${n} UTF-8 bytes, more than MAX_NAME_BYTES (${LIMITS.MAX_NAME_BYTES})`
+  if (n > LIMITS.MAX_PATH_BYTES) return `is ${n} UTF-8 bytes, more than MAX_PATH_BYTES (${LIMITS.MAX_PATH_BYTES})`
   const parts = path.split('/')
   for (let i = 0; i < parts.length; i++) {
     const r = checkPathPart(parts[i])

@@ -9,6 +9,12 @@
  *   <mount>/early/...      the bundle as a tree of sourceless .pyc files, for the
  *                          few imports that run before `site` (encodings); put on
  *                          PYTHONPATH and taken off again by the boot module
+ *   <mount>/s/<name>       the module's .py bytes (bundles built with sources = true)
+ *   <mount>/dist/<entry>/  each distribution's *.dist-info / *.egg-info, as on sys.path
+ *
+ * A second kind of mount, createPackageFs, shows one bundled top-level package's
+ * folder (<root>/<top>) as it is on disk: sub-package folders, data files and,
+ * when stored, the .py sources.
  *
  * Bytes are produced when a file is stat'ed or opened and dropped again when
  * the last stream on it is closed, so nothing is held per module after import.
@@ -47,15 +53,21 @@ interface FsStream {
   position: number
 }
 
-type VNode =
-  | { readonly dir: true; children(): Map<string, VNode> }
-  | { readonly dir: false; bytes(): Uint8Array }
+type VNode = DirNode | { readonly dir: false; bytes(): Uint8Array }
+
+interface DirNode {
+  readonly dir: true
+  children(): Map<string, VNode>
+  /** A folder that is looked up by name and never listed (m/, s/). */
+  find?(name: string): VNode | undefined
+}
 
 // Emscripten's errno numbering (ERRNO_CODES in pyodide.asm.mjs), not Linux's.
 const ENOENT = 44
 const EPERM = 63
 const EINVAL = 28
 const EISDIR = 31
+const EMPTY = new Uint8Array(0)
 const DIR_MODE = 0o40555
 const FILE_MODE = 0o100444
 const BOOT_TIME = new Date(0)
@@ -75,6 +87,51 @@ export function kindLetter(m: ModuleEntry): 'm' | 'p' | 'n' {
   return m.isNamespace ? 'n' : m.isPackage ? 'p' : 'm'
 }
 
+// C0/C1 controls and format characters (bidi overrides, zero-width, BOM).
+const BAD_CHAR = /[\p{Cc}\p{Cf}\\]/u
+
+/**
+ * The parts of a bundle path ("templates/mail/a.html"), or null when it is not
+ * one this filesystem may show: it must be relative and '/'-separated, with no
+ * empty, '.' or '..' part, and no backslash, control or format character (the
+ * module-path rules, SPEC.md). A bundle that verify() passes has none of those;
+ * checking again here means no bundle can show a file outside its folder.
+ */
+export function pathParts(path: string): string[] | null {
+  if (path === '') return null
+  const parts = path.split('/')
+  for (const p of parts) {
+    if (p === '' || p === '.' || p === '..' || BAD_CHAR.test(p)) return null
+  }
+  return parts
+}
+
+/** A folder tree assembled from paths; the first entry at a name wins. */
+class Tree {
+  readonly root = new Map<string, VNode>()
+
+  dir(parts: readonly string[]): Map<string, VNode> | undefined {
+    let at = this.root
+    for (const p of parts) {
+      let next = at.get(p)
+      if (next === undefined) {
+        const kids = new Map<string, VNode>()
+        next = { dir: true, children: () => kids }
+        at.set(p, next)
+      }
+      if (!next.dir) return undefined // a file already holds that name
+      at = next.children()
+    }
+    return at
+  }
+
+  file(parts: readonly string[], bytes: () => Uint8Array): void {
+    const at = this.dir(parts.slice(0, -1))
+    const last = parts[parts.length - 1]
+    if (at !== undefined && last !== undefined && !at.has(last)) at.set(last, { dir: false, bytes })
+  }
+}
+
 /** Build the filesystem type to hand to `FS.mount(type, {}, mountpoint)`. */
 export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: BundleFsOptions = {}): unknown {
   const entries = new Map<string, ModuleEntry>()
@@ -86,11 +143,6 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
     return bytes
   }
 
-  const file = (make: () => Uint8Array): VNode => ({ dir: false, bytes: make })
-  const dir = (make: () => Map<string, VNode>): VNode => {
-    let cache: Map<string, VNode> | undefined
-    return { dir: true, children: () => (cache ??= make()) }
-  }
 
   // Two parallel lists so Python builds its dict with C-level splits and zip.
   const indexText = (): Uint8Array => {
@@ -104,15 +156,14 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
   }
 
   // `m/<name>`: looked up by name, never listed (nobody needs to list it).
-  const moduleFiles = new Map<string, VNode>()
-  const mDir: VNode = {
+  const mDir: DirNode = {
     dir: true,
-    children: () => moduleFiles,
-  }
-  const moduleFile = (name: string): VNode | undefined => {
-    const m = entries.get(name)
-    if (m === undefined || m.isNamespace) return undefined
-    return file(() => marshal(name))
+    children: () => new Map(),
+    find(name) {
+      const m = entries.get(name)
+      if (m === undefined || m.isNamespace) return undefined
+      return file(() => marshal(name))
+    },
   }
 
   // `early/`: the package tree of .pyc files.
@@ -154,8 +205,39 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
     return kids
   }
 
+  const files = source.files
+  // `s/<name>`: the module's source, looked up by name.
+  const sDir: DirNode = {
+    dir: true,
+    children: () => new Map(),
+    find(name) {
+      if (files === undefined || !entries.has(name) || files.getSource(name) === null) return undefined
+      return file(() => files.getSource(name) ?? EMPTY)
+    },
+  }
+  // `dist/`: every distribution's folder (or old-style egg-info file).
+  const distDir = dir(() => {
+    const tree = new Tree()
+    for (const d of files?.distributions() ?? []) {
+      const name = d.name
+      if (pathParts(name)?.length !== 1) continue
+      if (d.isFile) {
+        tree.file([name], () => files?.getDistributionFile(name, 'PKG-INFO') ?? EMPTY)
+        continue
+      }
+      tree.dir([name])
+      for (const rel of files?.distributionFiles(name) ?? []) {
+        const parts = pathParts(rel)
+        if (parts !== null) tree.file([name, ...parts], () => files?.getDistributionFile(name, rel) ?? EMPTY)
+      }
+    }
+    return tree.root
+  })
+
   const text = (make: () => string): VNode => file(() => new TextEncoder().encode(make()))
   const root: VNode = dir(() => new Map<string, VNode>([
+    ['s', sDir],
+    ['dist', distDir],
     ['index', file(indexText)],
     ['config', text(() => options.config ?? '')],
     ['ziplist', text(() => options.zipList?.() ?? '')],
@@ -166,7 +248,77 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
       return kids
     })],
   ]))
+  return mountType(FS, root)
+}
 
+/**
+ * The filesystem type for one bundled top-level package's folder, mounted at
+ * <root>/<top>: its sub-package folders, every bundled package's data files at
+ * their paths, and the modules' .py files where the bundle stores sources.
+ * Built on the first lookup; file bytes are views made when a file is opened.
+ * Paths that break the rules of pathParts are never shown.
+ */
+export function createPackageFs(FS: EmscriptenFS, source: ModuleSource, top: string): unknown {
+  const files = source.files
+  const root = dir(() => {
+    const tree = new Tree()
+    const packages: [string, string[]][] = []
+    for (const m of source.modules()) {
+      const name = m.name
+      if (name !== top && !name.startsWith(`${top}.`)) continue
+      const sub = name.split('.').slice(1)
+      if (m.isNamespace) {
+        tree.dir(sub)
+        continue
+      }
+      const parts = pathParts(m.path)
+      // A module's source lies at its name's place below the folder (SPEC.md).
+      if (parts === null || parts[0] !== top || parts.length < 2) continue
+      const rel = parts.slice(1)
+      if (m.isPackage) {
+        const folder = rel.slice(0, -1)
+        if (folder.join('.') !== sub.join('.')) continue
+        tree.dir(folder)
+        packages.push([name, folder])
+      } else if (rel.slice(0, -1).join('.') !== sub.slice(0, -1).join('.')) {
+        continue
+      }
+      if (files?.getSource(name) != null) tree.file(rel, () => files.getSource(name) ?? EMPTY)
+    }
+    for (const [pkg, folder] of packages) {
+      for (const rel of files?.dataFiles(pkg) ?? []) {
+        const parts = pathParts(rel)
+        if (parts !== null) tree.file([...folder, ...parts], () => files?.getData(pkg, rel) ?? EMPTY)
+      }
+    }
+    return tree.root
+  })
+  return mountType(FS, root)
+}
+
+/** Whether createPackageFs would show any file for `top`: a data file or a source of one of its modules. */
+export function packageHasFiles(source: ModuleSource, top: string): boolean {
+  const files = source.files
+  if (files === undefined) return false
+  for (const m of source.modules()) {
+    if (m.name !== top && !m.name.startsWith(`${top}.`)) continue
+    if (m.isNamespace) continue
+    if ((m.isPackage && files.dataFiles(m.name).length > 0) || files.getSource(m.name) !== null) return true
+  }
+  return false
+}
+
+function file(make: () => Uint8Array): VNode {
+  return { dir: false, bytes: make }
+}
+
+function dir(make: () => Map<string, VNode>): VNode {
+  let cache: Map<string, VNode> | undefined
+  return { dir: true, children: () => (cache ??= make()) }
+}
+
+/** The node and stream operations of a read-only tree of VNodes, as an Emscripten filesystem type. */
+function mountType(FS: EmscriptenFS, root: VNode): unknown {
   const attr = (node: FsNode, size: number) => ({
     dev: 0x7079, ino: node.id, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0,
     size, atime: BOOT_TIME, mtime: BOOT_TIME, ctime: BOOT_TIME, blksize: 4096, blocks: Math.ceil(size / 4096),
@@ -179,14 +331,13 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
     lookup(parent: FsNode, name: string): FsNode {
       const pv = parent.v
       let v: VNode | undefined
-      if (pv === mDir) v = moduleFile(name)
-      else if (pv !== undefined && pv.dir) v = pv.children().get(name)
+      if (pv !== undefined && pv.dir) v = pv.find ? pv.find(name) : pv.children().get(name)
       if (v === undefined) throw new FS.ErrnoError(ENOENT)
       return makeNode(parent, name, v)
     },
     readdir(node: FsNode): string[] {
       const v = node.v
-      if (v === undefined || !v.dir || v === mDir) return ['.', '..']
+      if (v === undefined || !v.dir || v.find) return ['.', '..']
       return ['.', '..', ...v.children().keys()]
     },
     mknod: readonly, rename: readonly, unlink: readonly, rmdir: readonly, symlink: readonly,

@@ -23,7 +23,7 @@ import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
 import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
 import type { Bundle } from '@pybundle/loader'
-import { createBundleFs } from './bundle-fs.js'
+import { createBundleFs, createPackageFs, packageHasFiles } from './bundle-fs.js'
 import type { EmscriptenFS } from './bundle-fs.js'
 import { BOOT_CODE, BOOT_MAGIC } from './boot-code.js'
 import { bundleSource, pycHeader } from './module-source.js'
@@ -70,6 +70,14 @@ export interface BundleOptions {
    * Needs the bundle as a path or bytes (an opened Bundle with a file works too).
    */
   prefetch?: 'startup' | 'all' | 'none' | readonly string[]
+  /**
+   * Show each bundled top-level package's folder (<root>/<top>, outside the stdlib
+   * zip) from the bundle: its data files, sub-package folders and, in bundles built
+   * with sources = true, its .py files, read when opened. Default true; only for
+   * bundles that hold data (format 1.1). A folder that already exists when Pyodide
+   * is up is left as it is (its files win).
+   */
+  packageFolders?: boolean
 }
 
 export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions & SnapshotOptions
@@ -120,6 +128,7 @@ function withPrefetch(source: ModuleSource, pre: Prefetcher, seen: Set<string>):
   }
   return {
     pythonMagic: source.pythonMagic,
+    files: source.files,
     modules: () => source.modules(),
     marshal: (name) => take(name) ?? source.marshal(name),
     pyc(name) {
@@ -145,13 +154,30 @@ function toSource(bundle: BundleOptions['bundle']): ModuleSource {
 }
 
 /**
+ * Mount a read-only package filesystem (bundle-fs.ts createPackageFs) at each
+ * bundled top-level package's folder that does not exist yet and would show a
+ * file (a data file or a source). The empty folder
+ * made to mount on is the only thing written into Pyodide's filesystem.
+ */
+function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string): void {
+  const FS = pyodide.FS as unknown as EmscriptenFS & { analyzePath(path: string): { exists: boolean } }
+  for (const line of lines.split('\n')) {
+    const [top, folder] = line.split('\t')
+    if (top === undefined || folder === undefined || !folder.startsWith('/')) continue
+    if (FS.analyzePath(folder).exists || !packageHasFiles(source, top)) continue
+    FS.mkdirTree(folder)
+    FS.mount(createPackageFs(FS, source, top), {}, folder)
+  }
+}
+
+/**
  * Start Pyodide with imports served from `options.bundle`. Every other option is
  * passed to `loadPyodide`; a caller's `fsInit` runs after the bundle is mounted,
  * and a caller's PYTHONPATH follows the bundle's early folder.
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
   const { bundle: given, mountPoint = '/pybundle', stdlibRoot = '/lib/python314.zip', root, roots = {},
-    channel = 'fs', onRead, prefetch: prefetchOption, snapshot: _snapshot, onWarning: _onWarning, ...config } = options
+    channel = 'fs', onRead, prefetch: prefetchOption, packageFolders = true, snapshot: _snapshot, onWarning: _onWarning, ...config } = options
   // A path is opened once, here, so a snapshot can be checked against the bundle's header.
   const bundle = typeof given === 'string' ? openBundle(given) : given
   const restore = chooseSnapshot(options, bundle,
@@ -183,6 +209,7 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   const configLines = [`stdlib_root\t${stdlibRoot}`, `root\t${appRoot}`, `stdlib_zip\t${STDLIB_ZIP}`]
   if (config.env?.PYTHONPATH !== undefined) configLines.push(`pythonpath\t${config.env.PYTHONPATH}`)
   for (const [top, dir] of Object.entries(roots)) configLines.push(`root:${top}\t${dir}`)
+  if (source.files !== undefined) configLines.push('files\t1')
   const earlyFiles = bootFiles(source.pythonMagic)
 
   const pyodide = await loadPyodide({
@@ -213,7 +240,8 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
     return loadPyodideWithBundle({ ...options, bundle, snapshot: false })
   }
   if (restore) {
-    resumeAfterRestore(pyodide, config.args, mountPoint)
+    const mounts = resumeAfterRestore(pyodide, config.args, mountPoint)
+    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts)
     return pyodide
   }
   // pyimport, not runPython: nothing may appear in __main__'s namespace.
@@ -240,6 +268,7 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
       pyodide.registerJsModule('_pybundle_js', { read })
       bootModule.use_js_module('_pybundle_js')
     }
+    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, bootModule.package_mounts() as string)
     bootModule.hide()
   } finally {
     bootModule.destroy()

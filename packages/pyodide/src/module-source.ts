@@ -29,6 +29,43 @@ export interface ModuleSource {
   marshal(name: string): Uint8Array
   /** The module's .pyc (16-byte header + marshal bytes); when absent, made from `marshal`. */
   pyc?(name: string): Uint8Array
+  /**
+   * The bundle's files other than code: package data, distribution metadata and
+   * module sources. Absent (or a bundle without data sections): Pyodide serves
+   * code only, as for a format 1.0 bundle.
+   */
+  readonly files?: BundleFiles
+}
+
+/**
+ * Package data, distribution metadata and sources, as @pybundle/loader's Bundle
+ * answers them (packages/loader/README.md). Paths are '/'-separated and relative
+ * (to the package's folder, or to the distribution's folder); the Pyodide
+ * filesystem checks each one again before it shows it (bundle-fs.ts).
+ */
+export interface BundleFiles {
+  /** Sorted relative paths of the package's data files ([] if none). */
+  dataFiles(pkg: string): readonly string[]
+  getData(pkg: string, path: string): Uint8Array | null
+  /** Every *.dist-info / *.egg-info entry; isFile: an old-style egg-info file (PKG-INFO text). */
+  distributions(): readonly { name: string; isFile: boolean }[]
+  distributionFiles(name: string): readonly string[]
+  getDistributionFile(name: string, path: string): Uint8Array | null
+  /** The module's .py bytes, stored with [modules] sources = true; null when not stored. */
+  getSource(module: string): Uint8Array | null
+}
+
+/** The bundle's files, if it has any: a format 1.0 bundle (or one built with data, metadata and sources off) has none. */
+export function bundleFiles(bundle: Bundle): BundleFiles | undefined {
+  if (!bundle.hasData()) return undefined
+  return {
+    dataFiles: (pkg) => bundle.dataFiles(pkg),
+    getData: (pkg, path) => bundle.getData(pkg, path),
+    distributions: () => bundle.distributions(),
+    distributionFiles: (name) => bundle.distributionFiles(name),
+    getDistributionFile: (name, path) => bundle.getDistributionFile(name, path),
+    getSource: (module) => bundle.getSource(module),
+  }
 }
 
 /** The source for an opened @pybundle/loader bundle. */
@@ -42,6 +79,7 @@ export function bundleSource(bundle: Bundle): ModuleSource {
       return code.toMarshal()
     },
     pyc: (name) => bundle.toPyc(name),
+    files: bundleFiles(bundle),
   }
 }
 

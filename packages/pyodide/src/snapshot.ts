@@ -133,7 +133,7 @@ export const RESUME_ATTR = '_pybundle_resume'
  * before the snapshot was taken, and runs again). No Python is compiled here:
  * the function was compiled into the snapshot.
  */
-export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): void {
+export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): string {
   const mod = (pyodide as unknown as { _module: { getEnvStrings(): string[] } })._module
   const early = `${mountPoint}/early`
   const env: Record<string, string> = {}
@@ -162,7 +162,8 @@ export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] 
     const pyArgs = pyodide.toPy(args?.length ? [...args] : [''])
     const pyOrig = pyodide.toPy([program, ...(args ?? [])])
     try {
-      resume(pyEnv, pyArgs, pyOrig)
+      // The boot module's package_mounts(): the JS filesystem is new, its package folders must be mounted again.
+      return String(resume(pyEnv, pyArgs, pyOrig) ?? '')
     } finally {
       pyEnv.destroy(); pyArgs.destroy(); pyOrig.destroy(); resume.destroy()
     }
@@ -190,6 +191,8 @@ def _pybundle_resume(env, argv, orig_argv, _finder=_finder):
     if r is not None:
         r.seed()
     del _finder.${RESUME_ATTR}
+    mounts = type(_finder).find_spec.__globals__.get('package_mounts')
+    return mounts() if mounts is not None else ''
 _finder.${RESUME_ATTR} = _pybundle_resume
 del _pybundle_resume
 `

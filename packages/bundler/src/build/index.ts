@@ -11,7 +11,9 @@ import { PyBundleError } from '@pybundle/errors'
 import type { BuildInfo, BundleInput, ModuleInput } from '../bundle-input.js'
 import { collectExtras, startDistributionScan, type SkippedData, type SkippedMetadata } from '../collect/index.js'
 import { compileModules, syntaxError, type CompileFailure } from '../compile/index.js'
-import { createInterpreter, type Interpreter } from '../interpreter/index.js'
+import { createInterpreter, SubprocessInterpreter, type Interpreter } from '../interpreter/index.js'
+import { helperScript } from '../interpreter/scripts.js'
+import { splitTraceArgs } from '../resolve/trace.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
 import { resolveModules, type ModuleAlias, type ResolvedModule, type SkippedModule, type UnresolvedImport } from '../resolve/index.js'
 import { writeBundleFile } from '../writer/index.js'
@@ -108,6 +110,13 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   const output = options.output !== undefined ? resolvePath(options.output) : manifest.output
   await checkOutput(output)
   const interpreter = options.interpreter ?? createInterpreter(manifest.python, { baseDir: manifest.dir, jobs: options.jobs })
+  // The output must not be what the build reads: checked before the interpreter runs, and again once the sources are known.
+  await refuseInputs(output, [
+    { file: manifest.file, what: 'the manifest' },
+    ...(interpreter instanceof SubprocessInterpreter && interpreter.command.includes('/') ? [{ file: interpreter.command, what: 'the interpreter ([bundle] python)' }] : []),
+    ...traceScript(manifest),
+    ...(['resolve.py', 'compile.py', 'trace_driver.py'] as const).map((h) => ({ file: helperScript(h), what: `pybundle's helper script ${h}` })),
+  ])
   const progress = options.onProgress ?? (() => {})
 
   progress({ phase: 'resolve' })
@@ -117,11 +126,15 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
 
   const py = resolution.python
   const withCode = resolution.modules.filter((m) => m.kind !== 'namespace')
+  await refuseInputs(output, [
+    { file: py.executable, what: 'the interpreter' },
+    ...withCode.map((m) => ({ file: m.file!, what: `the ${m.kind === 'sourceless' ? 'compiled file' : 'source'} of module ${m.name}` })),
+  ])
   progress({ phase: 'compile', done: 0, total: withCode.length })
   const compiled = await withManifest(manifest, () => compileModules(
     interpreter,
     withCode.map((m) => ({ file: m.file!, kind: m.kind === 'sourceless' ? 'sourceless' : 'source' })),
-    { optimize: manifest.optimize, workers: options.jobs, onProgress: (done, total) => progress({ phase: 'compile', done, total }) },
+    { optimize: manifest.optimize, workers: options.jobs, timeout: manifest.timeout, onProgress: (done, total) => progress({ phase: 'compile', done, total }) },
   ))
   const t2 = performance.now()
 
@@ -284,6 +297,35 @@ async function checkOutput(output: string): Promise<void> {
   if (st?.isDirectory()) {
     throw new PyBundleError('IO', `the output ${output} is a folder: give a file path with -o or [bundle] output`, { file: output })
   }
+}
+
+/**
+ * Refuse an output that is one of the build's inputs: the same path, or the
+ * same file by device and inode (a hard link, or a symbolic link to it). Only
+ * an existing output can be an input; the rename that writes the bundle would
+ * replace it.
+ */
+async function refuseInputs(output: string, inputs: { file: string; what: string }[]): Promise<void> {
+  const out = await stat(output).catch(() => null)
+  if (out === null) return
+  for (const input of inputs) {
+    if (!input.file) continue
+    const st = resolvePath(input.file) === output ? out : await stat(input.file).catch(() => null)
+    if (st !== null && st.dev === out.dev && st.ino === out.ino) {
+      const how = resolvePath(input.file) === output ? '' : ` (${input.file}, the same file by a link)`
+      throw new PyBundleError('IO', `the output ${output} is ${input.what}${how}: writing the bundle there would replace it; give another output with -o or [bundle] output`, {
+        file: output, details: { input: input.file },
+      })
+    }
+  }
+}
+
+/** The script a `[modules] trace` runs, when it runs one (not -c / -m). */
+function traceScript(manifest: Manifest): { file: string; what: string }[] {
+  if (manifest.trace === null) return []
+  const head = splitTraceArgs(manifest.trace).programArgs[0]
+  if (head === undefined || head.startsWith('-')) return []
+  return [{ file: resolvePath(manifest.dir, head), what: 'the script [modules] trace runs' }]
 }
 
 /** Errors from the interpreter name the manifest whose [bundle] python chose it. */

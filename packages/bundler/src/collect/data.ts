@@ -14,6 +14,7 @@
 import type { Stats } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { LIMITS } from '@pybundle/format-spec'
 import type { DataFileInput } from '../bundle-input.js'
 import type { Interpreter } from '../interpreter/index.js'
 import { byUtf8, dataPathProblem, fnmatcher } from './paths.js'
@@ -21,9 +22,8 @@ import { fileKind, overLimit, readRegularFile, statFollowing } from './read-file
 import { readThroughInterpreter } from './read-via-interpreter.js'
 import { walkThroughInterpreter } from './walk-via-interpreter.js'
 
-// TODO(issue 14): import LIMITS.MAX_DATA_FILE_SIZE from @pybundle/format-spec once the format work (H4) lands there.
-/** A single data file over this many bytes is skipped (64 MiB). */
-export const MAX_DATA_FILE_SIZE = 64 * 1024 * 1024
+/** A single data file over this many bytes is skipped (LIMITS.MAX_DATA_FILE_SIZE, 64 MiB). */
+export const MAX_DATA_FILE_SIZE = LIMITS.MAX_DATA_FILE_SIZE
 
 export interface SkippedData {
   /** The package whose folder holds it. */

@@ -5,31 +5,11 @@
  * path breaks one is skipped with the reason, so no bundle can make extract
  * write outside its folder.
  */
+import { resourcePathProblem } from '@pybundle/format-spec'
 
-/** Longest data or metadata path, in UTF-8 bytes (the module-name limit, LIMITS.MAX_NAME_BYTES). */
-export const MAX_DATA_PATH_BYTES = 4096
-
-// Cc (C0, DEL, C1) and Cf (bidi overrides, zero-width joiners, BOM, ...): they
-// hide what a path really is when printed.
-const BAD_CHAR = /[\p{Cc}\p{Cf}\\]/u
-
-/** Why `path` cannot be a data path, or null when it can. */
+/** Why `path` cannot be a data or metadata path, or null when it can: the format's one rule (§15.1 = §5.1). */
 export function dataPathProblem(path: string): string | null {
-  if (path === '') return 'an empty path'
-  if (path.startsWith('/')) return 'an absolute path'
-  // With the u flag a surrogate pair is one code point: this finds only unpaired halves (a file name that was not UTF-8).
-  if (/[\uD800-\uDFFF]/u.test(path)) return 'not valid Unicode (a lone surrogate)'
-  const bad = BAD_CHAR.exec(path)
-  if (bad) {
-    const c = bad[0]
-    return c === '\\' ? 'a backslash in the path' : `the character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} in the path`
-  }
-  if (Buffer.byteLength(path, 'utf8') > MAX_DATA_PATH_BYTES) return `a path over ${MAX_DATA_PATH_BYTES} bytes`
-  for (const part of path.split('/')) {
-    if (part === '') return 'an empty part in the path'
-    if (part === '.' || part === '..') return `a '${part}' part in the path`
-  }
-  return null
+  return resourcePathProblem(path) ?? null
 }
 
 /** fnmatch patterns compiled once: Python's fnmatch.fnmatchcase (`*` also matches '/'). */

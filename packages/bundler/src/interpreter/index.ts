@@ -12,8 +12,14 @@ import { SubprocessInterpreter } from './subprocess.js'
 import { PyodideInterpreter } from './pyodide.js'
 
 export interface ScriptResult {
-  /** Raw stdout bytes (helpers write binary frames or JSON). */
+  /**
+   * Raw stdout bytes (helpers write binary frames or JSON): when it printed more
+   * than `maxStdout`, what `stdoutKeep` says; empty when `onStdout` took it.
+   */
   stdout: Buffer
+  /** Bytes of stdout read but not kept (0: `stdout` is all of it). */
+  stdoutDropped?: number
+  /** Its first and last 512 KiB (MAX_STDERR) when it printed more. */
   stderr: string
   exitCode: number
 }
@@ -30,8 +36,25 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Interpreter options placed before the script (`-S`, `-X dev`, ...). */
   pythonArgs?: string[]
-  /** Called with each chunk of stdout as it arrives (progress, streaming). */
+  /**
+   * Called with each chunk of stdout as it arrives (progress, streaming); stdout
+   * is then not kept. If it throws, the run is killed and rejects with that error.
+   */
   onStdout?: (chunk: Buffer) => void
+  /** Seconds the run may take (default DEFAULT_TIMEOUT); past it the run is killed and rejects with INTERPRETER. */
+  timeout?: number
+  /** What the run is doing, for messages ("resolving modules"). */
+  step?: string
+  /** Bytes of stdout kept (default MAX_STDOUT). */
+  maxStdout?: number
+  /**
+   * Which of a larger stdout is kept: 'head' (default) its first maxStdout bytes, so an
+   * answer is cut short, never spliced; 'ends' its first and last maxStdout / 2 (a report
+   * printed after a program's own output).
+   */
+  stdoutKeep?: 'head' | 'ends'
+  /** Aborting kills the run; it rejects with the signal's reason. */
+  signal?: AbortSignal
 }
 
 export interface Interpreter {
@@ -64,4 +87,5 @@ export function createInterpreter(spec: string, options: InterpreterOptions = {}
 
 export { SubprocessInterpreter } from './subprocess.js'
 export { PyodideInterpreter } from './pyodide.js'
+export { DEFAULT_TIMEOUT, MAX_STDERR, MAX_STDOUT, stderrExcerpt } from './limits.js'
 export { helperScript } from './scripts.js'

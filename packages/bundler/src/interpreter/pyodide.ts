@@ -19,14 +19,27 @@
  * - the host's folders at their own paths: every top-level folder of the host's
  *   `/` is mounted (NODEFS) at the same path, except Pyodide's own /lib, /dev and
  *   /proc; host /tmp and /home replace Pyodide's empty ones.
+ *
+ * The timeout: a script runs synchronously on this thread, so no timer of
+ * this thread can fire while it runs. A small worker thread waits out the
+ * timeout instead and then sets Pyodide's interrupt buffer, which raises
+ * KeyboardInterrupt in the script at its next bytecode boundary; the run then
+ * rejects with INTERPRETER as a subprocess's does. Code stuck inside one call
+ * into C (or JavaScript) is interrupted only when that call returns. There is
+ * no process to kill; the interpreter state is restored as after any script.
+ * What a script prints is kept up to MAX_STDOUT / MAX_STDERR (the rest is
+ * dropped as it is written, so memory stays bounded).
  */
 import { readdirSync, statSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
 import { PyBundleError } from '@pybundle/errors'
 import type { Interpreter, RunOptions, Script, ScriptResult } from './index.js'
+import { DEFAULT_TIMEOUT, MAX_STDERR, MAX_STDOUT, MAX_TIMER_MS, timeoutError } from './limits.js'
 
 /** The part of Pyodide's API used here (typed loosely: `pyodide` is an optional dependency). */
 interface PyodideLike {
   runPython(code: string, options?: { globals?: unknown }): any
+  setInterruptBuffer(buffer: Int32Array | Uint8Array | undefined): void
   toPy(value: unknown): any
   mountNodeFS(emscriptenPath: string, hostPath: string): void
   FS: { readdir(path: string): string[]; mkdirTree(path: string): void; analyzePath(path: string): { exists: boolean } }
@@ -37,7 +50,38 @@ const KEEP = new Set(['lib', 'dev', 'proc'])
 const RUNNER = String.raw`
 import sys, os, io, traceback, runpy
 
-def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
+class _Capped(io.RawIOBase):
+    # Keeps the first and last limit/2 bytes written (or the first limit), counts the rest.
+    def __init__(self, limit, head_only=False):
+        self.limit = limit
+        self.half = limit if head_only else limit // 2
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.dropped = 0
+    def writable(self):
+        return True
+    def write(self, b):
+        b = bytes(b)
+        n = len(b)
+        if len(self.head) < self.half:
+            take = self.half - len(self.head)
+            self.head += b[:take]
+            b = b[take:]
+        if b and self.half == self.limit:
+            self.dropped += len(b)
+        elif b:
+            self.tail += b
+            over = len(self.tail) - self.half
+            if over > 0:
+                del self.tail[:over]
+                self.dropped += over
+        return n
+    def getvalue(self):
+        if self.dropped:
+            return bytes(self.head) + ('\n[... %d bytes not kept ...]\n' % self.dropped).encode() + bytes(self.tail)
+        return bytes(self.head + self.tail)
+
+def _pybundle_run_script(path, source, name, argv, cwd, env, stdin, out_limit, err_limit, out_ends):
     saved_path = list(sys.path)
     saved_argv = sys.argv
     saved_cwd = os.getcwd()
@@ -47,7 +91,7 @@ def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
     saved_hooks = list(sys.path_hooks)
     saved_cache = dict(sys.path_importer_cache)
     saved_streams = (sys.stdin, sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
-    out, err = io.BytesIO(), io.BytesIO()
+    out, err = _Capped(out_limit, not out_ends), _Capped(err_limit)
     wrappers = (io.TextIOWrapper(out, encoding='utf-8', errors='backslashreplace', write_through=True),
                 io.TextIOWrapper(err, encoding='utf-8', errors='backslashreplace', write_through=True))
     # sys.__stdout__ too: for a script it is the process's stdout (trace_driver.py
@@ -85,7 +129,7 @@ def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
         for w in wrappers:
             try:
                 w.flush()
-                w.detach()  # else collecting the wrapper closes the BytesIO
+                w.detach()  # else collecting the wrapper closes the buffer
             except Exception:
                 pass
         sys.stdin, sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__ = saved_streams
@@ -103,7 +147,7 @@ def _pybundle_run_script(path, source, name, argv, cwd, env, stdin):
             os.chdir(saved_cwd)
         except OSError:
             os.chdir('/')
-    return code, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), err.getvalue(), out.dropped
 
 def _pybundle_setup():
     # The stdlib as files where sysconfig says it is, instead of the zip of sources.
@@ -166,25 +210,74 @@ export class PyodideInterpreter implements Interpreter {
       throw new PyBundleError('INTERPRETER', `pyodide cannot take interpreter options (${options.pythonArgs.join(' ')})`)
     }
     const stdin = options.stdin === undefined ? new Uint8Array(0)
-      : typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin
+      : typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin)
+      // A plain Uint8Array view: Pyodide converts typed arrays by constructor name and knows no Buffer.
+      : new Uint8Array(options.stdin.buffer, options.stdin.byteOffset, options.stdin.byteLength)
     const pyArgs = py.toPy([...args])
     const pyEnv = py.toPy({ PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', ...(options.env ?? {}) })
     // undefined, not null: Pyodide turns null into jsnull, undefined into None.
     const path = 'path' in script ? script.path : undefined
     const source = 'source' in script ? script.source : undefined
     const name = 'source' in script ? (script.name ?? '<string>') : ''
+    if (options.signal?.aborted) throw options.signal.reason
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT
+    const alarm = new Alarm(py, Math.min(timeout * 1000, MAX_TIMER_MS))
+    await alarm.armed
     let result
     try {
-      result = run(path, source, name, pyArgs, options.cwd ?? process.cwd(), pyEnv, stdin)
+      result = run(path, source, name, pyArgs, options.cwd ?? process.cwd(), pyEnv, stdin, options.maxStdout ?? MAX_STDOUT, MAX_STDERR, options.stdoutKeep === 'ends')
     } finally {
+      alarm.disarm()
       pyArgs.destroy()
       pyEnv.destroy()
     }
-    const [exitCode, out, err] = result.toJs() as [number, Uint8Array, Uint8Array]
+    const [exitCode, out, err, dropped] = result.toJs() as [number, Uint8Array, Uint8Array, number]
     result.destroy()
     const stdout = Buffer.from(out)
+    const stderr = Buffer.from(err).toString('utf8')
+    if (alarm.fired) throw timeoutError(this.id, options.step ?? 'running a helper script', timeout, stderr)
     if (stdout.length) options.onStdout?.(stdout)
-    return { stdout, stderr: Buffer.from(err).toString('utf8'), exitCode }
+    return { stdout: options.onStdout ? Buffer.alloc(0) : stdout, stdoutDropped: dropped, stderr, exitCode }
+  }
+}
+
+/** Waits out a timeout on another thread, then interrupts Pyodide (see the file comment). */
+const ALARM_WORKER = `
+const { workerData, parentPort } = require('node:worker_threads')
+const [cell, interrupt] = workerData
+parentPort.postMessage('armed')
+// cell[0]: 0 running, 1 done (the main thread notifies), 2 fired.
+if (Atomics.wait(cell, 0, 0, workerData[2]) === 'timed-out' && Atomics.compareExchange(cell, 0, 0, 2) === 0) {
+  Atomics.store(interrupt, 0, 2) // SIGINT: KeyboardInterrupt
+}
+`
+
+class Alarm {
+  private readonly cell = new Int32Array(new SharedArrayBuffer(4))
+  private readonly interrupt = new Int32Array(new SharedArrayBuffer(4))
+  private readonly worker: Worker
+  /** Resolves once the worker waits (only then can a run start: the run blocks this thread). */
+  readonly armed: Promise<void>
+
+  constructor(private readonly py: PyodideLike, ms: number) {
+    py.setInterruptBuffer(this.interrupt)
+    this.worker = new Worker(ALARM_WORKER, { eval: true, workerData: [this.cell, this.interrupt, ms] })
+    this.worker.unref()
+    this.armed = new Promise((resolve, reject) => {
+      this.worker.once('message', () => resolve())
+      this.worker.once('error', reject)
+    })
+  }
+
+  get fired(): boolean {
+    return Atomics.load(this.cell, 0) === 2
+  }
+
+  disarm(): void {
+    Atomics.compareExchange(this.cell, 0, 0, 1)
+    Atomics.notify(this.cell, 0)
+    this.py.setInterruptBuffer(undefined)
+    void this.worker.terminate()
   }
 }
 

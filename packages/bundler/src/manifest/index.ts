@@ -1,7 +1,7 @@
 /**
  * The build manifest (TOML), exactly the schema of issue 4:
  *
- *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0
+ *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0   timeout = 600
  *   [modules] paths = [...]  include = [...]  exclude = [...]  stdlib = false  trace = [...]
  *             data = true  exclude_data = [...]  metadata = true  sources = false   (issue 14)  closure = false
  *   [pyodide] snapshot = false  snapshot_imports = [...]   (issue 15; only with python = "pyodide")
@@ -10,10 +10,17 @@
  * unknown table or key, a wrong type) is a MANIFEST error naming the key and
  * the file: a typo must never silently change what gets bundled.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { parse, TomlError } from 'smol-toml'
 import { PyBundleError } from '@pybundle/errors'
+import { DEFAULT_TIMEOUT, MAX_TIMER_MS } from '../interpreter/limits.js'
+
+/** The largest manifest read (bytes); a bigger file is refused before it is read. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024
+/** The largest `[bundle] timeout` (seconds): what a timer can wait for, ~24.8 days. */
+export const MAX_TIMEOUT = Math.floor(MAX_TIMER_MS / 1000)
 
 export interface Manifest {
   /** Absolute path of the manifest file. */
@@ -25,6 +32,8 @@ export interface Manifest {
   /** Interpreter command or path ([bundle] python, default "python3"). */
   python: string
   optimize: 0 | 1 | 2
+  /** Seconds each interpreter step may take ([bundle] timeout, default DEFAULT_TIMEOUT). */
+  timeout: number
   /** Absolute folders put before the interpreter's sys.path. */
   paths: string[]
   /** The same, as written in the manifest (for messages). */
@@ -59,10 +68,14 @@ const isString: Check = (v) => (typeof v === 'string' ? null : 'a string')
 const isBool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false')
 // Integers are parsed as bigints, so 1 and 1.0 stay apart (1.0 is not a level).
 const isOptimize: Check = (v) => ((v === 0n || v === 1n || v === 2n) ? null : '0, 1 or 2')
+const isTimeout: Check = (v) => {
+  const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : NaN
+  return n > 0 && n <= MAX_TIMEOUT ? null : `a number of seconds above 0 and at most ${MAX_TIMEOUT}`
+}
 const isStringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'an array of strings')
 
 const SCHEMA: Record<string, Record<string, Check>> = {
-  bundle: { output: isString, python: isString, optimize: isOptimize },
+  bundle: { output: isString, python: isString, optimize: isOptimize, timeout: isTimeout },
   modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray,
     data: isBool, exclude_data: isStringArray, metadata: isBool, sources: isBool, closure: isBool },
   pyodide: { snapshot: isBool, snapshot_imports: isStringArray },
@@ -73,7 +86,7 @@ function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'nothing'
   if (typeof v === 'object') return v.constructor?.name === 'TomlDate' ? 'a date' : 'a table'
   if (typeof v === 'bigint') return `the integer ${v}`
-  if (typeof v === 'number') return `the float ${Number.isInteger(v) ? v.toFixed(1) : v}`
+  if (typeof v === 'number') return Number.isFinite(v) ? `the float ${Number.isInteger(v) ? v.toFixed(1) : v}` : `the float ${v}`
   if (typeof v === 'string') return `the string ${JSON.stringify(v)}`
   return `${typeof v} ${String(v)}`
 }
@@ -141,6 +154,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
     output: output !== undefined ? resolve(dir, output) : join(dir, basename(abs, extname(abs)) + '.pyb'),
     python,
     optimize: Number(b.optimize ?? 0) as 0 | 1 | 2,
+    timeout: b.timeout === undefined ? DEFAULT_TIMEOUT : Number(b.timeout),
     paths: ((m.paths as string[] | undefined) ?? []).map((p) => resolve(dir, p)),
     pathsAsWritten: (m.paths as string[] | undefined) ?? [],
     include,
@@ -196,22 +210,108 @@ export function parseManifest(text: string, file: string): Manifest {
   return manifestFromToml(data, file)
 }
 
-/** Read, parse and check a manifest file, including that its `paths` exist. */
-export async function loadManifest(file: string): Promise<Manifest> {
-  const abs = resolve(file)
-  let text: string
+/** What a file that is not a regular file is, for messages. */
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a folder'
+  if (st.isFIFO()) return 'a FIFO (named pipe)'
+  if (st.isCharacterDevice()) return 'a character device'
+  if (st.isBlockDevice()) return 'a block device'
+  if (st.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+/**
+ * A manifest's bytes: a regular file of at most MAX_MANIFEST_BYTES. Opened
+ * non-blocking (a FIFO would block open(2) until a writer comes) and checked
+ * with fstat on the open descriptor, so what is checked is what is read.
+ */
+async function readManifestBytes(abs: string): Promise<Buffer> {
+  let fh
   try {
-    const st = await stat(abs)
-    if (st.isDirectory()) {
+    fh = await open(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'EISDIR') {
       throw new PyBundleError('IO', `the manifest ${abs} is a folder: give the path of a .toml manifest file`, { file: abs })
     }
-    text = await readFile(abs, 'utf8')
-  } catch (e) {
-    if (e instanceof PyBundleError) throw e
-    const err = e as NodeJS.ErrnoException
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message
     throw new PyBundleError('IO', `cannot read the manifest ${abs}: ${why}; give the path of a .toml manifest file`, { file: abs, cause: e })
   }
+  try {
+    const st = await fh.stat()
+    if (st.isDirectory()) {
+      throw new PyBundleError('IO', `the manifest ${abs} is a folder: give the path of a .toml manifest file`, { file: abs })
+    }
+    if (!st.isFile()) {
+      throw new PyBundleError('IO', `the manifest ${abs} is ${fileKind(st)}, not a regular file: give the path of a .toml manifest file`, { file: abs })
+    }
+    const tooBig = () => new PyBundleError('MANIFEST', `the manifest ${abs} is larger than ${MAX_MANIFEST_BYTES} bytes (1 MiB, the limit): a manifest lists modules, it does not hold them`, {
+      file: abs, details: { limit: MAX_MANIFEST_BYTES },
+    })
+    if (st.size > MAX_MANIFEST_BYTES) throw tooBig()
+    // Read at most one byte past the limit: the file may grow after fstat.
+    const buf = Buffer.alloc(MAX_MANIFEST_BYTES + 1)
+    let n = 0
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n)
+      if (bytesRead === 0) break
+      n += bytesRead
+      if (n > MAX_MANIFEST_BYTES) throw tooBig()
+    }
+    return buf.subarray(0, n)
+  } catch (e) {
+    if (e instanceof PyBundleError) throw e
+    const err = e as NodeJS.ErrnoException
+    throw new PyBundleError('IO', `cannot read the manifest ${abs}: ${err.code === 'EACCES' ? 'permission denied' : err.message}; give the path of a .toml manifest file`, { file: abs, cause: e })
+  } finally {
+    await fh.close()
+  }
+}
+
+/** Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no surrogates, no overlongs), or -1. */
+export function invalidUtf8Offset(b: Uint8Array): number {
+  let i = 0
+  while (i < b.length) {
+    const c = b[i]
+    if (c < 0x80) {
+      i++
+      continue
+    }
+    let need: number
+    let lo = 0x80
+    let hi = 0xbf
+    if (c >= 0xc2 && c <= 0xdf) need = 1
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2
+      if (c === 0xe0) lo = 0xa0
+      if (c === 0xed) hi = 0x9f // U+D800..U+DFFF are not UTF-8
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3
+      if (c === 0xf0) lo = 0x90
+      if (c === 0xf4) hi = 0x8f
+    } else return i
+    for (let k = 1; k <= need; k++) {
+      const x = b[i + k]
+      if (x === undefined) return i
+      if (k === 1 ? x < lo || x > hi : x < 0x80 || x > 0xbf) return i
+    }
+    i += need + 1
+  }
+  return -1
+}
+
+/** Read, parse and check a manifest file, including that its `paths` exist. */
+export async function loadManifest(file: string): Promise<Manifest> {
+  const abs = resolve(file)
+  const bytes = await readManifestBytes(abs)
+  const bad = invalidUtf8Offset(bytes)
+  if (bad >= 0) {
+    const line = bytes.subarray(0, bad).filter((x) => x === 0x0a).length + 1
+    throw new PyBundleError('MANIFEST', `the manifest is not valid UTF-8: byte 0x${bytes[bad].toString(16).padStart(2, '0')} at byte offset ${bad} (line ${line}) does not belong to a UTF-8 character; TOML files are UTF-8: re-save it as UTF-8`, {
+      file: abs, offset: bad, details: { line },
+    })
+  }
+  const text = bytes.toString('utf8')
   const manifest = parseManifest(text, abs)
   for (const [i, p] of manifest.paths.entries()) {
     const st = await stat(p).catch(() => null)

@@ -4,8 +4,13 @@
 # Runs in any CPython 3.8+ (and Pyodide): no subprocess, no multiprocessing.
 # Parallelism is the caller's business (it starts one of these per core).
 #
-# stdin:  JSON {"optimize": 0|1|2, "jobs": [{"id": int, "file": abs path,
-#                                            "kind": "source"|"sourceless"}]}
+# stdin:  u32 n (little-endian), n bytes of UTF-8 JSON
+#           {"optimize": 0|1|2, "jobs": [{"id": int, "file": abs path,
+#             "kind": "source"|"sourceless", "offset": int, "length": int}]},
+#         then the sources' bytes: a source job is compiled from
+#         blob[offset:offset+length], the bytes pybundle read and stamped (it
+#         never reads the file again, so stamp and code cannot differ);
+#         a sourceless job (no offset) reads its .pyc here.
 # stdout: one frame per job, in job order:
 #           u32 id, u32 status, u32 length (little-endian), then `length` bytes:
 #           status 0: marshal.dumps(code)
@@ -27,9 +32,7 @@ MAGIC = importlib.util.MAGIC_NUMBER
 PYC_HEADER = 16
 
 
-def compile_source(path, optimize):
-    with open(path, 'rb') as f:
-        data = f.read()
+def compile_source(path, data, optimize):
     # Exactly importlib's SourceLoader.source_to_code: bytes in (so the coding
     # cookie and BOM rules apply), the path importlib would use, no inherited flags.
     code = compile(data, path, 'exec', dont_inherit=True, optimize=optimize)
@@ -61,7 +64,10 @@ def error_payload(exc, path):
 
 
 def main():
-    req = json.loads(sys.stdin.read())
+    raw = sys.stdin.buffer.read()
+    n = struct.unpack_from('<I', raw, 0)[0]
+    req = json.loads(raw[4:4 + n].decode('utf-8'))
+    blob = memoryview(raw)[4 + n:]
     optimize = int(req.get('optimize', 0))
     out = sys.stdout.buffer
     warnings.simplefilter('ignore')  # SyntaxWarnings do not change the code object
@@ -70,7 +76,12 @@ def main():
             if job['kind'] == 'sourceless':
                 body = read_sourceless(job['file'])
             else:
-                body = compile_source(job['file'], optimize)
+                if 'offset' in job:
+                    data = bytes(blob[job['offset']:job['offset'] + job['length']])
+                else:
+                    with open(job['file'], 'rb') as f:
+                        data = f.read()
+                body = compile_source(job['file'], data, optimize)
             status = 0
         except (SyntaxError, ValueError, ImportError, OSError, UnicodeError,
                 RecursionError, MemoryError, EOFError, TypeError) as exc:

@@ -203,6 +203,11 @@ def classify(name, spec):
         kind = 'source'
     else:
         return None, 'loaded by %s, which pybundle does not know' % lname
+    if is_pkg and not os.path.basename(origin).startswith('__init__.'):
+        # A module file that makes itself a package at run time (six sets
+        # __spec__.submodule_search_locations = [] for six.moves): on disk, and
+        # in a bundle, it is a module; its folder is not its own.
+        is_pkg = False
     rec = {'name': name, 'kind': kind, 'isPackage': is_pkg, 'file': os.path.abspath(origin),
            'relpath': relpath_for(name, origin, is_pkg), 'frozen': False,
            'locations': [str(p) for p in spec.submodule_search_locations] if is_pkg else None}

@@ -4,7 +4,9 @@
  * so resolution agrees with what that Python would import.
  */
 import { PyBundleError } from '@pybundle/errors'
+import { explainFailure } from '../interpreter/diagnose.js'
 import type { Interpreter } from '../interpreter/index.js'
+import { MAX_MINOR, MIN_MINOR, stderrExcerpt } from '../interpreter/limits.js'
 import { helperScript } from '../interpreter/scripts.js'
 import type { Manifest } from '../manifest/index.js'
 import { resolve as resolvePath } from 'node:path'
@@ -84,8 +86,7 @@ export interface Resolution {
   unresolvedImports: UnresolvedImport[] | null
 }
 
-export const MIN_MINOR = 8
-export const MAX_MINOR = 14
+export { MAX_MINOR, MIN_MINOR }
 
 /** Resolve a manifest's modules with its interpreter. Every name that resolves to nothing is reported in one UNRESOLVED error. */
 export async function resolveModules(manifest: Manifest, interpreter: Interpreter): Promise<Resolution> {
@@ -102,6 +103,8 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
   const run = await interpreter.runScript({ path: helperScript('resolve.py') }, [], {
     stdin: JSON.stringify(request),
     cwd: manifest.dir,
+    timeout: manifest.timeout,
+    step: 'resolving modules',
   })
   let answer: {
     python: PythonInfo
@@ -113,10 +116,11 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     unresolvedImports: UnresolvedImport[] | null
   }
   try {
-    if (run.exitCode !== 0) throw new Error('exit')
+    if (run.exitCode !== 0 || run.stdoutDropped) throw new Error('exit')
     answer = JSON.parse(run.stdout.toString('utf8'))
+    if (typeof answer?.python?.version?.[0] !== 'number') throw new Error('not an answer')
   } catch {
-    throw interpreterFailure(interpreter, 'resolving modules', run.exitCode, run.stderr)
+    throw await explainFailure(interpreter, 'resolving modules', run, manifest.timeout)
   }
   checkVersion(answer.python, interpreter, manifest)
   if (answer.unresolved.length) {
@@ -159,13 +163,15 @@ function checkVersion(py: PythonInfo, interpreter: Interpreter, manifest: Manife
   }
 }
 
-/** An INTERPRETER error for a helper that failed, with the last line of its stderr. */
+/**
+ * An INTERPRETER error for a helper that failed, with the first and last lines of
+ * its stderr (stderrExcerpt). Synchronous; explainFailure (interpreter/diagnose.ts)
+ * also says when the interpreter is no CPython 3.8-3.14.
+ */
 export function interpreterFailure(interpreter: Interpreter, what: string, exitCode: number, stderr: string): PyBundleError {
-  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '')
-  const last = lines.length ? lines[lines.length - 1].trim() : 'no error output'
   return new PyBundleError(
     'INTERPRETER',
-    `${interpreter.id} failed while ${what} (exit status ${exitCode}): ${last}; check that [bundle] python is a working CPython 3.${MIN_MINOR}+`,
+    `${interpreter.id} failed while ${what} (exit status ${exitCode}): ${stderrExcerpt(stderr) || 'no error output'}; check that [bundle] python is a working CPython 3.${MIN_MINOR} to 3.${MAX_MINOR}`,
     { details: { interpreter: interpreter.id, exitCode, stderr: stderr.slice(-4000) } },
   )
 }

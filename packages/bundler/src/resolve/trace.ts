@@ -5,7 +5,9 @@
  */
 import { PyBundleError } from '@pybundle/errors'
 import { delimiter } from 'node:path'
+import { explainFailure, identify } from '../interpreter/diagnose.js'
 import type { Interpreter } from '../interpreter/index.js'
+import { stderrExcerpt } from '../interpreter/limits.js'
 import { helperScript } from '../interpreter/scripts.js'
 import type { Manifest } from '../manifest/index.js'
 
@@ -63,18 +65,32 @@ export async function runTrace(manifest: Manifest, interpreter: Interpreter): Pr
     cwd: manifest.dir,
     env,
     pythonArgs,
+    timeout: manifest.timeout,
+    stdoutKeep: 'ends', // the report comes after whatever the program printed
+    step: `tracing \`${shown}\``,
   })
   const text = run.stdout.toString('utf8')
   const at = text.lastIndexOf(MARKER)
-  const stderrLast = run.stderr.trim().split('\n').filter(Boolean).pop()?.trim() ?? ''
+  const stderrLast = stderrExcerpt(run.stderr)
   if (at < 0) {
+    // Not even the driver ran: say so if the interpreter is no CPython 3.8-3.14.
+    const who = await identify(interpreter, manifest.timeout).catch(() => undefined)
+    if (who === undefined || who.kind === 'unknown' || !who.supported) {
+      throw await explainFailure(interpreter, `tracing \`${shown}\``, run, manifest.timeout)
+    }
     throw new PyBundleError(
       'INTERPRETER',
       `the traced command \`${shown}\` ended without reporting its modules (exit status ${run.exitCode}${stderrLast ? `: ${stderrLast}` : ''}); check [modules] trace`,
       { file: manifest.file, details: { key: 'modules.trace', exitCode: run.exitCode, stderr: run.stderr.slice(-4000) } },
     )
   }
-  const report = JSON.parse(text.slice(at + MARKER.length)) as { status: number; modules: TracedModule[] }
+  let report: { status: number; modules: TracedModule[] }
+  try {
+    report = JSON.parse(text.slice(at + MARKER.length))
+    if (typeof report?.status !== 'number' || !Array.isArray(report.modules)) throw new Error('not a report')
+  } catch {
+    throw new PyBundleError('INTERPRETER', `the traced command \`${shown}\` printed a damaged module report (the program may write to stdout after its end); check [modules] trace`, { file: manifest.file, details: { key: 'modules.trace', exitCode: run.exitCode } })
+  }
   if (report.status !== 0) {
     throw new PyBundleError(
       'INTERPRETER',

@@ -26,6 +26,7 @@ Manifest:
   output = "_startup.pyb"      # default: the manifest's name with .pyb
   python = "python3"           # command or path; its version is the bundle's
   optimize = 0                 # 0, 1 or 2, as python -O / -OO
+  timeout = 600                # seconds each interpreter step may take; then it is killed
 
   [modules]
   paths = ["src"]              # put before the interpreter's sys.path
@@ -51,7 +52,8 @@ Examples:
   $ pybundle build examples/stdlib.toml -o /tmp/stdlib.pyb --json
 
 Exit status: 0 built; 1 internal error; 2 bad manifest, unresolved names, a syntax
-error, or an interpreter that cannot run (the previous output is left untouched).`)
+error, an interpreter that cannot run or times out, or an output that is one of the
+build's inputs (the previous output is left untouched).`)
     .action(async (manifest: string, opts: BuildOpts) => {
       const bar = new ProgressBar(ctx, opts.progress ? 'lines' : ctx.isTTY && !opts.json && !opts.quiet ? 'bar' : 'off')
       try {

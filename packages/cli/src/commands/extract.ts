@@ -6,7 +6,7 @@ import { handleError } from '../lib/handle-error.js'
 import { extractBundle } from '../lib/extract.js'
 import { openForCommand } from '../lib/open.js'
 
-interface ExtractOpts { out: string; module?: string[]; json?: boolean; quiet?: boolean; debug?: boolean; verify?: boolean }
+interface ExtractOpts { out: string; module?: string[]; json?: boolean; quiet?: boolean; debug?: boolean; verify?: boolean; sources?: boolean }
 
 export function extractCommand(ctx: CliContext): Command {
   return new Command('extract')
@@ -14,6 +14,7 @@ export function extractCommand(ctx: CliContext): Command {
     .argument('<file.pyb>', 'the bundle to extract from')
     .requiredOption('-o, --out <dir>', 'folder to write into (created if missing); put it first on sys.path to import from it')
     .option('-m, --module <name...>', 'only these modules (repeat or list several); default: all')
+    .option('--sources', 'also write each module\'s .py where the bundle holds it (built with sources = true); CPython then imports the .py, not the .pyc')
     .option('--json', 'print what was written as JSON')
     .option('-q, --quiet', 'print nothing on success')
     .option('--no-verify', 'skip the full check (checksums and structure) done before writing anything; for salvaging modules from a damaged bundle')
@@ -23,6 +24,12 @@ Examples:
   $ out=$(mktemp -d); pybundle extract examples/_startup.pyb --out "$out"
   $ PYTHONPATH="$out" python3 -c "import os; print(os.__file__)"
   $ pybundle extract stdlib.pyb --out ./x --module json json.decoder
+
+Package data files are written next to their package's .pyc files and each
+distribution's *.dist-info / *.egg-info at the top of DIR, as site-packages lays
+them out (with --module: the distributions that provide the selected top-level
+names), so \`python -S\` with only DIR on sys.path finds them (importlib.resources,
+pkgutil.get_data, importlib.metadata). They are planned and checked like modules.
 
 The .pyc files are for the bundle's Python (its magic number in each header): a bundle
 built for Python 3.8 gives .pyc files that only Python 3.8 imports.
@@ -41,12 +48,17 @@ damaged or incompatible one, or modules that extract to one path.`)
       let bundle
       try {
         bundle = openForCommand(file)
-        const report = await extractBundle(bundle, resolve(opts.out), opts.module, { verify: opts.verify !== false })
+        const report = await extractBundle(bundle, resolve(opts.out), opts.module, { verify: opts.verify !== false, sources: opts.sources === true })
         if (opts.json) ctx.stdout(toJson(report) + '\n')
         else if (!opts.quiet) {
           const pycs = report.modules.filter((m) => m.kind !== 'namespace').length
           const folders = report.modules.length - pycs
           ctx.stdout(`wrote ${pycs} .pyc file${pycs === 1 ? '' : 's'} for Python ${report.python.version} (magic ${report.python.magic})${folders ? ` and ${folders} namespace package folder${folders === 1 ? '' : 's'}` : ''}, ${bytes(report.bytes)}, to ${report.out}\n`)
+          const extra: string[] = []
+          if (report.data.files) extra.push(`${report.data.files} data file${report.data.files === 1 ? '' : 's'} (${bytes(report.data.bytes)})`)
+          if (report.metadata.distributions) extra.push(`the metadata of ${report.metadata.distributions} distribution${report.metadata.distributions === 1 ? '' : 's'} (${report.metadata.files} files, ${bytes(report.metadata.bytes)})`)
+          if (report.sources) extra.push(`${report.sources.files} .py source${report.sources.files === 1 ? '' : 's'} (${bytes(report.sources.bytes)})`)
+          if (extra.length) ctx.stdout(`  and ${extra.join(', ')}\n`)
         }
         ctx.exitCode = 0
       } catch (e) {

@@ -18,6 +18,7 @@ import { checkModuleName, checkRelativePath, pathFoldKey } from '@pybundle/forma
 import type { Bundle, ModuleView } from '@pybundle/loader'
 import { moduleKind, type ModuleKind } from './inspect.js'
 import { makeFolders, syncFolder, writeFileReplacing } from './safe-write.js'
+import { planFiles, summarizeFiles, type ExtractedFiles } from './extract-files.js'
 
 export interface ExtractedModule {
   name: string
@@ -32,12 +33,20 @@ export interface ExtractReport {
   /** The Python the .pyc files are for: the bundle's (its magic number is in each file's header). */
   python: { version: string; magic: number }
   modules: ExtractedModule[]
+  /** Bytes of the .pyc files. */
   bytes: number
+  /** Package data, distribution metadata and (--sources) .py files written, each with where it came from. */
+  files: { path: string; from: Exclude<PlanEntry['from'], { kind: 'module' }>; bytes: number }[]
+  data: ExtractedFiles['data']
+  metadata: ExtractedFiles['metadata']
+  sources: ExtractedFiles['sources']
 }
 
 export interface ExtractOptions {
   /** Run the loader's verify() first and refuse a damaged bundle (default true). */
   verify?: boolean
+  /** Also write each module's .py where the bundle holds it (built with sources = true). Default false. */
+  sources?: boolean
 }
 
 /** Codes extract may throw for "the bundle is damaged" (the CLI maps them to exit 3). */
@@ -83,7 +92,11 @@ export interface PlanEntry {
   path: string
   /** A file gets `bytes()`; a folder is only created. */
   type: 'file' | 'folder'
-  from: { kind: 'module'; name: string; moduleKind: ModuleKind }
+  from:
+    | { kind: 'module'; name: string; moduleKind: ModuleKind }
+    | { kind: 'data'; package: string; path: string }
+    | { kind: 'metadata'; distribution: string; path: string }
+    | { kind: 'source'; name: string }
   /** Produces the file's bytes, called when it is written (type 'file'). */
   bytes?: () => Uint8Array
 }
@@ -94,7 +107,13 @@ export interface ExtractPlan {
 
 /** Human name of an entry's source, for collision messages. */
 export function describeSource(e: PlanEntry): string {
-  return `module ${JSON.stringify(e.from.name)}`
+  const f = e.from
+  switch (f.kind) {
+    case 'module': return `module ${JSON.stringify(f.name)}`
+    case 'data': return `data file ${JSON.stringify(f.path)} of package ${JSON.stringify(f.package)}`
+    case 'metadata': return `file ${JSON.stringify(f.path)} of distribution ${JSON.stringify(f.distribution)}`
+    case 'source': return `the source of module ${JSON.stringify(f.name)}`
+  }
 }
 
 export function pycPath(m: ModuleView): string {
@@ -181,34 +200,41 @@ export async function extractBundle(bundle: Bundle, out: string, names?: readonl
     // Every listed module must be found by name, or toPyc() would say NOT_FOUND (a usage error).
     for (const m of selected) lookupListed(bundle, m.name)
   }
-  const plan: ExtractPlan = { entries: planModules(bundle, selected) }
+  const sources = options.sources === true
+  const plan: ExtractPlan = { entries: [...planModules(bundle, selected), ...planFiles(bundle, selected, { all: !(names && names.length), sources })] }
   checkPlan(plan)
-  return writePlan(bundle, plan, out)
+  return writePlan(bundle, plan, out, sources)
 }
 
 /** Write a checked plan under `out`: folders first (checked component by component), then each file by temp + rename. */
-export async function writePlan(bundle: Bundle, plan: ExtractPlan, out: string): Promise<ExtractReport> {
+export async function writePlan(bundle: Bundle, plan: ExtractPlan, out: string, sources = false): Promise<ExtractReport> {
   refuseInputs(bundle, plan, out)
   const made = new Set<string>()
   await makeFolders(out, '', made)
   const modules: ExtractedModule[] = []
+  const files: ExtractReport['files'] = []
   const folders = new Set<string>()
   let total = 0
   for (const e of plan.entries) {
     const folder = e.type === 'folder' ? e.path : dirname(e.path) === '.' ? '' : dirname(e.path)
     const abs = await makeFolders(out, folder, made)
     folders.add(abs)
+    const f = e.from
     if (e.type === 'file') {
       const bytes = e.bytes!()
       await writeFileReplacing(joinNative(out, ...e.path.split('/')), bytes)
-      total += bytes.length
-      modules.push({ name: e.from.name, kind: e.from.moduleKind, path: e.path, bytes: bytes.length })
-    } else {
-      modules.push({ name: e.from.name, kind: e.from.moduleKind, path: e.path, bytes: 0 })
+      if (f.kind === 'module') {
+        total += bytes.length
+        modules.push({ name: f.name, kind: f.moduleKind, path: e.path, bytes: bytes.length })
+      } else {
+        files.push({ path: e.path, from: f, bytes: bytes.length })
+      }
+    } else if (f.kind === 'module') {
+      modules.push({ name: f.name, kind: f.moduleKind, path: e.path, bytes: 0 })
     }
   }
   for (const f of folders) await syncFolder(f)
-  return { out, python: { version: bundle.pythonVersion, magic: bundle.magic }, modules, bytes: total }
+  return { out, python: { version: bundle.pythonVersion, magic: bundle.magic }, modules, bytes: total, files, ...summarizeFiles(files, sources) }
 }
 
 /** No target may be the bundle being read (or a hard link to it): replacing it is never what extract means. */

@@ -13,6 +13,11 @@ read-only filesystem that @pybundle/pyodide mounts from `fsInit`:
     <mount>/early/     the bundle as sourceless .pyc files (plus this module and
                        sitecustomize), for the imports that run before site
                        (encodings); taken off sys.path by install()
+    <mount>/s/<name>   the module's .py bytes (bundles built with sources = true)
+    <mount>/dist/      the distributions' *.dist-info / *.egg-info entries
+
+Package data files are not here: @pybundle/pyodide mounts each bundled
+top-level package's folder (<root>/<top>) from the bundle (package_mounts()).
 
 Nothing here may compile Python source at startup: in Pyodide the first use of
 the compiler costs about 150 ms of WebAssembly lazy compilation.
@@ -104,10 +109,17 @@ class BundleLoader:
             return zipimport.zipimporter(archive).get_data(path)
 
     def get_source(self, fullname):
-        try:
-            data = self.get_data(self.path)
-        except OSError:
-            return None
+        data = None
+        if self._finder.has_files:
+            try:
+                data = _read_file(self._finder.mount + '/s/' + fullname)
+            except OSError:
+                pass
+        if data is None:
+            try:
+                data = self.get_data(self.path)
+            except OSError:
+                return None
         return _external.decode_source(data)
 
     def get_resource_reader(self, fullname):
@@ -136,6 +148,7 @@ class BundleFinder:
         self._zip_names = None
         self.stdlib_zip = None
         self.own_sitecustomize = False
+        self.has_files = False
         self.read = self._read_fs
 
     def __repr__(self):
@@ -185,6 +198,16 @@ class BundleFinder:
     def invalidate_caches(self):
         pass
 
+    def find_distributions(self, context=None):
+        """importlib.metadata asks every meta path finder: the bundle's distributions
+        (<mount>/dist), found as MetadataPathFinder finds them in a sys.path folder."""
+        if not self.has_files:
+            return iter(())
+        import importlib.metadata as md
+        name = getattr(context, 'name', None)
+        found = md.MetadataPathFinder._search_paths(name, [self.mount + '/dist'])
+        return (_bundle_distribution(md)(self, path) for path in found)
+
     def zip_names(self):
         """Entry names of the stdlib zip ("json/", "json/decoder.py"), read once."""
         names = self._zip_names
@@ -218,6 +241,49 @@ class BundleFinder:
                 rest = name[len(base):]
                 if rest and '.' not in rest and (package or self.root_for(name) == root):
                     yield prefix + rest, rec[0] != 'm'
+
+
+_distribution_class = None
+
+
+def _bundle_distribution(md):
+    """A PathDistribution whose files (RECORD, SOURCES.txt) are located where its
+    modules live (their root), not next to <mount>/dist."""
+    global _distribution_class
+    if _distribution_class is None:
+        class BundleDistribution(md.PathDistribution):
+            def __init__(self, finder, path):
+                super().__init__(path)
+                self._finder = finder
+
+            def locate_file(self, path):
+                import pathlib
+                top = (self.read_text('top_level.txt') or '').partition('\n')[0].strip()
+                root = self._finder.root_for(top) if top else self._finder._root
+                return pathlib.Path(root, path)
+
+        _distribution_class = BundleDistribution
+    return _distribution_class
+
+
+def package_mounts():
+    """'top\tfolder' lines: where each bundled top-level package's folder is, for
+    those that are not inside a zip archive (the stdlib zip has its own files)."""
+    out = []
+    f = finder
+    for name, rec in f._index.items():
+        kind = rec[0]
+        if '.' in name or kind == 'm':
+            continue
+        root = f.root_for(name)
+        if kind == 'p':
+            folder = (root + '/' + rec[1:]).rpartition('/')[0]
+        else:
+            folder = root + '/' + name
+        if folder != root + '/' + name or _zip_archive(folder + '/') is not None:
+            continue
+        out.append(name + '\t' + folder)
+    return '\n'.join(out)
 
 
 class _BundlePathEntry:
@@ -368,6 +434,7 @@ def install(mount=None):
     roots = {k[5:]: v for k, v in config.items() if k.startswith('root:')}
     finder = BundleFinder(mount, _read_index(mount), config['stdlib_root'], config['root'], roots)
     finder.stdlib_zip = config.get('stdlib_zip') or None
+    finder.has_files = config.get('files') == '1'
     meta = sys.meta_path
     at = len(meta)
     for i, f in enumerate(meta):

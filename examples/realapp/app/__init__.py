@@ -1,0 +1,2 @@
+"""A small application on Debian's third-party pure-Python packages (see ../README.md)."""
+__version__ = '1.0'

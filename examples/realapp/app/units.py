@@ -1,0 +1,7 @@
+import attr
+
+
+@attr.s(frozen=True)
+class Quantity:
+    amount = attr.ib()
+    unit = attr.ib(default='kg')

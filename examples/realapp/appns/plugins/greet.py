@@ -1,0 +1,2 @@
+def describe():
+    return 'greet from ' + __name__

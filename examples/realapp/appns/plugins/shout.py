@@ -1,0 +1,2 @@
+def describe():
+    return ('shout from ' + __name__).upper()
