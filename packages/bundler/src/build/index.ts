@@ -215,6 +215,8 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     const names = manifest.snapshot.imports === 'trace'
       ? (resolution.tracedNames ?? []).filter((n) => n !== '__main__')
       : manifest.snapshot.imports
+    // The old one goes first: if making the new one fails, none is left that belongs to another bundle.
+    await rm(output + SNAPSHOT_SUFFIX, { force: true }).catch(() => {})
     snapshot = await withManifest(manifest, () => makeSnapshot(output, names))
   } else {
     // A snapshot of an earlier build belongs to that bundle: every start would warn and ignore it.
