@@ -7,8 +7,8 @@
  *   16 u64 snapshot_offset      24 u64 snapshot_size      32 u64 snapshot_checksum
  *   40 u64 info_checksum        48 u64 file_size          56 u64 header_checksum
  *
- * Checksums are xxh64 (seed 0), as in the bundle: cheap enough to check the
- * whole 30 MB snapshot at every start (a few ms), which sha256 is not.
+ * Checksums are xxh64 (seed 0), as in the bundle; a loader checks the whole
+ * snapshot at every start (SPEC.md §16 has what that costs).
  * This file only knows bytes; what the description means is @pybundle/pyodide's.
  */
 import { PyBundleError } from '@pybundle/errors'
