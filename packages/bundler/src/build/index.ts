@@ -134,7 +134,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   const compiled = await withManifest(manifest, () => compileModules(
     interpreter,
     withCode.map((m) => ({ file: m.file!, kind: m.kind === 'sourceless' ? 'sourceless' : 'source' })),
-    { optimize: manifest.optimize, workers: options.jobs, timeout: manifest.timeout, onProgress: (done, total) => progress({ phase: 'compile', done, total }) },
+    { optimize: manifest.optimize, workers: options.jobs, timeout: manifest.timeout, keepSources: manifest.sources, onProgress: (done, total) => progress({ phase: 'compile', done, total }) },
   ))
   const t2 = performance.now()
 
@@ -146,6 +146,8 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   const skipped = [...resolution.skipped]
   const failures: { name: string; error: CompileFailure }[] = []
   const codes = new Map<string, { code: PyCode; source: ModuleInput['source']; bytes: number }>()
+  // [modules] sources = true: the bytes each module was compiled from, as the compile step read them.
+  const compiledSources = new Map<string, Uint8Array>()
   progress({ phase: 'convert', done: 0, total: withCode.length })
   for (const [i, m] of withCode.entries()) {
     const r = compiled[i]
@@ -155,6 +157,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
       continue
     }
     codes.set(m.name, { code: toCode(r.marshal, py.version[1], m), source: r.source, bytes: r.marshal.length })
+    if (r.sourceBytes) compiledSources.set(m.name, r.sourceBytes)
   }
   if (failures.length) throw syntaxError(failures)
   const modules: ModuleInput[] = []
@@ -184,7 +187,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   const buildInfo = buildInfoOf(kept)
   const t3 = performance.now()
 
-  const extras = await withManifest(manifest, () => collectExtras(manifest, interpreter, kept, scan))
+  const extras = await withManifest(manifest, () => collectExtras(manifest, interpreter, kept, scan, compiledSources))
   let sourceBytes = 0
   if (extras.sources) {
     for (const mod of modules) {

@@ -49,6 +49,10 @@ export interface CollectDataOptions {
   maxFileSize?: number
   /** Walks and reads, through the interpreter, a package folder the host does not have (Pyodide's in-memory stdlib). */
   interpreter?: Interpreter
+  /** Seconds each interpreter run may take ([bundle] timeout). */
+  timeout?: number
+  /** Bytes of files one interpreter run sends back (default MAX_STDOUT; tests make it small). */
+  readBatchBytes?: number
 }
 
 export interface CollectedData {
@@ -170,7 +174,7 @@ export async function collectData(packages: readonly DataPackage[], options: Col
     else skipped.push({ package: p.package, path: p.path, reason: r.reason })
   }
 
-  if (elsewhere.length) await collectElsewhere(elsewhere, packages, options.interpreter!, limit, wanted, files, skipped)
+  if (elsewhere.length) await collectElsewhere(elsewhere, packages, options.interpreter!, limit, wanted, files, skipped, options)
 
   const order = (a: { package: string; path: string }, b: { package: string; path: string }): number => byUtf8(a.package, b.package) || byUtf8(a.path, b.path)
   files.sort(order)
@@ -181,9 +185,9 @@ export async function collectData(packages: readonly DataPackage[], options: Col
 /** collectData for package folders only the interpreter sees: it walks them, then reads the wanted files in one run. */
 async function collectElsewhere(
   pkgs: readonly DataPackage[], all: readonly DataPackage[], interpreter: Interpreter, limit: number,
-  wanted: (pkg: string, path: string) => boolean, files: DataFileInput[], skipped: SkippedData[],
+  wanted: (pkg: string, path: string) => boolean, files: DataFileInput[], skipped: SkippedData[], options: CollectDataOptions,
 ): Promise<void> {
-  const listings = await walkThroughInterpreter(interpreter, pkgs.map((p) => p.dir), all.map((p) => p.dir))
+  const listings = await walkThroughInterpreter(interpreter, pkgs.map((p) => p.dir), all.map((p) => p.dir), options.timeout)
   const toRead: { package: string; path: string; full: string }[] = []
   for (const [i, pkg] of pkgs.entries()) {
     const entries = listings[i]
@@ -198,20 +202,22 @@ async function collectElsewhere(
       else toRead.push({ package: pkg.name, path: e.path, full: `${pkg.dir}/${e.path}` })
     }
   }
-  const got = await readThroughInterpreter(interpreter, toRead.map((t) => t.full))
+  const got = await readThroughInterpreter(interpreter, toRead.map((t) => t.full), {
+    timeout: options.timeout, step: 'reading package data', limit, batchBytes: options.readBatchBytes,
+  })
   for (const t of toRead) {
-    const bytes = got.get(t.full)
-    if (bytes === undefined) skipped.push({ package: t.package, path: t.path, reason: 'unreadable' })
-    else if (bytes.length > limit) skipped.push({ package: t.package, path: t.path, reason: overLimit(bytes.length, limit) })
-    else files.push({ package: t.package, path: t.path, bytes })
+    const r = got.get(t.full)!
+    if ('reason' in r) skipped.push({ package: t.package, path: t.path, reason: r.reason })
+    else files.push({ package: t.package, path: t.path, bytes: r.bytes })
   }
 }
 
 /**
  * The .py bytes of each module compiled from source (for [modules] sources = true), by module name.
- * A file the host does not have (Pyodide's in-memory stdlib) is read by `interpreter`, where it was compiled.
+ * A file the host does not have (Pyodide's in-memory stdlib) is read by `interpreter`, where it was compiled;
+ * `timeout`: seconds that run may take ([bundle] timeout).
  */
-export async function readSources(modules: readonly { name: string; file: string | null; kind: string }[], interpreter?: Interpreter): Promise<Map<string, Uint8Array>> {
+export async function readSources(modules: readonly { name: string; file: string | null; kind: string }[], interpreter?: Interpreter, timeout?: number): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>()
   const elsewhere: { name: string; file: string }[] = []
   for (const m of modules) {
@@ -222,10 +228,10 @@ export async function readSources(modules: readonly { name: string; file: string
     else if (r.missing) elsewhere.push({ name: m.name, file: m.file })
   }
   if (interpreter && elsewhere.length) {
-    const got = await readThroughInterpreter(interpreter, elsewhere.map((e) => e.file))
+    const got = await readThroughInterpreter(interpreter, elsewhere.map((e) => e.file), { timeout, step: 'reading module sources', limit: MAX_DATA_FILE_SIZE })
     for (const e of elsewhere) {
-      const b = got.get(e.file)
-      if (b) out.set(e.name, b)
+      const r = got.get(e.file)!
+      if ('bytes' in r) out.set(e.name, r.bytes)
     }
   }
   return out

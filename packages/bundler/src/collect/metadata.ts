@@ -72,11 +72,13 @@ export function topLevelRoots(modules: readonly BundledModuleRef[]): Record<stri
 /** Ask the interpreter which distributions provide the bundled modules (and its extension suffixes). */
 export async function scanDistributions(
   interpreter: Interpreter,
-  request: { paths: readonly string[]; metadata: boolean; modules: readonly BundledModuleRef[]; cwd?: string },
+  request: { paths: readonly string[]; metadata: boolean; modules: readonly BundledModuleRef[]; cwd?: string; timeout?: number },
 ): Promise<DistributionScan> {
   const run = await interpreter.runScript({ path: helperScript('distributions.py') }, [], {
     stdin: JSON.stringify({ paths: request.paths, metadata: request.metadata, tops: request.metadata ? topLevelRoots(request.modules) : {} }),
     cwd: request.cwd,
+    timeout: request.timeout,
+    step: 'finding distribution metadata',
   })
   let answer: { extensionSuffixes: string[]; distributions: InstalledDistribution[]; skipped: { name: string; path: string; reason: string }[] }
   try {

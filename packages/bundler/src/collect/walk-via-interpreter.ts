@@ -70,10 +70,15 @@ for d in req['dirs']:
 sys.stdout.write(json.dumps(result))
 `
 
-/** The entries of each folder as the interpreter sees them (null: not a folder there either). */
-export async function walkThroughInterpreter(interpreter: Interpreter, dirs: readonly string[], owners: readonly string[]): Promise<(WalkEntry[] | null)[]> {
+/**
+ * The entries of each folder as the interpreter sees them (null: not a folder there either).
+ * `timeout`: seconds the run may take ([bundle] timeout).
+ */
+export async function walkThroughInterpreter(interpreter: Interpreter, dirs: readonly string[], owners: readonly string[], timeout?: number): Promise<(WalkEntry[] | null)[]> {
   if (dirs.length === 0) return []
-  const run = await interpreter.runScript({ source: WALKER, name: '<pybundle walk>' }, [], { stdin: JSON.stringify({ dirs, owners }) })
+  const run = await interpreter.runScript({ source: WALKER, name: '<pybundle walk>' }, [], {
+    stdin: JSON.stringify({ dirs, owners }), timeout, step: 'listing package folders',
+  })
   try {
     if (run.exitCode !== 0) throw new Error('exit')
     const out = JSON.parse(run.stdout.toString('utf8')) as (WalkEntry[] | null)[]

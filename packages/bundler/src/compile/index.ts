@@ -38,7 +38,8 @@ export interface CompileFailure {
 }
 
 export type CompileResult =
-  | { ok: true; marshal: Uint8Array; source?: SourceStamp }
+  /** `sourceBytes`: with `keepSources`, exactly the bytes compiled (and stamped), when Node read them. */
+  | { ok: true; marshal: Uint8Array; source?: SourceStamp; sourceBytes?: Uint8Array }
   | { ok: false; error: CompileFailure }
 
 export interface CompileOptions {
@@ -49,6 +50,8 @@ export interface CompileOptions {
   workers?: number
   /** Seconds each worker may take ([bundle] timeout). */
   timeout?: number
+  /** Return each source's bytes as read and compiled ([modules] sources = true stores them). */
+  keepSources?: boolean
   /** Called after each source is read, with its job index (tests use it to race an edit). */
   onSourceRead?: (index: number) => void | Promise<void>
 }
@@ -129,7 +132,7 @@ export async function compileModules(interpreter: Interpreter, jobs: readonly Co
   await recheckRacy(jobs, stamped, h64Raw)
   return results.map((r, i) => {
     const s = stamped[i]
-    return r!.ok && s ? { ...r!, source: s.stamp } : r!
+    return r!.ok && s ? { ...r!, source: s.stamp, ...(options.keepSources ? { sourceBytes: s.bytes } : {}) } : r!
   })
 }
 
