@@ -26,8 +26,9 @@ import { buildCase } from './cases/build.js'
 import { scaleCase } from './cases/scale.js'
 import { hashCase } from './cases/midx-hash.js'
 import { pyodideCase } from './cases/pyodide.js'
+import { browserCase } from './cases/browser.js'
 
-const CASES = ['open', 'working-set', 'materialize', 'emit', 'memory', 'build', 'scale', 'midx-hash', 'pyodide'] as const
+const CASES = ['open', 'working-set', 'materialize', 'emit', 'memory', 'build', 'scale', 'midx-hash', 'pyodide', 'browser'] as const
 type CaseId = (typeof CASES)[number]
 
 
@@ -126,6 +127,8 @@ async function main(): Promise<void> {
   // The Pyodide case is the Pyodide engineer's self-contained module
   // (benchmarks/pyodide/pyodide.ts, runPyodideCase): shown in the same table and RESULTS.md.
   await run('pyodide', () => pyodideCase(args.quick))
+  // Headless Chromium (benchmarks/browser/browser.ts); skipped with the reason when Chromium or the app's libraries are absent.
+  await run('browser', () => browserCase(args.quick))
 
   const seconds = (Date.now() - t0) / 1000
   const loadEnd = loadavg().map((x) => Number(x.toFixed(2)))

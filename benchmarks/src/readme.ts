@@ -45,6 +45,15 @@ export function readmeSection(report: { date: string; command: string; machine: 
   const bt = build?.tables[0]
   const bs = build?.tables[1]
   if (build && bt && bs) rows.push(['build the stdlib bundle', `${bt.rows[0]?.[1]} cold, ${bt.rows[bt.rows.length - 1]?.[1]} warm`, '', '', `size ${bs.rows[0]?.[2]} the .pyc files`])
+  const br = find(results, 'browser')
+  const bl = (name: string, group: string) => line(br, (l) => l.name === name && l.group === group)
+  for (const what of ['ready', 'imports'] as const) {
+    const g = `browser ${what}, cold`
+    if (br && bl('layered', g)) {
+      rows.push([`browser (Chromium): ${what === 'ready' ? 'navigation to Pyodide ready' : "the app's imports"}, cold cache`, `${t(bl('layered', g))} layered, ${t(bl('single', g))} single`,
+        `stock ${t(bl('stock', g))}; .pyc zip ${t(bl('pyczip', g))}`, '', `warm cache: layered ${t(bl('layered', `browser ${what}, warm`))}, stock ${t(bl('stock', `browser ${what}, warm`))}`])
+    }
+  }
   const m = report.machine
   const out = [
     '## Benchmarks',

@@ -125,6 +125,19 @@ describe('SPEC.md constant tables', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
+  it('gives the layered-bundle section id last in writer order, and the layered header flag as a required bit', () => {
+    const t = byName.get('LAYER_SECTION')!
+    expect(t.header[2]).toBe('order')
+    expect(t.rows.map((r) => [unquote(r[0]), num(r[2])])).toEqual([['BASE', layout.SECTION_ORDER.length + layout.RESOURCE_SECTION_ORDER.length]])
+    expect(layout.sectionName(num(t.rows[0][1]))).toBe('BASE')
+    const ids = [...Object.values(layout.SECTION), ...Object.values(layout.RESOURCE_SECTION), ...Object.values(layout.LAYER_SECTION)]
+    expect(new Set(ids).size).toBe(ids.length)
+    // required bits are 16-31 (§2): an older reader rejects a layered bundle instead of serving half of it
+    expect(layout.HEADER_FLAG.LAYERED >>> 16).toBeGreaterThan(0)
+    expect(t.rows[0][4]).toBe(`${layout.BASE_RECORD.size} + name_length`)
+    expect(layout.FORMAT_MINOR_LAYERED).toBe(layout.FORMAT_MINOR + 1)
+  })
+
   it('gives string kind widths', () => {
     const t = byName.get('STRING_KIND')!
     expect(t.header[2]).toBe('width')
@@ -170,8 +183,8 @@ describe('SPEC.md section numbers', () => {
   const headingRe = /^#{2,3} (\d+(?:\.\d+)?)\.? /
   const headings = lines.filter((l) => headingRe.test(l)).map((l) => headingRe.exec(l)![1])
 
-  it('numbers top-level sections 1 to 16 (16: the Pyodide snapshot file beside the bundle) in order', () => {
-    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1))
+  it('numbers top-level sections 1 to 17 (16: layered bundles, 17: the Pyodide snapshot file beside the bundle) in order', () => {
+    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1))
   })
 
   it('has every § that layout.ts, module-hash.ts and the writer cite', () => {
@@ -208,5 +221,11 @@ describe('SPEC.md section numbers', () => {
     expect(title('15.4')).toMatch(/SRCS/)
     expect(title('15.5')).toMatch(/INFO/)
     expect(title('15.6')).toMatch(/DATA/)
+    expect(title('16')).toMatch(/Layered/)
+    expect(title('17')).toMatch(/Pyodide memory snapshot/)
+    // the snapshot file's reader cites the snapshot section, not the layered bundles before it
+    const snapCites = [...readFileSync(join(root, 'packages/loader/src/snapshot-file.ts'), 'utf8').matchAll(/§(\d+(?:\.\d+)?)/g)].map((m) => m[1])
+    expect(snapCites.length).toBeGreaterThan(0)
+    for (const c of snapCites) expect(title(c.split('.')[0]), `§${c} in snapshot-file.ts`).toMatch(/Pyodide memory snapshot|Header/)
   })
 })

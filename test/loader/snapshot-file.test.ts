@@ -1,5 +1,5 @@
 /**
- * The Pyodide snapshot file beside a bundle (SPEC.md §16): round trip, and every
+ * The Pyodide snapshot file beside a bundle (SPEC.md §17): round trip, and every
  * check of readSnapshotFile with its code and byte offset. Pyodide itself is not
  * needed: the snapshot bytes are opaque here (test/pyodide/snapshot.test.ts makes real ones).
  */

@@ -10,7 +10,7 @@ export const CHROMIUM = process.env.PYBUNDLE_CHROMIUM ?? '/usr/bin/chromium'
 export const haveChromium = (): boolean => existsSync(CHROMIUM)
 
 /** The flags that keep Chromium quiet on a closed network (see .library machines/node.md). */
-const ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -32,7 +32,7 @@ export interface Offline {
 
 /** A headless browser whose context aborts every request that is not file://, and records it. */
 export async function launchOffline(viewport = { width: 1400, height: 900 }): Promise<Offline> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
   // playwright gives every launch a fresh, empty profile of its own
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, offline: true })
   const blocked: string[] = []

@@ -73,4 +73,18 @@ export interface BundleInput {
   distributions?: DistributionInput[]
   /** JSON-serialisable build provenance, stored verbatim (UTF-8 JSON) and returned by Bundle.buildInfo(). */
   buildInfo?: BuildInfo
+  /** A layered bundle (SPEC.md §16): the base it is read with, stored in its BASE section (format 1.2). */
+  base?: BaseInput
+}
+
+/** The identity of a base bundle (SPEC.md §16). */
+export interface BaseInput {
+  /** The base's header_checksum. */
+  checksum: bigint
+  /** The base's file size. */
+  fileSize: number
+  /** The base's pyc magic: must equal the app's. */
+  pythonMagic: number
+  /** Where the base is, relative to the app bundle ("stdlib.pyb"). */
+  name: string
 }

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: 'a section checksum does not match its bytes',
   NOT_FOUND: 'no such module in the bundle',
   CLOSED: 'the bundle was closed',
+  BASE_MISMATCH: 'a layered bundle was given a base bundle other than the one it was built on',
   BAD_ARGUMENT: 'a library function was given an argument of the wrong type (a program bug, not bad bytes)',
   // --- build side
   MANIFEST: 'the manifest is invalid',

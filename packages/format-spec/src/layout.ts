@@ -61,6 +61,14 @@ function struct<const N extends string>(
 export const FILE_MAGIC = Uint8Array.of(0x89, 0x50, 0x59, 0x42, 0x0d, 0x0a, 0x1a, 0x0a)
 export const FORMAT_MAJOR = 1
 export const FORMAT_MINOR = 1
+/** §16 The minor a layered bundle (one with a BASE section) is written with; every other file is written as 1.1. */
+export const FORMAT_MINOR_LAYERED = 2
+
+/** §2 header `flags` bits. Bits 16-31 are required: a reader that does not know one rejects the file. */
+export const HEADER_FLAG = {
+  /** §16 (1.2): the file is a layered bundle; its BASE section names the base bundle it needs. */
+  LAYERED: 1 << 16,
+} as const
 
 export const HEADER = struct('header', 8, [
   ['magic', 'bytes', 8, 'FILE_MAGIC'],
@@ -131,6 +139,15 @@ export const RESOURCE_SECTION = {
 } as const
 export type ResourceSectionName = keyof typeof RESOURCE_SECTION
 export const RESOURCE_SECTION_ORDER: readonly ResourceSectionName[] = ['PKGS', 'DIST', 'FILE', 'SRCS', 'RSTR', 'INFO', 'DATA']
+
+/**
+ * §16 The section of a layered bundle (format 1.2): present exactly when the
+ * header flag LAYERED is set. Writer order: last, after the resource sections.
+ */
+export const LAYER_SECTION = {
+  BASE: fourcc('BASE'),
+} as const
+export type LayerSectionName = keyof typeof LAYER_SECTION
 
 /** Sections start on cache-line boundaries; the gap before one is zero bytes. */
 export const SECTION_ALIGN = 64
@@ -322,6 +339,17 @@ export const SOURCE_FLAG = {
 
 /** Every payload in DATA starts on an 8-byte boundary, so typed-array views of it are aligned. */
 export const DATA_ALIGN = 8
+
+// --- §16 layered bundles (1.2) ----------------------------------------------------
+
+/** §16 BASE: the identity of the base bundle; its name (UTF-8, name_length bytes) follows the record. */
+export const BASE_RECORD = struct('base record', 8, [
+  ['header_checksum', 'u64', 'the base bundle\'s header_checksum (§2): its identity'],
+  ['file_size', 'u64', 'the base bundle\'s file_size'],
+  ['python_magic', 'u16', 'the base bundle\'s python_magic: equal to this file\'s'],
+  ['reserved', 'u16', 'zero'],
+  ['name_length', 'u32', 'bytes of the base\'s name, which follows this record (1 to MAX_PATH_BYTES)'],
+])
 
 // --- §11 limits a reader enforces ------------------------------------------------
 

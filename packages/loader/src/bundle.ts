@@ -3,11 +3,10 @@
  * bounded by the header); everything else is read on demand through lazy views.
  */
 import { PyBundleError, fail } from '@pybundle/errors'
-import { NONE, OWNER_FLAG, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { NONE, OWNER_FLAG, TABLE_ENTRY_SIZE, type BuildInfo, type LayerSectionName, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
 import { Core } from './core.js'
 import { emitCode } from './emit.js'
-import { readHeader, type Header } from './header.js'
-import { mapFileCached } from './mapping-cache.js'
+import { readHeader, type BaseRef, type Header } from './header.js'
 import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
 import { keyBytes, type OwnerKind } from './resources.js'
@@ -56,6 +55,14 @@ export class Bundle {
   /** Format version, "major.minor". */
   get formatVersion(): string {
     return `${this.header.formatMajor}.${this.header.formatMinor}`
+  }
+  /** The header checksum (§2): the bundle's identity, what a layered bundle built on this one records (§16). */
+  get headerChecksum(): bigint {
+    return this.header.checksum
+  }
+  /** A layered bundle's base (§16, format 1.2): its checksum, size, magic and where to look for it; null for any other bundle. */
+  get base(): BaseRef | null {
+    return this.header.base ?? null
   }
   /** "3.11" */
   get pythonVersion(): string {
@@ -346,7 +353,8 @@ function compareUtf8(a: string, b: string): number {
   return x.length - y.length
 }
 
-function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundle {
+/** @internal */
+export function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundle {
   const b = new Bundle(mem, file)
   if (options.verify) {
     const report = b.verify({ maxProblems: 1 })
@@ -357,27 +365,6 @@ function opened(mem: Mem, file: string | undefined, options: OpenOptions): Bundl
     }
   }
   return b
-}
-
-/**
- * Map a .pyb file read-only and check its header and section table. Reopening a
- * file that has not changed (same device, inode, size and times) reuses its live
- * mapping (see mapping-cache.ts); a file replaced by rename is mapped anew.
- */
-export function openBundle(path: string, options: OpenOptions = {}): Bundle {
-  stringArgument(path, 'openBundle', 'path')
-  if (path.length === 0) badArgument('openBundle(): path is empty; give the path of a .pyb file')
-  if (path.includes('\0')) badArgument('openBundle(): path holds a NUL character; give the path of a .pyb file')
-  optionsArgument(options, 'openBundle')
-  const bytes = mapFileCached(path)
-  try {
-    return opened(new Mem(bytes), path, options)
-  } catch (e) {
-    if (e instanceof PyBundleError && e.file === undefined) {
-      throw new PyBundleError(e.code, e.message, { offset: e.offset, file: path, details: e.details, cause: e.cause })
-    }
-    throw e
-  }
 }
 
 /** Open a bundle held in memory (hosts without files). The bytes are not copied: do not mutate them. */
@@ -400,14 +387,17 @@ function describeValue(v: unknown): string {
   return `a ${typeof v}`
 }
 
-function badArgument(message: string): never {
+/** @internal */
+export function badArgument(message: string): never {
   throw new PyBundleError('BAD_ARGUMENT', message)
 }
 
-function stringArgument(v: unknown, fn: string, what: string): asserts v is string {
+/** @internal */
+export function stringArgument(v: unknown, fn: string, what: string): asserts v is string {
   if (typeof v !== 'string') badArgument(`${fn}(): ${what} must be a string, not ${describeValue(v)}`)
 }
 
-function optionsArgument(v: unknown, fn: string): void {
+/** @internal */
+export function optionsArgument(v: unknown, fn: string): void {
   if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) badArgument(`${fn}(): options must be an object, not ${describeValue(v)}`)
 }

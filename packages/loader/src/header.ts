@@ -24,12 +24,27 @@ import {
   SECTION_ENTRY,
   SECTION_ORDER,
   TABLE_ENTRY_SIZE,
+  BASE_RECORD,
+  HEADER_FLAG,
+  LAYER_SECTION,
+  resourcePathProblem,
   sectionName,
+  type LayerSectionName,
   type ResourceSectionName,
   type SectionName,
 } from '@pybundle/format-spec'
 import { xxh64 } from './hash.js'
 import { Section, type Mem } from './mem.js'
+
+/** §16 A layered bundle's base: what the BASE section says it must be read with. */
+export interface BaseRef {
+  /** The base's header_checksum: its identity. */
+  readonly checksum: bigint
+  readonly fileSize: number
+  readonly pythonMagic: number
+  /** Where to find it, relative to the app bundle ("stdlib.pyb"). */
+  readonly name: string
+}
 
 export interface SectionEntry {
   /** The section's id as four characters; a section this reader does not know (§12) keeps its id's text. */
@@ -64,6 +79,8 @@ export interface Header {
   readonly sections: Readonly<Record<SectionName, SectionEntry>>
   /** The §15 resource sections (format 1.1): all seven, or undefined (every 1.0 file). */
   readonly resources: Readonly<Record<ResourceSectionName, SectionEntry>> | undefined
+  /** §16 The base of a layered bundle (format 1.2), or undefined. */
+  readonly base: BaseRef | undefined
   /** Every section entry, in section table order. */
   readonly allSections: readonly SectionEntry[]
   /** MIDX slot count (read at open: the one field needed to size-check MIDX). */
@@ -90,8 +107,9 @@ export function readHeader(mem: Mem): Header {
   if (fileSize64 > BigInt(size)) fail('TRUNCATED', `header says ${fileSize64} bytes, file has ${size}`, HEADER.at.file_size)
   if (fileSize64 < BigInt(size)) fail('MALFORMED', `header says ${fileSize64} bytes, file has ${size}`, HEADER.at.file_size)
   const flags = h.u32(HEADER.at.flags)
-  if ((flags & REQUIRED_FLAGS_MASK) !== 0) {
-    fail('UNSUPPORTED_VERSION', `unknown required flags 0x${(flags & REQUIRED_FLAGS_MASK).toString(16)}`, HEADER.at.flags)
+  const unknownRequired = (flags & REQUIRED_FLAGS_MASK & ~HEADER_FLAG.LAYERED) >>> 0
+  if (unknownRequired !== 0) {
+    fail('UNSUPPORTED_VERSION', `unknown required flags 0x${unknownRequired.toString(16)}`, HEADER.at.flags)
   }
   const sectionCount = h.u16(HEADER.at.section_count)
   if (sectionCount > LIMITS.MAX_SECTIONS) {
@@ -146,10 +164,11 @@ export function readHeader(mem: Mem): Header {
   const constCount = h.u32(HEADER.at.const_count)
 
   // --- §3 section table
-  const sections: Partial<Record<SectionName | ResourceSectionName, SectionEntry>> = {}
-  const byId = new Map<number, SectionName | ResourceSectionName>()
+  const sections: Partial<Record<SectionName | ResourceSectionName | LayerSectionName, SectionEntry>> = {}
+  const byId = new Map<number, SectionName | ResourceSectionName | LayerSectionName>()
   for (const n of SECTION_ORDER) byId.set(SECTION[n], n)
   for (const n of RESOURCE_SECTION_ORDER) byId.set(RESOURCE_SECTION[n], n)
+  byId.set(LAYER_SECTION.BASE, 'BASE')
   const list: SectionEntry[] = []
   const unknownIds = new Set<number>()
   for (let i = 0; i < sectionCount; i++) {
@@ -248,6 +267,8 @@ export function readHeader(mem: Mem): Header {
     }
   }
 
+  const base = readBase(mem, sections.BASE, (flags & HEADER_FLAG.LAYERED) !== 0, pythonMagic)
+
   return {
     formatMajor,
     formatMinor,
@@ -269,7 +290,43 @@ export function readHeader(mem: Mem): Header {
     resources,
     allSections,
     slotCount,
+    base,
   }
+}
+
+/** §16: BASE is present exactly when the LAYERED flag is set; its record and name are checked here (bounded by MAX_PATH_BYTES). */
+function readBase(mem: Mem, e: SectionEntry | undefined, layered: boolean, pythonMagic: number): BaseRef | undefined {
+  if (e === undefined) {
+    if (layered) fail('MALFORMED', 'the header flag LAYERED is set but there is no BASE section (SPEC.md §16)', HEADER.at.flags)
+    return undefined
+  }
+  if (!layered) fail('MALFORMED', 'a BASE section without the header flag LAYERED (SPEC.md §16)', e.entryOffset)
+  const sizeAt = e.entryOffset + SECTION_ENTRY.at.size
+  if (e.size < BASE_RECORD.size) fail('MALFORMED', `section BASE is ${e.size} bytes, shorter than its ${BASE_RECORD.size}-byte record`, sizeAt)
+  const b = new Section(mem, 'BASE', e.offset, e.size)
+  const nameLength = b.u32(BASE_RECORD.at.name_length)
+  if (nameLength === 0 || nameLength > LIMITS.MAX_PATH_BYTES) {
+    fail('MALFORMED', `BASE name_length ${nameLength} (1 to MAX_PATH_BYTES, ${LIMITS.MAX_PATH_BYTES})`, e.offset + BASE_RECORD.at.name_length)
+  }
+  if (e.size !== BASE_RECORD.size + nameLength) {
+    fail('MALFORMED', `section BASE is ${e.size} bytes; its record and ${nameLength}-byte name need ${BASE_RECORD.size + nameLength}`, sizeAt)
+  }
+  if (b.u16(BASE_RECORD.at.reserved) !== 0) fail('MALFORMED', 'BASE reserved field is not zero', e.offset + BASE_RECORD.at.reserved)
+  const magic = b.u16(BASE_RECORD.at.python_magic)
+  if (magic !== pythonMagic) {
+    fail('MALFORMED', `BASE says the base holds code for pyc magic ${magic}, this bundle's is ${pythonMagic}`, e.offset + BASE_RECORD.at.python_magic)
+  }
+  let name: string
+  try {
+    name = new TextDecoder('utf-8', { fatal: true }).decode(b.bytes(BASE_RECORD.size, nameLength))
+  } catch {
+    fail('BAD_UTF8', 'the base bundle\'s name in BASE is not UTF-8', e.offset + BASE_RECORD.size)
+  }
+  const problem = resourcePathProblem(name)
+  if (problem !== undefined) fail('MALFORMED', `the base bundle's name in BASE, ${JSON.stringify(name)}: ${problem}`, e.offset + BASE_RECORD.size)
+  const fileSize = b.u64(BASE_RECORD.at.file_size)
+  if (fileSize > BigInt(Number.MAX_SAFE_INTEGER)) fail('MALFORMED', `BASE file_size ${fileSize}`, e.offset + BASE_RECORD.at.file_size)
+  return { checksum: b.u64(BASE_RECORD.at.header_checksum), fileSize: Number(fileSize), pythonMagic: magic, name }
 }
 
 function isPow2(n: number): boolean {

@@ -4,13 +4,12 @@
  * openBundle maps the file and checks only the header and section table; module
  * lookups, code objects, strings and constants are resolved lazily from the
  * mapping, with every read bounds-checked. verify() walks everything.
+ *
+ * This is the Node entry; browser.ts is the same API without openBundle (no
+ * Node built-in on its import graph) and without the Pyodide snapshot file
+ * reader (SPEC.md §17), which only the Node entry of @pybundle/pyodide uses.
  */
-export { openBundle, openBundleFromBuffer } from './bundle.js'
-export { Bundle } from './bundle.js'
-export type { BundleStats, OpenOptions, SectionStats } from './bundle.js'
-export { CodeView, ModuleView } from './views.js'
-export type { ConstValue, LazyList, SourceInfo } from './views.js'
-export type { VerifyOptions, VerifyProblem, VerifyReport } from './verify.js'
-export type { BuildInfo } from '@pybundle/format-spec'
+export * from './browser.js'
+export { openBundle, openLayered } from './open-file.js'
 export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, encodeSnapshotFile, readSnapshotFile } from './snapshot-file.js'
 export type { SnapshotFile, SnapshotInfo } from './snapshot-file.js'

@@ -1,6 +1,6 @@
 /**
  * The Pyodide memory snapshot file kept beside a bundle (`app.pyb.snapshot`,
- * SPEC.md §16): a 64-byte header, a JSON description, and the bytes of
+ * SPEC.md §17): a 64-byte header, a JSON description, and the bytes of
  * Pyodide's `makeMemorySnapshot()` verbatim at a 64-byte boundary.
  *
  *   0  magic "PYBSNAP\0"        8  u16 major, u16 minor   12 u32 info_size
@@ -8,7 +8,7 @@
  *   40 u64 info_checksum        48 u64 file_size          56 u64 header_checksum
  *
  * Checksums are xxh64 (seed 0), as in the bundle; a loader checks the whole
- * snapshot at every start (SPEC.md §16 has what that costs).
+ * snapshot at every start (SPEC.md §17 has what that costs).
  * This file only knows bytes; what the description means is @pybundle/pyodide's.
  */
 import { PyBundleError } from '@pybundle/errors'

@@ -18,49 +18,32 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { loadPyodide } from 'pyodide'
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
-import { PyBundleError } from '@pybundle/errors'
-import { openBundle, openBundleFromBuffer } from '@pybundle/loader'
-import type { Bundle } from '@pybundle/loader'
-import { createBundleFs, createPackageFs, packageHasFiles } from './bundle-fs.js'
-import type { EmscriptenFS } from './bundle-fs.js'
-import { BOOT_CODE, BOOT_MAGIC } from './boot-code.js'
+import { Bundle, BundleLayers, layerBundles, openBundle, openBundleFromBuffer, openLayered } from '@pybundle/loader'
 import { bundleSource, pycHeader } from './module-source.js'
-import { zipEntryNames } from './zip-names.js'
 import { Prefetcher } from './prefetch.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
+import { PyBundleError } from '@pybundle/errors'
+import { BOOT_CODE } from './boot-code.js'
+import { BOOT_FILES, STDLIB_ZIP, checkMagic, precompiledBootFiles, startPyodide } from './start.js'
+import type { CommonBundleOptions, RestoreHook } from './start.js'
 import { chooseSnapshot, resumeAfterRestore } from './snapshot.js'
 import type { SnapshotOptions } from './snapshot.js'
 
-/** pyc magic of the CPython inside Pyodide 314 (CPython 3.14). */
-export const PYODIDE_PYTHON_MAGIC = 3627
+export { PYODIDE_PYTHON_MAGIC } from './start.js'
 
-export interface BundleOptions {
-  /** A .pyb file path, its bytes, an opened bundle, or any ModuleSource. */
-  bundle: string | Uint8Array | Bundle | ModuleSource
-  /** Where the bundle filesystem is mounted in Pyodide's FS. Default '/pybundle'. */
-  mountPoint?: string
+export interface BundleOptions extends CommonBundleOptions {
+  /** A .pyb file path, its bytes, an opened bundle (or an app bundle with its base, BundleLayers), or any ModuleSource. */
+  bundle: string | Uint8Array | Bundle | BundleLayers | ModuleSource
   /**
-   * Root of the bundle's stdlib module paths (modules whose top-level name is in
-   * sys.stdlib_module_names, or Pyodide's own _pyodide/pyodide). Default
-   * '/lib/python314.zip', where stock Pyodide imports them from.
+   * For a layered app bundle (built with [bundle] base, SPEC.md §16): its base, as
+   * a path, bytes or an opened bundle. Default: the base the app names, next to
+   * the app's file. A base the app was not built on is refused (BASE_MISMATCH).
+   * Imports are served from the app first, then from the base. No prefetch worker
+   * runs for a layered bundle.
    */
-  stdlibRoot?: string
-  /** Root of every other module's path. Default: env.HOME or '/home/pyodide' (Pyodide's working folder). */
-  root?: string
-  /** Roots by top-level package name, overriding the two above. */
-  roots?: Record<string, string>
-  /**
-   * How the finder gets marshal bytes once Pyodide is up: 'fs' (keep reading the
-   * bundle filesystem, default) or 'js' (a call into JavaScript through a module
-   * registered as `_pybundle_js`). Measured about equal (README.md); 'fs' adds
-   * nothing to sys.modules.
-   */
-  channel?: 'js' | 'fs'
-  /** Called with each module name whose bytes are read from the bundle, and whether the prefetch worker had made them. */
-  onRead?: (name: string, prefetched: boolean) => void
+  base?: string | Uint8Array | Bundle
   /**
    * Emit marshal bytes ahead, on a worker thread (a second core), while Python
    * runs: 'startup', the modules Pyodide imports while it starts; 'all' (default),
@@ -70,50 +53,31 @@ export interface BundleOptions {
    * Needs the bundle as a path or bytes (an opened Bundle with a file works too).
    */
   prefetch?: 'startup' | 'all' | 'none' | readonly string[]
-  /**
-   * Show each bundled top-level package's folder (<root>/<top>, outside the stdlib
-   * zip) from the bundle: its data files, sub-package folders and, in bundles built
-   * with sources = true, its .py files, read when opened. Default true; only for
-   * bundles that hold data (format 1.1). A folder that already exists when Pyodide
-   * is up is left as it is (its files win).
-   */
-  packageFolders?: boolean
 }
 
 export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions & SnapshotOptions
 
-/** Where Pyodide 314 writes its stdlib zip (python_stdlib.zip, or stdLibURL). */
-const STDLIB_ZIP = '/lib/python314.zip'
-
-/** The boot sources, shipped next to dist/ (package.json `files`: src/python/*.py), installed or not. */
 const PYTHON_DIR = new URL('../src/python/', import.meta.url)
-const BOOT_FILES = ['_pybundle_boot', 'sitecustomize'] as const
 
 /**
  * The boot module and sitecustomize for <mount>/early: precompiled .pyc when
  * boot-code.ts matches the sources (no compiler at startup), else the sources.
  */
 function bootFiles(magic: number): Record<string, () => Uint8Array> {
+  const sources = BOOT_FILES.map((name) => readFileSync(new URL(`${name}.py`, PYTHON_DIR)))
+  const pre = precompiledBootFiles(magic)
+  if (pre !== undefined && BOOT_FILES.every((name, i) => BOOT_CODE[name]?.sha256 === createHash('sha256').update(sources[i]).digest('hex'))) return pre
   const files: Record<string, () => Uint8Array> = {}
-  for (const name of BOOT_FILES) {
-    const source = readFileSync(new URL(`${name}.py`, PYTHON_DIR))
-    const pre = BOOT_CODE[name]
-    if (pre !== undefined && magic === BOOT_MAGIC && pre.sha256 === createHash('sha256').update(source).digest('hex')) {
-      const body = Buffer.from(pre.marshal, 'base64')
-      const pyc = new Uint8Array(16 + body.length)
-      pyc.set(pycHeader(magic), 0)
-      pyc.set(body, 16)
-      files[`${name}.pyc`] = () => pyc
-    } else {
-      const bytes = new Uint8Array(source)
-      files[`${name}.py`] = () => bytes
-    }
-  }
+  BOOT_FILES.forEach((name, i) => {
+    const bytes = new Uint8Array(sources[i])
+    files[`${name}.py`] = () => bytes
+  })
   return files
 }
 
 /** What the prefetch worker can open: the bundle's path or bytes. */
-function reopenable(bundle: BundleOptions['bundle']): string | Uint8Array | undefined {
+function reopenable(bundle: BundleOptions['bundle'], layered: boolean): string | Uint8Array | undefined {
+  if (layered || bundle instanceof BundleLayers) return undefined
   if (typeof bundle === 'string' || bundle instanceof Uint8Array) return bundle
   if ('getModule' in bundle && 'toPyc' in bundle) return bundle.file
   return undefined
@@ -146,28 +110,30 @@ function withHeader(magic: number, body: Uint8Array): Uint8Array {
   return out
 }
 
-function toSource(bundle: BundleOptions['bundle']): ModuleSource {
-  if (typeof bundle === 'string') return bundleSource(openBundle(bundle))
-  if (bundle instanceof Uint8Array) return bundleSource(openBundleFromBuffer(bundle))
-  if ('getModule' in bundle && 'toPyc' in bundle) return bundleSource(bundle)
-  return bundle
+function openOne(b: string | Uint8Array | Bundle): Bundle {
+  return typeof b === 'string' ? openBundle(b) : b instanceof Uint8Array ? openBundleFromBuffer(b) : b
 }
 
 /**
- * Mount a read-only package filesystem (bundle-fs.ts createPackageFs) at each
- * bundled top-level package's folder that does not exist yet and would show a
- * file (a data file or a source). The empty folder
- * made to mount on is the only thing written into Pyodide's filesystem.
+ * The source, whether it is an app bundle over a base (§16), and the opened app
+ * bundle (undefined for a ModuleSource): what a memory snapshot is checked against.
  */
-function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string): void {
-  const FS = pyodide.FS as unknown as EmscriptenFS & { analyzePath(path: string): { exists: boolean } }
-  for (const line of lines.split('\n')) {
-    const [top, folder] = line.split('\t')
-    if (top === undefined || folder === undefined || !folder.startsWith('/')) continue
-    if (FS.analyzePath(folder).exists || !packageHasFiles(source, top)) continue
-    FS.mkdirTree(folder)
-    FS.mount(createPackageFs(FS, source, top), {}, folder)
+function toSource(bundle: BundleOptions['bundle'], base: BundleOptions['base']): { source: ModuleSource; layered: boolean; app: Bundle | undefined } {
+  if (bundle instanceof BundleLayers) return { source: bundleSource(bundle), layered: bundle.layers.length > 1, app: bundle.app }
+  if (typeof bundle === 'string' && base === undefined) {
+    const layers = openLayered(bundle)
+    return layers.layers.length > 1 ? { source: bundleSource(layers), layered: true, app: layers.app } : { source: bundleSource(layers.app), layered: false, app: layers.app }
   }
+  if (typeof bundle === 'string' || bundle instanceof Uint8Array || bundle instanceof Bundle) {
+    const app = openOne(bundle)
+    if (base === undefined && app.base === null) return { source: bundleSource(app), layered: false, app }
+    if (base === undefined) {
+      throw new PyBundleError('BASE_MISMATCH', `the bundle was built on the base bundle "${app.base!.name}": give it as the \`base\` option (or the app as a path, so the base is found next to it)`)
+    }
+    return { source: bundleSource(layerBundles(app, openOne(base))), layered: true, app }
+  }
+  if (base !== undefined) throw new PyBundleError('BAD_ARGUMENT', 'the `base` option needs the bundle as a path, bytes or an opened Bundle, not a ModuleSource')
+  return { source: bundle, layered: false, app: undefined }
 }
 
 /**
@@ -176,22 +142,20 @@ function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: s
  * and a caller's PYTHONPATH follows the bundle's early folder.
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
-  const { bundle: given, mountPoint = '/pybundle', stdlibRoot = '/lib/python314.zip', root, roots = {},
-    channel = 'fs', onRead, prefetch: prefetchOption, packageFolders = true, snapshot: _snapshot, onWarning: _onWarning, ...config } = options
-  // A path is opened once, here, so a snapshot can be checked against the bundle's header.
-  const bundle = typeof given === 'string' ? openBundle(given) : given
-  const restore = chooseSnapshot(options, bundle,
-    { mountPoint, stdlibRoot, root: root ?? config.env?.HOME ?? '/home/pyodide', roots })
+  const { bundle, base, onRead, prefetch: prefetchOption, snapshot: _snapshot, onWarning: _onWarning, ...rest } = options
+  let { source, layered, app } = toSource(bundle, base)
+  checkMagic(source)
+  // The opened app bundle (a path is opened once, in toSource), so a snapshot can be checked against its header.
+  const chosen = chooseSnapshot(options, app ?? bundle, {
+    mountPoint: rest.mountPoint ?? '/pybundle',
+    stdlibRoot: rest.stdlibRoot ?? STDLIB_ZIP,
+    root: rest.root ?? rest.env?.HOME ?? '/home/pyodide',
+    roots: rest.roots ?? {},
+  })
   // After a restore the startup imports are in the heap already: no worker to pay for (README.md).
-  const prefetch = prefetchOption ?? (restore ? 'none' : 'all')
-  let source = toSource(bundle)
-  if (source.pythonMagic !== PYODIDE_PYTHON_MAGIC) {
-    throw new PyBundleError('UNSUPPORTED_VERSION',
-      `the bundle was compiled for pyc magic ${source.pythonMagic}; Pyodide 314 runs CPython 3.14 (magic ${PYODIDE_PYTHON_MAGIC})`,
-      { details: { magic: source.pythonMagic, expected: PYODIDE_PYTHON_MAGIC } })
-  }
+  const prefetch = prefetchOption ?? (chosen ? 'none' : 'all')
   const prefetched = new Set<string>()
-  const again = reopenable(bundle)
+  const again = reopenable(bundle, layered)
   let prefetcher: Prefetcher | undefined
   if (prefetch !== 'none' && again !== undefined) {
     const names = prefetch === 'startup' || prefetch === 'all' ? PYODIDE_STARTUP_MODULES : prefetch
@@ -201,77 +165,13 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   const reported = onRead === undefined ? undefined : (name: string) => {
     onRead(name, prefetched.delete(name))
   }
-  const env = { ...(config.env ?? {}) }
-  const appRoot = root ?? env.HOME ?? '/home/pyodide'
-  const early = `${mountPoint}/early`
-  env.PYTHONPATH = env.PYTHONPATH ? `${early}:${env.PYTHONPATH}` : early
-  const userFsInit = config.fsInit
-  const configLines = [`stdlib_root\t${stdlibRoot}`, `root\t${appRoot}`, `stdlib_zip\t${STDLIB_ZIP}`]
-  if (config.env?.PYTHONPATH !== undefined) configLines.push(`pythonpath\t${config.env.PYTHONPATH}`)
-  for (const [top, dir] of Object.entries(roots)) configLines.push(`root:${top}\t${dir}`)
-  if (source.files !== undefined) configLines.push('files\t1')
-  const earlyFiles = bootFiles(source.pythonMagic)
-
-  const pyodide = await loadPyodide({
-    ...config,
-    ...(restore ? { _loadSnapshot: restore.bytes } : {}),
-    // Pyodide's callMain puts the program name into the array it is given.
-    ...(config.args ? { args: [...config.args] } : {}),
-    env,
-    fsInit: async (FS, info) => {
-      const fs = FS as unknown as EmscriptenFS
-      fs.mkdirTree(mountPoint)
-      fs.mount(createBundleFs(fs, source, {
-        onRead: reported,
-        config: configLines.join('\n'),
-        // Read when Python first misses the bundle: the zip is in the FS by then.
-        zipList: () => zipEntryNames(fs.readFile(STDLIB_ZIP) as Uint8Array).join('\n'),
-        earlyFiles,
-      }), {}, mountPoint)
-      if (userFsInit) await userFsInit(FS, info)
+  const restore: RestoreHook | undefined = chosen && {
+    bytes: chosen.bytes,
+    resume: resumeAfterRestore,
+    fallback: () => {
+      (options.onWarning ?? console.warn)(`pybundle: the memory snapshot did not restore; starting normally`)
+      return loadPyodideWithBundle({ ...options, snapshot: false })
     },
-  }).catch((e: unknown) => {
-    prefetcher?.close()
-    if (restore) return undefined
-    throw e
-  })
-  if (pyodide === undefined) {
-    (options.onWarning ?? console.warn)(`pybundle: the memory snapshot did not restore; starting normally`)
-    return loadPyodideWithBundle({ ...options, bundle, snapshot: false })
   }
-  if (restore) {
-    const mounts = resumeAfterRestore(pyodide, config.args, mountPoint)
-    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts)
-    return pyodide
-  }
-  // pyimport, not runPython: nothing may appear in __main__'s namespace.
-  const sys = pyodide.pyimport('sys')
-  if (!sys.modules.has('_pybundle_boot')) {
-    // site did not run (-S) or PYTHONPATH was ignored (-I, -E): install now; the
-    // startup imports then came from Pyodide's zip.
-    sys.path.insert(0, early) // install() takes every copy off again
-    pyodide.pyimport('_pybundle_boot').install(mountPoint)
-  }
-  sys.destroy()
-  const bootModule = pyodide.pyimport('_pybundle_boot')
-  try {
-    if (bootModule.finder === undefined || bootModule.finder === null) {
-      throw new PyBundleError('INTERPRETER', 'the pybundle import hook was not installed (was site disabled, e.g. with -S or -I?)')
-    }
-    if (channel === 'js') {
-      const read = (name: string): Uint8Array => {
-        const b = source.marshal(name)
-        reported?.(name)
-        // Pyodide converts only plain typed arrays (a Node Buffer is refused).
-        return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
-      }
-      pyodide.registerJsModule('_pybundle_js', { read })
-      bootModule.use_js_module('_pybundle_js')
-    }
-    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, bootModule.package_mounts() as string)
-    bootModule.hide()
-  } finally {
-    bootModule.destroy()
-  }
-  return pyodide
+  return startPyodide({ source, earlyFiles: bootFiles(source.pythonMagic), reported, onFail: () => prefetcher?.close() }, rest, restore)
 }

@@ -10,7 +10,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PyodideAPI } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, encodeSnapshotFile, openBundle } from '@pybundle/loader'
+import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, encodeSnapshotFile, openLayered } from '@pybundle/loader'
 import type { SnapshotInfo } from '@pybundle/loader'
 import { loadPyodideWithBundle } from './load.js'
 import { RESUME_SOURCE, installedPyodide } from './snapshot.js'
@@ -48,7 +48,8 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
   if (running.buildId === undefined) {
     throw new PyBundleError('INTERPRETER', `cannot find Pyodide's BUILD_ID in ${join(running.dir, 'pyodide.mjs')}: this pybundle knows how to snapshot pyodide@314.0.7`)
   }
-  const bundle = openBundle(bundlePath)
+  // A layered app bundle is opened with the base it names, next to it (SPEC.md §16); the snapshot records the app's identity.
+  const bundle = openLayered(bundlePath)
   let pyodide: PyodideAPI
   try {
     const mountPoint = '/pybundle'
@@ -75,7 +76,7 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
       pyodideVersion: running.version,
       pyodideBuildId: running.buildId,
       wasmSha256: createHash('sha256').update(readFileSync(join(running.dir, 'pyodide.asm.wasm'))).digest('hex'),
-      bundle: { size: bundle.bytes.length, headerChecksum: bundleHeaderChecksum(bundle.bytes) },
+      bundle: { size: bundle.app.bytes.length, headerChecksum: bundleHeaderChecksum(bundle.app.bytes) },
       imports: options.imports.filter((n) => !failed.some(([f]) => f === n)),
       failed: failed.map(([name, error]) => ({ name, error })),
       modules,

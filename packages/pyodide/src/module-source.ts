@@ -56,7 +56,7 @@ export interface BundleFiles {
 }
 
 /** The bundle's files, if it has any: a format 1.0 bundle (or one built with data, metadata and sources off) has none. */
-export function bundleFiles(bundle: Bundle): BundleFiles | undefined {
+export function bundleFiles(bundle: BundleLike): BundleFiles | undefined {
   if (!bundle.hasData()) return undefined
   return {
     dataFiles: (pkg) => bundle.dataFiles(pkg),
@@ -68,8 +68,12 @@ export function bundleFiles(bundle: Bundle): BundleFiles | undefined {
   }
 }
 
-/** The source for an opened @pybundle/loader bundle. */
-export function bundleSource(bundle: Bundle): ModuleSource {
+/** What bundleSource reads: an opened Bundle, or a BundleLayers (an app bundle over its base, SPEC.md §16). */
+export type BundleLike = Pick<Bundle, 'magic' | 'modules' | 'getModule' | 'toPyc' | 'hasData' | 'dataFiles' | 'getData'
+  | 'distributions' | 'distributionFiles' | 'getDistributionFile' | 'getSource'>
+
+/** The source for an opened @pybundle/loader bundle (or an app bundle with its base). */
+export function bundleSource(bundle: BundleLike): ModuleSource {
   return {
     pythonMagic: bundle.magic,
     modules: () => bundle.modules(),

@@ -1,6 +1,6 @@
 /**
  * Restoring a bundle's Pyodide memory snapshot (README.md "Memory snapshot",
- * SPEC.md §16): find `<bundle>.snapshot`, decide whether it belongs to this
+ * SPEC.md §17): find `<bundle>.snapshot`, decide whether it belongs to this
  * Pyodide, this bundle and these options, and after the restore give the process
  * what a normal start would have given it. Anything that does not fit means a
  * normal start and one warning line, never a failure.

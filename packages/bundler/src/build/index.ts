@@ -4,10 +4,11 @@
  * exact value model -> .pyb, written atomically. Returns plain data for the
  * CLI to print.
  */
-import { mkdir, rm, stat } from 'node:fs/promises'
-import { dirname, resolve as resolvePath } from 'node:path'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { basename, dirname, resolve as resolvePath } from 'node:path'
 import { readMarshal, type PyCode } from '@pybundle/cpython'
-import { PyBundleError } from '@pybundle/errors'
+import { PyBundleError, isPyBundleError } from '@pybundle/errors'
+import { openBundleFromBuffer, type Bundle } from '@pybundle/loader'
 import type { BuildInfo, BundleInput, ModuleInput } from '../bundle-input.js'
 import { collectExtras, startDistributionScan, type SkippedData, type SkippedMetadata } from '../collect/index.js'
 import { compileModules, syntaxError, type CompileFailure } from '../compile/index.js'
@@ -98,6 +99,11 @@ export interface BuildSummary {
    * its size, the modules imported into it and those that failed to import; null without one.
    */
   snapshot: { output: string; size: number; imported: number; modules: number; failed: { name: string; error: string }[] } | null
+  /**
+   * [bundle] base (SPEC.md §16): the base bundle this layered bundle is built on, and what the build left out
+   * because the base holds it (modules, distributions); null without a base.
+   */
+  base: { file: string; checksum: string; modules: number; leftOut: { modules: number; distributions: number } } | null
   /** Milliseconds per phase (collect: data files, metadata and sources). */
   timings: { resolve: number; compile: number; convert: number; collect: number; write: number; snapshot: number; total: number }
   stats: BundleStats
@@ -118,10 +124,24 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     ...(['resolve.py', 'compile.py', 'trace_driver.py'] as const).map((h) => ({ file: helperScript(h), what: `pybundle's helper script ${h}` })),
   ])
   const progress = options.onProgress ?? (() => {})
+  const base = manifest.base === null ? null : await openBase(manifest, manifest.base, output)
 
   progress({ phase: 'resolve' })
   const resolution = await withManifest(manifest, () => resolveModules(manifest, interpreter))
   const t1 = performance.now()
+  let leftOutModules = 0
+  if (base !== null) {
+    if (base.bundle.magic !== resolution.python.magic) {
+      throw new PyBundleError('MANIFEST',
+        `[bundle] base ${base.file} holds code for Python ${base.bundle.pythonVersion} (pyc magic ${base.bundle.magic}), this build's interpreter is Python ${resolution.python.version.join('.')} (magic ${resolution.python.magic}): build both with the same [bundle] python`,
+        { file: manifest.file, details: { key: 'bundle.base' } })
+    }
+    // §16: what the base holds is not stored again; the loader serves it from the base.
+    const before = resolution.modules.length
+    resolution.modules = resolution.modules.filter((m) => !base.bundle.has(m.name))
+    leftOutModules = before - resolution.modules.length
+    resolution.skipped = resolution.skipped.filter((m) => !base.bundle.has(m.name))
+  }
   const scan = startDistributionScan(manifest, interpreter, resolution.modules)
 
   const py = resolution.python
@@ -188,6 +208,18 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   const t3 = performance.now()
 
   const extras = await withManifest(manifest, () => collectExtras(manifest, interpreter, kept, scan, compiledSources))
+  let leftOutDists = 0
+  if (base !== null && extras.metadata) {
+    const held = new Set(base.bundle.distributions().map((d) => d.name))
+    const dists = extras.metadata.distributions.filter((d) => !held.has(d.name))
+    leftOutDists = extras.metadata.distributions.length - dists.length
+    extras.metadata = {
+      ...extras.metadata,
+      distributions: dists,
+      files: dists.reduce((n, d) => n + d.files.length, 0),
+      bytes: dists.reduce((n, d) => n + d.files.reduce((k, f) => k + f.bytes.length, 0), 0),
+    }
+  }
   let sourceBytes = 0
   if (extras.sources) {
     for (const mod of modules) {
@@ -205,6 +237,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     ...(extras.data ? { data: extras.data.files } : {}),
     ...(extras.metadata ? { distributions: extras.metadata.distributions } : {}),
     buildInfo: extras.data?.skipped.length ? { ...buildInfo, skippedData: extras.data.skipped } : buildInfo,
+    ...(base !== null ? { base: { checksum: base.bundle.headerChecksum, fileSize: base.bundle.bytes.length, pythonMagic: base.bundle.magic, name: base.name } } : {}),
   }
   options.onBundleInput?.(input)
   await mkdir(dirname(output), { recursive: true }).catch(() => {})
@@ -255,12 +288,18 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     metadata: extras.metadata && { distributions: extras.metadata.distributions.length, files: extras.metadata.files, bytes: extras.metadata.bytes, skipped: extras.metadata.skipped },
     sources: extras.sources && { modules: extras.sources.size, bytes: sourceBytes },
     snapshot,
+    base: base && {
+      file: base.file,
+      checksum: '0x' + base.bundle.headerChecksum.toString(16).padStart(16, '0'),
+      modules: base.bundle.moduleCount,
+      leftOut: { modules: leftOutModules, distributions: leftOutDists },
+    },
     timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, collect: tc - t3, write: t4 - tc, snapshot: t5 - t4, total: t5 - t0 },
     stats,
   }
 }
 
-/** The memory snapshot file's suffix (@pybundle/loader SNAPSHOT_SUFFIX; SPEC.md §16). */
+/** The memory snapshot file's suffix (@pybundle/loader SNAPSHOT_SUFFIX; SPEC.md §17). */
 const SNAPSHOT_SUFFIX = '.snapshot'
 
 /** Make the snapshot with @pybundle/pyodide, loaded only here (the bundler does not depend on it otherwise). */
@@ -295,6 +334,39 @@ function toCode(marshal: Uint8Array, minor: number, m: ResolvedModule): PyCode {
     throw new PyBundleError('INTERPRETER', `compiling ${m.file} gave a ${value.kind}, not a code object`, { file: m.file ?? undefined })
   }
   return value
+}
+
+/**
+ * [bundle] base: read the base bundle (into memory: the build needs no mmap) and
+ * check it can be built on. It must sit in the output's folder, where the
+ * loader looks for it by the name the app records (SPEC.md §16).
+ */
+async function openBase(manifest: Manifest, file: string, output: string): Promise<{ file: string; name: string; bundle: Bundle }> {
+  const where = { file: manifest.file, details: { key: 'bundle.base', base: file } }
+  if (resolvePath(file) === resolvePath(output)) {
+    throw new PyBundleError('MANIFEST', `[bundle] base ${file} is the output itself: a layered bundle is built on another bundle`, where)
+  }
+  if (dirname(resolvePath(file)) !== dirname(resolvePath(output))) {
+    throw new PyBundleError('MANIFEST', `[bundle] base ${file} is not in the output's folder (${dirname(resolvePath(output))}): the loader looks for the base next to the app bundle, so build both into one folder`, where)
+  }
+  let bytes: Uint8Array
+  try {
+    bytes = new Uint8Array(await readFile(file))
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new PyBundleError('IO', `[bundle] base ${file} cannot be read (${code ?? String(e)}): build the base bundle first`, { ...where, cause: e })
+  }
+  let bundle: Bundle
+  try {
+    bundle = openBundleFromBuffer(bytes, { verify: true })
+  } catch (e) {
+    if (isPyBundleError(e)) throw new PyBundleError('MANIFEST', `[bundle] base ${file} is not a usable bundle: ${e.message}`, { ...where, cause: e })
+    throw e
+  }
+  if (bundle.base !== null) {
+    throw new PyBundleError('MANIFEST', `[bundle] base ${file} is itself a layered bundle (built on "${bundle.base.name}"): build on a bundle that stands alone`, where)
+  }
+  return { file, name: basename(file), bundle }
 }
 
 async function checkOutput(output: string): Promise<void> {

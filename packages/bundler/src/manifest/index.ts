@@ -1,7 +1,7 @@
 /**
  * The build manifest (TOML), exactly the schema of issue 4:
  *
- *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0   timeout = 600
+ *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0   timeout = 600   base = "stdlib.pyb" (issue 16)
  *   [modules] paths = [...]  include = [...]  exclude = [...]  stdlib = false  trace = [...]
  *             data = true  exclude_data = [...]  metadata = true  sources = false   (issue 14)  closure = false
  *   [pyodide] snapshot = false  snapshot_imports = [...]   (issue 15; only with python = "pyodide")
@@ -34,6 +34,8 @@ export interface Manifest {
   optimize: 0 | 1 | 2
   /** Seconds each interpreter step may take ([bundle] timeout, default DEFAULT_TIMEOUT). */
   timeout: number
+  /** [bundle] base: the base bundle a layered bundle is built on (absolute path), or null (SPEC.md §16). */
+  base: string | null
   /** Absolute folders put before the interpreter's sys.path. */
   paths: string[]
   /** The same, as written in the manifest (for messages). */
@@ -75,7 +77,7 @@ const isTimeout: Check = (v) => {
 const isStringArray: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : 'an array of strings')
 
 const SCHEMA: Record<string, Record<string, Check>> = {
-  bundle: { output: isString, python: isString, optimize: isOptimize, timeout: isTimeout },
+  bundle: { output: isString, python: isString, optimize: isOptimize, timeout: isTimeout, base: isString },
   modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray,
     data: isBool, exclude_data: isStringArray, metadata: isBool, sources: isBool, closure: isBool },
   pyodide: { snapshot: isBool, snapshot_imports: isStringArray },
@@ -138,6 +140,8 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
   if (python.trim() === '') throw manifestError(abs, `[bundle] python is empty: give a command (python3) or a path to the interpreter`, { key: 'bundle.python' })
   const output = b.output as string | undefined
   if (output !== undefined && output.trim() === '') throw manifestError(abs, `[bundle] output is empty: give the .pyb file to write`, { key: 'bundle.output' })
+  const base = b.base as string | undefined
+  if (base !== undefined && base.trim() === '') throw manifestError(abs, `[bundle] base is empty: give the base bundle (.pyb) to build on, or leave the key out`, { key: 'bundle.base' })
   const trace = (m.trace as string[] | undefined) ?? null
   const stdlib = (m.stdlib as boolean | undefined) ?? false
   if (!include.length && !stdlib && trace === null) {
@@ -155,6 +159,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
     python,
     optimize: Number(b.optimize ?? 0) as 0 | 1 | 2,
     timeout: b.timeout === undefined ? DEFAULT_TIMEOUT : Number(b.timeout),
+    base: base !== undefined ? resolve(dir, base) : null,
     paths: ((m.paths as string[] | undefined) ?? []).map((p) => resolve(dir, p)),
     pathsAsWritten: (m.paths as string[] | undefined) ?? [],
     include,

@@ -11,10 +11,10 @@ import type { CodeLayout, PyCode, PyStr } from '@pybundle/cpython'
 import { codeLayoutForPython, hasLoneSurrogate, marshalVersionForPython } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
-  CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, HEADER, LIMITS, MODULE, MODULE_FLAG, NONE, RESOURCE_SECTION,
+  BASE_RECORD, CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_LAYERED, HEADER, HEADER_FLAG, LAYER_SECTION, LIMITS, MODULE, MODULE_FLAG, NONE, RESOURCE_SECTION,
   RESOURCE_SECTION_ORDER, SECTION, SECTION_ALIGN, SECTION_ENTRY, SECTION_ORDER, TABLE_ENTRY_SIZE, fnv1a32,
 } from '@pybundle/format-spec'
-import { checkModuleName, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { checkModuleName, resourcePathProblem, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
 import xxhash from 'xxhash-wasm'
 import type { XXHashAPI } from 'xxhash-wasm'
 import type { BundleInput, ModuleInput } from '../bundle-input.js'
@@ -114,7 +114,8 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   const resources = planResources(input, modules, xxh)
 
   // --- section layout (§1, §3; the resource sections of §15 after BLOB, when there are any)
-  const sectionCount = SECTION_ORDER.length + (resources ? RESOURCE_SECTION_ORDER.length : 0)
+  const base = input.base === undefined ? undefined : baseSection(input)
+  const sectionCount = SECTION_ORDER.length + (resources ? RESOURCE_SECTION_ORDER.length : 0) + (base ? 1 : 0)
   const headerSize = HEADER.size + sectionCount * SECTION_ENTRY.size
   const sizes: Record<SectionName, number> = {
     MIDX: midxSize(modules.length),
@@ -139,6 +140,11 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
       end = resourceOffsets[name] + resources.sizes[name]
     }
   }
+  let baseOffset = 0
+  if (base) {
+    baseOffset = alignUp(end, SECTION_ALIGN)
+    end = baseOffset + base.length
+  }
   const fileSize = end
 
   // --- write
@@ -153,9 +159,11 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   consts.write(view, offsets.CDAT)
   blobs.write(out, offsets.BLOB)
   resources?.write(out, view, resourceOffsets)
+  if (base) out.set(base, baseOffset)
 
   const table: [number, number, number][] = SECTION_ORDER.map((n) => [SECTION[n], offsets[n], sizes[n]])
   if (resources) for (const n of RESOURCE_SECTION_ORDER) table.push([RESOURCE_SECTION[n], resourceOffsets[n], resources.sizes[n]])
+  if (base) table.push([LAYER_SECTION.BASE, baseOffset, base.length])
   table.forEach(([id, offset, size], i) => {
     const at = HEADER.size + i * SECTION_ENTRY.size
     view.setUint32(at + SECTION_ENTRY.at.id, id, true)
@@ -167,7 +175,7 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
 
   out.set(FILE_MAGIC, HEADER.at.magic)
   view.setUint16(HEADER.at.format_major, FORMAT_MAJOR, true)
-  view.setUint16(HEADER.at.format_minor, FORMAT_MINOR, true)
+  view.setUint16(HEADER.at.format_minor, base ? FORMAT_MINOR_LAYERED : FORMAT_MINOR, true)
   view.setUint32(HEADER.at.header_size, headerSize, true)
   view.setBigUint64(HEADER.at.file_size, BigInt(fileSize), true)
   view.setUint16(HEADER.at.python_magic, input.python.magic, true)
@@ -176,7 +184,7 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   view.setUint8(HEADER.at.marshal_version, input.python.marshalVersion)
   view.setUint8(HEADER.at.optimize, input.optimize)
   view.setUint16(HEADER.at.section_count, sectionCount, true)
-  view.setUint32(HEADER.at.flags, 0, true)
+  view.setUint32(HEADER.at.flags, base ? HEADER_FLAG.LAYERED : 0, true)
   view.setUint32(HEADER.at.module_count, modules.length, true)
   view.setUint32(HEADER.at.code_count, codes.length, true)
   view.setUint32(HEADER.at.string_count, strings.entries.length, true)
@@ -220,6 +228,26 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
     sharing,
   }
   return { bytes: out, stats }
+}
+
+/** §16 BASE: the base record, then the base's name in UTF-8. */
+function baseSection(input: BundleInput): Uint8Array {
+  const b = input.base!
+  const name = new TextEncoder().encode(b.name)
+  const problem = resourcePathProblem(b.name)
+  if (problem !== undefined) fail('BAD_ARGUMENT', `base bundle name ${JSON.stringify(b.name)}: ${problem}`)
+  if (b.pythonMagic !== input.python.magic) {
+    fail('UNSUPPORTED_VERSION', `the base bundle holds code for pyc magic ${b.pythonMagic}, the app's is ${input.python.magic}: build both with the same interpreter`)
+  }
+  const out = new Uint8Array(BASE_RECORD.size + name.length)
+  const v = new DataView(out.buffer)
+  v.setBigUint64(BASE_RECORD.at.header_checksum, b.checksum, true)
+  v.setBigUint64(BASE_RECORD.at.file_size, BigInt(b.fileSize), true)
+  v.setUint16(BASE_RECORD.at.python_magic, b.pythonMagic, true)
+  v.setUint16(BASE_RECORD.at.reserved, 0, true)
+  v.setUint32(BASE_RECORD.at.name_length, name.length, true)
+  out.set(name, BASE_RECORD.size)
+  return out
 }
 
 function checkTarget(input: BundleInput): CodeLayout {

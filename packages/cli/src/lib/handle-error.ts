@@ -16,6 +16,7 @@ export const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, BAD_BUNDLE: 3 } as const
 const BUNDLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TRUNCATED', 'MALFORMED', 'BAD_MAGIC', 'UNSUPPORTED_VERSION', 'LIMIT_EXCEEDED', 'BAD_TYPE_CODE', 'BAD_REF',
   'BAD_UTF8', 'UNSUPPORTED_VALUE', 'OUT_OF_BOUNDS', 'MISALIGNED', 'BAD_REDIRECT', 'BAD_INDEX', 'CHECKSUM_MISMATCH',
+  'BASE_MISMATCH',
 ])
 /** Codes that mean "what the user gave is wrong". */
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['MANIFEST', 'UNRESOLVED', 'SYNTAX', 'INTERPRETER', 'IO', 'NOT_FOUND', 'NO_MMAP'])
@@ -34,6 +35,7 @@ const BUNDLE_HINT: Partial<Record<ErrorCode, string>> = {
   TRUNCATED: 'the file is cut short: rebuild it with `pybundle build`',
   CHECKSUM_MISMATCH: 'the file is corrupt: rebuild it with `pybundle build`',
   UNSUPPORTED_VERSION: 'rebuild the bundle with this pybundle, or use the pybundle that wrote it',
+  BASE_MISMATCH: 'give the base bundle the app was built on, or rebuild the app against this base',
 }
 
 /** A multi-line text (a stack trace) with each line made printable. */

@@ -1,5 +1,5 @@
 /**
- * The Pyodide memory snapshot beside a bundle (`<bundle>.snapshot`, SPEC.md §16),
+ * The Pyodide memory snapshot beside a bundle (`<bundle>.snapshot`, SPEC.md §17),
  * as `inspect` shows it and `verify` checks it: intact (header, description and
  * snapshot checksums) and made from this very bundle (its size and header checksum).
  * Which Pyodide it belongs to is shown, not judged: that is for the one who loads it.

@@ -1,0 +1,40 @@
+// One page load of the browser benchmark (benchmarks/browser/browser.ts):
+// ?mode=stock | pyczip | layered | single. Times are performance.now(), i.e.
+// milliseconds since navigation started: `ready` when Pyodide is up, `imported`
+// when the app's imports (webapp.main: jinja2, markdown, pygments, yaml, ...) are done.
+import { loadPyodide } from 'pyodide'
+import { loadPyodideWithBundle } from '@pybundle/pyodide'
+
+const mode = new URLSearchParams(location.search).get('mode')
+const indexURL = new URL('/pyodide/', location.href).href
+const quiet = { stdout: () => {}, stderr: () => {} }
+const at = (p) => new URL(p, location.href)
+
+try {
+  let py
+  if (mode === 'stock' || mode === 'pyczip') {
+    // The app's modules as a zip on sys.path (zipimport): .py sources for stock Pyodide, .pyc for the .pyc zip contender.
+    const appZip = fetch(at(mode === 'stock' ? '/dist/app-py.zip' : '/dist/app-pyc.zip')).then((r) => r.arrayBuffer())
+    py = await loadPyodide({ indexURL, ...quiet, ...(mode === 'pyczip' ? { stdLibURL: at('/dist/stdlib-pyc.zip').href } : {}) })
+    const ready = performance.now()
+    py.FS.writeFile('/app.zip', new Uint8Array(await appZip))
+    py.runPython('import sys; sys.path.insert(0, "/app.zip"); import webapp.main')
+    window.benchResult = { ok: true, ready, imported: performance.now() }
+  } else if (mode === 'layered' || mode === 'single') {
+    py = await loadPyodideWithBundle({
+      indexURL, ...quiet,
+      stdlibZip: 'empty', // the bundles hold the whole stdlib: python_stdlib.zip is not fetched
+      bundle: at(mode === 'layered' ? '/dist/app.pyb' : '/dist/single.pyb'),
+      ...(mode === 'layered' ? { base: at('/dist/stdlib.pyb') } : {}),
+    })
+    const ready = performance.now()
+    py.runPython('import webapp.main')
+    window.benchResult = { ok: true, ready, imported: performance.now() }
+  } else {
+    throw new Error(`unknown mode ${mode}`)
+  }
+  const out = py.runPython('import io, contextlib\nb = io.StringIO()\nwith contextlib.redirect_stdout(b): webapp.main.run()\nb.getvalue()')
+  window.benchResult.lines = out.split('\n').length
+} catch (e) {
+  window.benchResult = { ok: false, error: typeof e?.describe === 'function' ? e.describe() : String(e?.message ?? e) }
+}

@@ -1,0 +1,67 @@
+/**
+ * The browser (issue 16), measured by benchmarks/browser/browser.ts
+ * (runBrowserCase: headless Chromium, the four contenders interleaved, a cold
+ * and a warm load each per round), shown as lines of the same table:
+ * navigation to Pyodide ready and the app's imports, cold and warm, plus the
+ * bytes sent over the network (brotli, as served).
+ */
+import { lines, type CaseResult, type Target } from '../case.js'
+import type { Sample } from '../harness.js'
+import { runBrowserCase, type Load, type Mode } from '../../browser/browser.js'
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+export async function browserCase(quick: boolean): Promise<CaseResult> {
+  const r = await runBrowserCase({ runs: quick ? 2 : 5, onProgress: (m) => process.stderr.write(`[bench] browser: ${m}\n`) })
+  const base = {
+    id: 'browser',
+    title: '10. The browser: Pyodide in headless Chromium, imports over HTTP',
+    description: 'one page load: navigation start to Pyodide ready (ready), then `import webapp.main` (jinja2, markupsafe, markdown, pygments, yaml: imports); cold = fresh browser context, warm = the same context again (HTTP cache, compiled WebAssembly cached)',
+  }
+  if (r.skipped !== null) return { ...base, lines: [], tables: [], targets: [], notes: [`skipped: ${r.skipped}`] }
+  const sample = (name: string, xs: number[], note: string): Sample => ({ name, samples: xs.map((ms) => ms * 1e6), opsPerSample: 1, where: 'subprocess', note })
+  const order = [...r.contenders].sort((a, b) => (a.name === 'layered' ? -1 : b.name === 'layered' ? 1 : 0))
+  const group = (what: string, pick: (l: Load) => number, k: 'cold' | 'warm') =>
+    order.map((c) => ({ sample: sample(c.name, c[k].map(pick), c.description), group: `browser ${what}, ${k}`, baseline: c.name === 'layered' }))
+  const ls = lines([
+    ...group('ready', (l) => l.readyMs, 'cold'),
+    ...group('imports', (l) => l.importedMs, 'cold'),
+    ...group('ready', (l) => l.readyMs, 'warm'),
+    ...group('imports', (l) => l.importedMs, 'warm'),
+  ])
+  const by = (n: Mode) => r.contenders.find((c) => c.name === n)!
+  const m = (n: Mode, k: 'cold' | 'warm', f: (l: Load) => number) => median(by(n)[k].map(f))
+  const readyX = m('stock', 'cold', (l) => l.readyMs) / m('layered', 'cold', (l) => l.readyMs)
+  const importX = m('pyczip', 'cold', (l) => l.importedMs) / m('layered', 'cold', (l) => l.importedMs)
+  const bytesLayered = m('layered', 'cold', (l) => l.bytes)
+  const bytesZip = m('pyczip', 'cold', (l) => l.bytes)
+  const f = (x: number) => `${x.toFixed(2)}x`
+  const targets: Target[] = [
+    { id: 'browser-ready-vs-stock', description: 'browser: ready at least 2.5x faster than stock Pyodide, cold cache', value: f(readyX), met: readyX >= 2.5 },
+    { id: 'browser-import-vs-pyczip', description: 'browser: the app\'s imports at least 1.3x faster than with the .pyc zip, cold cache', value: f(importX), met: importX >= 1.3 },
+    { id: 'browser-bytes-vs-pyczip', description: 'browser: compressed bytes over the network no more than the .pyc zip\'s', value: `${(bytesLayered / 1e6).toFixed(2)} MB vs ${(bytesZip / 1e6).toFixed(2)} MB`, met: bytesLayered <= bytesZip },
+  ]
+  const mb = (x: number) => (x / 1e6).toFixed(2)
+  return {
+    ...base,
+    lines: ls,
+    tables: [
+      {
+        title: 'Bytes over the network per page load (median; brotli as served, 304s count 0)',
+        columns: ['contender', 'cold MB', 'cold requests', 'warm MB', 'warm requests'],
+        rows: r.contenders.map((c) => [c.name, mb(median(c.cold.map((l) => l.bytes))), median(c.cold.map((l) => l.requests)), mb(median(c.warm.map((l) => l.bytes))), median(c.warm.map((l) => l.requests))]),
+      },
+      {
+        title: 'Files the contenders fetch (uncompressed, brotli)',
+        columns: ['file', 'bytes', 'brotli'],
+        rows: Object.entries(r.files).map(([p, s]) => [p, s.bytes.toLocaleString('en-US'), s.br.toLocaleString('en-US')]),
+      },
+    ],
+    targets,
+    notes: [`Measured by benchmarks/browser/browser.ts: ${r.runs} rounds, each loading every contender cold then warm, order rotating; runs = page loads.`],
+    data: { contenders: r.contenders, files: r.files },
+  }
+}

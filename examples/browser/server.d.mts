@@ -1,0 +1,23 @@
+/** Types for server.mjs (the example's static server), for the tests and benchmarks that start it. */
+export interface LogEntry {
+  method: string | undefined
+  path: string | undefined
+  status: number
+  /** Body bytes sent (compressed when `encoding` is set). */
+  bytes: number
+  encoding: 'br' | 'gzip' | null
+}
+export interface Server {
+  url: string
+  port: number
+  log: LogEntry[]
+  warm(paths: string[], encodings?: ('br' | 'gzip')[]): Promise<void>
+  close(): Promise<void>
+}
+export function defaultMounts(dist?: string): Record<string, string>
+export function startServer(options?: {
+  port?: number
+  host?: string
+  mounts?: Record<string, string>
+  compress?: 'auto' | 'br' | 'gzip' | 'none'
+}): Promise<Server>

@@ -1,0 +1,178 @@
+// A static server for the browser example, on Node's http only: the page, the
+// bundles, pybundle's browser modules and Pyodide's own files, with what a
+// deployment needs (README.md, "Deploying"):
+//
+//   - MIME types, application/wasm included (WebAssembly.instantiateStreaming needs it);
+//   - brotli or gzip, as the browser asks (Accept-Encoding), made once per file
+//     and kept in memory; `Vary: Accept-Encoding`;
+//   - a strong ETag per file (size, mtime and a hash of the bytes) and
+//     If-None-Match -> 304; Cache-Control: `no-cache` for the page (always
+//     revalidated), a day for everything else (ETag revalidates after that);
+//   - GET and HEAD only; nothing outside the mounted folders (no `..`, no symlink escape).
+//
+//   node examples/browser/server.mjs [--port 8080]     then open http://localhost:8080/
+//
+// Tests and benchmarks import startServer() and count the requests it serves.
+import { createHash } from 'node:crypto'
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { extname, join, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib'
+
+const HERE = fileURLToPath(new URL('.', import.meta.url))
+const ROOT = resolve(HERE, '../..')
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.zip': 'application/zip',
+  '.pyb': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
+  '.py': 'text/x-python; charset=utf-8',
+}
+
+/** URL prefix -> folder. The page's import map (index.html) names these. */
+export function defaultMounts(dist = join(HERE, 'dist')) {
+  return {
+    '/pyodide/': join(ROOT, 'node_modules/pyodide'),
+    '/pkg/loader/': join(ROOT, 'packages/loader/dist'),
+    '/pkg/pyodide/': join(ROOT, 'packages/pyodide/dist'),
+    '/pkg/errors/': join(ROOT, 'packages/errors/dist'),
+    '/pkg/cpython/': join(ROOT, 'packages/cpython/dist'),
+    '/pkg/format-spec/': join(ROOT, 'packages/format-spec/dist'),
+    '/pkg/xxhash-wasm/': join(ROOT, 'node_modules/xxhash-wasm/esm'),
+    '/dist/': dist,
+    '/': join(HERE, 'public'),
+  }
+}
+
+const brotli = promisify(brotliCompress)
+const gz = promisify(gzip)
+
+/**
+ * Start the server. `mounts`: URL prefix -> folder (longest prefix wins).
+ * `compress`: 'br' | 'gzip' | 'none' | 'auto' (default: what the browser accepts, brotli first).
+ * Resolves to { url, port, close(), log } where log lists { method, path, status, bytes, encoding }.
+ */
+export async function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMounts(), compress = 'auto' } = {}) {
+  const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length)
+  const roots = Object.fromEntries(await Promise.all(prefixes.map(async (p) => [p, await realpath(mounts[p]).catch(() => resolve(mounts[p]))])))
+  /** path -> { key, etag, raw, br?, gzip? } */
+  const cache = new Map()
+  const log = []
+
+  async function entry(file, st) {
+    const key = `${st.size}:${st.mtimeMs}`
+    let e = cache.get(file)
+    if (e?.key === key) return e
+    const raw = await readFile(file)
+    const etag = `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"`
+    e = { key, etag, raw, encoded: new Map() }
+    cache.set(file, e)
+    return e
+  }
+
+  async function encoded(e, enc) {
+    let p = e.encoded.get(enc)
+    if (p === undefined) {
+      // Brotli 11 is slow on tens of MB; 9 keeps most of the gain (a CDN or a build step can precompress at 11).
+      const big = e.raw.length > 1 << 20
+      p = enc === 'br'
+        ? brotli(e.raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: big ? 9 : 11, [zlib.BROTLI_PARAM_SIZE_HINT]: e.raw.length } })
+        : gz(e.raw, { level: 9 })
+      e.encoded.set(enc, p)
+    }
+    return p
+  }
+
+  async function locate(urlPath) {
+    const prefix = prefixes.find((p) => urlPath.startsWith(p))
+    if (prefix === undefined) return null
+    let rel = decodeURIComponent(urlPath.slice(prefix.length))
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html'
+    if (rel.split('/').some((c) => c === '..' || c === '.') || rel.includes('\0') || rel.includes('\\')) return null
+    const root = roots[prefix]
+    const file = await realpath(join(root, rel)).catch(() => null)
+    if (file === null || !(file === root || file.startsWith(root + sep))) return null
+    const st = await stat(file).catch(() => null)
+    return st?.isFile() ? { file, st } : null
+  }
+
+  function chooseEncoding(accept) {
+    if (compress === 'none') return null
+    const has = (name) => new RegExp(`(^|[,\\s])${name}(;q=(?!0(\\.0+)?\\b)[0-9.]+)?\\s*(,|$)`).test(accept)
+    if ((compress === 'auto' || compress === 'br') && has('br')) return 'br'
+    if ((compress === 'auto' || compress === 'gzip') && has('gzip')) return 'gzip'
+    return null
+  }
+
+  const server = createServer(async (req, res) => {
+    const record = { method: req.method, path: req.url, status: 0, bytes: 0, encoding: null }
+    log.push(record)
+    const send = (status, headers, body) => {
+      record.status = status
+      record.bytes = body?.length ?? 0
+      res.writeHead(status, headers)
+      res.end(req.method === 'HEAD' ? undefined : body)
+    }
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { Allow: 'GET, HEAD' }, Buffer.from('method not allowed\n'))
+      const urlPath = new URL(req.url, 'http://x').pathname
+      const found = await locate(urlPath)
+      if (found === null) return send(404, { 'Content-Type': 'text/plain; charset=utf-8' }, Buffer.from(`not found: ${urlPath}\n`))
+      const e = await entry(found.file, found.st)
+      const type = MIME[extname(found.file)] ?? 'application/octet-stream'
+      const headers = {
+        'Content-Type': type,
+        ETag: e.etag,
+        'Cache-Control': type.startsWith('text/html') ? 'no-cache' : 'public, max-age=86400',
+        Vary: 'Accept-Encoding',
+        'X-Content-Type-Options': 'nosniff',
+      }
+      const inm = req.headers['if-none-match']
+      if (inm !== undefined && inm.split(',').map((s) => s.trim().replace(/^W\//, '').replace(/-(br|gzip)"$/, '"')).includes(e.etag)) return send(304, headers, null)
+      const enc = chooseEncoding(String(req.headers['accept-encoding'] ?? ''))
+      if (enc === null) return send(200, { ...headers, 'Content-Length': e.raw.length }, e.raw)
+      const body = await encoded(e, enc)
+      record.encoding = enc
+      // The ETag names the representation: one per encoding.
+      send(200, { ...headers, ETag: e.etag.slice(0, -1) + `-${enc}"`, 'Content-Encoding': enc, 'Content-Length': body.length }, body)
+    } catch (err) {
+      send(500, { 'Content-Type': 'text/plain; charset=utf-8' }, Buffer.from(`server error: ${err?.message ?? err}\n`))
+    }
+  })
+  await new Promise((ok, fail) => {
+    server.once('error', fail)
+    server.listen(port, host, ok)
+  })
+  const actual = server.address().port
+  return {
+    url: `http://${host}:${actual}/`,
+    port: actual,
+    log,
+    /** Compress every file ahead (the first visit then measures the network, not the server). */
+    async warm(paths, encodings = ['br', 'gzip']) {
+      for (const p of paths) {
+        const f = await locate(p)
+        if (f === null) throw new Error(`warm: ${p} not found`)
+        const e = await entry(f.file, f.st)
+        for (const enc of encodings) await encoded(e, enc)
+      }
+    },
+    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()) }),
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--port')
+  const port = i > 0 ? Number(process.argv[i + 1]) : 8080
+  const s = await startServer({ port, host: process.argv.includes('--public') ? '0.0.0.0' : '127.0.0.1' })
+  console.log(`serving examples/browser on ${s.url} (Ctrl-C stops)`)
+}
