@@ -14,14 +14,23 @@
  * plus the stdlib zip's other files), so both contenders load identical code
  * objects. Both are cached under benchmarks/.work/pyodide/.
  *
- *   node --import tsx benchmarks/pyodide/pyodide.ts [--runs N] [--json] [--variants]
+ * With --snapshots (issue 15), also memory snapshots, each restored in a fresh process:
+ * - stock snapshot: Pyodide's own (`_makeSnapshot`, bare: nothing imported), stock stdlib;
+ * - stock snapshot + .pyc zip: the same made and restored with the .pyc zip as stdLibURL;
+ * - hand snapshot + .pyc zip: as the last, made after importing the 56 modules (what
+ *   someone writing a snapshot script by hand gets);
+ * - pybundle with its snapshot: `makeBundleSnapshot` after the same imports (what
+ *   `[pyodide] snapshot_imports` builds), restored by loadPyodideWithBundle.
+ * `total` is from process start (performance.now()) to the import done.
+ *
+ *   node --import tsx benchmarks/pyodide/pyodide.ts [--runs N] [--json] [--variants] [--snapshots] [--bundle PYB]
  *
  * The harness imports runPyodideCase() and gets plain data (medians in ms).
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { zipSync, unzipSync, type Zippable } from 'fflate'
 import { buildBundle } from '@pybundle/bundler'
@@ -34,10 +43,13 @@ const MANIFEST = join(ROOT, 'examples/pyodide-stdlib.toml')
 const PYODIDE_DIR = join(ROOT, 'node_modules/pyodide')
 
 export type ContenderName = 'stock' | 'pyc-zip' | 'pybundle' | 'pybundle-startup' | 'pybundle-noprefetch' | 'pybundle-js'
+  | 'stock-snapshot' | 'pyc-zip-snapshot' | 'pyc-zip-snapshot-imports' | 'pybundle-snapshot' | 'pybundle-snapshot-bare'
 
 export interface Run {
   startupMs: number
   importMs: number
+  /** From process start to the import done. */
+  totalMs: number
   newModules: number
 }
 
@@ -49,6 +61,7 @@ export interface ContenderResult {
   importMedianMs: number
   startupMinMs: number
   importMinMs: number
+  totalMedianMs: number
 }
 
 export interface PyodideCaseResult {
@@ -65,6 +78,14 @@ export interface PyodideCaseResult {
     importPycZipOverBundle: number
   }
   targets: { id: string; description: string; value: string; met: boolean }[]
+  /** With --snapshots: the issue-15 ratios. */
+  snapshotRatios?: {
+    startupBundleSnapshotOverStockSnapshot: number
+    totalPycZipSnapshotOverBundleSnapshot: number
+    totalBundleSnapshotOverHandSnapshot: number
+    importPycZipSnapshotOverBundleNoPrefetch?: number
+    importPycZipSnapshotOverBundleSnapshotBare?: number
+  }
 }
 
 export interface PyodideCaseOptions {
@@ -72,6 +93,10 @@ export interface PyodideCaseOptions {
   runs?: number
   /** Also measure pybundle's variants: prefetch 'startup', prefetch 'none', channel 'js'. */
   variants?: boolean
+  /** Also the memory snapshot contenders (issue 15). */
+  snapshots?: boolean
+  /** Use this Pyodide bundle instead of building examples/pyodide-stdlib.toml (it must hold the stdlib, _pyodide and pyodide). */
+  bundle?: string
   onProgress?: (message: string) => void
 }
 
@@ -138,12 +163,12 @@ export function pycZipFromBundle(bundlePath: string): string {
   return out
 }
 
-function runChild(mode: string, arg?: string): Run {
-  const args = [join(HERE, 'child.mjs'), mode, ...(arg ? [arg] : [])]
+function runChild(mode: string, arg?: string, arg2?: string): Run {
+  const args = [join(HERE, 'child.mjs'), mode, ...(arg ? [arg] : []), ...(arg2 ? [arg2] : [])]
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 })
   if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr.slice(-2000)}`)
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!)
-  return { startupMs: j.startupMs, importMs: j.importMs, newModules: j.newModules }
+  return { startupMs: j.startupMs, importMs: j.importMs, totalMs: j.totalMs, newModules: j.newModules }
 }
 
 const DESCRIPTIONS: Record<ContenderName, string> = {
@@ -153,14 +178,55 @@ const DESCRIPTIONS: Record<ContenderName, string> = {
   'pybundle-startup': 'as pybundle, prefetching only Pyodide\'s startup modules',
   'pybundle-noprefetch': 'as pybundle, no prefetch worker (every module emitted on the main thread when imported)',
   'pybundle-js': 'as pybundle, but after startup the finder reads through a JS call (channel "js")',
+  'stock-snapshot': 'Pyodide memory snapshot (bare), stock stdlib zip',
+  'pyc-zip-snapshot': 'Pyodide memory snapshot (bare) with the .pyc zip as stdLibURL',
+  'pyc-zip-snapshot-imports': 'Pyodide memory snapshot made by hand after importing the 56 modules, .pyc zip',
+  'pybundle-snapshot': 'pybundle with its snapshot (makeBundleSnapshot after the same 56 imports; prefetch off)',
+  'pybundle-snapshot-bare': 'pybundle with a bare snapshot (nothing imported): the 56 modules served by the bundle after a restore, no worker',
+}
+
+const IMPORT_NAMES = ['decimal', 'argparse', 'email.parser', 'http.client', 'tarfile', 'unittest', 'xml.dom.minidom', 'pdb']
+
+/** The snapshots, made once per bundle (its name carries the bundler's key) in fresh processes. */
+async function snapshotInputs(bundle: string, pycZip: string, log: (m: string) => void): Promise<{ stock: string; zip: string; zipImports: string; bundleCopy: string; bundleBare: string }> {
+  mkdirSync(WORK, { recursive: true })
+  const base = join(WORK, basename(bundle).replace(/\.pyb$/, ''))
+  const stock = `${base}.stock.snap`
+  const zip = `${base}.pyczip.snap`
+  const zipImports = `${base}.pyczip-imports.snap`
+  const make = (out: string, zipArg: string, imports?: string) => {
+    if (existsSync(out)) return
+    log(`making ${basename(out)} (once)...`)
+    const r = spawnSync(process.execPath, [join(HERE, 'child.mjs'), 'make-snapshot', zipArg, `${out}.tmp`, ...(imports ? [imports] : [])], { cwd: ROOT, encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`making ${out} failed: ${r.stderr.slice(-2000)}`)
+    renameSync(`${out}.tmp`, out)
+  }
+  make(stock, '-')
+  make(zip, pycZip)
+  make(zipImports, pycZip, IMPORT_NAMES.join(', '))
+  const bundleCopy = `${base}.snap.pyb`
+  if (!existsSync(`${bundleCopy}.snapshot`)) {
+    log(`making ${basename(bundleCopy)}.snapshot (once)...`)
+    copyFileSync(bundle, bundleCopy)
+    const { makeBundleSnapshot } = await import('@pybundle/pyodide')
+    await makeBundleSnapshot(bundleCopy, { imports: IMPORT_NAMES })
+  }
+  const bundleBare = `${base}.snapbare.pyb`
+  if (!existsSync(`${bundleBare}.snapshot`)) {
+    log(`making ${basename(bundleBare)}.snapshot (once)...`)
+    copyFileSync(bundle, bundleBare)
+    const { makeBundleSnapshot } = await import('@pybundle/pyodide')
+    await makeBundleSnapshot(bundleBare, { imports: [] })
+  }
+  return { stock, zip, zipImports, bundleCopy, bundleBare }
 }
 
 export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<PyodideCaseResult> {
   const runs = options.runs ?? 7
   const log = options.onProgress ?? (() => {})
-  const bundle = await pyodideBundle(log)
+  const bundle = options.bundle ?? await pyodideBundle(log)
   const pycZip = pycZipFromBundle(bundle)
-  const contenders: { name: ContenderName; mode: string; arg?: string }[] = [
+  const contenders: { name: ContenderName; mode: string; arg?: string; arg2?: string }[] = [
     { name: 'stock', mode: 'stock' },
     { name: 'pyc-zip', mode: 'pyczip', arg: pycZip },
     { name: 'pybundle', mode: 'pybundle', arg: bundle },
@@ -170,15 +236,24 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
     contenders.push({ name: 'pybundle-noprefetch', mode: 'pybundle-noprefetch', arg: bundle })
     contenders.push({ name: 'pybundle-js', mode: 'pybundle-js', arg: bundle })
   }
+  if (options.snapshots) {
+    const snap = await snapshotInputs(bundle, pycZip, log)
+    contenders.push({ name: 'stock-snapshot', mode: 'stock-snapshot', arg: '-', arg2: snap.stock })
+    contenders.push({ name: 'pyc-zip-snapshot', mode: 'pyczip-snapshot', arg: pycZip, arg2: snap.zip })
+    contenders.push({ name: 'pyc-zip-snapshot-imports', mode: 'pyczip-snapshot', arg: pycZip, arg2: snap.zipImports })
+    contenders.push({ name: 'pybundle-snapshot', mode: 'pybundle-snapshot', arg: snap.bundleCopy })
+    contenders.push({ name: 'pybundle-snapshot-bare', mode: 'pybundle-snapshot', arg: snap.bundleBare })
+    if (!options.variants) contenders.push({ name: 'pybundle-noprefetch', mode: 'pybundle-noprefetch', arg: bundle })
+  }
   const samples = new Map<ContenderName, Run[]>(contenders.map((c) => [c.name, []]))
   // One warm-up run each (file cache, V8 code cache of the JS), not recorded.
-  for (const c of contenders) runChild(c.mode, c.arg)
+  for (const c of contenders) runChild(c.mode, c.arg, c.arg2)
   for (let round = 0; round < runs; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const c = contenders[(round + k) % contenders.length]
-      const r = runChild(c.mode, c.arg)
+      const r = runChild(c.mode, c.arg, c.arg2)
       samples.get(c.name)!.push(r)
-      log(`round ${round + 1}/${runs} ${c.name}: startup ${r.startupMs.toFixed(0)} ms, import ${r.importMs.toFixed(1)} ms`)
+      log(`round ${round + 1}/${runs} ${c.name}: startup ${r.startupMs.toFixed(0)} ms, import ${r.importMs.toFixed(1)} ms, total ${r.totalMs.toFixed(0)} ms`)
     }
   }
   const results: ContenderResult[] = contenders.map((c) => {
@@ -191,6 +266,7 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
       importMedianMs: median(rs.map((r) => r.importMs)),
       startupMinMs: Math.min(...rs.map((r) => r.startupMs)),
       importMinMs: Math.min(...rs.map((r) => r.importMs)),
+      totalMedianMs: median(rs.map((r) => r.totalMs)),
     }
   })
   const by = (n: ContenderName) => results.find((r) => r.name === n)!
@@ -201,7 +277,23 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
     importPycZipOverBundle: by('pyc-zip').importMedianMs / by('pybundle').importMedianMs,
   }
   const f = (x: number) => `${x.toFixed(2)}x`
+  const has = (n: ContenderName) => results.some((r) => r.name === n)
+  const snapshotRatios = has('pybundle-snapshot') ? {
+    startupBundleSnapshotOverStockSnapshot: by('pybundle-snapshot').startupMedianMs / by('stock-snapshot').startupMedianMs,
+    totalPycZipSnapshotOverBundleSnapshot: by('pyc-zip-snapshot').totalMedianMs / by('pybundle-snapshot').totalMedianMs,
+    totalBundleSnapshotOverHandSnapshot: by('pybundle-snapshot').totalMedianMs / by('pyc-zip-snapshot-imports').totalMedianMs,
+    importPycZipSnapshotOverBundleNoPrefetch: by('pyc-zip').importMedianMs / by('pybundle-noprefetch').importMedianMs,
+    importPycZipSnapshotOverBundleSnapshotBare: by('pyc-zip-snapshot').importMedianMs / by('pybundle-snapshot-bare').importMedianMs,
+  } : undefined
+  const snapshotTargets = snapshotRatios ? [
+    { id: 'snapshot-startup-vs-stock-snapshot', description: 'startup with pybundle\'s snapshot within 1.1x of a bare stock snapshot\'s', value: f(snapshotRatios.startupBundleSnapshotOverStockSnapshot), met: snapshotRatios.startupBundleSnapshotOverStockSnapshot <= 1.1 },
+    { id: 'snapshot-total-vs-pyczip-snapshot', description: 'process start to imports done at least 1.25x faster than a bare stock snapshot with a .pyc zip', value: f(snapshotRatios.totalPycZipSnapshotOverBundleSnapshot), met: snapshotRatios.totalPycZipSnapshotOverBundleSnapshot >= 1.25 },
+    { id: 'snapshot-total-vs-hand-snapshot', description: 'process start to imports done within 1.05x of a snapshot made by hand after the same imports', value: f(snapshotRatios.totalBundleSnapshotOverHandSnapshot), met: snapshotRatios.totalBundleSnapshotOverHandSnapshot <= 1.05 },
+    { id: 'import-after-restore-vs-pyczip', description: 'imports served by the bundle after a restore at least 1.3x faster than the .pyc zip after a restore', value: f(snapshotRatios.importPycZipSnapshotOverBundleSnapshotBare), met: snapshotRatios.importPycZipSnapshotOverBundleSnapshotBare >= 1.3 },
+    { id: 'import-noprefetch-vs-pyczip', description: 'imports served by the bundle (no worker) at least 1.3x faster than the .pyc zip, normal start', value: f(snapshotRatios.importPycZipSnapshotOverBundleNoPrefetch), met: snapshotRatios.importPycZipSnapshotOverBundleNoPrefetch >= 1.3 },
+  ] : []
   return {
+    ...(snapshotRatios ? { snapshotRatios } : {}),
     id: 'pyodide',
     runsPerContender: runs,
     newModules: by('pybundle').runs[0]?.newModules ?? 0,
@@ -214,18 +306,19 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
       { id: 'pyodide-startup-vs-pyczip', description: 'startup no slower than the .pyc zip', value: f(ratios.startupPycZipOverBundle), met: ratios.startupPycZipOverBundle >= 1 },
       { id: 'pyodide-import-vs-stock', description: '56-module import at least 10x faster than stock', value: f(ratios.importStockOverBundle), met: ratios.importStockOverBundle >= 10 },
       { id: 'pyodide-import-vs-pyczip', description: '56-module import at least 1.5x faster than the .pyc zip', value: f(ratios.importPycZipOverBundle), met: ratios.importPycZipOverBundle >= 1.5 },
+      ...snapshotTargets,
     ],
   }
 }
 
 export function formatPyodideCase(r: PyodideCaseResult): string {
   const rows = r.contenders.map((c) =>
-    `| ${c.name} | ${c.startupMedianMs.toFixed(0)} | ${c.startupMinMs.toFixed(0)} | ${c.importMedianMs.toFixed(1)} | ${c.importMinMs.toFixed(1)} |`)
+    `| ${c.name} | ${c.startupMedianMs.toFixed(0)} | ${c.startupMinMs.toFixed(0)} | ${c.importMedianMs.toFixed(1)} | ${c.importMinMs.toFixed(1)} | ${c.totalMedianMs.toFixed(0)} |`)
   return [
     `Pyodide ${JSON.parse(readFileSync(join(PYODIDE_DIR, 'package.json'), 'utf8')).version}, ${r.runsPerContender} runs each (fresh processes, interleaved), ${r.newModules} new modules in the import`,
     '',
-    '| contender | startup median ms | startup min ms | import median ms | import min ms |',
-    '|---|---:|---:|---:|---:|',
+    '| contender | startup median ms | startup min ms | import median ms | import min ms | process start to import done, median ms |',
+    '|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     ...r.targets.map((t) => `- ${t.met ? 'met' : 'MISSED'}: ${t.description}: ${t.value}`),
@@ -239,6 +332,8 @@ if (isMain) {
   const result = await runPyodideCase({
     runs: runsArg >= 0 ? Number(argv[runsArg + 1]) : undefined,
     variants: argv.includes('--variants'),
+    snapshots: argv.includes('--snapshots'),
+    ...(argv.includes('--bundle') ? { bundle: resolve(argv[argv.indexOf('--bundle') + 1]) } : {}),
     onProgress: (m) => process.stderr.write(m + '\n'),
   })
   console.log(argv.includes('--json') ? JSON.stringify(result, null, 2) : formatPyodideCase(result))

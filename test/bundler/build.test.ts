@@ -18,6 +18,16 @@ function project(files: Record<string, string>, toml: string): string {
 }
 
 describe('buildBundle', () => {
+  it('without [pyodide] snapshot, removes the snapshot an earlier build left beside the output (it belongs to that bundle)', async () => {
+    const m = project({ 'src/p.py': 'v = 1\n' }, '[modules]\npaths = ["src"]\ninclude = ["p"]\n')
+    const stale = path.join(path.dirname(m), 'm.pyb.snapshot')
+    fs.writeFileSync(stale, 'an earlier build\'s snapshot')
+    const s = await buildBundle(m)
+    expect(s.snapshot).toBeNull()
+    expect(fs.existsSync(s.output)).toBe(true)
+    expect(fs.existsSync(stale)).toBe(false)
+  })
+
   it('returns a summary and writes a bundle the loader opens', async () => {
     const phases: string[] = []
     const m = project({ 'src/p/__init__.py': 'from .q import v\n', 'src/p/q.py': 'v = 1\n', 'src/ns/x.py': '' }, '[bundle]\noptimize = 1\n[modules]\npaths = ["src"]\ninclude = ["p.*", "ns.*", "builtins"]\n')

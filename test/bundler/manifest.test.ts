@@ -93,4 +93,19 @@ describe('manifest', () => {
     expect(err('[bundle]\npython = "python3"\n').message).toMatch(/selects no modules/)
     expect(parseManifest('[modules]\ntrace = []\n', FILE).trace).toEqual([])
   })
+
+  it('[pyodide] snapshot: only with python = "pyodide", true needs a trace, snapshot_imports are module names', () => {
+    const py = '[bundle]\npython = "pyodide"\n'
+    expect(parseManifest(py + '[modules]\ninclude = ["a"]\n', FILE).snapshot).toBeNull()
+    expect(parseManifest(py + '[modules]\ntrace = ["-c", "import a"]\n[pyodide]\nsnapshot = true\n', FILE).snapshot).toEqual({ imports: 'trace' })
+    expect(parseManifest(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshot_imports = ["a", "b.c"]\n', FILE).snapshot).toEqual({ imports: ['a', 'b.c'] })
+    expect(parseManifest(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshot = false\n', FILE).snapshot).toBeNull()
+    const notPyodide = err('[modules]\ninclude = ["a"]\n[pyodide]\nsnapshot_imports = ["a"]\n')
+    expect(notPyodide.code).toBe('MANIFEST')
+    expect(notPyodide.message).toMatch(/\[pyodide\] is only for python = "pyodide"/)
+    expect(err(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshot = true\n').message).toMatch(/\[modules\] trace is not set/)
+    expect(err(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshot_imports = ["a.*"]\n').message).toMatch(/snapshot_imports has "a\.\*"/)
+    expect(err(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshot = false\nsnapshot_imports = ["a"]\n').message).toMatch(/contradicts/)
+    expect(err(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshots = true\n').message).toMatch(/unknown key 'snapshots' in \[pyodide\]/)
+  })
 })

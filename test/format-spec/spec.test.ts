@@ -196,14 +196,15 @@ describe('SPEC.md section numbers', () => {
   const headingRe = /^#{2,3} (\d+(?:\.\d+)?)\.? /
   const headings = lines.filter((l) => headingRe.test(l)).map((l) => headingRe.exec(l)![1])
 
-  it('numbers top-level sections 1 to 16 in order', () => {
-    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1))
+  it('numbers top-level sections 1 to 17 (16: layered bundles, 17: the Pyodide snapshot file beside the bundle) in order', () => {
+    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1))
   })
 
   it('has every § that layout.ts, module-hash.ts and the writer cite', () => {
     const files = [
       join(root, 'packages/format-spec/src/layout.ts'),
       join(root, 'packages/format-spec/src/module-hash.ts'),
+      join(root, 'packages/loader/src/snapshot-file.ts'),
       ...readdirSync(join(root, 'packages/bundler/src/writer')).map((f) => join(root, 'packages/bundler/src/writer', f)),
     ]
     const cited = new Set<string>()
@@ -234,5 +235,10 @@ describe('SPEC.md section numbers', () => {
     expect(title('15.5')).toMatch(/INFO/)
     expect(title('15.6')).toMatch(/DATA/)
     expect(title('16')).toMatch(/Layered/)
+    expect(title('17')).toMatch(/Pyodide memory snapshot/)
+    // the snapshot file's reader cites the snapshot section, not the layered bundles before it
+    const snapCites = [...readFileSync(join(root, 'packages/loader/src/snapshot-file.ts'), 'utf8').matchAll(/§(\d+(?:\.\d+)?)/g)].map((m) => m[1])
+    expect(snapCites.length).toBeGreaterThan(0)
+    for (const c of snapCites) expect(title(c.split('.')[0]), `§${c} in snapshot-file.ts`).toMatch(/Pyodide memory snapshot|Header/)
   })
 })

@@ -6,7 +6,10 @@
  * mapping, with every read bounds-checked. verify() walks everything.
  *
  * This is the Node entry; browser.ts is the same API without openBundle (no
- * Node built-in on its import graph).
+ * Node built-in on its import graph) and without the Pyodide snapshot file
+ * reader (SPEC.md §17), which only the Node entry of @pybundle/pyodide uses.
  */
 export * from './browser.js'
 export { openBundle, openLayered } from './open-file.js'
+export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, encodeSnapshotFile, readSnapshotFile } from './snapshot-file.js'
+export type { SnapshotFile, SnapshotInfo } from './snapshot-file.js'

@@ -26,8 +26,10 @@ import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
 import { PyBundleError } from '@pybundle/errors'
 import { BOOT_CODE } from './boot-code.js'
-import { BOOT_FILES, checkMagic, precompiledBootFiles, startPyodide } from './start.js'
-import type { CommonBundleOptions } from './start.js'
+import { BOOT_FILES, STDLIB_ZIP, checkMagic, precompiledBootFiles, startPyodide } from './start.js'
+import type { CommonBundleOptions, RestoreHook } from './start.js'
+import { chooseSnapshot, resumeAfterRestore } from './snapshot.js'
+import type { SnapshotOptions } from './snapshot.js'
 
 export { PYODIDE_PYTHON_MAGIC } from './start.js'
 
@@ -53,7 +55,7 @@ export interface BundleOptions extends CommonBundleOptions {
   prefetch?: 'startup' | 'all' | 'none' | readonly string[]
 }
 
-export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions
+export type LoadPyodideWithBundleOptions = PyodideConfig & BundleOptions & SnapshotOptions
 
 const PYTHON_DIR = new URL('../src/python/', import.meta.url)
 
@@ -112,23 +114,26 @@ function openOne(b: string | Uint8Array | Bundle): Bundle {
   return typeof b === 'string' ? openBundle(b) : b instanceof Uint8Array ? openBundleFromBuffer(b) : b
 }
 
-/** The source, and whether it is an app bundle over a base (§16). */
-function toSource(bundle: BundleOptions['bundle'], base: BundleOptions['base']): { source: ModuleSource; layered: boolean } {
-  if (bundle instanceof BundleLayers) return { source: bundleSource(bundle), layered: bundle.layers.length > 1 }
+/**
+ * The source, whether it is an app bundle over a base (§16), and the opened app
+ * bundle (undefined for a ModuleSource): what a memory snapshot is checked against.
+ */
+function toSource(bundle: BundleOptions['bundle'], base: BundleOptions['base']): { source: ModuleSource; layered: boolean; app: Bundle | undefined } {
+  if (bundle instanceof BundleLayers) return { source: bundleSource(bundle), layered: bundle.layers.length > 1, app: bundle.app }
   if (typeof bundle === 'string' && base === undefined) {
     const layers = openLayered(bundle)
-    return layers.layers.length > 1 ? { source: bundleSource(layers), layered: true } : { source: bundleSource(layers.app), layered: false }
+    return layers.layers.length > 1 ? { source: bundleSource(layers), layered: true, app: layers.app } : { source: bundleSource(layers.app), layered: false, app: layers.app }
   }
   if (typeof bundle === 'string' || bundle instanceof Uint8Array || bundle instanceof Bundle) {
     const app = openOne(bundle)
-    if (base === undefined && app.base === null) return { source: bundleSource(app), layered: false }
+    if (base === undefined && app.base === null) return { source: bundleSource(app), layered: false, app }
     if (base === undefined) {
       throw new PyBundleError('BASE_MISMATCH', `the bundle was built on the base bundle "${app.base!.name}": give it as the \`base\` option (or the app as a path, so the base is found next to it)`)
     }
-    return { source: bundleSource(layerBundles(app, openOne(base))), layered: true }
+    return { source: bundleSource(layerBundles(app, openOne(base))), layered: true, app }
   }
   if (base !== undefined) throw new PyBundleError('BAD_ARGUMENT', 'the `base` option needs the bundle as a path, bytes or an opened Bundle, not a ModuleSource')
-  return { source: bundle, layered: false }
+  return { source: bundle, layered: false, app: undefined }
 }
 
 /**
@@ -137,9 +142,18 @@ function toSource(bundle: BundleOptions['bundle'], base: BundleOptions['base']):
  * and a caller's PYTHONPATH follows the bundle's early folder.
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
-  const { bundle, base, onRead, prefetch = 'all', ...rest } = options
-  let { source, layered } = toSource(bundle, base)
+  const { bundle, base, onRead, prefetch: prefetchOption, snapshot: _snapshot, onWarning: _onWarning, ...rest } = options
+  let { source, layered, app } = toSource(bundle, base)
   checkMagic(source)
+  // The opened app bundle (a path is opened once, in toSource), so a snapshot can be checked against its header.
+  const chosen = chooseSnapshot(options, app ?? bundle, {
+    mountPoint: rest.mountPoint ?? '/pybundle',
+    stdlibRoot: rest.stdlibRoot ?? STDLIB_ZIP,
+    root: rest.root ?? rest.env?.HOME ?? '/home/pyodide',
+    roots: rest.roots ?? {},
+  })
+  // After a restore the startup imports are in the heap already: no worker to pay for (README.md).
+  const prefetch = prefetchOption ?? (chosen ? 'none' : 'all')
   const prefetched = new Set<string>()
   const again = reopenable(bundle, layered)
   let prefetcher: Prefetcher | undefined
@@ -151,5 +165,13 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   const reported = onRead === undefined ? undefined : (name: string) => {
     onRead(name, prefetched.delete(name))
   }
-  return startPyodide({ source, earlyFiles: bootFiles(source.pythonMagic), reported, onFail: () => prefetcher?.close() }, rest)
+  const restore: RestoreHook | undefined = chosen && {
+    bytes: chosen.bytes,
+    resume: resumeAfterRestore,
+    fallback: () => {
+      (options.onWarning ?? console.warn)(`pybundle: the memory snapshot did not restore; starting normally`)
+      return loadPyodideWithBundle({ ...options, snapshot: false })
+    },
+  }
+  return startPyodide({ source, earlyFiles: bootFiles(source.pythonMagic), reported, onFail: () => prefetcher?.close() }, rest, restore)
 }

@@ -115,11 +115,26 @@ export interface StartInput {
 }
 
 /**
+ * A memory snapshot to start from instead of a normal start (the Node entry's
+ * snapshot.ts chooses it; nothing of it is imported here, so the browser path
+ * stays free of Node built-ins).
+ */
+export interface RestoreHook {
+  /** The snapshot bytes, given to loadPyodide as `_loadSnapshot`. */
+  bytes: Uint8Array
+  /** After the restore: give the process its own state back; returns the boot module's package mounts. */
+  resume(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): string
+  /** loadPyodide failed with the snapshot: start some other way (normally) instead of failing. */
+  fallback(): Promise<PyodideAPI>
+}
+
+/**
  * Start Pyodide with `input.source` mounted. Every option not of
  * CommonBundleOptions is passed to `loadPyodide`; a caller's `fsInit` runs after
  * the bundle is mounted, and a caller's PYTHONPATH follows the bundle's early folder.
+ * With `restore`, Pyodide starts from that memory snapshot.
  */
-export async function startPyodide(pending: StartInput | Promise<StartInput>, options: CommonBundleOptions & PyodideConfig): Promise<PyodideAPI> {
+export async function startPyodide(pending: StartInput | Promise<StartInput>, options: CommonBundleOptions & PyodideConfig, restore?: RestoreHook): Promise<PyodideAPI> {
   const { mountPoint = '/pybundle', stdlibRoot = STDLIB_ZIP, root, roots = {},
     channel = 'fs', onRead: _onRead, packageFolders = true, ...config } = options
   const env = { ...(config.env ?? {}) }
@@ -135,6 +150,7 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
   let input: StartInput | undefined = pending instanceof Promise ? undefined : pending
   const pyodide = await loadPyodide({
     ...config,
+    ...(restore ? { _loadSnapshot: restore.bytes } : {}),
     // Pyodide's callMain puts the program name into the array it is given.
     ...(config.args ? { args: [...config.args] } : {}),
     env,
@@ -154,11 +170,18 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
     },
   }).catch(async (e: unknown) => {
     (input ?? await Promise.resolve(pending).catch(() => undefined))?.onFail?.()
+    if (restore) return undefined
     throw e
   })
+  if (pyodide === undefined) return restore!.fallback()
   // fsInit ran (loadPyodide resolved), so input is set; a bad bundle rejects with its own error.
   input ??= await pending
   const { source, reported } = input
+  if (restore) {
+    const mounts = restore.resume(pyodide, config.args, mountPoint)
+    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts)
+    return pyodide
+  }
   // pyimport, not runPython: nothing may appear in __main__'s namespace.
   const sys = pyodide.pyimport('sys')
   if (!sys.modules.has('_pybundle_boot')) {

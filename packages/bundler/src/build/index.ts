@@ -4,7 +4,7 @@
  * exact value model -> .pyb, written atomically. Returns plain data for the
  * CLI to print.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import { basename, dirname, resolve as resolvePath } from 'node:path'
 import { readMarshal, type PyCode } from '@pybundle/cpython'
 import { PyBundleError, isPyBundleError } from '@pybundle/errors'
@@ -20,7 +20,7 @@ import { resolveModules, type ModuleAlias, type ResolvedModule, type SkippedModu
 import { writeBundleFile } from '../writer/index.js'
 import type { BundleStats } from '../writer/stats.js'
 
-export type BuildPhase = 'resolve' | 'compile' | 'convert' | 'write'
+export type BuildPhase = 'resolve' | 'compile' | 'convert' | 'write' | 'snapshot'
 
 export interface BuildProgress {
   phase: BuildPhase
@@ -95,12 +95,17 @@ export interface BuildSummary {
   /** Modules carrying their .py source ([modules] sources = true), and its bytes; null when sources is false. */
   sources: { modules: number; bytes: number } | null
   /**
+   * [pyodide] snapshot: the memory snapshot file written beside the bundle (`<output>.snapshot`),
+   * its size, the modules imported into it and those that failed to import; null without one.
+   */
+  snapshot: { output: string; size: number; imported: number; modules: number; failed: { name: string; error: string }[] } | null
+  /**
    * [bundle] base (SPEC.md §16): the base bundle this layered bundle is built on, and what the build left out
    * because the base holds it (modules, distributions); null without a base.
    */
   base: { file: string; checksum: string; modules: number; leftOut: { modules: number; distributions: number } } | null
   /** Milliseconds per phase (collect: data files, metadata and sources). */
-  timings: { resolve: number; compile: number; convert: number; collect: number; write: number; total: number }
+  timings: { resolve: number; compile: number; convert: number; collect: number; write: number; snapshot: number; total: number }
   stats: BundleStats
 }
 
@@ -238,6 +243,22 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
   await mkdir(dirname(output), { recursive: true }).catch(() => {})
   const stats = await writeBundleFile(output, input)
   const t4 = performance.now()
+  let snapshot: BuildSummary['snapshot'] = null
+  if (manifest.snapshot) {
+    progress({ phase: 'snapshot' })
+    // Every module the trace found, in the order the program imported them: the bundle serves
+    // those it holds; the others (built-in, or only in Pyodide's zip) come from where they would at run time.
+    const names = manifest.snapshot.imports === 'trace'
+      ? (resolution.tracedNames ?? []).filter((n) => n !== '__main__')
+      : manifest.snapshot.imports
+    // The old one goes first: if making the new one fails, none is left that belongs to another bundle.
+    await rm(output + SNAPSHOT_SUFFIX, { force: true }).catch(() => {})
+    snapshot = await withManifest(manifest, () => makeSnapshot(output, names))
+  } else {
+    // A snapshot of an earlier build belongs to that bundle: every start would warn and ignore it.
+    await rm(output + SNAPSHOT_SUFFIX, { force: true }).catch(() => {})
+  }
+  const t5 = performance.now()
 
   return {
     manifest: manifest.file,
@@ -266,15 +287,32 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
     data: extras.data && { files: extras.data.files.length, bytes: extras.data.bytes, skipped: extras.data.skipped },
     metadata: extras.metadata && { distributions: extras.metadata.distributions.length, files: extras.metadata.files, bytes: extras.metadata.bytes, skipped: extras.metadata.skipped },
     sources: extras.sources && { modules: extras.sources.size, bytes: sourceBytes },
+    snapshot,
     base: base && {
       file: base.file,
       checksum: '0x' + base.bundle.headerChecksum.toString(16).padStart(16, '0'),
       modules: base.bundle.moduleCount,
       leftOut: { modules: leftOutModules, distributions: leftOutDists },
     },
-    timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, collect: tc - t3, write: t4 - tc, total: t4 - t0 },
+    timings: { resolve: t1 - t0, compile: t2 - t1, convert: t3 - t2, collect: tc - t3, write: t4 - tc, snapshot: t5 - t4, total: t5 - t0 },
     stats,
   }
+}
+
+/** The memory snapshot file's suffix (@pybundle/loader SNAPSHOT_SUFFIX; SPEC.md §17). */
+const SNAPSHOT_SUFFIX = '.snapshot'
+
+/** Make the snapshot with @pybundle/pyodide, loaded only here (the bundler does not depend on it otherwise). */
+async function makeSnapshot(output: string, imports: readonly string[]): Promise<NonNullable<BuildSummary['snapshot']>> {
+  let mod: { makeBundleSnapshot(bundle: string, o: { imports: readonly string[] }): Promise<{ output: string; size: number; info: { imports: string[]; modules: string[]; failed: { name: string; error: string }[] } }> }
+  const name = '@pybundle/pyodide'
+  try {
+    mod = await import(name)
+  } catch (e) {
+    throw new PyBundleError('INTERPRETER', `[pyodide] snapshot needs the npm package @pybundle/pyodide (npm install @pybundle/pyodide)`, { cause: e })
+  }
+  const r = await mod.makeBundleSnapshot(output, { imports })
+  return { output: r.output, size: r.size, imported: r.info.imports.length, modules: r.info.modules.length, failed: r.info.failed }
 }
 
 /** BuildInfo.modules (the contract of issue 14): one entry per bundled module, in name order. */

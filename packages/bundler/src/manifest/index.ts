@@ -4,6 +4,7 @@
  *   [bundle]  output = "x.pyb"   python = "python3"   optimize = 0   timeout = 600   base = "stdlib.pyb" (issue 16)
  *   [modules] paths = [...]  include = [...]  exclude = [...]  stdlib = false  trace = [...]
  *             data = true  exclude_data = [...]  metadata = true  sources = false   (issue 14)  closure = false
+ *   [pyodide] snapshot = false  snapshot_imports = [...]   (issue 15; only with python = "pyodide")
  *
  * Relative paths are relative to the manifest's folder. Anything else (an
  * unknown table or key, a wrong type) is a MANIFEST error naming the key and
@@ -56,6 +57,11 @@ export interface Manifest {
   sources: boolean
   /** [modules] closure: add every module the bundled code imports (read from its bytecode), to a fixed point. */
   closure: boolean
+  /**
+   * [pyodide] snapshot / snapshot_imports: make a Pyodide memory snapshot beside the
+   * bundle after importing these modules ('trace': every module the trace found); null: none.
+   */
+  snapshot: { imports: 'trace' | string[] } | null
 }
 
 type Check = (value: unknown) => string | null
@@ -74,6 +80,7 @@ const SCHEMA: Record<string, Record<string, Check>> = {
   bundle: { output: isString, python: isString, optimize: isOptimize, timeout: isTimeout, base: isString },
   modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray,
     data: isBool, exclude_data: isStringArray, metadata: isBool, sources: isBool, closure: isBool },
+  pyodide: { snapshot: isBool, snapshot_imports: isStringArray },
 }
 
 function typeName(v: unknown): string {
@@ -106,7 +113,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
   for (const [table, value] of Object.entries(data)) {
     const keys = Object.hasOwn(SCHEMA, table) ? SCHEMA[table] : undefined
     if (keys === undefined) {
-      throw manifestError(abs, `unknown ${isTable(value) ? 'table' : 'key'} '${table}': a manifest has only the tables [bundle] and [modules]`, { key: table })
+      throw manifestError(abs, `unknown ${isTable(value) ? 'table' : 'key'} '${table}': a manifest has only the tables [bundle], [modules] and [pyodide]`, { key: table })
     }
     if (!isTable(value)) {
       throw manifestError(abs, `'${table}' must be a table ([${table}]), not ${typeName(value)}`, { key: table })
@@ -145,6 +152,7 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
   if (excludeData.some((p) => p === '')) {
     throw manifestError(abs, `[modules] exclude_data has an empty pattern: an entry is an fnmatch pattern over "top/package/relative/path", e.g. "babel/locale-data/*"`, { key: 'modules.exclude_data' })
   }
+  const snapshot = snapshotOf(abs, python, (data.pyodide ?? null) as Record<string, unknown> | null, trace)
   return {
     file: abs,
     dir,
@@ -164,7 +172,29 @@ export function manifestFromToml(data: Record<string, unknown>, file: string): M
     metadata: (m.metadata as boolean | undefined) ?? true,
     sources: (m.sources as boolean | undefined) ?? false,
     closure: (m.closure as boolean | undefined) ?? false,
+    snapshot,
   }
+}
+
+/** [pyodide]: what the memory snapshot imports, checked against [bundle] python and [modules] trace. */
+function snapshotOf(abs: string, python: string, p: Record<string, unknown> | null, trace: string[] | null): Manifest['snapshot'] {
+  if (p === null) return null
+  if (python !== 'pyodide') {
+    throw manifestError(abs, `[pyodide] is only for python = "pyodide" ([bundle] python is ${JSON.stringify(python)}): remove the table or build with Pyodide`, { key: 'pyodide' })
+  }
+  const imports = p.snapshot_imports as string[] | undefined
+  const on = p.snapshot as boolean | undefined
+  if (imports !== undefined) {
+    const bad = imports.filter((s) => !isModulePattern(s) || s.endsWith('.*'))
+    if (bad.length) throw manifestError(abs, `[pyodide] snapshot_imports has ${bad.map((s) => JSON.stringify(s)).join(', ')}: an entry is a dotted module name ("pkg.mod")`, { key: 'pyodide.snapshot_imports', names: bad })
+    if (on === false) throw manifestError(abs, `[pyodide] snapshot = false contradicts snapshot_imports: remove one of them`, { key: 'pyodide.snapshot' })
+    return { imports }
+  }
+  if (on !== true) return null
+  if (trace === null) {
+    throw manifestError(abs, `[pyodide] snapshot = true imports every module the trace found, but [modules] trace is not set: set it, or name the modules in [pyodide] snapshot_imports`, { key: 'pyodide.snapshot' })
+  }
+  return { imports: 'trace' }
 }
 
 function isTable(v: unknown): v is Record<string, unknown> {

@@ -78,6 +78,8 @@ export interface Resolution {
   excluded: number
   /** Modules the trace reported (before classification), or null when there was no trace. */
   traced: number | null
+  /** The names the trace reported, in the order it reported them; null without a trace. */
+  tracedNames: string[] | null
   /** Sorted by name. */
   aliases: ModuleAlias[]
   /** With [modules] closure: imported names that resolve to nothing; null without closure. */
@@ -135,6 +137,7 @@ export async function resolveModules(manifest: Manifest, interpreter: Interprete
     skipped: answer.skipped,
     excluded: answer.excluded,
     traced: traced === null ? null : traced.length,
+    tracedNames: traced === null ? null : traced.map((t) => t.name),
     aliases: answer.aliases,
     unresolvedImports: answer.unresolvedImports,
   }

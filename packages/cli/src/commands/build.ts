@@ -38,6 +38,11 @@ Manifest:
   sources = false              # true: also each module's .py bytes
   closure = false              # true: also every module the bundled code imports (bytecode)
 
+  [pyodide]                    # only with python = "pyodide"
+  snapshot = true              # a memory snapshot beside the bundle (<output>.snapshot), taken
+                               # after importing every module the trace found
+  snapshot_imports = ["json"]  # ...or after importing these (instead of the trace's)
+
 Built-in and extension modules are listed as skipped, not errors.
 
 Examples:
@@ -118,6 +123,10 @@ function dataLines(s: CliBuildSummary): string[] {
     lines.push(...groupByReason(s.metadata.skipped.map((d) => ({ where: d.path ? `${d.distribution}/${d.path}` : d.distribution, reason: d.reason }))))
   }
   if (s.sources !== null) lines.push(`  sources     ${s.sources.modules} modules, ${bytes(s.sources.bytes)}`)
+  if (s.snapshot) {
+    const f = s.snapshot.failed
+    lines.push(`  snapshot    ${s.snapshot.output}: ${bytes(s.snapshot.size)}, ${s.snapshot.imported} modules imported (${s.snapshot.modules} in sys.modules)${f.length ? `; ${f.length} did not import: ${f.slice(0, 3).map((x) => `${x.name} (${x.error})`).join(', ')}${f.length > 3 ? ', ...' : ''}` : ''}`)
+  }
   return lines
 }
 
@@ -149,6 +158,6 @@ export function summaryText(s: CliBuildSummary): string {
   lines.push(`  size        ${bytes(s.size)} (${s.size} bytes; the same modules as .pyc files: ${bytes(s.pycBytes)})`)
   lines.push(`  sharing     cross-module sharing saved ${bytes(sh.savedVsPerModule)} (${percent(sh.savedVsPerModule, s.size + sh.savedVsPerModule)}), vs. one .pyc per module: strings ${bytes(sh.strings.perModuleBytes - sh.strings.bytes)}, constants ${bytes(sh.consts.perModuleBytes - sh.consts.bytes)}, blobs ${bytes(sh.blobs.perModuleBytes - sh.blobs.bytes)}`)
   if (typeof sh.savedVsNone === 'number') lines.push(`              all sharing saved ${bytes(sh.savedVsNone)}, vs. storing every entry`)
-  lines.push(`  time        ${seconds(t.total)} (resolve ${seconds(t.resolve)}, compile ${seconds(t.compile)}, convert ${seconds(t.convert)}, collect ${seconds(t.collect)}, write ${seconds(t.write)})`)
+  lines.push(`  time        ${seconds(t.total)} (resolve ${seconds(t.resolve)}, compile ${seconds(t.compile)}, convert ${seconds(t.convert)}, collect ${seconds(t.collect)}, write ${seconds(t.write)}${s.snapshot ? `, snapshot ${seconds(t.snapshot)}` : ''})`)
   return lines.join('\n') + '\n'
 }

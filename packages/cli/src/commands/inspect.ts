@@ -9,6 +9,7 @@ import { printable } from '../lib/escape.js'
 import { EXIT, handleError } from '../lib/handle-error.js'
 import { inspectBundle, type InspectCode, type InspectReport } from '../lib/inspect.js'
 import { openForCommand } from '../lib/open.js'
+import { snapshotLine, snapshotReport } from '../lib/snapshot.js'
 import { writeFileReplacing } from '../lib/safe-write.js'
 import { buildInfoOf, whyJson, whyText } from '../lib/why.js'
 
@@ -66,8 +67,14 @@ damaged or incompatible one.`)
             throw new PyBundleError('IO', `the HTML report: ${e.message}; give a writable file path to --html`, { file: target, cause: e, details: e.details })
           })
         }
-        if (opts.json) ctx.stdout(toJson(report) + '\n')
-        else ctx.stdout(inspectText(report, opts.limit === undefined ? undefined : Number(opts.limit)))
+        const snapshot = snapshotReport(bundle, bundle.file ?? file)
+        if (opts.json) ctx.stdout(toJson(snapshot ? { ...report, snapshot } : report) + '\n')
+        else {
+          const text = inspectText(report, opts.limit === undefined ? undefined : Number(opts.limit))
+          // The snapshot line goes under the checksums line.
+          const at = text.indexOf('\n', text.indexOf('\n  checksums ') + 1) + 1
+          ctx.stdout(snapshot && at > 0 ? text.slice(0, at) + printable(snapshotLine(snapshot)) + '\n' + text.slice(at) : text)
+        }
         ctx.exitCode = 0
       } catch (e) {
         handleError(e, ctx, { debug: opts.debug, reading: 'bundle', file })

@@ -4,6 +4,7 @@ import { toJson } from '../lib/format.js'
 import { printable } from '../lib/escape.js'
 import { EXIT, handleError } from '../lib/handle-error.js'
 import { openForCommand } from '../lib/open.js'
+import { snapshotLine, snapshotReport } from '../lib/snapshot.js'
 
 interface VerifyOpts { json?: boolean; max: string; debug?: boolean }
 
@@ -19,24 +20,32 @@ Examples:
   $ pybundle verify examples/_startup.pyb && echo intact
   $ pybundle verify damaged.pyb --json
 
+A memory snapshot beside the bundle (<file.pyb>.snapshot, [pyodide] snapshot) is
+checked too: its checksums, and that it was made from this bundle.
+
 Exit status: 0 intact; 1 internal error; 2 no such file; 3 damaged, truncated,
-incompatible, or not a bundle at all.`)
+incompatible, or not a bundle at all (or its snapshot is damaged or stale).`)
     .action(async (file: string, opts: VerifyOpts) => {
       let bundle
       try {
         bundle = openForCommand(file)
         const max = Math.max(1, Number(opts.max) || 20)
         const report = bundle.verify({ maxProblems: max })
-        const json = { file: bundle.file ?? file, ok: report.ok, problems: report.problems, truncated: report.truncated, checked: report.checked }
+        const snapshot = snapshotReport(bundle, bundle.file ?? file)
+        const ok = report.ok && (snapshot === null || snapshot.ok)
+        const json = { file: bundle.file ?? file, ok, problems: report.problems, truncated: report.truncated, checked: report.checked, ...(snapshot ? { snapshot } : {}) }
         if (opts.json) ctx.stdout(toJson(json) + '\n')
         else if (report.ok) {
           const c = report.checked
-          ctx.stdout(`${printable(json.file)}: ok (${c.sections} sections, ${c.modules} modules, ${c.codes} code objects, ${c.strings} strings, ${c.consts} constants checked)\n`)
+          const line = `${printable(json.file)}: ok (${c.sections} sections, ${c.modules} modules, ${c.codes} code objects, ${c.strings} strings, ${c.consts} constants checked)\n`
+          if (snapshot === null) ctx.stdout(line)
+          else if (snapshot.ok) ctx.stdout(line + printable(snapshotLine(snapshot)) + '\n')
+          else ctx.stderr(`pybundle: error: the memory snapshot beside ${printable(json.file)} is damaged; rebuild it with \`pybundle build\`\n${printable(snapshotLine(snapshot))}\n`)
         } else {
           ctx.stderr(`pybundle: error: ${printable(json.file)} is damaged: ${report.problems.length}${report.truncated ? '+' : ''} problem${report.problems.length === 1 ? '' : 's'}; rebuild it with \`pybundle build\`\n`)
           for (const p of report.problems) ctx.stderr(`  ${printable(`[${p.code}] ${p.section ? `${p.section} ` : ''}at byte ${p.offset}${p.path ? ` (${p.path})` : ''}: ${p.message}`)}\n`)
         }
-        ctx.exitCode = report.ok ? EXIT.OK : EXIT.BAD_BUNDLE
+        ctx.exitCode = ok ? EXIT.OK : EXIT.BAD_BUNDLE
       } catch (e) {
         handleError(e, ctx, { debug: opts.debug, reading: 'bundle', file })
       } finally {

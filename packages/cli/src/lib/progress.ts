@@ -15,6 +15,7 @@ const LABEL: Record<BuildProgress['phase'], string> = {
   compile: 'compiling',
   convert: 'reading code objects',
   write: 'writing the bundle',
+  snapshot: 'making the Pyodide memory snapshot',
 }
 
 export type ProgressMode = 'bar' | 'lines' | 'off'

@@ -1,0 +1,135 @@
+/**
+ * The Pyodide memory snapshot file kept beside a bundle (`app.pyb.snapshot`,
+ * SPEC.md §17): a 64-byte header, a JSON description, and the bytes of
+ * Pyodide's `makeMemorySnapshot()` verbatim at a 64-byte boundary.
+ *
+ *   0  magic "PYBSNAP\0"        8  u16 major, u16 minor   12 u32 info_size
+ *   16 u64 snapshot_offset      24 u64 snapshot_size      32 u64 snapshot_checksum
+ *   40 u64 info_checksum        48 u64 file_size          56 u64 header_checksum
+ *
+ * Checksums are xxh64 (seed 0), as in the bundle; a loader checks the whole
+ * snapshot at every start (SPEC.md §17 has what that costs).
+ * This file only knows bytes; what the description means is @pybundle/pyodide's.
+ */
+import { PyBundleError } from '@pybundle/errors'
+import { HEADER } from '@pybundle/format-spec'
+import { xxh64 } from './hash.js'
+
+export const SNAPSHOT_MAGIC = 'PYBSNAP\0'
+export const SNAPSHOT_FORMAT = { major: 1, minor: 0 } as const
+export const SNAPSHOT_HEADER_SIZE = 64
+/** The file name a bundle's snapshot has: the bundle's own name with this appended. */
+export const SNAPSHOT_SUFFIX = '.snapshot'
+
+const AT = { magic: 0, major: 8, minor: 10, infoSize: 12, snapshotOffset: 16, snapshotSize: 24,
+  snapshotChecksum: 32, infoChecksum: 40, fileSize: 48, headerChecksum: 56 } as const
+
+/** What a snapshot file says about itself (the JSON part). */
+export interface SnapshotInfo {
+  /** The npm version of the Pyodide that made it ("314.0.7"). */
+  pyodideVersion: string
+  /** Pyodide's BUILD_ID (its own hash of pyodide.asm.mjs + pyodide.asm.wasm), which restoreSnapshot checks too. */
+  pyodideBuildId: string
+  /** sha256 (hex) of the pyodide.asm.wasm it was made with. */
+  wasmSha256: string
+  /** The bundle it was made from: its size and header checksum (xxh64, hex), which covers every section's checksum. */
+  bundle: { size: number; headerChecksum: string }
+  /** Modules imported before the snapshot was taken, in that order (what sys.modules holds beyond a bare start). */
+  imports: string[]
+  /** Names asked for that did not import, with the exception. */
+  failed: { name: string; error: string }[]
+  /** sys.modules after the imports, sorted. */
+  modules: string[]
+  /** The loadPyodideWithBundle options it was made with; a restore with others starts normally. */
+  options: { mountPoint: string; stdlibRoot: string; root: string; roots: Record<string, string> }
+}
+
+export interface SnapshotFile {
+  formatVersion: string
+  info: SnapshotInfo
+  /** Pyodide's snapshot bytes (a view into the file's bytes). */
+  snapshot: Uint8Array
+  snapshotChecksum: bigint
+}
+
+function fail(code: 'TRUNCATED' | 'MALFORMED' | 'BAD_MAGIC' | 'UNSUPPORTED_VERSION' | 'CHECKSUM_MISMATCH', message: string, offset: number): never {
+  throw new PyBundleError(code, `snapshot file: ${message}`, { offset })
+}
+
+/** The whole file for `snapshot` made under `info`. */
+export function encodeSnapshotFile(info: SnapshotInfo, snapshot: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(info))
+  const offset = Math.ceil((SNAPSHOT_HEADER_SIZE + json.length) / 64) * 64
+  const out = new Uint8Array(offset + snapshot.length)
+  const v = new DataView(out.buffer)
+  out.set(new TextEncoder().encode(SNAPSHOT_MAGIC), AT.magic)
+  v.setUint16(AT.major, SNAPSHOT_FORMAT.major, true)
+  v.setUint16(AT.minor, SNAPSHOT_FORMAT.minor, true)
+  v.setUint32(AT.infoSize, json.length, true)
+  v.setBigUint64(AT.snapshotOffset, BigInt(offset), true)
+  v.setBigUint64(AT.snapshotSize, BigInt(snapshot.length), true)
+  out.set(json, SNAPSHOT_HEADER_SIZE)
+  out.set(snapshot, offset)
+  v.setBigUint64(AT.snapshotChecksum, xxh64(snapshot), true)
+  v.setBigUint64(AT.infoChecksum, xxh64(json), true)
+  v.setBigUint64(AT.fileSize, BigInt(out.length), true)
+  v.setBigUint64(AT.headerChecksum, xxh64(out.subarray(0, SNAPSHOT_HEADER_SIZE)), true)
+  return out
+}
+
+/**
+ * Read and check a snapshot file: header, sizes, both checksums. Every problem
+ * is a PyBundleError with the byte offset of the field that is wrong.
+ */
+export function readSnapshotFile(bytes: Uint8Array): SnapshotFile {
+  if (bytes.length < SNAPSHOT_HEADER_SIZE) fail('TRUNCATED', `${bytes.length} bytes, shorter than the ${SNAPSHOT_HEADER_SIZE}-byte header`, bytes.length)
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const magic = new TextDecoder().decode(bytes.subarray(0, 8))
+  if (magic !== SNAPSHOT_MAGIC) fail('BAD_MAGIC', `starts with ${JSON.stringify(magic)}, not "PYBSNAP\\0": not a pybundle snapshot file`, 0)
+  const major = v.getUint16(AT.major, true)
+  const minor = v.getUint16(AT.minor, true)
+  if (major !== SNAPSHOT_FORMAT.major) fail('UNSUPPORTED_VERSION', `format ${major}.${minor}; this build reads ${SNAPSHOT_FORMAT.major}.x: rebuild the snapshot with this pybundle`, AT.major)
+  const head = new Uint8Array(bytes.subarray(0, SNAPSHOT_HEADER_SIZE)) // a copy (Buffer.slice would be a view)
+  head.fill(0, AT.headerChecksum, AT.headerChecksum + 8)
+  const headerSum = v.getBigUint64(AT.headerChecksum, true)
+  const actualHead = xxh64(head)
+  if (headerSum !== actualHead) fail('CHECKSUM_MISMATCH', `header checksum ${hex(headerSum)}, bytes hash to ${hex(actualHead)}`, AT.headerChecksum)
+  const fileSize = Number(v.getBigUint64(AT.fileSize, true))
+  if (fileSize !== bytes.length) fail(fileSize > bytes.length ? 'TRUNCATED' : 'MALFORMED', `the header says ${fileSize} bytes, the file has ${bytes.length}`, AT.fileSize)
+  const infoSize = v.getUint32(AT.infoSize, true)
+  const offset = Number(v.getBigUint64(AT.snapshotOffset, true))
+  const size = Number(v.getBigUint64(AT.snapshotSize, true))
+  if (offset % 64 !== 0 || offset < SNAPSHOT_HEADER_SIZE + infoSize || offset + size !== bytes.length) {
+    fail('MALFORMED', `snapshot at ${offset} (${size} bytes) with ${infoSize} bytes of description: not 64-aligned after the description and ending at the file's end`, AT.snapshotOffset)
+  }
+  const json = bytes.subarray(SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE + infoSize)
+  const infoSum = v.getBigUint64(AT.infoChecksum, true)
+  const actualInfo = xxh64(json)
+  if (infoSum !== actualInfo) fail('CHECKSUM_MISMATCH', `description checksum ${hex(infoSum)}, bytes hash to ${hex(actualInfo)}`, SNAPSHOT_HEADER_SIZE)
+  const snapshot = bytes.subarray(offset, offset + size)
+  const snapSum = v.getBigUint64(AT.snapshotChecksum, true)
+  const actualSnap = xxh64(snapshot)
+  if (snapSum !== actualSnap) fail('CHECKSUM_MISMATCH', `snapshot checksum ${hex(snapSum)}, bytes hash to ${hex(actualSnap)}: the file is damaged, rebuild it`, offset)
+  let info: SnapshotInfo
+  try {
+    info = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json)) as SnapshotInfo
+  } catch {
+    fail('MALFORMED', 'the description is not UTF-8 JSON', SNAPSHOT_HEADER_SIZE)
+  }
+  if (typeof info !== 'object' || info === null || typeof info.pyodideVersion !== 'string' || typeof info.pyodideBuildId !== 'string'
+    || typeof info.bundle?.headerChecksum !== 'string' || !Array.isArray(info.modules) || typeof info.options?.mountPoint !== 'string') {
+    fail('MALFORMED', 'the description lacks pyodideVersion, pyodideBuildId, bundle, modules or options', SNAPSHOT_HEADER_SIZE)
+  }
+  return { formatVersion: `${major}.${minor}`, info, snapshot, snapshotChecksum: snapSum }
+}
+
+/** xxh64 of a bundle's header as stored in it (what SnapshotInfo.bundle.headerChecksum records), hex. */
+export function bundleHeaderChecksum(bundleBytes: Uint8Array): string {
+  const at = HEADER.at.header_checksum
+  if (bundleBytes.length < at + 8) return ''
+  return hex(new DataView(bundleBytes.buffer, bundleBytes.byteOffset, at + 8).getBigUint64(at, true))
+}
+
+function hex(n: bigint): string {
+  return n.toString(16).padStart(16, '0')
+}
