@@ -19,8 +19,14 @@ const NODE_GLOBALS = Object.fromEntries(
     'SharedArrayBuffer', 'Atomics', 'require', 'module', '__dirname', '__filename'].map((g) => [g, 'readonly']),
 )
 
+// Pages (examples/browser, the browser benchmark's page): browser globals besides the shared ones.
+const BROWSER_GLOBALS = Object.fromEntries(
+  ['window', 'document', 'location', 'URLSearchParams', 'navigator', 'Response', 'Request', 'Headers', 'Blob', 'caches']
+    .map((g) => [g, 'readonly']),
+)
+
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/mmap-io/**', '**/.work/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/mmap-io/**', '**/.work/**', '**/*.d.ts', '**/*.d.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -45,7 +51,7 @@ export default tseslint.config(
   },
   {
     // Pyodide's JavaScript API (PyProxy and friends) is untyped.
-    files: ['packages/pyodide/src/load.ts', 'packages/bundler/src/interpreter/pyodide.ts', 'benchmarks/pyodide/**'],
+    files: ['packages/pyodide/src/load.ts', 'packages/pyodide/src/start.ts', 'packages/pyodide/src/snapshot.ts', 'packages/pyodide/src/make-snapshot.ts', 'packages/bundler/src/interpreter/pyodide.ts', 'benchmarks/pyodide/**'],
     rules: off(UNSAFE_ANY),
   },
   {
@@ -66,5 +72,9 @@ export default tseslint.config(
   {
     files: ['**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['examples/browser/public/**/*.js', 'benchmarks/browser/page/**/*.js'],
+    languageOptions: { globals: { ...NODE_GLOBALS, ...BROWSER_GLOBALS } },
   },
 )

@@ -143,7 +143,8 @@ function toSource(bundle: BundleOptions['bundle'], base: BundleOptions['base']):
  */
 export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOptions): Promise<PyodideAPI> {
   const { bundle, base, onRead, prefetch: prefetchOption, snapshot: _snapshot, onWarning: _onWarning, ...rest } = options
-  let { source, layered, app } = toSource(bundle, base)
+  const { layered, app, source: opened } = toSource(bundle, base)
+  let source = opened
   checkMagic(source)
   // The opened app bundle (a path is opened once, in toSource), so a snapshot can be checked against its header.
   const chosen = chooseSnapshot(options, app ?? bundle, {

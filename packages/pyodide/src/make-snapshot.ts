@@ -53,7 +53,7 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
   let pyodide: PyodideAPI
   try {
     const mountPoint = '/pybundle'
-    pyodide = await loadPyodideWithBundle({ bundle, snapshot: false, prefetch: 'none', _makeSnapshot: true, stdout: () => {}, stderr: () => {} } as Parameters<typeof loadPyodideWithBundle>[0])
+    pyodide = await loadPyodideWithBundle({ bundle, snapshot: false, prefetch: 'none', _makeSnapshot: true, stdout: () => {}, stderr: () => {} })
     const globals = pyodide.toPy({})
     const sys = pyodide.pyimport('sys')
     const meta = sys.meta_path

@@ -307,7 +307,7 @@ async function makeSnapshot(output: string, imports: readonly string[]): Promise
   let mod: { makeBundleSnapshot(bundle: string, o: { imports: readonly string[] }): Promise<{ output: string; size: number; info: { imports: string[]; modules: string[]; failed: { name: string; error: string }[] } }> }
   const name = '@pybundle/pyodide'
   try {
-    mod = await import(name)
+    mod = (await import(name)) as typeof mod
   } catch (e) {
     throw new PyBundleError('INTERPRETER', `[pyodide] snapshot needs the npm package @pybundle/pyodide (npm install @pybundle/pyodide)`, { cause: e })
   }
