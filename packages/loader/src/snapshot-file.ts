@@ -15,6 +15,9 @@ import { PyBundleError } from '@pybundle/errors'
 import { HEADER } from '@pybundle/format-spec'
 import { xxh64 } from './hash.js'
 
+/** Bytes of a u64 field of the header. */
+const U64_BYTES = 8
+
 export const SNAPSHOT_MAGIC = 'PYBSNAP\0'
 export const SNAPSHOT_FORMAT = { major: 1, minor: 0 } as const
 export const SNAPSHOT_HEADER_SIZE = 64
@@ -90,7 +93,7 @@ export function readSnapshotFile(bytes: Uint8Array): SnapshotFile {
   const minor = v.getUint16(AT.minor, true)
   if (major !== SNAPSHOT_FORMAT.major) fail('UNSUPPORTED_VERSION', `format ${major}.${minor}; this build reads ${SNAPSHOT_FORMAT.major}.x: rebuild the snapshot with this pybundle`, AT.major)
   const head = new Uint8Array(bytes.subarray(0, SNAPSHOT_HEADER_SIZE)) // a copy (Buffer.slice would be a view)
-  head.fill(0, AT.headerChecksum, AT.headerChecksum + 8)
+  head.fill(0, AT.headerChecksum, AT.headerChecksum + U64_BYTES)
   const headerSum = v.getBigUint64(AT.headerChecksum, true)
   const actualHead = xxh64(head)
   if (headerSum !== actualHead) fail('CHECKSUM_MISMATCH', `header checksum ${hex(headerSum)}, bytes hash to ${hex(actualHead)}`, AT.headerChecksum)
@@ -126,8 +129,15 @@ export function readSnapshotFile(bytes: Uint8Array): SnapshotFile {
 /** xxh64 of a bundle's header as stored in it (what SnapshotInfo.bundle.headerChecksum records), hex. */
 export function bundleHeaderChecksum(bundleBytes: Uint8Array): string {
   const at = HEADER.at.header_checksum
-  if (bundleBytes.length < at + 8) return ''
-  return hex(new DataView(bundleBytes.buffer, bundleBytes.byteOffset, at + 8).getBigUint64(at, true))
+  const end = HEADER.end.header_checksum
+  if (bundleBytes.length < end) return ''
+  return hex(new DataView(bundleBytes.buffer, bundleBytes.byteOffset, end).getBigUint64(at, true))
+}
+
+/** Whether a snapshot was made from this bundle: its description records the bundle's size and header checksum (§17). */
+export function snapshotMatchesBundle(info: SnapshotInfo, bundle: { readonly bytes: Uint8Array }): boolean {
+  const bytes = bundle.bytes
+  return info.bundle.headerChecksum === bundleHeaderChecksum(bytes) && info.bundle.size === bytes.length
 }
 
 function hex(n: bigint): string {

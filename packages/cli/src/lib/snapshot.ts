@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { PyBundleError } from '@pybundle/errors'
-import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, readSnapshotFile } from '@pybundle/loader'
+import { SNAPSHOT_SUFFIX, readSnapshotFile, snapshotMatchesBundle } from '@pybundle/loader'
 import type { Bundle } from '@pybundle/loader'
 
 export interface SnapshotReport {
@@ -40,7 +40,7 @@ export function snapshotReport(bundle: Bundle, file: string): SnapshotReport | n
       pyodide: { version: s.info.pyodideVersion, buildId: s.info.pyodideBuildId, wasmSha256: s.info.wasmSha256 },
       imports: s.info.imports, failed: s.info.failed, modules: s.info.modules.length,
     }
-    if (s.info.bundle.headerChecksum !== bundleHeaderChecksum(bundle.bytes) || s.info.bundle.size !== bundle.bytes.length) {
+    if (!snapshotMatchesBundle(s.info, bundle)) {
       return { ...base, ok: false, problem: { code: 'MALFORMED', offset: 64, message: 'it was made from another bundle (an earlier build?): rebuild, or delete it' } }
     }
     return { ...base, ok: true }
