@@ -69,6 +69,15 @@ export interface PySlice { readonly kind: 'slice'; readonly start: PyValue; read
 export type CodeLayout = '3.8' | '3.10' | '3.11'
 
 /**
+ * Whether a layout keeps its locals as co_localsplusnames/kinds (3.11 on): the
+ * one name for "the 3.11+ layout" everywhere (no nlocals, varnames/freevars/cellvars
+ * folded into localsplus, qualname and exceptiontable present).
+ */
+export function usesLocalsPlus(layout: CodeLayout): boolean {
+  return layout === '3.11'
+}
+
+/**
  * A code object with every field its version marshals.
  *
  * Fields that a layout does not have are empty (`[]`, an empty Uint8Array) or
