@@ -16,7 +16,7 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildBundle } from '@pybundle/bundler'
 import { createProgram, memoryContext } from '@pybundle/cli'
-import { encodeSnapshotFile, readSnapshotFile } from '@pybundle/loader'
+import { checkSnapshotLater, encodeSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 import { cachePath } from '../helpers/cache.js'
 import { FIXTURES, PYODIDE_VERSION, pyodideInterpreter } from './helpers.js'
@@ -135,6 +135,24 @@ describe('memory snapshot', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  }, 300_000)
+
+  it('damaged, given as bytes: checked whole before the start, the caller\'s bytes untouched', async () => {
+    const bad = new Uint8Array(snapshotBytes)
+    bad[bad.length - 1000] ^= 0x40
+    const before = new Uint8Array(bad)
+    const { result, warnings } = await run({ snapshot: bad })
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/given as bytes not restored: .*CHECKSUM_MISMATCH.*; starting normally$/)
+    expect(result[0].shapes).toBe(false)
+    expect(Buffer.compare(bad, before)).toBe(0)
+    // The file is read in two steps at startup: the header and description first, the snapshot's own bytes later.
+    const head = readSnapshotHead(bad)
+    expect(head.info.pyodideVersion).toBe(PYODIDE_VERSION)
+    const late = await checkSnapshotLater(head)
+    expect(late?.code).toBe('CHECKSUM_MISMATCH')
+    expect(late?.offset).toBe(head.snapshotOffset)
+    expect(await checkSnapshotLater(readSnapshotHead(snapshotBytes))).toBeUndefined()
   }, 300_000)
 
   it('PYTHONHASHSEED given: starts normally (the hash secret is fixed once the interpreter started)', async () => {

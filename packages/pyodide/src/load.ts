@@ -168,9 +168,10 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   }
   const restore: RestoreHook | undefined = chosen && {
     bytes: chosen.bytes,
+    ...(chosen.damaged ? { damaged: chosen.damaged } : {}),
     resume: resumeAfterRestore,
-    fallback: () => {
-      (options.onWarning ?? console.warn)(`pybundle: the memory snapshot did not restore; starting normally`)
+    fallback: (warning) => {
+      (options.onWarning ?? console.warn)(warning ?? `pybundle: the memory snapshot did not restore; starting normally`)
       return loadPyodideWithBundle({ ...options, snapshot: false })
     },
   }

@@ -10,8 +10,8 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { PyodideAPI } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, readSnapshotFile } from '@pybundle/loader'
-import type { Bundle, SnapshotInfo } from '@pybundle/loader'
+import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, mapSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
+import type { Bundle, SnapshotFile, SnapshotInfo } from '@pybundle/loader'
 
 export interface SnapshotOptions {
   /**
@@ -40,7 +40,15 @@ export function installedPyodide(): { version: string; buildId: string | undefin
 
 export interface ChosenSnapshot {
   info: SnapshotInfo
+  /** Pyodide's part of the file (for `_loadSnapshot`). */
   bytes: Uint8Array
+  /**
+   * For a snapshot read from a file: its own bytes' checksum, being checked while
+   * Pyodide starts; resolves to the warning line when they are damaged (then the
+   * bytes must not be restored), or undefined. A snapshot given as bytes was
+   * checked whole before chooseSnapshot returned.
+   */
+  damaged?: Promise<string | undefined>
 }
 
 /** The bundle file's bytes (for its header checksum), or undefined for a ModuleSource. */
@@ -68,7 +76,8 @@ export function chooseSnapshot(
   else if (file === undefined) return undefined
   else {
     try {
-      bytes = readFileSync(file)
+      // Mapped, not read: Pyodide copies the bytes into its heap, one copy is enough (README.md "Memory snapshot").
+      bytes = mapSnapshotFile(file)
     } catch (e) {
       if (snapshot === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       warn(`pybundle: memory snapshot ${file} not restored (${(e as Error).message}); starting normally`)
@@ -76,12 +85,21 @@ export function chooseSnapshot(
     }
   }
   const where = file ?? 'given as bytes'
-  const why = whyNot(bytes, opened, wanted, options.env ?? {})
+  const notRestored = (why: string) => `pybundle: memory snapshot ${where} not restored: ${why}; starting normally`
+  // Bytes from a file are ours (a copy-on-write mapping or a read): hashed while Pyodide starts, spoiled if damaged.
+  const later = file !== undefined
+  const why = whyNot(bytes, later, opened, wanted, options.env ?? {})
   if (typeof why === 'string') {
-    warn(`pybundle: memory snapshot ${where} not restored: ${why}; starting normally`)
+    warn(notRestored(why))
     return undefined
   }
-  return why
+  if (!later) return why
+  const { file: read, ...chosen } = why
+  return { ...chosen, damaged: checkSnapshotLater(read).then((e) => (e ? notRestored(problem(e)) : undefined)) }
+}
+
+function problem(e: PyBundleError): string {
+  return `${e.message} (byte ${e.offset ?? 0}, ${e.code})`
 }
 
 function defaultPath(bundle: unknown): string | undefined {
@@ -93,13 +111,13 @@ function defaultPath(bundle: unknown): string | undefined {
   return undefined
 }
 
-/** Why the snapshot cannot be restored here (a phrase), or the snapshot. */
-function whyNot(bytes: Uint8Array, opened: unknown, wanted: SnapshotInfo['options'], env: Record<string, string>): string | ChosenSnapshot {
+/** Why the snapshot cannot be restored here (a phrase), or the snapshot; `later`: its own bytes are hashed later (checkSnapshotLater). */
+function whyNot(bytes: Uint8Array, later: boolean, opened: unknown, wanted: SnapshotInfo['options'], env: Record<string, string>): string | ChosenSnapshot & { file: SnapshotFile } {
   let file
   try {
-    file = readSnapshotFile(bytes)
+    file = later ? readSnapshotHead(bytes) : readSnapshotFile(bytes)
   } catch (e) {
-    if (e instanceof PyBundleError) return `${e.message} (byte ${e.offset ?? 0}, ${e.code})`
+    if (e instanceof PyBundleError) return problem(e)
     throw e
   }
   const { info } = file
@@ -117,7 +135,7 @@ function whyNot(bytes: Uint8Array, opened: unknown, wanted: SnapshotInfo['option
   // The interpreter read these while it started (sys.path, the hash secret, flags): a restored one cannot.
   const python = Object.keys(env).filter((k) => k.startsWith('PYTHON') && k !== 'PYTHONINSPECT').sort()
   if (python.length) return `the environment sets ${python.join(', ')}, which the interpreter reads only while it starts`
-  return { info, bytes: file.snapshot }
+  return { info, bytes: file.snapshot, file }
 }
 
 function sorted(r: Record<string, string>): [string, string][] {
