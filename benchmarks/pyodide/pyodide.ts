@@ -204,14 +204,16 @@ async function snapshotInputs(bundle: string, pycZip: string, log: (m: string) =
   make(stock, '-')
   make(zip, pycZip)
   make(zipImports, pycZip, IMPORT_NAMES.join(', '))
-  const bundleCopy = `${base}.snap.pyb`
+  // What makeBundleSnapshot writes depends on @pybundle/pyodide's code too (the resume hook, the description).
+  const maker = treeHash(join(ROOT, 'packages/pyodide/dist'), join(ROOT, 'packages/pyodide/src/python'))
+  const bundleCopy = `${base}.snap-${maker}.pyb`
   if (!existsSync(`${bundleCopy}.snapshot`)) {
     log(`making ${basename(bundleCopy)}.snapshot (once)...`)
     copyFileSync(bundle, bundleCopy)
     const { makeBundleSnapshot } = await import('@pybundle/pyodide')
     await makeBundleSnapshot(bundleCopy, { imports: IMPORT_NAMES })
   }
-  const bundleBare = `${base}.snapbare.pyb`
+  const bundleBare = `${base}.snapbare-${maker}.pyb`
   if (!existsSync(`${bundleBare}.snapshot`)) {
     log(`making ${basename(bundleBare)}.snapshot (once)...`)
     copyFileSync(bundle, bundleBare)

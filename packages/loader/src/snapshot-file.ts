@@ -48,6 +48,12 @@ export interface SnapshotInfo {
   failed: { name: string; error: string }[]
   /** sys.modules after the imports, sorted. */
   modules: string[]
+  /**
+   * The bundled top-level package folders a restore mounts (`top\tfolder`: those outside the stdlib zip
+   * that show a file, as a normal start finds them), worked out when the snapshot was made: the bundle
+   * and options are the same at every restore. Absent in files made before it was recorded.
+   */
+  packageMounts?: string[]
   /** The loadPyodideWithBundle options it was made with; a restore with others starts normally. */
   options: { mountPoint: string; stdlibRoot: string; root: string; roots: Record<string, string> }
 }

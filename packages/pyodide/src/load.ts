@@ -169,7 +169,7 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   const restore: RestoreHook | undefined = chosen && {
     bytes: chosen.bytes,
     ...(chosen.damaged ? { damaged: chosen.damaged } : {}),
-    resume: resumeAfterRestore,
+    resume: (pyodide, args, mountPoint) => resumeAfterRestore(pyodide, args, mountPoint, chosen.info.packageMounts),
     fallback: (warning) => {
       (options.onWarning ?? console.warn)(warning ?? `pybundle: the memory snapshot did not restore; starting normally`)
       return loadPyodideWithBundle({ ...options, snapshot: false })

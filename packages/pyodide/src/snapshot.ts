@@ -149,9 +149,11 @@ export const RESUME_ATTR = '_pybundle_resume'
  * After a restore: the process gets its own environment, argv and `random` seed,
  * and sys.path loses the second '' Pyodide's finalizeSetup puts there (it ran
  * before the snapshot was taken, and runs again). No Python is compiled here:
- * the function was compiled into the snapshot.
+ * the function was compiled into the snapshot. Returns the package folders to
+ * mount ('top\tfolder' lines) and whether they were checked to show files: the
+ * snapshot's own list (`mounts`) when it has one, else the boot module's.
  */
-export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): string {
+export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string, mounts?: readonly string[]): { lines: string; checked: boolean } {
   const mod = (pyodide as unknown as { _module: { getEnvStrings(): string[] } })._module
   const early = `${mountPoint}/early`
   const env: Record<string, string> = {}
@@ -180,8 +182,13 @@ export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] 
     const pyArgs = pyodide.toPy(args?.length ? [...args] : [''])
     const pyOrig = pyodide.toPy([program, ...(args ?? [])])
     try {
-      // The boot module's package_mounts(): the JS filesystem is new, its package folders must be mounted again.
-      return String(resume(pyEnv, pyArgs, pyOrig) ?? '')
+      // The JS filesystem is new: its package folders must be mounted again. Older snapshots
+      // record no list: the boot module's package_mounts() (cold Python over every name) gives it.
+      if (mounts !== undefined) {
+        resume(pyEnv, pyArgs, pyOrig, false)
+        return { lines: mounts.join('\n'), checked: true }
+      }
+      return { lines: String(resume(pyEnv, pyArgs, pyOrig) ?? ''), checked: false }
     } finally {
       pyEnv.destroy(); pyArgs.destroy(); pyOrig.destroy(); resume.destroy()
     }
@@ -192,7 +199,7 @@ export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] 
 
 /** Python of the resume hook, compiled while the snapshot is made (make-snapshot.ts). */
 export const RESUME_SOURCE = String.raw`
-def _pybundle_resume(env, argv, orig_argv, _finder=_finder):
+def _pybundle_resume(env, argv, orig_argv, mounts=True, _finder=_finder):
     import sys, os
     # Set by Pyodide's own Python init, which a restore does not run again.
     for k in ('LD_LIBRARY_PATH',):
@@ -209,6 +216,8 @@ def _pybundle_resume(env, argv, orig_argv, _finder=_finder):
     if r is not None:
         r.seed()
     del _finder.${RESUME_ATTR}
+    if not mounts:
+        return ''
     mounts = type(_finder).find_spec.__globals__.get('package_mounts')
     return mounts() if mounts is not None else ''
 _finder.${RESUME_ATTR} = _pybundle_resume

@@ -62,12 +62,12 @@ export interface CommonBundleOptions {
  * file (a data file or a source). The empty folder
  * made to mount on is the only thing written into Pyodide's filesystem.
  */
-function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string): void {
+function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string, checked = false): void {
   const FS = pyodide.FS as unknown as EmscriptenFS & { analyzePath(path: string): { exists: boolean } }
   for (const line of lines.split('\n')) {
     const [top, folder] = line.split('\t')
     if (top === undefined || folder === undefined || !folder.startsWith('/')) continue
-    if (FS.analyzePath(folder).exists || !packageHasFiles(source, top)) continue
+    if (FS.analyzePath(folder).exists || (!checked && !packageHasFiles(source, top))) continue
     FS.mkdirTree(folder)
     FS.mount(createPackageFs(FS, source, top), {}, folder)
   }
@@ -129,8 +129,11 @@ export interface RestoreHook {
    * (Pyodide's magic number zeroed) so Pyodide refuses them, and the start falls back.
    */
   damaged?: Promise<string | undefined>
-  /** After the restore: give the process its own state back; returns the boot module's package mounts. */
-  resume(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): string
+  /**
+   * After the restore: give the process its own state back; returns the package folders to mount
+   * ('top\tfolder' lines) and whether each is known to show files (else mountPackageFolders checks).
+   */
+  resume(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): { lines: string; checked: boolean }
   /** loadPyodide failed with the snapshot: start some other way (normally) instead of failing; `warning` says why, when known. */
   fallback(warning?: string): Promise<PyodideAPI>
 }
@@ -192,7 +195,7 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
   const { source, reported } = input
   if (restore) {
     const mounts = restore.resume(pyodide, config.args, mountPoint)
-    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts)
+    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts.lines, mounts.checked)
     return pyodide
   }
   // pyimport, not runPython: nothing may appear in __main__'s namespace.
