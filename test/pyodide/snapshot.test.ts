@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -22,6 +23,7 @@ import { cachePath } from '../helpers/cache.js'
 import { FIXTURES, PYODIDE_VERSION, pyodideInterpreter } from './helpers.js'
 
 const ROOT = path.resolve(FIXTURES, '..', '..', '..')
+const require = createRequire(import.meta.url)
 
 function treeHash(...dirs: string[]): string {
   const h = createHash('sha256')
@@ -153,6 +155,24 @@ describe('memory snapshot', () => {
     expect(late?.code).toBe('CHECKSUM_MISMATCH')
     expect(late?.offset).toBe(head.snapshotOffset)
     expect(await checkSnapshotLater(readSnapshotHead(snapshotBytes))).toBeUndefined()
+  }, 300_000)
+
+  it('after a restore the caller\'s stdout, stderr and stdin are Python\'s; stdLibURL or packages mean a normal start', async () => {
+    const out: string[] = []
+    const err: string[] = []
+    const input = ['first line']
+    const warnings: string[] = []
+    const py = await loadPyodideWithBundle({ bundle, stdout: (s) => out.push(s), stderr: (s) => err.push(s), stdin: () => input.shift() ?? null, onWarning: (m) => warnings.push(m) })
+    expect(warnings).toEqual([])
+    expect(py.runPython("import sys; 'shapes' in sys.modules")).toBe(true) // restored
+    py.runPython("import sys; print('to stdout'); print('to stderr', file=sys.stderr); print('read', input())")
+    expect(out).toEqual(['to stdout', 'read first line'])
+    expect(err).toEqual(['to stderr'])
+    const zip = path.join(path.dirname(require.resolve('pyodide/package.json')), 'python_stdlib.zip')
+    const { result, warnings: w2 } = await run({ stdLibURL: zip })
+    expect(w2).toHaveLength(1)
+    expect(w2[0]).toMatch(/not restored: stdLibURL given .*; starting normally$/)
+    expect(result[0].shapes).toBe(false)
   }, 300_000)
 
   it('PYTHONHASHSEED given: starts normally (the hash secret is fixed once the interpreter started)', async () => {

@@ -63,7 +63,7 @@ function bundleBytes(bundle: unknown): Uint8Array | undefined {
  * one was there but does not fit). `bundle` is the opened bundle (for its header).
  */
 export function chooseSnapshot(
-  options: SnapshotOptions & { bundle: unknown; env?: Record<string, string>; _loadSnapshot?: unknown; _makeSnapshot?: boolean },
+  options: SnapshotOptions & { bundle: unknown; env?: Record<string, string>; _loadSnapshot?: unknown; _makeSnapshot?: boolean; stdLibURL?: string; packages?: readonly string[] },
   opened: unknown,
   wanted: SnapshotInfo['options'],
 ): ChosenSnapshot | undefined {
@@ -86,6 +86,12 @@ export function chooseSnapshot(
   }
   const where = file ?? 'given as bytes'
   const notRestored = (why: string) => `pybundle: memory snapshot ${where} not restored: ${why}; starting normally`
+  // Options that change what the heap would hold. stdout/stderr/stdin, env (but PYTHON*) and args do not: they pass through.
+  const heapOptions = [options.stdLibURL !== undefined && 'stdLibURL', options.packages?.length && 'packages'].filter((x): x is string => typeof x === 'string')
+  if (heapOptions.length) {
+    warn(notRestored(`${heapOptions.join(' and ')} given (the snapshot holds the interpreter started without ${heapOptions.length > 1 ? 'them' : 'it'})`))
+    return undefined
+  }
   // Bytes from a file are ours (a copy-on-write mapping or a read): hashed while Pyodide starts, spoiled if damaged.
   const later = file !== undefined
   const why = whyNot(bytes, later, opened, wanted, options.env ?? {})
