@@ -23,7 +23,10 @@
  *   `[pyodide] snapshot_imports` builds), restored by loadPyodideWithBundle.
  * `total` is from process start (performance.now()) to the import done.
  *
- *   node --import tsx benchmarks/pyodide/pyodide.ts [--runs N] [--json] [--variants] [--snapshots] [--bundle PYB]
+ * With --realapp, also examples/realapp measured from process start to its imports done
+ * and to a fixed CPU workload done (realapp.ts has the contenders and the workload).
+ *
+ *   node --import tsx benchmarks/pyodide/pyodide.ts [--runs N] [--json] [--variants] [--snapshots] [--realapp [--realapp-runs N]] [--bundle PYB]
  *
  * The harness imports runPyodideCase() and gets plain data (medians in ms).
  */
@@ -35,6 +38,7 @@ import { fileURLToPath } from 'node:url'
 import { zipSync, unzipSync, type Zippable } from 'fflate'
 import { buildBundle } from '@pybundle/bundler'
 import { openBundle } from '@pybundle/loader'
+import { formatRealApp, realAppMissing, runRealAppCase, type RealAppResult } from './realapp.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '../..')
@@ -78,6 +82,8 @@ export interface PyodideCaseResult {
     importPycZipOverBundle: number
   }
   targets: { id: string; description: string; value: string; met: boolean }[]
+  /** With --realapp: the real-app workload (realapp.ts), or why it was skipped. */
+  realapp?: RealAppResult | { skipped: string }
   /** With --snapshots: the issue-15 ratios. */
   snapshotRatios?: {
     startupBundleSnapshotOverStockSnapshot: number
@@ -95,6 +101,10 @@ export interface PyodideCaseOptions {
   variants?: boolean
   /** Also the memory snapshot contenders (issue 15). */
   snapshots?: boolean
+  /** Also the real-app workload (realapp.ts): examples/realapp, from process start to its imports and to a fixed workload done. */
+  realapp?: boolean
+  /** Runs per contender of the real-app workload. Default: runs. */
+  realappRuns?: number
   /** Use this Pyodide bundle instead of building examples/pyodide-stdlib.toml (it must hold the stdlib, _pyodide and pyodide). */
   bundle?: string
   onProgress?: (message: string) => void
@@ -204,14 +214,16 @@ async function snapshotInputs(bundle: string, pycZip: string, log: (m: string) =
   make(stock, '-')
   make(zip, pycZip)
   make(zipImports, pycZip, IMPORT_NAMES.join(', '))
-  const bundleCopy = `${base}.snap.pyb`
+  // What makeBundleSnapshot writes depends on @pybundle/pyodide's code too (the resume hook, the description).
+  const maker = treeHash(join(ROOT, 'packages/pyodide/dist'), join(ROOT, 'packages/pyodide/src/python'))
+  const bundleCopy = `${base}.snap-${maker}.pyb`
   if (!existsSync(`${bundleCopy}.snapshot`)) {
     log(`making ${basename(bundleCopy)}.snapshot (once)...`)
     copyFileSync(bundle, bundleCopy)
     const { makeBundleSnapshot } = await import('@pybundle/pyodide')
     await makeBundleSnapshot(bundleCopy, { imports: IMPORT_NAMES })
   }
-  const bundleBare = `${base}.snapbare.pyb`
+  const bundleBare = `${base}.snapbare-${maker}.pyb`
   if (!existsSync(`${bundleBare}.snapshot`)) {
     log(`making ${basename(bundleBare)}.snapshot (once)...`)
     copyFileSync(bundle, bundleBare)
@@ -256,6 +268,11 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
       log(`round ${round + 1}/${runs} ${c.name}: startup ${r.startupMs.toFixed(0)} ms, import ${r.importMs.toFixed(1)} ms, total ${r.totalMs.toFixed(0)} ms`)
     }
   }
+  let realapp: PyodideCaseResult['realapp']
+  if (options.realapp) {
+    const missing = realAppMissing()
+    realapp = missing !== null ? { skipped: missing } : await runRealAppCase(options.realappRuns ?? runs, log)
+  }
   const results: ContenderResult[] = contenders.map((c) => {
     const rs = samples.get(c.name)!
     return {
@@ -292,8 +309,10 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
     { id: 'import-after-restore-vs-pyczip', description: 'imports served by the bundle after a restore at least 1.3x faster than the .pyc zip after a restore', value: f(snapshotRatios.importPycZipSnapshotOverBundleSnapshotBare), met: snapshotRatios.importPycZipSnapshotOverBundleSnapshotBare >= 1.3 },
     { id: 'import-noprefetch-vs-pyczip', description: 'imports served by the bundle (no worker) at least 1.3x faster than the .pyc zip, normal start', value: f(snapshotRatios.importPycZipSnapshotOverBundleNoPrefetch), met: snapshotRatios.importPycZipSnapshotOverBundleNoPrefetch >= 1.3 },
   ] : []
+  const realappTargets = realapp && 'targets' in realapp ? realapp.targets : []
   return {
     ...(snapshotRatios ? { snapshotRatios } : {}),
+    ...(realapp ? { realapp } : {}),
     id: 'pyodide',
     runsPerContender: runs,
     newModules: by('pybundle').runs[0]?.newModules ?? 0,
@@ -307,6 +326,7 @@ export async function runPyodideCase(options: PyodideCaseOptions = {}): Promise<
       { id: 'pyodide-import-vs-stock', description: '56-module import at least 10x faster than stock', value: f(ratios.importStockOverBundle), met: ratios.importStockOverBundle >= 10 },
       { id: 'pyodide-import-vs-pyczip', description: '56-module import at least 1.5x faster than the .pyc zip', value: f(ratios.importPycZipOverBundle), met: ratios.importPycZipOverBundle >= 1.5 },
       ...snapshotTargets,
+      ...realappTargets,
     ],
   }
 }
@@ -321,7 +341,8 @@ export function formatPyodideCase(r: PyodideCaseResult): string {
     '|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
-    ...r.targets.map((t) => `- ${t.met ? 'met' : 'MISSED'}: ${t.description}: ${t.value}`),
+    ...r.targets.filter((t) => !t.id.startsWith('realapp-')).map((t) => `- ${t.met ? 'met' : 'MISSED'}: ${t.description}: ${t.value}`),
+    ...(r.realapp === undefined ? [] : ['', 'skipped' in r.realapp ? `Real app: skipped: ${r.realapp.skipped}` : formatRealApp(r.realapp)]),
   ].join('\n')
 }
 
@@ -333,6 +354,8 @@ if (isMain) {
     runs: runsArg >= 0 ? Number(argv[runsArg + 1]) : undefined,
     variants: argv.includes('--variants'),
     snapshots: argv.includes('--snapshots'),
+    realapp: argv.includes('--realapp'),
+    ...(argv.includes('--realapp-runs') ? { realappRuns: Number(argv[argv.indexOf('--realapp-runs') + 1]) } : {}),
     ...(argv.includes('--bundle') ? { bundle: resolve(argv[argv.indexOf('--bundle') + 1]) } : {}),
     onProgress: (m) => process.stderr.write(m + '\n'),
   })

@@ -11,17 +11,19 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildBundle } from '@pybundle/bundler'
 import { createProgram, memoryContext } from '@pybundle/cli'
-import { encodeSnapshotFile, readSnapshotFile } from '@pybundle/loader'
+import { checkSnapshotLater, encodeSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 import { cachePath } from '../helpers/cache.js'
 import { FIXTURES, PYODIDE_VERSION, pyodideInterpreter } from './helpers.js'
 
 const ROOT = path.resolve(FIXTURES, '..', '..', '..')
+const require = createRequire(import.meta.url)
 
 function treeHash(...dirs: string[]): string {
   const h = createHash('sha256')
@@ -135,6 +137,42 @@ describe('memory snapshot', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  }, 300_000)
+
+  it('damaged, given as bytes: checked whole before the start, the caller\'s bytes untouched', async () => {
+    const bad = new Uint8Array(snapshotBytes)
+    bad[bad.length - 1000] ^= 0x40
+    const before = new Uint8Array(bad)
+    const { result, warnings } = await run({ snapshot: bad })
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/given as bytes not restored: .*CHECKSUM_MISMATCH.*; starting normally$/)
+    expect(result[0].shapes).toBe(false)
+    expect(Buffer.compare(bad, before)).toBe(0)
+    // The file is read in two steps at startup: the header and description first, the snapshot's own bytes later.
+    const head = readSnapshotHead(bad)
+    expect(head.info.pyodideVersion).toBe(PYODIDE_VERSION)
+    const late = await checkSnapshotLater(head)
+    expect(late?.code).toBe('CHECKSUM_MISMATCH')
+    expect(late?.offset).toBe(head.snapshotOffset)
+    expect(await checkSnapshotLater(readSnapshotHead(snapshotBytes))).toBeUndefined()
+  }, 300_000)
+
+  it('after a restore the caller\'s stdout, stderr and stdin are Python\'s; stdLibURL or packages mean a normal start', async () => {
+    const out: string[] = []
+    const err: string[] = []
+    const input = ['first line']
+    const warnings: string[] = []
+    const py = await loadPyodideWithBundle({ bundle, stdout: (s) => out.push(s), stderr: (s) => err.push(s), stdin: () => input.shift() ?? null, onWarning: (m) => warnings.push(m) })
+    expect(warnings).toEqual([])
+    expect(py.runPython("import sys; 'shapes' in sys.modules")).toBe(true) // restored
+    py.runPython("import sys; print('to stdout'); print('to stderr', file=sys.stderr); print('read', input())")
+    expect(out).toEqual(['to stdout', 'read first line'])
+    expect(err).toEqual(['to stderr'])
+    const zip = path.join(path.dirname(require.resolve('pyodide/package.json')), 'python_stdlib.zip')
+    const { result, warnings: w2 } = await run({ stdLibURL: zip })
+    expect(w2).toHaveLength(1)
+    expect(w2[0]).toMatch(/not restored: stdLibURL given .*; starting normally$/)
+    expect(result[0].shapes).toBe(false)
   }, 300_000)
 
   it('PYTHONHASHSEED given: starts normally (the hash secret is fixed once the interpreter started)', async () => {

@@ -12,3 +12,8 @@ const api = await xxhash()
 export function xxh64(bytes: Uint8Array): bigint {
   return api.h64Raw(bytes, 0n)
 }
+
+/** xxh64 (seed 0) fed in pieces: the hasher's memory stays the size of a piece, not of the input. */
+export function xxh64Stream(): { update(bytes: Uint8Array): unknown; digest(): bigint } {
+  return api.create64(0n)
+}

@@ -11,5 +11,5 @@
  */
 export * from './browser.js'
 export { openBundle, openLayered } from './open-file.js'
-export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, encodeSnapshotFile, readSnapshotFile, snapshotMatchesBundle } from './snapshot-file.js'
+export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, encodeSnapshotFile, mapSnapshotFile, readSnapshotFile, readSnapshotHead, snapshotMatchesBundle } from './snapshot-file.js'
 export type { SnapshotFile, SnapshotInfo } from './snapshot-file.js'

@@ -11,8 +11,11 @@ import { PyBundleError, fail } from '@pybundle/errors'
 interface MmapIo {
   map(size: number, protection: number, flags: number, fd: number, offset?: number, advise?: number): Buffer
   readonly PROT_READ: number
+  readonly PROT_WRITE: number
   readonly MAP_SHARED: number
+  readonly MAP_PRIVATE: number
   readonly MADV_RANDOM: number
+  readonly MADV_SEQUENTIAL: number
 }
 
 const ADDON = '@pybundle/mmap-io'
@@ -90,8 +93,10 @@ function notRegular(path: string, st: Stats): never {
  * Only regular files are opened: the path is stat'ed first, and opened O_NONBLOCK, so a FIFO (which
  * open(2) would block on until a writer appears) or a device never hangs the caller; the descriptor
  * is fstat'ed again in case the path was replaced in between.
+ * `copyOnWrite`: MAP_PRIVATE and writable, read sequentially; a write changes this process's
+ * copy of that page only (the snapshot file's loader spoils a damaged snapshot that way, §17).
  */
-export function mapFile(path: string): Uint8Array {
+export function mapFile(path: string, copyOnWrite = false): Uint8Array {
   let st: Stats
   try {
     st = statSync(path)
@@ -120,7 +125,9 @@ export function mapFile(path: string): Uint8Array {
     }
     const m = mmapIo()
     try {
-      const buf = m.map(size, m.PROT_READ, m.MAP_SHARED, fd, 0, m.MADV_RANDOM)
+      const buf = copyOnWrite
+        ? m.map(size, m.PROT_READ | m.PROT_WRITE, m.MAP_PRIVATE, fd, 0, m.MADV_SEQUENTIAL)
+        : m.map(size, m.PROT_READ, m.MAP_SHARED, fd, 0, m.MADV_RANDOM)
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
     } catch (cause) {
       throw new PyBundleError('IO', `cannot map ${path}: ${(cause as Error).message}`, { file: path, cause })

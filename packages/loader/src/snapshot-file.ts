@@ -7,13 +7,18 @@
  *   16 u64 snapshot_offset      24 u64 snapshot_size      32 u64 snapshot_checksum
  *   40 u64 info_checksum        48 u64 file_size          56 u64 header_checksum
  *
- * Checksums are xxh64 (seed 0), as in the bundle; a loader checks the whole
- * snapshot at every start (SPEC.md §17 has what that costs).
- * This file only knows bytes; what the description means is @pybundle/pyodide's.
+ * Checksums are xxh64 (seed 0), as in the bundle. readSnapshotFile checks all
+ * three at once (verify, inspect); a loader at startup checks the header and the
+ * description at once and the snapshot's own bytes with checkSnapshotLater, in
+ * pieces between other work, before Pyodide copies them into its heap (§17).
+ * This file only knows bytes (and how to map them, mapSnapshotFile); what the
+ * description means is @pybundle/pyodide's.
  */
+import { readFileSync, statSync } from 'node:fs'
 import { PyBundleError } from '@pybundle/errors'
 import { HEADER } from '@pybundle/format-spec'
-import { xxh64 } from './hash.js'
+import { xxh64, xxh64Stream } from './hash.js'
+import { mapFile } from './mapping.js'
 
 /** Bytes of a u64 field of the header. */
 const U64_BYTES = 8
@@ -43,6 +48,12 @@ export interface SnapshotInfo {
   failed: { name: string; error: string }[]
   /** sys.modules after the imports, sorted. */
   modules: string[]
+  /**
+   * The bundled top-level package folders a restore mounts (`top\tfolder`: those outside the stdlib zip
+   * that show a file, as a normal start finds them), worked out when the snapshot was made: the bundle
+   * and options are the same at every restore. Absent in files made before it was recorded.
+   */
+  packageMounts?: string[]
   /** The loadPyodideWithBundle options it was made with; a restore with others starts normally. */
   options: { mountPoint: string; stdlibRoot: string; root: string; roots: Record<string, string> }
 }
@@ -53,6 +64,8 @@ export interface SnapshotFile {
   /** Pyodide's snapshot bytes (a view into the file's bytes). */
   snapshot: Uint8Array
   snapshotChecksum: bigint
+  /** Where the snapshot's bytes start in the file. */
+  snapshotOffset: number
 }
 
 function fail(code: 'TRUNCATED' | 'MALFORMED' | 'BAD_MAGIC' | 'UNSUPPORTED_VERSION' | 'CHECKSUM_MISMATCH', message: string, offset: number): never {
@@ -81,10 +94,22 @@ export function encodeSnapshotFile(info: SnapshotInfo, snapshot: Uint8Array): Ui
 }
 
 /**
- * Read and check a snapshot file: header, sizes, both checksums. Every problem
+ * Read and check a snapshot file: header, sizes, all three checksums. Every problem
  * is a PyBundleError with the byte offset of the field that is wrong.
  */
 export function readSnapshotFile(bytes: Uint8Array): SnapshotFile {
+  return parse(bytes, true)
+}
+
+/**
+ * As readSnapshotFile but without hashing the snapshot's own bytes (the 30 MiB
+ * part): check them with checkSnapshotLater before anything uses them.
+ */
+export function readSnapshotHead(bytes: Uint8Array): SnapshotFile {
+  return parse(bytes, false)
+}
+
+function parse(bytes: Uint8Array, checkBody: boolean): SnapshotFile {
   if (bytes.length < SNAPSHOT_HEADER_SIZE) fail('TRUNCATED', `${bytes.length} bytes, shorter than the ${SNAPSHOT_HEADER_SIZE}-byte header`, bytes.length)
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const magic = new TextDecoder().decode(bytes.subarray(0, 8))
@@ -111,8 +136,12 @@ export function readSnapshotFile(bytes: Uint8Array): SnapshotFile {
   if (infoSum !== actualInfo) fail('CHECKSUM_MISMATCH', `description checksum ${hex(infoSum)}, bytes hash to ${hex(actualInfo)}`, SNAPSHOT_HEADER_SIZE)
   const snapshot = bytes.subarray(offset, offset + size)
   const snapSum = v.getBigUint64(AT.snapshotChecksum, true)
-  const actualSnap = xxh64(snapshot)
-  if (snapSum !== actualSnap) fail('CHECKSUM_MISMATCH', `snapshot checksum ${hex(snapSum)}, bytes hash to ${hex(actualSnap)}: the file is damaged, rebuild it`, offset)
+  const file = { formatVersion: `${major}.${minor}`, snapshot, snapshotChecksum: snapSum, snapshotOffset: offset }
+  if (checkBody) {
+    const h = xxh64Stream()
+    for (let at = 0; at < size; at += PIECE) h.update(snapshot.subarray(at, at + PIECE))
+    bodyResult(file, h.digest(), true)
+  }
   let info: SnapshotInfo
   try {
     info = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json)) as SnapshotInfo
@@ -123,7 +152,60 @@ export function readSnapshotFile(bytes: Uint8Array): SnapshotFile {
     || typeof info.bundle?.headerChecksum !== 'string' || !Array.isArray(info.modules) || typeof info.options?.mountPoint !== 'string') {
     fail('MALFORMED', 'the description lacks pyodideVersion, pyodideBuildId, bundle, modules or options', SNAPSHOT_HEADER_SIZE)
   }
-  return { formatVersion: `${major}.${minor}`, info, snapshot, snapshotChecksum: snapSum }
+  return { ...file, info }
+}
+
+/**
+ * Pieces the snapshot's bytes are hashed in: xxhash-wasm copies its input into
+ * its own memory, which a 30 MiB input would grow (and keep) by 30 MiB; that
+ * growth, not the hash, was most of the 55 ms one call cost at startup.
+ */
+const PIECE = 2 << 20
+
+function bodyResult(file: Omit<SnapshotFile, 'info'>, actual: bigint, raise: boolean): PyBundleError | undefined {
+  if (actual === file.snapshotChecksum) return undefined
+  const e = new PyBundleError('CHECKSUM_MISMATCH', `snapshot file: snapshot checksum ${hex(file.snapshotChecksum)}, bytes hash to ${hex(actual)}: the file is damaged, rebuild it`, { offset: file.snapshotOffset })
+  if (raise) throw e
+  return e
+}
+
+/**
+ * Hash the snapshot's own bytes of a file read with readSnapshotHead, a piece at a
+ * time with the event loop run between pieces (so the hashing fills time the
+ * caller spends waiting, e.g. on Pyodide's WebAssembly compiling). Resolves to the
+ * CHECKSUM_MISMATCH error readSnapshotFile would throw, or undefined when the
+ * bytes are intact.
+ */
+export async function checkSnapshotLater(file: SnapshotFile): Promise<PyBundleError | undefined> {
+  const { snapshot } = file
+  const h = xxh64Stream()
+  for (let at = 0; at < snapshot.length; at += PIECE) {
+    h.update(snapshot.subarray(at, at + PIECE))
+    await nextTurn()
+  }
+  return bodyResult(file, h.digest(), false)
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
+}
+
+/**
+ * A snapshot file mapped copy-on-write (Node; mmap through @pybundle/mmap-io):
+ * its pages are read from the page cache when touched, not copied into a buffer
+ * first, and a write (the Pyodide loader spoils a snapshot that failed its check
+ * so Pyodide refuses it) changes only this process's page. Falls back to reading
+ * the file where the addon is missing (NO_MMAP).
+ */
+export function mapSnapshotFile(path: string): Uint8Array {
+  // A file too short for the header: readSnapshotHead says so (mapFile would call it a bad .pyb).
+  if (statSync(path).size < SNAPSHOT_HEADER_SIZE) return readFileSync(path)
+  try {
+    return mapFile(path, true)
+  } catch (e) {
+    if (e instanceof PyBundleError && e.code === 'NO_MMAP') return readFileSync(path)
+    throw e
+  }
 }
 
 /** xxh64 of a bundle's header as stored in it (what SnapshotInfo.bundle.headerChecksum records), hex. */

@@ -168,9 +168,10 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   }
   const restore: RestoreHook | undefined = chosen && {
     bytes: chosen.bytes,
-    resume: resumeAfterRestore,
-    fallback: () => {
-      (options.onWarning ?? console.warn)(`pybundle: the memory snapshot did not restore; starting normally`)
+    ...(chosen.damaged ? { damaged: chosen.damaged } : {}),
+    resume: (pyodide, args, mountPoint) => resumeAfterRestore(pyodide, args, mountPoint, chosen.info.packageMounts),
+    fallback: (warning) => {
+      (options.onWarning ?? console.warn)(warning ?? `pybundle: the memory snapshot did not restore; starting normally`)
       return loadPyodideWithBundle({ ...options, snapshot: false })
     },
   }

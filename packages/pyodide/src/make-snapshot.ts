@@ -12,7 +12,9 @@ import type { PyodideAPI } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
 import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, encodeSnapshotFile, openLayered } from '@pybundle/loader'
 import type { SnapshotInfo } from '@pybundle/loader'
+import { packageHasFiles } from './bundle-fs.js'
 import { loadPyodideWithBundle } from './load.js'
+import { bundleSource } from './module-source.js'
 import { RESUME_SOURCE, installedPyodide } from './snapshot.js'
 
 export interface MakeSnapshotOptions {
@@ -39,6 +41,10 @@ def _pybundle_import_all(names):
             failed.append([name, '%s: %s' % (type(e).__name__, e)])
     gc.collect()
     return failed, sorted(sys.modules)
+
+def _pybundle_package_mounts(_finder=_finder):
+    mounts = type(_finder).find_spec.__globals__.get('package_mounts')
+    return mounts() if mounts is not None else ''
 `
 
 /** Make `<bundle>.snapshot` (or `output`) for the bundle at `bundlePath`. */
@@ -69,6 +75,10 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
     globals.set('_finder', finder)
     pyodide.runPython(RESUME_SOURCE + IMPORT_ALL, { globals })
     const [failed, modules] = globals.get('_pybundle_import_all')(pyodide.toPy([...options.imports])).toJs() as [[string, string][], string[]]
+    // What a restore mounts: the same bundle and options every time, so worked out once, here.
+    const source = bundleSource(bundle)
+    const packageMounts = String(globals.get('_pybundle_package_mounts')()).split('\n')
+      .filter((line) => { const [top, folder] = line.split('\t'); return top && folder?.startsWith('/') && packageHasFiles(source, top) })
     globals.destroy()
     finder.destroy()
     const snapshot = (pyodide as unknown as { makeMemorySnapshot(): Uint8Array }).makeMemorySnapshot()
@@ -80,6 +90,7 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
       imports: options.imports.filter((n) => !failed.some(([f]) => f === n)),
       failed: failed.map(([name, error]) => ({ name, error })),
       modules,
+      packageMounts,
       options: { mountPoint, stdlibRoot: '/lib/python314.zip', root: '/home/pyodide', roots: {} },
     }
     const bytes = encodeSnapshotFile(info, snapshot)

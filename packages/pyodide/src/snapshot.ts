@@ -10,8 +10,8 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { PyodideAPI } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, readSnapshotFile } from '@pybundle/loader'
-import type { Bundle, SnapshotInfo } from '@pybundle/loader'
+import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, mapSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
+import type { Bundle, SnapshotFile, SnapshotInfo } from '@pybundle/loader'
 
 export interface SnapshotOptions {
   /**
@@ -40,7 +40,15 @@ export function installedPyodide(): { version: string; buildId: string | undefin
 
 export interface ChosenSnapshot {
   info: SnapshotInfo
+  /** Pyodide's part of the file (for `_loadSnapshot`). */
   bytes: Uint8Array
+  /**
+   * For a snapshot read from a file: its own bytes' checksum, being checked while
+   * Pyodide starts; resolves to the warning line when they are damaged (then the
+   * bytes must not be restored), or undefined. A snapshot given as bytes was
+   * checked whole before chooseSnapshot returned.
+   */
+  damaged?: Promise<string | undefined>
 }
 
 /** The bundle file's bytes (for its header checksum), or undefined for a ModuleSource. */
@@ -55,7 +63,7 @@ function bundleBytes(bundle: unknown): Uint8Array | undefined {
  * one was there but does not fit). `bundle` is the opened bundle (for its header).
  */
 export function chooseSnapshot(
-  options: SnapshotOptions & { bundle: unknown; env?: Record<string, string>; _loadSnapshot?: unknown; _makeSnapshot?: boolean },
+  options: SnapshotOptions & { bundle: unknown; env?: Record<string, string>; _loadSnapshot?: unknown; _makeSnapshot?: boolean; stdLibURL?: string; packages?: readonly string[] },
   opened: unknown,
   wanted: SnapshotInfo['options'],
 ): ChosenSnapshot | undefined {
@@ -68,7 +76,8 @@ export function chooseSnapshot(
   else if (file === undefined) return undefined
   else {
     try {
-      bytes = readFileSync(file)
+      // Mapped, not read: Pyodide copies the bytes into its heap, one copy is enough (README.md "Memory snapshot").
+      bytes = mapSnapshotFile(file)
     } catch (e) {
       if (snapshot === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       warn(`pybundle: memory snapshot ${file} not restored (${(e as Error).message}); starting normally`)
@@ -76,12 +85,27 @@ export function chooseSnapshot(
     }
   }
   const where = file ?? 'given as bytes'
-  const why = whyNot(bytes, opened, wanted, options.env ?? {})
-  if (typeof why === 'string') {
-    warn(`pybundle: memory snapshot ${where} not restored: ${why}; starting normally`)
+  const notRestored = (why: string) => `pybundle: memory snapshot ${where} not restored: ${why}; starting normally`
+  // Options that change what the heap would hold. stdout/stderr/stdin, env (but PYTHON*) and args do not: they pass through.
+  const heapOptions = [options.stdLibURL !== undefined && 'stdLibURL', options.packages?.length && 'packages'].filter((x): x is string => typeof x === 'string')
+  if (heapOptions.length) {
+    warn(notRestored(`${heapOptions.join(' and ')} given (the snapshot holds the interpreter started without ${heapOptions.length > 1 ? 'them' : 'it'})`))
     return undefined
   }
-  return why
+  // Bytes from a file are ours (a copy-on-write mapping or a read): hashed while Pyodide starts, spoiled if damaged.
+  const later = file !== undefined
+  const why = whyNot(bytes, later, opened, wanted, options.env ?? {})
+  if (typeof why === 'string') {
+    warn(notRestored(why))
+    return undefined
+  }
+  if (!later) return why
+  const { file: read, ...chosen } = why
+  return { ...chosen, damaged: checkSnapshotLater(read).then((e) => (e ? notRestored(problem(e)) : undefined)) }
+}
+
+function problem(e: PyBundleError): string {
+  return `${e.message} (byte ${e.offset ?? 0}, ${e.code})`
 }
 
 function defaultPath(bundle: unknown): string | undefined {
@@ -93,13 +117,13 @@ function defaultPath(bundle: unknown): string | undefined {
   return undefined
 }
 
-/** Why the snapshot cannot be restored here (a phrase), or the snapshot. */
-function whyNot(bytes: Uint8Array, opened: unknown, wanted: SnapshotInfo['options'], env: Record<string, string>): string | ChosenSnapshot {
+/** Why the snapshot cannot be restored here (a phrase), or the snapshot; `later`: its own bytes are hashed later (checkSnapshotLater). */
+function whyNot(bytes: Uint8Array, later: boolean, opened: unknown, wanted: SnapshotInfo['options'], env: Record<string, string>): string | ChosenSnapshot & { file: SnapshotFile } {
   let file
   try {
-    file = readSnapshotFile(bytes)
+    file = later ? readSnapshotHead(bytes) : readSnapshotFile(bytes)
   } catch (e) {
-    if (e instanceof PyBundleError) return `${e.message} (byte ${e.offset ?? 0}, ${e.code})`
+    if (e instanceof PyBundleError) return problem(e)
     throw e
   }
   const { info } = file
@@ -117,7 +141,7 @@ function whyNot(bytes: Uint8Array, opened: unknown, wanted: SnapshotInfo['option
   // The interpreter read these while it started (sys.path, the hash secret, flags): a restored one cannot.
   const python = Object.keys(env).filter((k) => k.startsWith('PYTHON') && k !== 'PYTHONINSPECT').sort()
   if (python.length) return `the environment sets ${python.join(', ')}, which the interpreter reads only while it starts`
-  return { info, bytes: file.snapshot }
+  return { info, bytes: file.snapshot, file }
 }
 
 function sorted(r: Record<string, string>): [string, string][] {
@@ -131,9 +155,11 @@ export const RESUME_ATTR = '_pybundle_resume'
  * After a restore: the process gets its own environment, argv and `random` seed,
  * and sys.path loses the second '' Pyodide's finalizeSetup puts there (it ran
  * before the snapshot was taken, and runs again). No Python is compiled here:
- * the function was compiled into the snapshot.
+ * the function was compiled into the snapshot. Returns the package folders to
+ * mount ('top\tfolder' lines) and whether they were checked to show files: the
+ * snapshot's own list (`mounts`) when it has one, else the boot module's.
  */
-export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): string {
+export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string, mounts?: readonly string[]): { lines: string; checked: boolean } {
   const mod = (pyodide as unknown as { _module: { getEnvStrings(): string[] } })._module
   const early = `${mountPoint}/early`
   const env: Record<string, string> = {}
@@ -162,8 +188,13 @@ export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] 
     const pyArgs = pyodide.toPy(args?.length ? [...args] : [''])
     const pyOrig = pyodide.toPy([program, ...(args ?? [])])
     try {
-      // The boot module's package_mounts(): the JS filesystem is new, its package folders must be mounted again.
-      return String(resume(pyEnv, pyArgs, pyOrig) ?? '')
+      // The JS filesystem is new: its package folders must be mounted again. Older snapshots
+      // record no list: the boot module's package_mounts() (cold Python over every name) gives it.
+      if (mounts !== undefined) {
+        resume(pyEnv, pyArgs, pyOrig, false)
+        return { lines: mounts.join('\n'), checked: true }
+      }
+      return { lines: String(resume(pyEnv, pyArgs, pyOrig) ?? ''), checked: false }
     } finally {
       pyEnv.destroy(); pyArgs.destroy(); pyOrig.destroy(); resume.destroy()
     }
@@ -174,7 +205,7 @@ export function resumeAfterRestore(pyodide: PyodideAPI, args: readonly string[] 
 
 /** Python of the resume hook, compiled while the snapshot is made (make-snapshot.ts). */
 export const RESUME_SOURCE = String.raw`
-def _pybundle_resume(env, argv, orig_argv, _finder=_finder):
+def _pybundle_resume(env, argv, orig_argv, mounts=True, _finder=_finder):
     import sys, os
     # Set by Pyodide's own Python init, which a restore does not run again.
     for k in ('LD_LIBRARY_PATH',):
@@ -191,6 +222,8 @@ def _pybundle_resume(env, argv, orig_argv, _finder=_finder):
     if r is not None:
         r.seed()
     del _finder.${RESUME_ATTR}
+    if not mounts:
+        return ''
     mounts = type(_finder).find_spec.__globals__.get('package_mounts')
     return mounts() if mounts is not None else ''
 _finder.${RESUME_ATTR} = _pybundle_resume

@@ -62,12 +62,12 @@ export interface CommonBundleOptions {
  * file (a data file or a source). The empty folder
  * made to mount on is the only thing written into Pyodide's filesystem.
  */
-function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string): void {
+function mountPackageFolders(pyodide: PyodideAPI, source: ModuleSource, lines: string, checked = false): void {
   const FS = pyodide.FS as unknown as EmscriptenFS & { analyzePath(path: string): { exists: boolean } }
   for (const line of lines.split('\n')) {
     const [top, folder] = line.split('\t')
     if (top === undefined || folder === undefined || !folder.startsWith('/')) continue
-    if (FS.analyzePath(folder).exists || !packageHasFiles(source, top)) continue
+    if (FS.analyzePath(folder).exists || (!checked && !packageHasFiles(source, top))) continue
     FS.mkdirTree(folder)
     FS.mount(createPackageFs(FS, source, top), {}, folder)
   }
@@ -122,10 +122,20 @@ export interface StartInput {
 export interface RestoreHook {
   /** The snapshot bytes, given to loadPyodide as `_loadSnapshot`. */
   bytes: Uint8Array
-  /** After the restore: give the process its own state back; returns the boot module's package mounts. */
-  resume(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): string
-  /** loadPyodide failed with the snapshot: start some other way (normally) instead of failing. */
-  fallback(): Promise<PyodideAPI>
+  /**
+   * Resolves to a warning line when the bytes turned out damaged (their checksum is
+   * checked while Pyodide compiles), else undefined. Awaited in fsInit, which Pyodide
+   * runs before it copies the snapshot into its heap: damaged bytes are then spoiled
+   * (Pyodide's magic number zeroed) so Pyodide refuses them, and the start falls back.
+   */
+  damaged?: Promise<string | undefined>
+  /**
+   * After the restore: give the process its own state back; returns the package folders to mount
+   * ('top\tfolder' lines) and whether each is known to show files (else mountPackageFolders checks).
+   */
+  resume(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): { lines: string; checked: boolean }
+  /** loadPyodide failed with the snapshot: start some other way (normally) instead of failing; `warning` says why, when known. */
+  fallback(warning?: string): Promise<PyodideAPI>
 }
 
 /**
@@ -148,6 +158,7 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
   const configText = (source: ModuleSource): string => [...configLines, ...(source.files !== undefined ? ['files\t1'] : [])].join('\n')
 
   let input: StartInput | undefined = pending instanceof Promise ? undefined : pending
+  let damaged: string | undefined
   const pyodide = await loadPyodide({
     ...config,
     ...(restore ? { _loadSnapshot: restore.bytes } : {}),
@@ -155,6 +166,11 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
     ...(config.args ? { args: [...config.args] } : {}),
     env,
     fsInit: async (FS, info) => {
+      if (restore?.damaged) {
+        damaged = await restore.damaged
+        // The first u32 is Pyodide's snapshot magic: restoreSnapshot throws on anything else.
+        if (damaged !== undefined) restore.bytes.fill(0, 0, 4)
+      }
       input ??= await pending
       const { source, earlyFiles, reported } = input
       const fs = FS as unknown as EmscriptenFS
@@ -173,13 +189,13 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
     if (restore) return undefined
     throw e
   })
-  if (pyodide === undefined) return restore!.fallback()
+  if (pyodide === undefined) return restore!.fallback(damaged)
   // fsInit ran (loadPyodide resolved), so input is set; a bad bundle rejects with its own error.
   input ??= await pending
   const { source, reported } = input
   if (restore) {
     const mounts = restore.resume(pyodide, config.args, mountPoint)
-    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts)
+    if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts.lines, mounts.checked)
     return pyodide
   }
   // pyimport, not runPython: nothing may appear in __main__'s namespace.
