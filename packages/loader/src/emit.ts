@@ -99,7 +99,7 @@ interface EmitState {
 }
 
 /** Output buffers up to this size are kept for the next emission (larger ones are dropped after use). */
-const KEEP_BUFFER = 1 << 22
+const KEEP_BUFFER = 1 << 20
 /** Runs shorter than this are copied by a loop (no view allocated), longer ones by set(). */
 const SHORT_COPY = 16
 
