@@ -111,15 +111,8 @@ export class Core {
    */
   readonly strCache: PagedCache<PyStr>
   readonly payloadCache: PagedCache<StrPayload>
-  /** Emission ref table: refStamp[r] === emission id when string r has slot refSlot[r] in that emission. */
-  refStamp: Int32Array | undefined
-  refSlot: Int32Array | undefined
-  /** The same for resolved CNST entries (every constant but the singletons, STR and CODE is emitted by reference). */
-  constRefStamp: Int32Array | undefined
-  constRefSlot: Int32Array | undefined
-  /** Nesting height of the constant, set when it is emitted (so a reference still counts against MAX_DEPTH). */
-  constRefHeight: Uint16Array | undefined
-  emissions = 0
+  /** What the marshal emitter keeps per bundle between emissions (emit.ts: ref tables, string cache, output buffer). */
+  emitState: object | undefined = undefined
   /** Per code record: its materialized PyCode (materialize.ts). */
   readonly codeCache: PagedCache<PyCode>
   /** Per resolved CNST index: the value (paged like the string caches). */
@@ -201,8 +194,7 @@ export class Core {
     this.constHeight.clear()
     this.codeViews = undefined
     this.kindsViews = undefined
-    this.refStamp = this.refSlot = undefined
-    this.constRefStamp = this.constRefSlot = undefined
+    this.emitState = undefined
     this.res?.clear()
   }
 

@@ -13,14 +13,14 @@
  * a frozenset or slice reserves its slot before its items; scalars take theirs
  * when read, which for a leaf is the same point.
  */
-import { longDigits } from '@pybundle/cpython'
+import { longDigits, usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
-  CODE, CONST_BYTES, CONST_COMPLEX, CONST_FLOAT, CONST_INT, CONST_ITEM_SIZE, CONST_SEQUENCE, CONST_SLICE, CONST_STR, CONST_TAG, LIMITS, NONE,
-  STRING_SLICE, STRING_SLICE_FIXED,
+  CODE, CONST_BYTES, CONST_COMPLEX, CONST_FLOAT, CONST_INT, CONST_ITEM_SIZE, CONST_RECORD_ALIGN, CONST_SEQUENCE, CONST_SLICE, CONST_STR, CONST_TAG, LIMITS, NONE,
+  REDIRECT_BIT, STRING_FLAG, STRING_RECORD, STRING_SLICE, STRING_SLICE_FIXED, TABLE_ENTRY_SIZE,
 } from '@pybundle/format-spec'
-import { checkCodeObject } from './code-check.js'
-import type { Core } from './core.js'
+import { checkCodeRecord } from './code-check.js'
+import type { Core, StrPayload } from './core.js'
 
 /** The high 32 bits of a little-endian i64 follow its low 32. */
 const HIGH_HALF = 4
@@ -39,6 +39,8 @@ const K_SLICE_STEP = CONST_SLICE.at.step
 const K_SLICE_STOP = CONST_SLICE.at.stop
 const K_STR_STRING = CONST_STR.at.string
 const K_ITEM_SIZE = CONST_ITEM_SIZE
+// container() reads a SLICE's start, stop and step as a run of three items.
+if (K_SLICE_STOP !== K_SLICE_START + K_ITEM_SIZE || K_SLICE_STEP !== K_SLICE_STOP + K_ITEM_SIZE) throw new Error('layout: SLICE items are not consecutive')
 
 const FLAG_REF = 0x80
 const T = (s: string): number => s.charCodeAt(0)
@@ -67,48 +69,60 @@ const TYPE = {
   SLICE: T(':'),
 } as const
 
-/** A growable output buffer: doubles on demand, no per-byte allocation. */
-class Out {
+/**
+ * What the emitter keeps per bundle between emissions (Core.emitState): the ref
+ * tables, a cache of each string's marshal form, and the output buffer.
+ *
+ * The ref tables are numbered by a stamp, so an emission needs no Map and no
+ * clearing: stamp[r] === the emission's id when resolved STRT entry r has ref
+ * slot slot[r] in it (cstamp/cslot/cheight the same for resolved CNST entries;
+ * cheight is the nesting height, written before the entry's stamp is read again:
+ * items are earlier entries, no entry refers to an ancestor).
+ *
+ * sType[r] !== 0 once string r's record was checked and found plain ASCII in the
+ * mapping (its bytes at sAbs[r], sLen[r] of them; sType the marshal type byte
+ * with FLAG_REF): later uses, in this emission or any other, copy the bytes
+ * without a second look at the record. The arrays are allocated (zeroed, lazily
+ * by the system) on the first emission, 17 bytes per string.
+ */
+interface EmitState {
+  emissions: number
   buf: Uint8Array
-  p = 0
-  constructor(initial: number) {
-    this.buf = new Uint8Array(Math.max(256, initial))
-  }
-  need(n: number): void {
-    if (this.p + n <= this.buf.length) return
-    let size = this.buf.length * 2
-    while (size < this.p + n) size *= 2
-    const b = new Uint8Array(size)
-    b.set(this.buf.subarray(0, this.p))
-    this.buf = b
-  }
-  byte(v: number): void {
-    this.need(1)
-    this.buf[this.p++] = v
-  }
-  i32(v: number): void {
-    this.need(4)
-    const b = this.buf
-    const p = this.p
-    b[p] = v
-    b[p + 1] = v >>> 8
-    b[p + 2] = v >>> 16
-    b[p + 3] = v >>> 24
-    this.p = p + 4
-  }
-  /** Copy src[start, start + n). Short runs by hand (no view allocated), long ones by set(). */
-  copy(src: Uint8Array, start: number, n: number): void {
-    this.need(n)
-    if (n < 32) {
-      const b = this.buf
-      let p = this.p
-      for (let i = start, end = start + n; i < end; i++) b[p++] = src[i]
-      this.p = p
-    } else {
-      this.buf.set(src.subarray(start, start + n), this.p)
-      this.p += n
+  readonly stamp: Int32Array
+  readonly slot: Int32Array
+  readonly sAbs: Int32Array
+  readonly sLen: Int32Array
+  readonly sType: Uint8Array
+  readonly cstamp: Int32Array
+  readonly cslot: Int32Array
+  readonly cheight: Uint16Array
+}
+
+/** Output buffers up to this size are kept for the next emission (larger ones are dropped after use). */
+const KEEP_BUFFER = 1 << 20
+/** Runs shorter than this are copied by a loop (no view allocated), longer ones by set(). */
+const SHORT_COPY = 16
+
+function emitState(core: Core): EmitState {
+  let s = core.emitState as EmitState | undefined
+  if (s === undefined) {
+    const n = core.stringCount
+    const k = core.constCount
+    s = {
+      emissions: 0,
+      buf: new Uint8Array(1 << 16),
+      stamp: new Int32Array(n),
+      slot: new Int32Array(n),
+      sAbs: new Int32Array(n),
+      sLen: new Int32Array(n),
+      sType: new Uint8Array(n),
+      cstamp: new Int32Array(k),
+      cslot: new Int32Array(k),
+      cheight: new Uint16Array(k),
     }
+    core.emitState = s
   }
+  return s
 }
 
 const C_ARGCOUNT = CODE.at.argcount
@@ -125,170 +139,349 @@ const C_N_FREE = CODE.at.n_freevars
 const C_N_CELL = CODE.at.n_cellvars
 const C_CONST_START = CODE.at.const_start
 const C_N_CONSTS = CODE.at.n_consts
+const C_CODE_OFFSET = CODE.at.code_offset
+const C_CODE_LENGTH = CODE.at.code_length
+const C_KINDS_OFFSET = CODE.at.kinds_offset
+const C_KINDS_LENGTH = CODE.at.kinds_length
+const C_LINETABLE_OFFSET = CODE.at.linetable_offset
+const C_LINETABLE_LENGTH = CODE.at.linetable_length
+const C_EXCEPTIONTABLE_OFFSET = CODE.at.exceptiontable_offset
+const C_EXCEPTIONTABLE_LENGTH = CODE.at.exceptiontable_length
+const S_FLAGS = STRING_RECORD.at.flags
+const S_LENGTH = STRING_RECORD.at.length
+const S_SIZE = STRING_RECORD.size
+const ENTRY = TABLE_ENTRY_SIZE
 
+/** Little-endian i32 at b[p]; returns p + 4. */
+function put32(b: Uint8Array, p: number, v: number): number {
+  b[p] = v
+  b[p + 1] = v >>> 8
+  b[p + 2] = v >>> 16
+  b[p + 3] = v >>> 24
+  return p + 4
+}
+
+/**
+ * One emission. The hot paths (a string or constant already seen, a code record's
+ * fixed fields) read the mapping with plain DataView reads after the same checks
+ * Core makes, inline; anything unusual goes through Core's own methods, which make
+ * the checks in their order and throw their errors, so a damaged bundle fails as before.
+ */
 class Emitter {
-  readonly out: Out
-  private readonly stamp: Int32Array
-  private readonly slot: Int32Array
-  /** The same for resolved CNST entries. */
-  private readonly cstamp: Int32Array
-  private readonly cslot: Int32Array
-  private readonly cheight: Uint16Array
+  buf: Uint8Array
+  p = 0
+  private readonly s: EmitState
   private readonly id: number
   private nrefs = 0
-  private readonly modern: boolean
-  private readonly hasNlocals: boolean
+  private readonly localsPlus: boolean
+  private readonly u8: Uint8Array
+  private readonly dv: DataView
 
-  constructor(private readonly core: Core, sizeHint: number) {
-    this.out = new Out(sizeHint)
-    this.modern = core.layout === '3.11'
-    this.hasNlocals = !this.modern
-    // One ref table per bundle, reused by every emission through a stamp (no Map per emission).
-    this.stamp = core.refStamp ??= new Int32Array(core.stringCount)
-    this.slot = core.refSlot ??= new Int32Array(core.stringCount)
-    this.cstamp = core.constRefStamp ??= new Int32Array(core.constCount)
-    this.cslot = core.constRefSlot ??= new Int32Array(core.constCount)
-    // Written before the entry's stamp is read again (items are earlier entries: no entry refers to an ancestor).
-    this.cheight = core.constRefHeight ??= new Uint16Array(core.constCount)
-    this.id = ++core.emissions
+  constructor(private readonly core: Core) {
+    const s = emitState(core)
+    this.s = s
+    this.buf = s.buf
+    this.id = ++s.emissions
+    this.localsPlus = usesLocalsPlus(core.layout)
+    this.u8 = core.mem.u8
+    this.dv = core.mem.dv
   }
 
+  /** Room for n more bytes (the buffer doubles). */
+  need(n: number): void {
+    if (this.p + n <= this.buf.length) return
+    let size = this.buf.length * 2
+    while (size < this.p + n) size *= 2
+    const b = new Uint8Array(size)
+    b.set(this.buf.subarray(0, this.p))
+    this.buf = b
+  }
+
+  /** The bytes written, copied out; the buffer stays with the bundle for the next emission. */
+  result(): Uint8Array {
+    const out = this.buf.slice(0, this.p)
+    this.s.buf = this.buf.length <= KEEP_BUFFER ? this.buf : new Uint8Array(1 << 16)
+    return out
+  }
+
+  /** Copy u8[a, a + n) to the output (room already made). */
+  private copyIn(src: Uint8Array, a: number, n: number): void {
+    const b = this.buf
+    let p = this.p
+    if (n < SHORT_COPY) {
+      for (let e = a + n; a < e; a++) b[p++] = src[a]
+    } else {
+      b.set(src.subarray(a, a + n), p)
+      p += n
+    }
+    this.p = p
+  }
+
+  /** STRT entry i as a marshal str: a back-reference when this emission already wrote it. */
   private str(i: number, from: number): void {
     const c = this.core
-    const o = this.out
-    const p = c.payload(i, from)
-    const r = c.lastResolved
-    if (this.stamp[r] === this.id) {
-      o.byte(TYPE.REF)
-      o.i32(this.slot[r])
+    const s = this.s
+    const dv = this.dv
+    const m = c.mem
+    // Core.resolveStr's common case inline: open, in range, a data entry or one hop back to one.
+    let r = -1
+    if (!m.closed && i >= 0 && i < c.stringCount) {
+      const v = dv.getUint32(c.strtStart + i * ENTRY, true)
+      if ((v & REDIRECT_BIT) === 0) {
+        r = i
+        m.touched += ENTRY
+      } else if (v >>> 1 < i && s.sType[v >>> 1] !== 0) {
+        // a checked record's entry is a data entry: no second read needed
+        r = v >>> 1
+        m.touched += 2 * ENTRY
+      }
+    }
+    if (r >= 0 && s.sType[r] !== 0) {
+      if (s.stamp[r] === this.id) return this.ref(s.slot[r])
+      s.stamp[r] = this.id
+      s.slot[r] = this.nrefs++
+      const n = s.sLen[r]
+      this.need(5 + n)
+      const b = this.buf
+      let p = this.p
+      b[p++] = s.sType[r] // a short type (one length byte) exactly when n < 256
+      if (n < 256) b[p++] = n
+      else p = put32(b, p, n)
+      this.p = p
+      this.copyIn(this.u8, s.sAbs[r], n)
       return
     }
-    this.stamp[r] = this.id
-    this.slot[r] = this.nrefs++
+    this.strSlow(i, from)
+  }
+
+  /** The first use of a string record in this bundle (or an unusual one): Core's checks, then the cache. */
+  private strSlow(i: number, from: number): void {
+    const c = this.core
+    const s = this.s
+    const r = c.resolveStr(i, from)
+    const off = c.lastOffset
+    const dv = this.dv
+    const a = c.strdStart + off
+    // A plain ASCII record (no surrogate flag, no unknown bits) inside STRD: checked here as strData and strPayload check it.
+    if (s.sType[r] === 0 && off + S_SIZE <= c.strdSize && (dv.getUint32(a + S_FLAGS, true) & ~STRING_FLAG.INTERNED) === 0) {
+      const n = dv.getUint32(a + S_LENGTH, true)
+      if (off + S_SIZE + n <= c.strdSize) {
+        const u8 = this.u8
+        let or = 0
+        for (let k = a + S_SIZE, e = k + n; k < e; k++) or |= u8[k]
+        if (or < 0x80) {
+          c.mem.touched += S_SIZE + n
+          const interned = (dv.getUint32(a + S_FLAGS, true) & STRING_FLAG.INTERNED) !== 0
+          s.sAbs[r] = a + S_SIZE
+          s.sLen[r] = n
+          s.sType[r] = (n < 256 ? (interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) : (interned ? TYPE.ASCII_INTERNED : TYPE.ASCII)) | FLAG_REF
+          return this.str(r, from)
+        }
+      }
+    }
+    if (s.sType[r] !== 0) return this.str(r, from)
+    const p: StrPayload = c.payload(i, from) // throws the record's error, or gives a Latin-1/UCS payload (or ASCII with the surrogate flag)
+    if (s.stamp[r] === this.id) return this.ref(s.slot[r])
+    s.stamp[r] = this.id
+    s.slot[r] = this.nrefs++
     const n = p.length
+    this.need(5 + n)
+    const b = this.buf
+    let q = this.p
     if (p.ascii) {
       if (n < 256) {
-        o.byte((p.interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) | FLAG_REF)
-        o.byte(n)
+        b[q++] = (p.interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) | FLAG_REF
+        b[q++] = n
       } else {
-        o.byte((p.interned ? TYPE.ASCII_INTERNED : TYPE.ASCII) | FLAG_REF)
-        o.i32(n)
+        b[q++] = (p.interned ? TYPE.ASCII_INTERNED : TYPE.ASCII) | FLAG_REF
+        q = put32(b, q, n)
       }
     } else {
-      o.byte((p.interned ? TYPE.INTERNED : TYPE.UNICODE) | FLAG_REF)
-      o.i32(n)
+      b[q++] = (p.interned ? TYPE.INTERNED : TYPE.UNICODE) | FLAG_REF
+      q = put32(b, q, n)
     }
-    o.copy(p.src, p.start, n)
+    this.p = q
+    this.copyIn(p.src, p.start, n)
   }
 
-  /** A bytes object ('s') from a checked BLOB range. */
-  private blobObj(offset: number, length: number, field: number, flag = 0): void {
+  private ref(slot: number): void {
+    this.need(5)
+    const b = this.buf
+    b[this.p] = TYPE.REF
+    this.p = put32(b, this.p + 1, slot)
+  }
+
+  private byte(v: number): void {
+    this.need(1)
+    this.buf[this.p++] = v
+  }
+
+  private i32(v: number): void {
+    this.need(4)
+    this.p = put32(this.buf, this.p, v)
+  }
+
+  /** A bytes object ('s') from a checked BLOB range; `field` = absolute offset of the offset field (for errors). */
+  private blobObj(offset: number, length: number, field: number, flag: number): void {
     const a = this.core.blobAbs(offset, length, field)
-    this.out.byte(TYPE.STRING | flag)
-    this.out.i32(length)
-    this.out.copy(this.core.mem.u8, a, length)
+    this.need(5 + length)
+    const b = this.buf
+    b[this.p] = TYPE.STRING | flag
+    this.p = put32(b, this.p + 1, length)
+    this.copyIn(this.u8, a, length)
   }
 
-  /** A bytes object from one of a code record's blob field pairs (base = record offset in CODE). */
-  private codeBlobObj(base: number, offField: number, lenField: number): void {
-    const sec = this.core.sec.CODE
-    this.blobObj(sec.u32(base + offField), sec.u32(base + lenField), sec.start + base + offField)
+  /** A bytes object from one of a code record's blob field pairs (rec = absolute offset of the record). */
+  private codeBlob(rec: number, offField: number, lenField: number): void {
+    const dv = this.dv
+    this.blobObj(dv.getUint32(rec + offField, true), dv.getUint32(rec + lenField, true), rec + offField, 0)
   }
 
-  private tupleHead(n: number, flag = 0): void {
+  private tupleHead(n: number, flag: number): void {
+    this.need(5)
+    const b = this.buf
     if (n < 256) {
-      this.out.byte(TYPE.SMALL_TUPLE | flag)
-      this.out.byte(n)
+      b[this.p++] = TYPE.SMALL_TUPLE | flag
+      b[this.p++] = n
     } else {
-      this.out.byte(TYPE.TUPLE | flag)
-      this.out.i32(n)
+      b[this.p] = TYPE.TUPLE | flag
+      this.p = put32(b, this.p + 1, n)
     }
   }
 
   private long(v: bigint, flag: number): void {
-    const o = this.out
     const digits = longDigits(v)
-    o.byte(TYPE.LONG | flag)
-    o.i32(v < 0n ? -digits.length : digits.length)
-    o.need(2 * digits.length)
+    this.need(5 + 2 * digits.length)
+    const b = this.buf
+    b[this.p] = TYPE.LONG | flag
+    let p = put32(b, this.p + 1, v < 0n ? -digits.length : digits.length)
     for (const d of digits) {
-      o.buf[o.p++] = d & 0xff
-      o.buf[o.p++] = d >>> 8
+      b[p++] = d & 0xff
+      b[p++] = d >>> 8
     }
+    this.p = p
   }
 
-  /** Emit CNST entry i; returns its nesting height (0 for a scalar), which counts against MAX_DEPTH even when referenced. */
+  /** Core.resolveConst with its common case inline (the same checks; anything else throws through Core). */
+  private resolveConst(i: number, from: number): number {
+    const c = this.core
+    const m = c.mem
+    if (!m.closed && i >= 0 && i < c.constCount) {
+      const dv = this.dv
+      const base = c.cnstStart
+      let v = dv.getUint32(base + i * ENTRY, true)
+      let r = i
+      if (v & REDIRECT_BIT) {
+        r = v >>> 1
+        if (r < i) v = dv.getUint32(base + r * ENTRY, true)
+        else v = REDIRECT_BIT
+        m.touched += ENTRY
+      }
+      if ((v & REDIRECT_BIT) === 0 && v % CONST_RECORD_ALIGN === 0 && v < c.cdatSize) {
+        m.touched += ENTRY
+        this.lastOffset = v
+        return r
+      }
+    }
+    const r = c.resolveConst(i, from)
+    this.lastOffset = c.lastOffset
+    return r
+  }
+  private lastOffset = 0
+
+  /**
+   * Emit CNST entry i; returns its nesting height (0 for a scalar), which counts against MAX_DEPTH even when referenced.
+   * Nested containers recurse through here and container() only, up to MAX_DEPTH levels on Node's
+   * default stack, cold (interpreted) too: both keep few locals; leaves are written by leaf(), which
+   * returns before any recursion.
+   */
   const(i: number, from: number, ctx: number, depth: number): number {
     if (depth > LIMITS.MAX_DEPTH) depthFail('constants', depth, from)
-    const c = this.core
-    const o = this.out
-    const cdat = c.sec.CDAT
-    const r = c.resolveConst(i, from)
-    const off = c.lastOffset
-    const tag = c.constTag(off)
+    const r = this.resolveConst(i, from)
+    const off = this.lastOffset
+    const tag = this.core.constTag(off)
     switch (tag) {
       case CONST_TAG.NONE:
-        o.byte(TYPE.NONE)
+        this.byte(TYPE.NONE)
         return 0
       case CONST_TAG.FALSE:
-        o.byte(TYPE.FALSE)
+        this.byte(TYPE.FALSE)
         return 0
       case CONST_TAG.TRUE:
-        o.byte(TYPE.TRUE)
+        this.byte(TYPE.TRUE)
         return 0
       case CONST_TAG.ELLIPSIS:
-        o.byte(TYPE.ELLIPSIS)
+        this.byte(TYPE.ELLIPSIS)
         return 0
       case CONST_TAG.STOP_ITERATION:
-        o.byte(TYPE.STOPITER)
+        this.byte(TYPE.STOPITER)
         return 0
       case CONST_TAG.STR:
-        this.str(cdat.u32(off + K_STR_STRING), cdat.start + off + K_STR_STRING)
+        this.strConst(off)
         return 0
       case CONST_TAG.CODE:
-        this.code(c.codeTarget(r, off, ctx), depth + 1)
+        this.code(this.core.codeTarget(r, off, ctx), depth + 1)
         return 0
     }
     // Every other constant: once with FLAG_REF, then 'r' (its slot is taken here, before any items: pre-order).
-    if (this.cstamp[r] === this.id) {
-      const h = this.cheight[r]
-      if (depth + h > LIMITS.MAX_DEPTH) depthFail('constants', depth + h, from)
-      o.byte(TYPE.REF)
-      o.i32(this.cslot[r])
-      return h
-    }
+    if (this.s.cstamp[r] === this.id) return this.constRef(r, from, depth)
+    if (tag === CONST_TAG.TUPLE || tag === CONST_TAG.FROZENSET || tag === CONST_TAG.SLICE) return this.container(r, off, tag, depth)
+    this.leaf(r, off, tag)
+    return 0
+  }
+
+  private strConst(off: number): void {
+    const cdat = this.core.sec.CDAT
+    this.str(cdat.u32(off + K_STR_STRING), cdat.start + off + K_STR_STRING)
+  }
+
+  /** A back-reference to constant r, already written in this emission (its height still counts). */
+  private constRef(r: number, from: number, depth: number): number {
+    const s = this.s
+    const h = s.cheight[r]
+    if (depth + h > LIMITS.MAX_DEPTH) depthFail('constants', depth + h, from)
+    this.ref(s.cslot[r])
+    return h
+  }
+
+  /** A scalar constant (not a singleton, STR or CODE) at CDAT offset off, written with FLAG_REF. */
+  private leaf(r: number, off: number, tag: number): void {
+    const c = this.core
+    const cdat = c.sec.CDAT
     switch (tag) {
       case CONST_TAG.INT: {
         this.claim(r)
         const lo = cdat.u32(off + K_INT_VALUE)
         const hi = cdat.i32(off + K_INT_VALUE + HIGH_HALF)
         if ((hi === 0 && lo < 0x80000000) || (hi === -1 && lo >= 0x80000000)) {
-          o.byte(TYPE.INT | FLAG_REF)
-          o.i32(lo)
-          return 0
+          this.byte(TYPE.INT | FLAG_REF)
+          this.i32(lo)
+          return
         }
         this.long(cdat.i64(off + K_INT_VALUE), FLAG_REF)
-        return 0
+        return
       }
       case CONST_TAG.BIGINT: {
         const v = c.bigint(off)
         this.claim(r)
         this.long(v, FLAG_REF)
-        return 0
+        return
       }
       case CONST_TAG.FLOAT: {
         const a = cdat.at(off + K_FLOAT_BITS, FLOAT_BYTES)
         this.claim(r)
-        o.byte(TYPE.BINARY_FLOAT | FLAG_REF)
-        o.copy(c.mem.u8, a, FLOAT_BYTES)
-        return 0
+        this.need(1 + FLOAT_BYTES)
+        this.buf[this.p++] = TYPE.BINARY_FLOAT | FLAG_REF
+        this.copyIn(this.u8, a, FLOAT_BYTES)
+        return
       }
       case CONST_TAG.COMPLEX: {
         const a = cdat.at(off + K_COMPLEX_REAL_BITS, 2 * FLOAT_BYTES)
         this.claim(r)
-        o.byte(TYPE.BINARY_COMPLEX | FLAG_REF)
-        o.copy(c.mem.u8, a, 2 * FLOAT_BYTES)
-        return 0
+        this.need(1 + 2 * FLOAT_BYTES)
+        this.buf[this.p++] = TYPE.BINARY_COMPLEX | FLAG_REF
+        this.copyIn(this.u8, a, 2 * FLOAT_BYTES)
+        return
       }
       case CONST_TAG.BYTES: {
         const len = cdat.u32(off + K_BYTES_LENGTH)
@@ -296,96 +489,106 @@ class Emitter {
         c.blobAbs(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET)
         this.claim(r)
         this.blobObj(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET, FLAG_REF)
-        return 0
+        return
       }
-      case CONST_TAG.TUPLE:
-      case CONST_TAG.FROZENSET: {
-        const n = cdat.u32(off + K_SEQUENCE_COUNT)
-        cdat.at(off + K_SEQUENCE_SIZE, K_ITEM_SIZE * n)
-        this.claim(r)
-        if (tag === CONST_TAG.TUPLE) this.tupleHead(n, FLAG_REF)
-        else {
-          o.byte(TYPE.FROZENSET | FLAG_REF)
-          o.i32(n)
-        }
-        let h = 0
-        for (let k = 0; k < n; k++) h = Math.max(h, this.item(r, off + K_SEQUENCE_SIZE + K_ITEM_SIZE * k, depth) + 1)
-        return (this.cheight[r] = h)
-      }
-      case CONST_TAG.SLICE:
-        if (c.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
-        this.claim(r)
-        o.byte(TYPE.SLICE | FLAG_REF)
-        return (this.cheight[r] = Math.max(this.item(r, off + K_SLICE_START, depth), this.item(r, off + K_SLICE_STOP, depth), this.item(r, off + K_SLICE_STEP, depth)) + 1)
       default:
         fail('MALFORMED', `unknown constant tag 0x${tag.toString(16)}`, cdat.start + off)
     }
   }
 
-  /** Give resolved CNST entry r the next ref slot of this emission. */
-  private claim(r: number): void {
-    this.cstamp[r] = this.id
-    this.cslot[r] = this.nrefs++
-    this.cheight[r] = 0
+  /** A TUPLE, FROZENSET or SLICE constant: its head with FLAG_REF, then its items (earlier entries). */
+  private container(r: number, off: number, tag: number, depth: number): number {
+    const cdat = this.core.sec.CDAT
+    let n = 3
+    let rel = off + K_SLICE_START
+    if (tag === CONST_TAG.SLICE) {
+      if (this.core.header.marshalVersion < 5) fail('MALFORMED', 'slice constant in a bundle for marshal version < 5', cdat.start + off)
+      this.claim(r)
+      this.byte(TYPE.SLICE | FLAG_REF)
+    } else {
+      n = cdat.u32(off + K_SEQUENCE_COUNT)
+      rel = off + K_SEQUENCE_SIZE
+      cdat.at(rel, K_ITEM_SIZE * n)
+      this.claim(r)
+      if (tag === CONST_TAG.TUPLE) this.tupleHead(n, FLAG_REF)
+      else {
+        this.byte(TYPE.FROZENSET | FLAG_REF)
+        this.i32(n)
+      }
+    }
+    let h = 0
+    for (let k = 0; k < n; k++, rel += K_ITEM_SIZE) {
+      const j = cdat.u32(rel)
+      if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, cdat.start + rel)
+      h = Math.max(h, this.const(j, cdat.start + rel, NONE, depth + 1) + 1)
+    }
+    return (this.s.cheight[r] = h)
   }
 
-  private item(r: number, at: number, depth: number): number {
-    const cdat = this.core.sec.CDAT
-    const j = cdat.u32(at)
-    if (j >= r) fail('BAD_INDEX', `container CNST[${r}] refers to CNST[${j}], not an earlier entry`, cdat.start + at)
-    return this.const(j, cdat.start + at, NONE, depth + 1)
+  /** Give resolved CNST entry r the next ref slot of this emission. */
+  private claim(r: number): void {
+    const s = this.s
+    s.cstamp[r] = this.id
+    s.cslot[r] = this.nrefs++
+    s.cheight[r] = 0
   }
 
   private strRun(start: number, n: number, field: number): void {
-    this.tupleHead(n)
+    this.tupleHead(n, 0)
     for (let k = 0; k < n; k++) this.str(start + k, field)
   }
 
   code(ci: number, depth: number): void {
     const c = this.core
-    const o = this.out
     const sec = c.sec.CODE
     const base = ci * CODE.size
     if (depth > LIMITS.MAX_DEPTH) depthFail('code objects', depth, sec.start + base)
     c.checkCode(ci, sec.start + base)
-    checkCodeObject(c, ci)
-    const strStart = sec.u32(base + C_STR_START)
-    const nNames = sec.u32(base + C_N_NAMES)
-    const nLocals = sec.u32(base + C_N_LOCALS)
-    const nFree = this.modern ? 0 : sec.u32(base + C_N_FREE)
-    const nCell = this.modern ? 0 : sec.u32(base + C_N_CELL)
-    const sField = sec.start + base + C_STR_START
+    const rec = sec.at(base, CODE.size) // one bounds check for the whole record
+    checkCodeRecord(c, ci, rec)
+    const dv = this.dv
+    const lp = this.localsPlus
+    const strStart = dv.getUint32(rec + C_STR_START, true)
+    const nNames = dv.getUint32(rec + C_N_NAMES, true)
+    const nLocals = dv.getUint32(rec + C_N_LOCALS, true)
+    const nFree = lp ? 0 : dv.getUint32(rec + C_N_FREE, true)
+    const nCell = lp ? 0 : dv.getUint32(rec + C_N_CELL, true)
+    const sField = rec + C_STR_START
     if (strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell > c.stringCount) c.checkStrSlice(ci)
-    const cStart = sec.u32(base + C_CONST_START)
-    const nConsts = sec.u32(base + C_N_CONSTS)
-    const cField = sec.start + base + C_CONST_START
+    const cStart = dv.getUint32(rec + C_CONST_START, true)
+    const nConsts = dv.getUint32(rec + C_N_CONSTS, true)
+    const cField = rec + C_CONST_START
     if (cStart + nConsts > c.constCount) c.checkConstSlice(ci)
 
-    o.byte(TYPE.CODE)
-    o.i32(sec.i32(base + C_ARGCOUNT))
-    o.i32(sec.i32(base + C_POSONLY))
-    o.i32(sec.i32(base + C_KWONLY))
-    if (this.hasNlocals) o.i32(sec.i32(base + C_NLOCALS))
-    o.i32(sec.i32(base + C_STACKSIZE))
-    o.i32(sec.u32(base + C_FLAGS))
-    this.codeBlobObj(base, CODE.at.code_offset, CODE.at.code_length)
-    this.tupleHead(nConsts)
+    this.need(1 + 6 * 4)
+    const b = this.buf
+    let p = this.p
+    b[p++] = TYPE.CODE
+    p = put32(b, p, dv.getInt32(rec + C_ARGCOUNT, true))
+    p = put32(b, p, dv.getInt32(rec + C_POSONLY, true))
+    p = put32(b, p, dv.getInt32(rec + C_KWONLY, true))
+    if (!lp) p = put32(b, p, dv.getInt32(rec + C_NLOCALS, true))
+    p = put32(b, p, dv.getInt32(rec + C_STACKSIZE, true))
+    p = put32(b, p, dv.getUint32(rec + C_FLAGS, true))
+    this.p = p
+    this.codeBlob(rec, C_CODE_OFFSET, C_CODE_LENGTH)
+    this.tupleHead(nConsts, 0)
     for (let k = 0; k < nConsts; k++) this.const(cStart + k, cField, ci, depth)
     const F = strStart + STRING_SLICE_FIXED
     this.strRun(F, nNames, sField)
     this.strRun(F + nNames, nLocals, sField)
-    if (this.modern) {
-      this.codeBlobObj(base, CODE.at.kinds_offset, CODE.at.kinds_length)
+    if (lp) {
+      this.codeBlob(rec, C_KINDS_OFFSET, C_KINDS_LENGTH)
     } else {
       this.strRun(F + nNames + nLocals, nFree, sField)
       this.strRun(F + nNames + nLocals + nFree, nCell, sField)
     }
     this.str(strStart + STRING_SLICE.FILENAME, sField)
     this.str(strStart + STRING_SLICE.NAME, sField)
-    if (this.modern) this.str(strStart + STRING_SLICE.QUALNAME, sField)
-    o.i32(sec.i32(base + C_FIRSTLINENO))
-    this.codeBlobObj(base, CODE.at.linetable_offset, CODE.at.linetable_length)
-    if (this.modern) this.codeBlobObj(base, CODE.at.exceptiontable_offset, CODE.at.exceptiontable_length)
+    if (lp) this.str(strStart + STRING_SLICE.QUALNAME, sField)
+    this.i32(dv.getInt32(rec + C_FIRSTLINENO, true))
+    this.codeBlob(rec, C_LINETABLE_OFFSET, C_LINETABLE_LENGTH)
+    if (lp) this.codeBlob(rec, C_EXCEPTIONTABLE_OFFSET, C_EXCEPTIONTABLE_LENGTH)
   }
 }
 
@@ -394,10 +597,11 @@ function depthFail(what: string, depth: number, at: number): never {
 }
 
 /** Marshal bytes of code record `ci` after `prefix` bytes reserved at the front (for a pyc header). */
-export function emitCode(core: Core, ci: number, prefix = 0, sizeHint = 4096): Uint8Array {
-  const e = new Emitter(core, sizeHint)
-  e.out.need(prefix)
-  e.out.p = prefix
+export function emitCode(core: Core, ci: number, prefix = 0): Uint8Array {
+  const e = new Emitter(core)
+  e.need(prefix)
+  e.buf.fill(0, 0, prefix)
+  e.p = prefix
   e.code(ci, 0)
-  return e.out.buf.subarray(0, e.out.p)
+  return e.result()
 }
