@@ -8,7 +8,7 @@
  * the same input (in any module order) gives the same bytes.
  */
 import type { CodeLayout, PyCode, PyStr } from '@pybundle/cpython'
-import { codeLayoutForPython, hasLoneSurrogate, marshalVersionForPython } from '@pybundle/cpython'
+import { codeLayoutForPython, hasLoneSurrogate, marshalVersionForPython, usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
   BASE_RECORD, CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_LAYERED, HEADER, HEADER_FLAG, LAYER_SECTION, LIMITS, MODULE, MODULE_FLAG, NONE, RESOURCE_SECTION,
@@ -311,13 +311,13 @@ function collectCodes(code: PyCode, module: number, parent: number, depth: numbe
   }
   checkCode(code, layout)
   const index = out.length
-  const eleven = layout === '3.11'
+  const localsPlus = usesLocalsPlus(layout)
   const planned: PlannedCode = {
     code, module, parent, depth, children: [],
     strStart: 0,
-    nLocals: eleven ? code.localsplusnames.length : code.varnames.length,
-    nFreevars: eleven ? 0 : code.freevars.length,
-    nCellvars: eleven ? 0 : code.cellvars.length,
+    nLocals: localsPlus ? code.localsplusnames.length : code.varnames.length,
+    nFreevars: localsPlus ? 0 : code.freevars.length,
+    nCellvars: localsPlus ? 0 : code.cellvars.length,
     constStart: 0,
     bytecode: { offset: 0, length: 0 }, linetable: { offset: 0, length: 0 },
     exceptiontable: { offset: 0, length: 0 }, kinds: { offset: 0, length: 0 },
@@ -331,13 +331,12 @@ function collectCodes(code: PyCode, module: number, parent: number, depth: numbe
 
 function planCode(c: PlannedCode, strings: StringTable, consts: ConstTable, blobs: BlobStore): void {
   const code = c.code
-  const eleven = code.layout === '3.11'
   // §6.1: [filename, name, qualname, names..., locals..., freevars..., cellvars...]
   c.strStart = strings.append(code.filename)
   strings.append(code.name)
   strings.append(code.qualname ?? code.name)
   appendAll(strings, code.names)
-  if (eleven) {
+  if (usesLocalsPlus(code.layout)) {
     appendAll(strings, code.localsplusnames)
   } else {
     appendAll(strings, code.varnames)
@@ -365,7 +364,7 @@ function checkCode(code: PyCode, layout: CodeLayout): void {
     if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) bad(`${f} ${v} is not an int32`)
   }
   if (!Number.isInteger(code.flags) || code.flags < 0 || code.flags > 0xffffffff) bad(`flags ${code.flags} is not a u32`)
-  if (layout === '3.11') {
+  if (usesLocalsPlus(layout)) {
     if (code.qualname === null) bad('3.11+ code needs a qualname')
     if (code.varnames.length || code.freevars.length || code.cellvars.length) bad('3.11+ code has varnames/freevars/cellvars')
     if (code.localspluskinds.length !== code.localsplusnames.length) bad('localspluskinds and localsplusnames differ in length')
@@ -402,7 +401,7 @@ function writeCodes(view: DataView, base: number, codes: readonly PlannedCode[])
     view.setInt32(at + CODE.at.argcount, k.argcount, true)
     view.setInt32(at + CODE.at.posonlyargcount, k.posonlyargcount, true)
     view.setInt32(at + CODE.at.kwonlyargcount, k.kwonlyargcount, true)
-    view.setInt32(at + CODE.at.nlocals, k.layout === '3.11' ? 0 : k.nlocals, true)
+    view.setInt32(at + CODE.at.nlocals, usesLocalsPlus(k.layout) ? 0 : k.nlocals, true)
     view.setInt32(at + CODE.at.stacksize, k.stacksize, true)
     view.setUint32(at + CODE.at.flags, k.flags, true)
     view.setInt32(at + CODE.at.firstlineno, k.firstlineno, true)
