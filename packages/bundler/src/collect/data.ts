@@ -14,10 +14,10 @@
 import type { Stats } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LIMITS } from '@pybundle/format-spec'
+import { LIMITS, resourcePathProblem } from '@pybundle/format-spec'
 import type { DataFileInput } from '../bundle-input.js'
 import type { Interpreter } from '../interpreter/interpreter.js'
-import { byUtf8, dataPathProblem, fnmatcher } from './paths.js'
+import { byUtf8, fnmatcher } from './paths.js'
 import { fileKind, overLimit, readRegularFile, statFollowing } from './read-file.js'
 import { readThroughInterpreter } from './read-via-interpreter.js'
 import { walkThroughInterpreter } from './walk-via-interpreter.js'
@@ -103,8 +103,8 @@ export async function collectData(packages: readonly DataPackage[], options: Col
       skipped.push({ package: pkg, path, reason: 'excluded by exclude_data' })
       return false
     }
-    const problem = dataPathProblem(path)
-    if (problem !== null) {
+    const problem = resourcePathProblem(path)
+    if (problem !== undefined) {
       skipped.push({ package: pkg, path, reason: `not a valid data path (${problem})` })
       return false
     }

@@ -10,12 +10,13 @@
  */
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { resourcePathProblem } from '@pybundle/format-spec'
 import type { DistributionInput } from '../bundle-input.js'
 import type { Interpreter } from '../interpreter/interpreter.js'
 import { helperScript } from '../interpreter/scripts.js'
 import { interpreterFailure } from '../resolve/resolve-modules.js'
 import { MAX_DATA_FILE_SIZE } from './data.js'
-import { byUtf8, dataPathProblem } from './paths.js'
+import { byUtf8 } from './paths.js'
 import { readRegularFile, statFollowing } from './read-file.js'
 
 export interface BundledModuleRef {
@@ -108,8 +109,8 @@ export async function readDistributions(found: readonly InstalledDistribution[],
   const names = new Set<string>()
   for (const d of found) {
     const skip = (path: string, reason: string): void => { skipped.push({ distribution: d.name, path, reason }) }
-    const problem = dataPathProblem(d.name)
-    if (problem !== null || d.name.includes('/')) {
+    const problem = resourcePathProblem(d.name)
+    if (problem !== undefined || d.name.includes('/')) {
       skip('', `not a valid entry name (${problem ?? 'a / in the name'})`)
       continue
     }
@@ -161,8 +162,8 @@ export async function readDistributions(found: readonly InstalledDistribution[],
           onPath.delete(k)
           continue
         }
-        const bad = dataPathProblem(path)
-        if (bad !== null) {
+        const bad = resourcePathProblem(path)
+        if (bad !== undefined) {
           skip(path, `not a valid metadata path (${bad})`)
           continue
         }
