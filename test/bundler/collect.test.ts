@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { buildBundle, collectData, MAX_DATA_FILE_SIZE, parseManifest, type BuildSummary, type BundleInput } from '@pybundle/bundler'
+import { buildBundle, collectData, MAX_DATA_FILE_SIZE, parseManifest, readDistributions, type BuildSummary, type BundleInput } from '@pybundle/bundler'
 import { resourcePathProblem } from '@pybundle/format-spec'
 // Internal to the data collector (not the package's API): the module itself, as built.
 import { fnmatcher } from '../../packages/bundler/dist/collect/paths.js'
@@ -165,6 +165,24 @@ describe('package data files', () => {
     execFileSync('mkfifo', [path.join(root, 'src/p/pipe')])
     const r = await collectData([{ name: 'p', dir: path.join(root, 'src/p') }])
     expect(r).toEqual({ files: [], bytes: 0, skipped: [{ package: 'p', path: 'pipe', reason: 'not a regular file (a FIFO)' }] })
+  })
+})
+
+describe('the folder walk of data and metadata', () => {
+  it('skips a file name that is not UTF-8 with that reason, in a package folder and in a distribution folder', async () => {
+    const root = tmp('pybundle-collect-')
+    write(root, { 'p/__init__.py': '', 'p/ok.txt': 'ok', 'Foo-1.0.dist-info/METADATA': 'Name: Foo\n' })
+    const badName = Buffer.from([0x62, 0x61, 0x64, 0xff, 0x2e, 0x74, 0x78, 0x74]) // "bad\xff.txt"
+    for (const dir of ['p', 'Foo-1.0.dist-info']) fs.writeFileSync(Buffer.concat([Buffer.from(path.join(root, dir) + '/'), badName]), 'x')
+    const reason = 'a file name that is not valid UTF-8'
+    const shown = badName.toString('utf8')
+    const data = await collectData([{ name: 'p', dir: path.join(root, 'p') }])
+    expect(data.files.map((f) => f.path)).toEqual(['ok.txt'])
+    expect(data.skipped).toEqual([{ package: 'p', path: shown, reason }])
+    const dist = path.join(root, 'Foo-1.0.dist-info')
+    const meta = await readDistributions([{ name: 'Foo-1.0.dist-info', path: dist, isFile: false, project: 'Foo', provides: ['p'] }])
+    expect(meta.distributions.map((d) => d.files.map((f) => f.path))).toEqual([['METADATA']])
+    expect(meta.skipped).toEqual([{ distribution: 'Foo-1.0.dist-info', path: shown, reason }])
   })
 })
 
