@@ -15,20 +15,9 @@ import { resourcePathProblem } from '@pybundle/format-spec'
 import { fnmatcher } from '../../packages/bundler/dist/collect/paths.js'
 import { summaryText } from '@pybundle/cli'
 import { PyBundleError } from '@pybundle/errors'
+import { tmp, write } from './helpers.js'
 
 const isRoot = process.getuid?.() === 0
-
-function tmp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-}
-
-function write(root: string, files: Record<string, string | Uint8Array>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const f = path.join(root, rel)
-    fs.mkdirSync(path.dirname(f), { recursive: true })
-    fs.writeFileSync(f, content)
-  }
-}
 
 async function build(manifestPath: string): Promise<{ summary: BuildSummary; input: BundleInput }> {
   let input: BundleInput | undefined
