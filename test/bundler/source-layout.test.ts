@@ -1,5 +1,7 @@
 /**
- * No import cycles among the source files of any package (packages/*\/src): a
+ * How the sources of every package (packages/*\/src) are laid out: a folder's
+ * index.ts only re-exports (its files are named for their job), no folder is named
+ * `build` (a name tools take for build output), and no import cycle. A cycle: a
  * module that imports, even only a type, from a module that imports it back
  * (the bundler's interpreter/index.ts constructed the implementations that took
  * their interface from it) has no place in a reading order, and an ESM cycle of
@@ -77,6 +79,29 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   for (const v of graph.keys()) if (!index.has(v)) visit(v)
   return found
 }
+
+/** The statements of `source` that are not `export ... from '...'` (nor `export type ... from`), as text. */
+function notReexports(file: string, source: string): string[] {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, false)
+  return sf.statements.filter((s) => !(ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined)).map((s) => s.getText(sf))
+}
+
+describe('folders of packages/*/src', () => {
+  const files = sourceFiles()
+  const folders = new Set(files.map((f) => dirname(f)))
+
+  it("a folder's index.ts only re-exports (the package's own src/index.ts aside)", () => {
+    expect(notReexports('x.ts', `export * from './a.js'\nexport { b, type C } from './b.js'\nexport function f() {}`)).toEqual(['export function f() {}'])
+    const inFolders = files.filter((f) => f.endsWith('/index.ts') && !/^packages\/[^/]+\/src\/index\.ts$/.test(f))
+    expect(inFolders).toContain('packages/bundler/src/writer/index.ts')
+    expect(inFolders.filter((f) => notReexports(f, readFileSync(join(root, f), 'utf8')).length > 0)).toEqual([])
+  })
+
+  it('none is named build', () => {
+    expect(folders).toContain('packages/bundler/src/pipeline')
+    expect([...folders].filter((d) => d.split('/').slice(3).includes('build'))).toEqual([])
+  })
+})
 
 describe('import graph of packages/*/src', () => {
   const files = sourceFiles()
