@@ -140,6 +140,7 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
   const absent = missing()
   if (absent.length) return { skipped: `absent: ${absent.join(', ')}`, runs: 0, contenders: [], files: {} }
   const dist = await fixtures(progress)
+  // The example's own page (examples/browser/public/index.html) runs bench.js instead of the app when given ?mode=.
   const server = await startServer({ mounts: { '/bench/': join(HERE, 'page'), ...defaultMounts(dist) } })
   const fetched = ['/dist/stdlib.pyb', '/dist/app.pyb', '/dist/single.pyb', '/dist/stdlib-pyc.zip', '/dist/app-pyc.zip', '/dist/app-py.zip',
     '/pyodide/python_stdlib.zip', '/pyodide/pyodide.asm.wasm', '/pyodide/pyodide.asm.mjs', '/pyodide/pyodide-lock.json', '/pyodide/pyodide.mjs']
@@ -158,7 +159,7 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
   try {
     const load = async (page: import('playwright-core').Page, mode: Mode): Promise<Load> => {
       const from = server.log.length
-      await page.goto(`${server.url}bench/?mode=${mode}`)
+      await page.goto(`${server.url}?mode=${mode}`)
       await page.waitForFunction(() => (window as unknown as { benchResult?: unknown }).benchResult !== undefined, undefined, { timeout: 300_000 })
       const r = await page.evaluate(() => (window as unknown as { benchResult: { ok: boolean; error?: string; ready: number; imported: number } }).benchResult)
       if (!r.ok) throw new Error(`${mode}: ${r.error}`)

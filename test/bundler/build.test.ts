@@ -3,7 +3,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildBundle, compileModules, createInterpreter, shard } from '@pybundle/bundler'
+import { buildBundle, compileModules, createInterpreter } from '@pybundle/bundler'
+// Internal to the compile step (not the package's API): the module itself, as built.
+import { shard } from '../../packages/bundler/dist/compile/compile-modules.js'
 import { PyBundleError } from '@pybundle/errors'
 import { openBundle } from '@pybundle/loader'
 

@@ -9,25 +9,13 @@
  * (this process, in its own cwd) finds nothing there, the interpreter does.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
 import { buildBundle, collectData, readSources, SubprocessInterpreter, type Interpreter, type RunOptions } from '@pybundle/bundler'
+import { tmp, write } from './helpers.js'
 
 const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
-
-function tmp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-}
-
-function write(root: string, files: Record<string, string | Uint8Array>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const f = path.join(root, rel)
-    fs.mkdirSync(path.dirname(f), { recursive: true })
-    fs.writeFileSync(f, content)
-  }
-}
 
 type Run = { step?: string; timeout?: number; maxStdout?: number }
 

@@ -9,23 +9,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { buildBundle, collectData, dataPathProblem, fnmatcher, MAX_DATA_FILE_SIZE, parseManifest, type BuildSummary, type BundleInput } from '@pybundle/bundler'
+import { buildBundle, collectData, MAX_DATA_FILE_SIZE, parseManifest, readDistributions, type BuildSummary, type BundleInput } from '@pybundle/bundler'
+import { resourcePathProblem } from '@pybundle/format-spec'
+// Internal to the data collector (not the package's API): the module itself, as built.
+import { fnmatcher } from '../../packages/bundler/dist/collect/paths.js'
 import { summaryText } from '@pybundle/cli'
 import { PyBundleError } from '@pybundle/errors'
+import { tmp, write } from './helpers.js'
 
 const isRoot = process.getuid?.() === 0
-
-function tmp(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-}
-
-function write(root: string, files: Record<string, string | Uint8Array>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const f = path.join(root, rel)
-    fs.mkdirSync(path.dirname(f), { recursive: true })
-    fs.writeFileSync(f, content)
-  }
-}
 
 async function build(manifestPath: string): Promise<{ summary: BuildSummary; input: BundleInput }> {
   let input: BundleInput | undefined
@@ -165,11 +157,29 @@ describe('package data files', () => {
   })
 })
 
+describe('the folder walk of data and metadata', () => {
+  it('skips a file name that is not UTF-8 with that reason, in a package folder and in a distribution folder', async () => {
+    const root = tmp('pybundle-collect-')
+    write(root, { 'p/__init__.py': '', 'p/ok.txt': 'ok', 'Foo-1.0.dist-info/METADATA': 'Name: Foo\n' })
+    const badName = Buffer.from([0x62, 0x61, 0x64, 0xff, 0x2e, 0x74, 0x78, 0x74]) // "bad\xff.txt"
+    for (const dir of ['p', 'Foo-1.0.dist-info']) fs.writeFileSync(Buffer.concat([Buffer.from(path.join(root, dir) + '/'), badName]), 'x')
+    const reason = 'a file name that is not valid UTF-8'
+    const shown = badName.toString('utf8')
+    const data = await collectData([{ name: 'p', dir: path.join(root, 'p') }])
+    expect(data.files.map((f) => f.path)).toEqual(['ok.txt'])
+    expect(data.skipped).toEqual([{ package: 'p', path: shown, reason }])
+    const dist = path.join(root, 'Foo-1.0.dist-info')
+    const meta = await readDistributions([{ name: 'Foo-1.0.dist-info', path: dist, isFile: false, project: 'Foo', provides: ['p'] }])
+    expect(meta.distributions.map((d) => d.files.map((f) => f.path))).toEqual([['METADATA']])
+    expect(meta.skipped).toEqual([{ distribution: 'Foo-1.0.dist-info', path: shown, reason }])
+  })
+})
+
 describe('data path rules and exclude_data patterns', () => {
   it('rejects what could escape a folder or hide in a listing', () => {
-    for (const p of ['a', 'a/b.txt', 'locale-data/en_GB.dat', 'ünï/cödé.txt', '.hidden', 'a..b']) expect(dataPathProblem(p)).toBeNull()
+    for (const p of ['a', 'a/b.txt', 'locale-data/en_GB.dat', 'ünï/cödé.txt', '.hidden', 'a..b']) expect(resourcePathProblem(p)).toBeUndefined()
     for (const p of ['', '/etc/passwd', 'a//b', 'a/', './a', 'a/../b', '..', 'a\\b', 'a\0b', 'a\nb', 'a\u202eb', 'a\u200db', 'a\ud800b', 'a\udc80', 'x'.repeat(4097)]) {
-      expect(dataPathProblem(p), JSON.stringify(p)).not.toBeNull()
+      expect(resourcePathProblem(p), JSON.stringify(p)).toBeTypeOf('string')
     }
   })
 

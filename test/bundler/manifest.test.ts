@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { isModulePattern, parseManifest } from '@pybundle/bundler'
+import { parseManifest } from '@pybundle/bundler'
+// Internal to the manifest reader (not the package's API): the module itself, as built.
+import { isModulePattern } from '../../packages/bundler/dist/manifest/read-manifest.js'
 import { PyBundleError } from '@pybundle/errors'
 
 const FILE = '/work/proj/app.toml'

@@ -4,7 +4,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createInterpreter, parseManifest, resolveModules, splitTraceArgs } from '@pybundle/bundler'
+import { createInterpreter, parseManifest, resolveModules } from '@pybundle/bundler'
+// Internal to the trace step (not the package's API): the module itself, as built.
+import { splitTraceArgs } from '../../packages/bundler/dist/resolve/trace.js'
 import { PyBundleError } from '@pybundle/errors'
 import { findInterpreters } from '../helpers/pythons.js'
 

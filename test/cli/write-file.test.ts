@@ -6,7 +6,9 @@ import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeFileAtomic } from '@pybundle/bundler'
+import { replaceFile, writeFileAtomic } from '@pybundle/bundler'
+// The CLI's writer (internal to it, not its API): the module itself, as built.
+import { writeFileReplacing } from '../../packages/cli/dist/lib/safe-write.js'
 import { tempDir } from './helpers.js'
 
 describe('writeFileAtomic and stale temporary files', () => {
@@ -31,5 +33,29 @@ describe('writeFileAtomic and stale temporary files', () => {
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]
     await writeFileAtomic(path.join(tempDir(), 'x.pyb'), Uint8Array.of(1))
     expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before)
+  })
+})
+
+describe('one temporary-file writer for the bundle and the CLI', () => {
+  it('a CLI write and a bundler write in flight together share one SIGINT/SIGTERM handler, removed after', async () => {
+    const dir = tempDir()
+    const count = (): number[] => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]
+    const before = count()
+    // Both track their temporary file before their first await, so both are in flight here.
+    const cli = writeFileReplacing(path.join(dir, 'report.html'), '<html></html>')
+    const bundler = replaceFile(path.join(dir, 'b.bin'), Uint8Array.of(7), path.join(dir, '.b.bin.tmp'))
+    expect(count()).toEqual(before.map((n) => n + 1))
+    await Promise.all([cli, bundler])
+    expect(count()).toEqual(before)
+    expect(fs.readdirSync(dir).sort()).toEqual(['b.bin', 'report.html'])
+  })
+
+  it('replaceFile removes its temporary file and keeps the target when the rename fails', async () => {
+    const dir = tempDir()
+    fs.mkdirSync(path.join(dir, 'target'))
+    fs.writeFileSync(path.join(dir, 'target/inside'), 'x')
+    const err = await replaceFile(path.join(dir, 'target'), Uint8Array.of(1), path.join(dir, '.t.tmp')).catch((e: unknown) => e)
+    expect((err as NodeJS.ErrnoException).code).toMatch(/^(EISDIR|ENOTDIR|EEXIST|ENOTEMPTY)$/)
+    expect(fs.readdirSync(dir)).toEqual(['target'])
   })
 })

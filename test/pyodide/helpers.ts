@@ -13,7 +13,8 @@ import { decodeRecords } from '../helpers/container.js'
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const FIXTURES = path.join(HERE, 'fixtures')
-const ROOT = path.resolve(HERE, '..', '..')
+/** The repository's root folder. */
+export const ROOT = path.resolve(HERE, '..', '..')
 export const PYODIDE_VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/pyodide/package.json'), 'utf8')).version as string
 
 let interp: Interpreter | undefined
@@ -23,7 +24,7 @@ export function pyodideInterpreter(): Interpreter {
 }
 
 /** Hash of every file under `dirs` (sorted), for cache keys. */
-function treeHash(...dirs: string[]): string {
+export function treeHash(...dirs: string[]): string {
   const h = createHash('sha256')
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

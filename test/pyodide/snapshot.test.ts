@@ -9,7 +9,6 @@
  * code that makes them.
  */
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -20,23 +19,9 @@ import { createProgram, memoryContext } from '@pybundle/cli'
 import { checkSnapshotLater, encodeSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 import { cachePath } from '../helpers/cache.js'
-import { FIXTURES, PYODIDE_VERSION, pyodideInterpreter } from './helpers.js'
+import { FIXTURES, PYODIDE_VERSION, ROOT, pyodideInterpreter, treeHash } from './helpers.js'
 
-const ROOT = path.resolve(FIXTURES, '..', '..', '..')
 const require = createRequire(import.meta.url)
-
-function treeHash(...dirs: string[]): string {
-  const h = createHash('sha256')
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name)
-      if (e.isDirectory()) walk(p)
-      else if (!p.endsWith('.tsbuildinfo') && !p.endsWith('.map')) h.update(p).update(fs.readFileSync(p))
-    }
-  }
-  for (const d of dirs) walk(d)
-  return h.digest('hex')
-}
 
 let bundle: string
 let snapshotBytes: Uint8Array

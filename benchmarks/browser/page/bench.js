@@ -1,4 +1,5 @@
-// One page load of the browser benchmark (benchmarks/browser/browser.ts):
+// One page load of the browser benchmark (benchmarks/browser/browser.ts), run by
+// the example's page (examples/browser/public/index.html) when it is given
 // ?mode=stock | pyczip | layered | single. Times are performance.now(), i.e.
 // milliseconds since navigation started: `ready` when Pyodide is up, `imported`
 // when the app's imports (webapp.main: jinja2, markdown, pygments, yaml, ...) are done.

@@ -12,14 +12,13 @@
  * by UTF-8 bytes.
  */
 import type { Stats } from 'node:fs'
-import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import { LIMITS } from '@pybundle/format-spec'
+import { LIMITS, resourcePathProblem } from '@pybundle/format-spec'
 import type { DataFileInput } from '../bundle-input.js'
-import type { Interpreter } from '../interpreter/index.js'
-import { byUtf8, dataPathProblem, fnmatcher } from './paths.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
+import { byUtf8, fnmatcher } from './paths.js'
 import { fileKind, overLimit, readRegularFile, statFollowing } from './read-file.js'
 import { readThroughInterpreter } from './read-via-interpreter.js'
+import { folderKey, walkFolder } from './walk-folder.js'
 import { walkThroughInterpreter } from './walk-via-interpreter.js'
 
 /** A single data file over this many bytes is skipped (LIMITS.MAX_DATA_FILE_SIZE, 64 MiB). */
@@ -65,7 +64,6 @@ export interface CollectedData {
 const READERS = 8
 const CODE_SUFFIXES = ['.py', '.pyc', '.pyo']
 const NATIVE_SUFFIXES = ['.so', '.pyd', '.dylib']
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Collect the data files of `packages` (bundled regular packages; namespace packages have no folder of their own). */
 export async function collectData(packages: readonly DataPackage[], options: CollectDataOptions = {}): Promise<CollectedData> {
@@ -90,7 +88,7 @@ export async function collectData(packages: readonly DataPackage[], options: Col
       skipped.push({ package: pkg.name, path: '', reason: s.ok ? `the package folder is ${fileKind(s.st)}` : `the package folder: ${s.reason}` })
       continue
     }
-    const key = `${s.st.dev}:${s.st.ino}`
+    const key = folderKey(s.st)
     if (!owners.has(key)) owners.set(key, pkg.name)
     roots.push({ pkg, key })
   }
@@ -103,8 +101,8 @@ export async function collectData(packages: readonly DataPackage[], options: Col
       skipped.push({ package: pkg, path, reason: 'excluded by exclude_data' })
       return false
     }
-    const problem = dataPathProblem(path)
-    if (problem !== null) {
+    const problem = resourcePathProblem(path)
+    if (problem !== undefined) {
       skipped.push({ package: pkg, path, reason: `not a valid data path (${problem})` })
       return false
     }
@@ -112,51 +110,11 @@ export async function collectData(packages: readonly DataPackage[], options: Col
   }
 
   for (const { pkg, key } of roots) {
-    const skip = (path: string, reason: string): void => { skipped.push({ package: pkg.name, path, reason }) }
-
-    const walk = async (dir: string, rel: string, onPath: Set<string>): Promise<void> => {
-      let names: Buffer[]
-      try {
-        names = await readdir(dir, { encoding: 'buffer' })
-      } catch (e) {
-        skip(rel, `unreadable folder: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
-        return
-      }
-      names.sort((a, b) => Buffer.compare(a, b))
-      for (const raw of names) {
-        let name: string
-        try {
-          name = utf8.decode(raw)
-        } catch {
-          skip(rel === '' ? raw.toString('utf8') : `${rel}/${raw.toString('utf8')}`, 'a file name that is not valid UTF-8')
-          continue
-        }
-        if (name === '__pycache__') continue
-        const path = rel === '' ? name : `${rel}/${name}`
-        const full = join(dir, name)
-        const s = await statFollowing(full)
-        if (!s.ok) {
-          skip(path, s.reason)
-          continue
-        }
-        const st = s.st
-        if (st.isDirectory()) {
-          const k = `${st.dev}:${st.ino}`
-          if (onPath.has(k)) {
-            skip(path, 'symlink loop')
-            continue
-          }
-          if (owners.has(k)) continue // a bundled package of its own: its files are its own
-          onPath.add(k)
-          await walk(full, path, onPath)
-          onPath.delete(k)
-          continue
-        }
-        if (!wanted(pkg.name, path)) continue
-        pending.push({ package: pkg.name, path, full, st })
-      }
-    }
-    await walk(pkg.dir, '', new Set([key]))
+    await walkFolder(pkg.dir, key, {
+      skip: (path, reason) => { skipped.push({ package: pkg.name, path, reason }) },
+      enter: (k) => !owners.has(k), // a bundled package of its own: its files are its own
+      file: (path, full, st) => { if (wanted(pkg.name, path)) pending.push({ package: pkg.name, path, full, st }) },
+    })
   }
 
   // Reads overlap (a few at a time); the walk above fixed the order.

@@ -8,15 +8,15 @@
  * The same helper run reports the interpreter's EXTENSION_SUFFIXES, which the
  * data collector needs, so one interpreter run serves both.
  */
-import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { resourcePathProblem } from '@pybundle/format-spec'
 import type { DistributionInput } from '../bundle-input.js'
-import type { Interpreter } from '../interpreter/index.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
 import { helperScript } from '../interpreter/scripts.js'
-import { interpreterFailure } from '../resolve/index.js'
+import { interpreterFailure } from '../resolve/resolve-modules.js'
 import { MAX_DATA_FILE_SIZE } from './data.js'
-import { byUtf8, dataPathProblem } from './paths.js'
+import { byUtf8 } from './paths.js'
 import { readRegularFile, statFollowing } from './read-file.js'
+import { folderKey, walkFolder } from './walk-folder.js'
 
 export interface BundledModuleRef {
   name: string
@@ -108,8 +108,8 @@ export async function readDistributions(found: readonly InstalledDistribution[],
   const names = new Set<string>()
   for (const d of found) {
     const skip = (path: string, reason: string): void => { skipped.push({ distribution: d.name, path, reason }) }
-    const problem = dataPathProblem(d.name)
-    if (problem !== null || d.name.includes('/')) {
+    const problem = resourcePathProblem(d.name)
+    if (problem !== undefined || d.name.includes('/')) {
       skip('', `not a valid entry name (${problem ?? 'a / in the name'})`)
       continue
     }
@@ -132,46 +132,19 @@ export async function readDistributions(found: readonly InstalledDistribution[],
       skip('', top.ok ? 'not a folder' : top.reason)
       continue
     }
-    const walk = async (dir: string, rel: string, onPath: Set<string>): Promise<void> => {
-      let entries: string[]
-      try {
-        entries = await readdir(dir)
-      } catch (e) {
-        skip(rel, `unreadable folder: ${(e as NodeJS.ErrnoException).code ?? 'error'}`)
-        return
-      }
-      entries.sort(byUtf8)
-      for (const name of entries) {
-        if (name === '__pycache__') continue
-        const path = rel === '' ? name : `${rel}/${name}`
-        const full = join(dir, name)
-        const s = await statFollowing(full)
-        if (!s.ok) {
-          skip(path, s.reason)
-          continue
-        }
-        if (s.st.isDirectory()) {
-          const k = `${s.st.dev}:${s.st.ino}`
-          if (onPath.has(k)) {
-            skip(path, 'symlink loop')
-            continue
-          }
-          onPath.add(k)
-          await walk(full, path, onPath)
-          onPath.delete(k)
-          continue
-        }
-        const bad = dataPathProblem(path)
-        if (bad !== null) {
+    await walkFolder(d.path, folderKey(top.st), {
+      skip,
+      file: async (path, full, st) => {
+        const bad = resourcePathProblem(path)
+        if (bad !== undefined) {
           skip(path, `not a valid metadata path (${bad})`)
-          continue
+          return
         }
-        const r = await readRegularFile(full, maxFileSize, s.st)
+        const r = await readRegularFile(full, maxFileSize, st)
         if (!r.ok) skip(path, r.reason)
         else files.push({ path, bytes: r.bytes })
-      }
-    }
-    await walk(d.path, '', new Set([`${top.st.dev}:${top.st.ino}`]))
+      },
+    })
     out.push({ name: d.name, files })
     names.add(d.name)
   }

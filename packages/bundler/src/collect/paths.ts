@@ -1,16 +1,9 @@
 /**
- * The rules a data or metadata path obeys before it goes into a bundle (the
- * same as for module paths, issue 14): relative, '/'-separated, no empty, '.'
- * or '..' part, no backslash, NUL, control or format character. A file whose
- * path breaks one is skipped with the reason, so no bundle can make extract
- * write outside its folder.
+ * Matching and ordering of the collectors' paths: exclude_data's fnmatch
+ * patterns, and the UTF-8 byte order the writer sorts by. Whether a path may
+ * go into a bundle at all is the format's one rule (resourcePathProblem in
+ * @pybundle/format-spec, §15.1 = §5.1), which data.ts and metadata.ts call.
  */
-import { resourcePathProblem } from '@pybundle/format-spec'
-
-/** Why `path` cannot be a data or metadata path, or null when it can: the format's one rule (§15.1 = §5.1). */
-export function dataPathProblem(path: string): string | null {
-  return resourcePathProblem(path) ?? null
-}
 
 /** fnmatch patterns compiled once: Python's fnmatch.fnmatchcase (`*` also matches '/'). */
 export function fnmatcher(patterns: readonly string[]): (s: string) => boolean {

@@ -12,9 +12,9 @@
  * silently.
  */
 import { PyBundleError } from '@pybundle/errors'
-import type { Interpreter } from '../interpreter/index.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
 import { MAX_MINOR, MAX_STDOUT, MIN_MINOR } from '../interpreter/limits.js'
-import { interpreterFailure } from '../resolve/index.js'
+import { interpreterFailure } from '../resolve/resolve-modules.js'
 import { overLimit } from './read-file.js'
 
 // stdin: JSON {"files": [path, ...], "budget": bytes, "limit": bytes}; stdout per path, in order, until the

@@ -7,7 +7,7 @@
  * stat() on a non-regular file); data.ts applies the suffix, exclude_data and
  * path rules and reads the files through the interpreter in one run.
  */
-import type { Interpreter } from '../interpreter/index.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
 
 export type WalkEntry = { path: string; size: number } | { path: string; reason: string }
 

@@ -7,7 +7,7 @@
  * helper failed (then its stderr is what matters).
  */
 import { PyBundleError } from '@pybundle/errors'
-import type { Interpreter, ScriptResult } from './index.js'
+import type { Interpreter, ScriptResult } from './interpreter.js'
 import { MAX_MINOR, MIN_MINOR, stderrExcerpt } from './limits.js'
 
 const MARK = 'PYBUNDLE-PROBE'

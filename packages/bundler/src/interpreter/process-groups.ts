@@ -7,7 +7,7 @@
  * its own right no longer gets the terminal's Ctrl-C, so while any is alive a
  * SIGINT / SIGTERM / SIGHUP handler kills every group, then lets the signal
  * take its course: it re-raises it (the shell sees 130 / 143) unless the
- * program has listeners of its own for it, as write-file.ts does. On exit
+ * program has listeners of its own for it, as replace-file.ts does. On exit
  * (process.exit with groups alive) they are killed too. SIGKILL of pybundle
  * cannot be handled: helpers then die of the broken pipe on their next write.
  */

@@ -33,7 +33,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { PyBundleError } from '@pybundle/errors'
-import type { Interpreter, RunOptions, Script, ScriptResult } from './index.js'
+import type { Interpreter, RunOptions, Script, ScriptResult } from './interpreter.js'
 import { DEFAULT_TIMEOUT, MAX_STDERR, MAX_STDOUT, MAX_TIMER_MS, timeoutError } from './limits.js'
 
 /** The part of Pyodide's API used here (typed loosely: `pyodide` is an optional dependency). */

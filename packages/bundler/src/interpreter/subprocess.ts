@@ -13,7 +13,7 @@ import { PyBundleError } from '@pybundle/errors'
 import { CappedOutput } from './capped-output.js'
 import { armSignals, disarmIfIdle, killGroup, releaseGroup, trackGroup } from './process-groups.js'
 import { DEFAULT_TIMEOUT, MAX_STDERR, MAX_STDOUT, MAX_TIMER_MS, droppedMarker, timeoutError } from './limits.js'
-import type { Interpreter, InterpreterOptions, RunOptions, Script, ScriptResult } from './index.js'
+import type { Interpreter, InterpreterOptions, RunOptions, Script, ScriptResult } from './interpreter.js'
 
 export class SubprocessInterpreter implements Interpreter {
   readonly id: string

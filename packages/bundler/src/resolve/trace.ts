@@ -6,10 +6,10 @@
 import { PyBundleError } from '@pybundle/errors'
 import { delimiter } from 'node:path'
 import { explainFailure, identify } from '../interpreter/diagnose.js'
-import type { Interpreter } from '../interpreter/index.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
 import { stderrExcerpt } from '../interpreter/limits.js'
 import { helperScript } from '../interpreter/scripts.js'
-import type { Manifest } from '../manifest/index.js'
+import type { Manifest } from '../manifest/read-manifest.js'
 
 /** One sys.modules entry of the traced process, as trace_driver.py reports it. */
 export interface TracedModule {

@@ -1,5 +1,6 @@
 export { writeBundle, writeBundleWithStats } from './write-bundle.js'
 export type { WriteResult } from './write-bundle.js'
 export { writeBundleFile, writeFileAtomic } from './write-file.js'
+export { replaceFile, syncFolder } from './replace-file.js'
 export type { BundleStats, SectionSharing } from './stats.js'
 export type { ResourceStats } from './resources.js'

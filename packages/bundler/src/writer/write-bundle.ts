@@ -8,7 +8,7 @@
  * the same input (in any module order) gives the same bytes.
  */
 import type { CodeLayout, PyCode, PyStr } from '@pybundle/cpython'
-import { codeLayoutForPython, hasLoneSurrogate, marshalVersionForPython } from '@pybundle/cpython'
+import { codeLayoutForPython, hasLoneSurrogate, marshalVersionForPython, usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import {
   BASE_RECORD, CODE, FILE_MAGIC, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_MINOR_LAYERED, HEADER, HEADER_FLAG, LAYER_SECTION, LIMITS, MODULE, MODULE_FLAG, NONE, RESOURCE_SECTION,
@@ -23,7 +23,7 @@ import type { BlobRef } from './blob-store.js'
 import { alignUp, checkU32, compareBytes, utf8 } from './bytes.js'
 import { ConstTable } from './const-table.js'
 import { midxSize, writeModuleIndex } from './module-index.js'
-import { NO_RESOURCES, planResources } from './resources.js'
+import { NO_RESOURCES, planResources, type PlannedResources } from './resources.js'
 import type { BundleStats } from './stats.js'
 import { StringTable } from './string-table.js'
 
@@ -83,6 +83,44 @@ export async function writeBundle(input: BundleInput): Promise<Uint8Array> {
 
 export async function writeBundleWithStats(input: BundleInput): Promise<WriteResult> {
   const xxh = await getXxh()
+  const plan = planBundle(input, xxh)
+  const sections = layoutSections(plan)
+  const out = new Uint8Array(sections.fileSize)
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
+  writeSections(out, view, plan, sections)
+  writeSectionTable(out, view, sections.table, xxh)
+  // Last: the header checksum covers the section table.
+  writeHeader(out, view, input, plan, sections, xxh)
+  return { bytes: out, stats: bundleStats(plan, sections) }
+}
+
+/** Everything the file holds, before any offset is known: the records, the tables, the blobs. */
+interface BundlePlan {
+  modules: PlannedModule[]
+  codes: PlannedCode[]
+  strings: StringTable
+  consts: ConstTable
+  blobs: BlobStore
+  resources: PlannedResources | undefined
+  /** §16 BASE's bytes, for a layered bundle. */
+  base: Uint8Array | undefined
+}
+
+/** Where each section goes. */
+interface SectionLayout {
+  /** Header plus section table. */
+  headerSize: number
+  sizes: Record<SectionName, number>
+  offsets: Record<SectionName, number>
+  resourceOffsets: Record<ResourceSectionName, number>
+  baseOffset: number
+  /** The section table's rows in file order: [id, offset, size]. */
+  table: [number, number, number][]
+  fileSize: number
+}
+
+/** Validate the input and build every table: modules sorted, code objects numbered, strings, constants and blobs shared. */
+function planBundle(input: BundleInput, xxh: XXHashAPI): BundlePlan {
   const layout = checkTarget(input)
   const blobs = new BlobStore(xxh)
   const strings = new StringTable()
@@ -112,58 +150,59 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   }
   checkU32(codes.length, 'code record count')
   const resources = planResources(input, modules, xxh)
-
-  // --- section layout (§1, §3; the resource sections of §15 after BLOB, when there are any)
   const base = input.base === undefined ? undefined : baseSection(input)
+  return { modules, codes, strings, consts, blobs, resources, base }
+}
+
+/** §1, §3: the sections in SECTION_ORDER, each aligned; the resource sections of §15 after BLOB, when there are any; §16 BASE last. */
+function layoutSections(plan: BundlePlan): SectionLayout {
+  const { resources, base } = plan
   const sectionCount = SECTION_ORDER.length + (resources ? RESOURCE_SECTION_ORDER.length : 0) + (base ? 1 : 0)
   const headerSize = HEADER.size + sectionCount * SECTION_ENTRY.size
   const sizes: Record<SectionName, number> = {
-    MIDX: midxSize(modules.length),
-    MODS: modules.length * MODULE.size,
-    CODE: codes.length * CODE.size,
-    STRT: strings.entries.length * TABLE_ENTRY_SIZE,
-    CNST: consts.entries.length * TABLE_ENTRY_SIZE,
-    STRD: strings.dataSize,
-    CDAT: consts.dataSize,
-    BLOB: blobs.size,
+    MIDX: midxSize(plan.modules.length),
+    MODS: plan.modules.length * MODULE.size,
+    CODE: plan.codes.length * CODE.size,
+    STRT: plan.strings.entries.length * TABLE_ENTRY_SIZE,
+    CNST: plan.consts.entries.length * TABLE_ENTRY_SIZE,
+    STRD: plan.strings.dataSize,
+    CDAT: plan.consts.dataSize,
+    BLOB: plan.blobs.size,
+  }
+  const table: [number, number, number][] = []
+  let end = headerSize
+  const place = (id: number, size: number): number => {
+    const offset = alignUp(end, SECTION_ALIGN)
+    end = offset + size
+    table.push([id, offset, size])
+    return offset
   }
   const offsets = {} as Record<SectionName, number>
-  let end = headerSize
-  for (const name of SECTION_ORDER) {
-    offsets[name] = alignUp(end, SECTION_ALIGN)
-    end = offsets[name] + sizes[name]
-  }
+  for (const name of SECTION_ORDER) offsets[name] = place(SECTION[name], sizes[name])
   const resourceOffsets = {} as Record<ResourceSectionName, number>
-  if (resources) {
-    for (const name of RESOURCE_SECTION_ORDER) {
-      resourceOffsets[name] = alignUp(end, SECTION_ALIGN)
-      end = resourceOffsets[name] + resources.sizes[name]
-    }
-  }
-  let baseOffset = 0
-  if (base) {
-    baseOffset = alignUp(end, SECTION_ALIGN)
-    end = baseOffset + base.length
-  }
-  const fileSize = end
+  if (resources) for (const name of RESOURCE_SECTION_ORDER) resourceOffsets[name] = place(RESOURCE_SECTION[name], resources.sizes[name])
+  const baseOffset = base ? place(LAYER_SECTION.BASE, base.length) : 0
+  return { headerSize, sizes, offsets, resourceOffsets, baseOffset, table, fileSize: end }
+}
 
-  // --- write
-  const out = new Uint8Array(fileSize)
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
-  writeModuleIndex(view, offsets.MIDX, modules.map((m) => m.nameHash))
-  writeModules(view, offsets.MODS, modules)
-  writeCodes(view, offsets.CODE, codes)
+/** Every section's bytes, each table by its own writer. */
+function writeSections(out: Uint8Array, view: DataView, plan: BundlePlan, at: SectionLayout): void {
+  const { offsets } = at
+  writeModuleIndex(view, offsets.MIDX, plan.modules.map((m) => m.nameHash))
+  writeModules(view, offsets.MODS, plan.modules)
+  writeCodes(view, offsets.CODE, plan.codes)
+  const { strings, consts } = plan
   for (let i = 0; i < strings.entries.length; i++) view.setUint32(offsets.STRT + 4 * i, strings.entries[i], true)
   for (let i = 0; i < consts.entries.length; i++) view.setUint32(offsets.CNST + 4 * i, consts.entries[i], true)
   strings.write(out, view, offsets.STRD)
   consts.write(view, offsets.CDAT)
-  blobs.write(out, offsets.BLOB)
-  resources?.write(out, view, resourceOffsets)
-  if (base) out.set(base, baseOffset)
+  plan.blobs.write(out, offsets.BLOB)
+  plan.resources?.write(out, view, at.resourceOffsets)
+  if (plan.base) out.set(plan.base, at.baseOffset)
+}
 
-  const table: [number, number, number][] = SECTION_ORDER.map((n) => [SECTION[n], offsets[n], sizes[n]])
-  if (resources) for (const n of RESOURCE_SECTION_ORDER) table.push([RESOURCE_SECTION[n], resourceOffsets[n], resources.sizes[n]])
-  if (base) table.push([LAYER_SECTION.BASE, baseOffset, base.length])
+/** §3: one entry per section, with the xxh64 of its bytes (so the sections are written first). */
+function writeSectionTable(out: Uint8Array, view: DataView, table: readonly [number, number, number][], xxh: XXHashAPI): void {
   table.forEach(([id, offset, size], i) => {
     const at = HEADER.size + i * SECTION_ENTRY.size
     view.setUint32(at + SECTION_ENTRY.at.id, id, true)
@@ -172,27 +211,34 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
     view.setBigUint64(at + SECTION_ENTRY.at.size, BigInt(size), true)
     view.setBigUint64(at + SECTION_ENTRY.at.checksum, xxh.h64Raw(out.subarray(offset, offset + size)), true)
   })
+}
 
+/** §2: the header, its checksum last (over header and section table, with its own field read as zero: it is zero here). */
+function writeHeader(out: Uint8Array, view: DataView, input: BundleInput, plan: BundlePlan, at: SectionLayout, xxh: XXHashAPI): void {
+  const layered = plan.base !== undefined
   out.set(FILE_MAGIC, HEADER.at.magic)
   view.setUint16(HEADER.at.format_major, FORMAT_MAJOR, true)
-  view.setUint16(HEADER.at.format_minor, base ? FORMAT_MINOR_LAYERED : FORMAT_MINOR, true)
-  view.setUint32(HEADER.at.header_size, headerSize, true)
-  view.setBigUint64(HEADER.at.file_size, BigInt(fileSize), true)
+  view.setUint16(HEADER.at.format_minor, layered ? FORMAT_MINOR_LAYERED : FORMAT_MINOR, true)
+  view.setUint32(HEADER.at.header_size, at.headerSize, true)
+  view.setBigUint64(HEADER.at.file_size, BigInt(at.fileSize), true)
   view.setUint16(HEADER.at.python_magic, input.python.magic, true)
   view.setUint8(HEADER.at.python_major, input.python.major)
   view.setUint8(HEADER.at.python_minor, input.python.minor)
   view.setUint8(HEADER.at.marshal_version, input.python.marshalVersion)
   view.setUint8(HEADER.at.optimize, input.optimize)
-  view.setUint16(HEADER.at.section_count, sectionCount, true)
-  view.setUint32(HEADER.at.flags, base ? HEADER_FLAG.LAYERED : 0, true)
-  view.setUint32(HEADER.at.module_count, modules.length, true)
-  view.setUint32(HEADER.at.code_count, codes.length, true)
-  view.setUint32(HEADER.at.string_count, strings.entries.length, true)
-  view.setUint32(HEADER.at.const_count, consts.entries.length, true)
+  view.setUint16(HEADER.at.section_count, at.table.length, true)
+  view.setUint32(HEADER.at.flags, layered ? HEADER_FLAG.LAYERED : 0, true)
+  view.setUint32(HEADER.at.module_count, plan.modules.length, true)
+  view.setUint32(HEADER.at.code_count, plan.codes.length, true)
+  view.setUint32(HEADER.at.string_count, plan.strings.entries.length, true)
+  view.setUint32(HEADER.at.const_count, plan.consts.entries.length, true)
   view.setUint32(HEADER.at.reserved, 0, true)
-  // Last: the header checksum covers the section table, with its own field read as zero (it is zero here).
-  view.setBigUint64(HEADER.at.header_checksum, xxh.h64Raw(out.subarray(0, headerSize)), true)
+  view.setBigUint64(HEADER.at.header_checksum, xxh.h64Raw(out.subarray(0, at.headerSize)), true)
+}
 
+/** The figures of stats.ts, from the plan (the writer's tables count sharing as they are built). */
+function bundleStats(plan: BundlePlan, at: SectionLayout): BundleStats {
+  const { modules, codes, strings, consts, blobs, resources } = plan
   const nameSlots = codes.reduce((n, c) => n + 3 + c.code.names.length + c.nLocals + c.nFreevars + c.nCellvars, 0)
   const constSlots = codes.reduce((n, c) => n + c.code.consts.length, 0)
   const sharing = {
@@ -204,7 +250,7 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
   }
   sharing.savedBytes = sharing.strings.perModuleBytes + sharing.consts.perModuleBytes + sharing.blobs.perModuleBytes
     - sharing.strings.bytes - sharing.consts.bytes - sharing.blobs.bytes
-  const stats: BundleStats = {
+  return {
     modules: modules.length,
     namespaceModules: modules.filter((m) => m.input.code === null).length,
     codeObjects: codes.length,
@@ -221,14 +267,13 @@ export async function writeBundleWithStats(input: BundleInput): Promise<WriteRes
       extraEntries: consts.entries.length - constSlots,
     },
     blobs: { references: blobs.references, distinct: blobs.blobs.length },
-    sections: sizes,
+    sections: at.sizes,
     resourceSections: resources ? { ...resources.sizes } : undefined,
     resources: resources ? resources.stats : { ...NO_RESOURCES },
-    headerBytes: headerSize,
-    fileSize,
+    headerBytes: at.headerSize,
+    fileSize: at.fileSize,
     sharing,
   }
-  return { bytes: out, stats }
 }
 
 /** §16 BASE: the base record, then the base's name in UTF-8. */
@@ -311,13 +356,13 @@ function collectCodes(code: PyCode, module: number, parent: number, depth: numbe
   }
   checkCode(code, layout)
   const index = out.length
-  const eleven = layout === '3.11'
+  const localsPlus = usesLocalsPlus(layout)
   const planned: PlannedCode = {
     code, module, parent, depth, children: [],
     strStart: 0,
-    nLocals: eleven ? code.localsplusnames.length : code.varnames.length,
-    nFreevars: eleven ? 0 : code.freevars.length,
-    nCellvars: eleven ? 0 : code.cellvars.length,
+    nLocals: localsPlus ? code.localsplusnames.length : code.varnames.length,
+    nFreevars: localsPlus ? 0 : code.freevars.length,
+    nCellvars: localsPlus ? 0 : code.cellvars.length,
     constStart: 0,
     bytecode: { offset: 0, length: 0 }, linetable: { offset: 0, length: 0 },
     exceptiontable: { offset: 0, length: 0 }, kinds: { offset: 0, length: 0 },
@@ -331,13 +376,12 @@ function collectCodes(code: PyCode, module: number, parent: number, depth: numbe
 
 function planCode(c: PlannedCode, strings: StringTable, consts: ConstTable, blobs: BlobStore): void {
   const code = c.code
-  const eleven = code.layout === '3.11'
   // §6.1: [filename, name, qualname, names..., locals..., freevars..., cellvars...]
   c.strStart = strings.append(code.filename)
   strings.append(code.name)
   strings.append(code.qualname ?? code.name)
   appendAll(strings, code.names)
-  if (eleven) {
+  if (usesLocalsPlus(code.layout)) {
     appendAll(strings, code.localsplusnames)
   } else {
     appendAll(strings, code.varnames)
@@ -365,7 +409,7 @@ function checkCode(code: PyCode, layout: CodeLayout): void {
     if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) bad(`${f} ${v} is not an int32`)
   }
   if (!Number.isInteger(code.flags) || code.flags < 0 || code.flags > 0xffffffff) bad(`flags ${code.flags} is not a u32`)
-  if (layout === '3.11') {
+  if (usesLocalsPlus(layout)) {
     if (code.qualname === null) bad('3.11+ code needs a qualname')
     if (code.varnames.length || code.freevars.length || code.cellvars.length) bad('3.11+ code has varnames/freevars/cellvars')
     if (code.localspluskinds.length !== code.localsplusnames.length) bad('localspluskinds and localsplusnames differ in length')
@@ -402,7 +446,7 @@ function writeCodes(view: DataView, base: number, codes: readonly PlannedCode[])
     view.setInt32(at + CODE.at.argcount, k.argcount, true)
     view.setInt32(at + CODE.at.posonlyargcount, k.posonlyargcount, true)
     view.setInt32(at + CODE.at.kwonlyargcount, k.kwonlyargcount, true)
-    view.setInt32(at + CODE.at.nlocals, k.layout === '3.11' ? 0 : k.nlocals, true)
+    view.setInt32(at + CODE.at.nlocals, usesLocalsPlus(k.layout) ? 0 : k.nlocals, true)
     view.setInt32(at + CODE.at.stacksize, k.stacksize, true)
     view.setUint32(at + CODE.at.flags, k.flags, true)
     view.setInt32(at + CODE.at.firstlineno, k.firstlineno, true)

@@ -9,7 +9,7 @@
  */
 import { PyBundleError } from '@pybundle/errors'
 import type { Bundle, ModuleView } from '@pybundle/loader'
-import type { PlanEntry } from './extract.js'
+import type { PlanEntry } from './plan-entry.js'
 
 export interface ExtractedFiles {
   data: { files: number; bytes: number }

@@ -19,7 +19,10 @@ import type { Bundle, ModuleView } from '@pybundle/loader'
 import { moduleKind, type ModuleKind } from './inspect.js'
 import { makeFolders, syncFolder, writeFileReplacing } from './safe-write.js'
 import { planFiles, summarizeFiles, type ExtractedFiles } from './extract-files.js'
+import type { PlanEntry } from './plan-entry.js'
 import { BUNDLE_CODES } from './handle-error.js'
+
+export type { PlanEntry } from './plan-entry.js'
 
 export interface ExtractedModule {
   name: string
@@ -76,25 +79,6 @@ function lookupListed(bundle: Bundle, name: string): ModuleView {
     throw new PyBundleError('BAD_INDEX', `module ${JSON.stringify(name)} is listed in MODS but the module index (MIDX) does not find it: the bundle is damaged`, { details: { module: name } })
   }
   return m
-}
-
-/**
- * One thing extract makes under --out. `from` says which bundle entry it comes
- * from; other entry kinds (package data files, distribution metadata) add their
- * own `from` variant and plan entries, and go through the same checks.
- */
-export interface PlanEntry {
-  /** Target, relative to --out, '/'-separated. */
-  path: string
-  /** A file gets `bytes()`; a folder is only created. */
-  type: 'file' | 'folder'
-  from:
-    | { kind: 'module'; name: string; moduleKind: ModuleKind }
-    | { kind: 'data'; package: string; path: string }
-    | { kind: 'metadata'; distribution: string; path: string }
-    | { kind: 'source'; name: string }
-  /** Produces the file's bytes, called when it is written (type 'file'). */
-  bytes?: () => Uint8Array
 }
 
 export interface ExtractPlan {

@@ -2,6 +2,7 @@
  * `pybundle inspect` as data: what is in a bundle and where its bytes go.
  * Field names here are the stable --json schema (documented in README.md).
  */
+import { codeLayoutForPython, usesLocalsPlus } from '@pybundle/cpython'
 import { PyBundleError } from '@pybundle/errors'
 import { DATA_ALIGN, LIMITS } from '@pybundle/format-spec'
 import { CodeView, type Bundle, type BundleStats, type ModuleView } from '@pybundle/loader'
@@ -309,7 +310,7 @@ function resourceFigures(
 
 
 function codeTree(c: CodeView, version: string): InspectCode {
-  const modern = Number(version.split('.')[1]) >= 11
+  const localsPlus = usesLocalsPlus(codeLayoutForPython(Number(version.split('.')[1])))
   const children: InspectCode[] = []
   const consts = c.consts
   for (let i = 0; i < consts.length; i++) {
@@ -326,10 +327,10 @@ function codeTree(c: CodeView, version: string): InspectCode {
     stacksize: c.stacksize,
     bytecodeBytes: c.bytecode.length,
     linetableBytes: c.linetable.length,
-    exceptiontableBytes: modern ? c.exceptiontable.length : 0,
+    exceptiontableBytes: localsPlus ? c.exceptiontable.length : 0,
     names: c.names.length,
     consts: consts.length,
-    locals: modern ? c.localsplusnames.length : c.varnames.length,
+    locals: localsPlus ? c.localsplusnames.length : c.varnames.length,
     children,
   }
 }

@@ -1,21 +1,26 @@
 /**
- * How every command writes a file (extracted .pyc files, the HTML report): into a
- * temporary file in the target's folder (created with O_EXCL, so never an existing
- * file or a planted link), fsynced, then renamed over the target. rename() replaces
- * the directory entry: an existing file, a hard link or a symbolic link at the
- * target is replaced, never written through, so a full disk or a crash leaves the
- * previous file intact and other names of it (hard links) unchanged. On failure the
- * temporary file is removed. SIGINT/SIGTERM during a write remove it too.
+ * How every command writes a file (extracted .pyc files, the HTML report): by the
+ * bundler's replaceFile, as the bundle itself is written: into a temporary file in
+ * the target's folder (created with O_EXCL, so never an existing file or a planted
+ * link), fsynced, then renamed over the target. rename() replaces the directory
+ * entry: an existing file, a hard link or a symbolic link at the target is
+ * replaced, never written through, so a full disk or a crash leaves the previous
+ * file intact and other names of it (hard links) unchanged. On failure, and on
+ * SIGINT/SIGTERM during a write, the temporary file is removed. This file adds the
+ * wording of errors and the checks of the folders written into.
  *
  * Folders are made one component at a time under a base folder, each checked with
  * lstat: a component that is a symbolic link, or not a folder, is refused with an
  * error naming it (IO, exit 2).
  */
 import { randomBytes } from 'node:crypto'
-import { unlinkSync } from 'node:fs'
-import { lstat, mkdir, open, rename, unlink } from 'node:fs/promises'
+import { lstat, mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { replaceFile } from '@pybundle/bundler'
 import { PyBundleError, isPyBundleError } from '@pybundle/errors'
+
+/** fsync a folder (makes renames in it durable); best effort. */
+export { syncFolder } from '@pybundle/bundler'
 
 /** A person's reading of an errno code. */
 const REASONS: Record<string, string> = {
@@ -49,34 +54,6 @@ function ioError(action: string, path: string, e: unknown, hint = ''): PyBundleE
   return new PyBundleError('IO', `cannot ${action} ${path}: ${ioReason(e)}${hint}`, { file: path, cause: e, details: { errno: (e as NodeJS.ErrnoException)?.code } })
 }
 
-// --- temporary files removed on SIGINT/SIGTERM
-
-const pending = new Set<string>()
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const
-
-function onSignal(signal: NodeJS.Signals): void {
-  for (const t of pending) {
-    try {
-      unlinkSync(t)
-    } catch {
-      // not created yet, or renamed already
-    }
-  }
-  pending.clear()
-  for (const s of SIGNALS) process.removeListener(s, onSignal)
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
-}
-
-function track(temp: string): void {
-  pending.add(temp)
-  for (const s of SIGNALS) if (!process.listeners(s).includes(onSignal)) process.on(s, onSignal)
-}
-
-function untrack(temp: string): void {
-  pending.delete(temp)
-  if (pending.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal)
-}
-
 /** A temporary name next to `path`, short whatever the target's name (a 255-byte name still gets one). */
 function tempName(path: string): string {
   return join(dirname(path), `.pybundle-${process.pid}-${randomBytes(6).toString('hex')}.tmp`)
@@ -87,39 +64,11 @@ function tempName(path: string): string {
  * exist. Errors are PyBundleError IO naming `path` and the reason.
  */
 export async function writeFileReplacing(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temp = tempName(path)
   const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes
-  let created = false
-  track(temp)
   try {
-    let fh
-    try {
-      fh = await open(temp, 'wx', 0o644)
-    } catch (e) {
-      throw ioError('write', path, e)
-    }
-    created = true
-    try {
-      let done = 0
-      while (done < data.length) {
-        const { bytesWritten } = await fh.write(data, done, Math.min(1 << 20, data.length - done))
-        done += bytesWritten
-      }
-      await fh.sync()
-    } catch (e) {
-      throw ioError('write', path, e)
-    } finally {
-      await fh.close().catch(() => undefined)
-    }
-    try {
-      await rename(temp, path)
-    } catch (e) {
-      throw ioError('write', path, e)
-    }
-    created = false
-  } finally {
-    if (created) await unlink(temp).catch(() => undefined)
-    untrack(temp)
+    await replaceFile(path, data, tempName(path))
+  } catch (e) {
+    throw ioError('write', path, e)
   }
 }
 
@@ -174,18 +123,4 @@ export async function makeFolders(base: string, rel: string, made: Set<string> =
     made.add(dir)
   }
   return dir
-}
-
-/** fsync a folder (makes renames in it durable); best effort: not every platform allows it. */
-export async function syncFolder(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r')
-    try {
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-  } catch {
-    // best effort
-  }
 }

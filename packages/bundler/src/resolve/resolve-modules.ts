@@ -5,10 +5,10 @@
  */
 import { PyBundleError } from '@pybundle/errors'
 import { explainFailure } from '../interpreter/diagnose.js'
-import type { Interpreter } from '../interpreter/index.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
 import { MAX_MINOR, MIN_MINOR, stderrExcerpt } from '../interpreter/limits.js'
 import { helperScript } from '../interpreter/scripts.js'
-import type { Manifest } from '../manifest/index.js'
+import type { Manifest } from '../manifest/read-manifest.js'
 import { resolve as resolvePath } from 'node:path'
 import { runTrace, splitTraceArgs, type TracedModule } from './trace.js'
 

@@ -4,15 +4,11 @@
  * build pipeline; each part is in its own file.
  */
 import { dirname } from 'node:path'
-import type { Interpreter } from '../interpreter/index.js'
-import type { Manifest } from '../manifest/index.js'
-import type { ResolvedModule } from '../resolve/index.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
+import type { Manifest } from '../manifest/read-manifest.js'
+import type { ResolvedModule } from '../resolve/resolve-modules.js'
 import { collectData, MAX_DATA_FILE_SIZE, readSources, type CollectedData } from './data.js'
 import { readDistributions, scanDistributions, type CollectedMetadata, type DistributionScan } from './metadata.js'
-
-export { collectData, readSources, MAX_DATA_FILE_SIZE, type CollectedData, type CollectDataOptions, type DataPackage, type SkippedData } from './data.js'
-export { readDistributions, scanDistributions, topLevelRoots, type CollectedMetadata, type DistributionScan, type InstalledDistribution, type SkippedMetadata } from './metadata.js'
-export { dataPathProblem, fnmatcher } from './paths.js'
 
 export interface Extras {
   /** null when [modules] data = false. */

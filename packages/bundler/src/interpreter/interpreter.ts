@@ -6,10 +6,10 @@
  * packages/bundler/src/python/ under this interpreter, so the bundle is exactly
  * that version's. The scripts need only plain CPython 3.8+: no subprocess, no
  * multiprocessing, so an in-process interpreter (Pyodide) can run them too.
+ *
+ * This file is the interface only; create-interpreter.ts picks the implementation
+ * (subprocess.ts, pyodide.ts), which import their interface from here.
  */
-import { PyBundleError } from '@pybundle/errors'
-import { SubprocessInterpreter } from './subprocess.js'
-import { PyodideInterpreter } from './pyodide.js'
 
 export interface ScriptResult {
   /**
@@ -72,20 +72,3 @@ export interface InterpreterOptions {
   /** Upper bound on parallelism (default: all cores). */
   jobs?: number
 }
-
-/**
- * The interpreter for a manifest's `python` value. One branch per kind:
- * a command on PATH or a path runs as a subprocess.
- */
-export function createInterpreter(spec: string, options: InterpreterOptions = {}): Interpreter {
-  if (typeof spec !== 'string' || spec.trim() === '') {
-    throw new PyBundleError('INTERPRETER', `no Python interpreter named: give a command (python3) or a path`)
-  }
-  if (spec === 'pyodide') return new PyodideInterpreter(spec)
-  return new SubprocessInterpreter(spec, options)
-}
-
-export { SubprocessInterpreter } from './subprocess.js'
-export { PyodideInterpreter } from './pyodide.js'
-export { DEFAULT_TIMEOUT, MAX_STDERR, MAX_STDOUT, stderrExcerpt } from './limits.js'
-export { helperScript } from './scripts.js'

@@ -19,7 +19,7 @@ import xxhash from 'xxhash-wasm'
 import { PyBundleError } from '@pybundle/errors'
 import type { SourceStamp } from '../bundle-input.js'
 import { explainFailure } from '../interpreter/diagnose.js'
-import type { Interpreter } from '../interpreter/index.js'
+import type { Interpreter } from '../interpreter/interpreter.js'
 import { helperScript } from '../interpreter/scripts.js'
 
 export interface CompileJob {
