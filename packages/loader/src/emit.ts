@@ -43,6 +43,8 @@ const K_ITEM_SIZE = CONST_ITEM_SIZE
 if (K_SLICE_STOP !== K_SLICE_START + K_ITEM_SIZE || K_SLICE_STEP !== K_SLICE_STOP + K_ITEM_SIZE) throw new Error('layout: SLICE items are not consecutive')
 
 const FLAG_REF = 0x80
+/** A marshal object's type byte and its u32 length (or digit count) come before its payload. */
+const TYPE_AND_LENGTH = 5
 const T = (s: string): number => s.charCodeAt(0)
 const TYPE = {
   NONE: T('N'),
@@ -241,7 +243,7 @@ class Emitter {
       s.stamp[r] = this.id
       s.slot[r] = this.nrefs++
       const n = s.sLen[r]
-      this.need(5 + n)
+      this.need(TYPE_AND_LENGTH + n)
       const b = this.buf
       let p = this.p
       b[p++] = s.sType[r] // a short type (one length byte) exactly when n < 256
@@ -285,7 +287,7 @@ class Emitter {
     s.stamp[r] = this.id
     s.slot[r] = this.nrefs++
     const n = p.length
-    this.need(5 + n)
+    this.need(TYPE_AND_LENGTH + n)
     const b = this.buf
     let q = this.p
     if (p.ascii) {
@@ -305,7 +307,7 @@ class Emitter {
   }
 
   private ref(slot: number): void {
-    this.need(5)
+    this.need(TYPE_AND_LENGTH)
     const b = this.buf
     b[this.p] = TYPE.REF
     this.p = put32(b, this.p + 1, slot)
@@ -324,7 +326,7 @@ class Emitter {
   /** A bytes object ('s') from a checked BLOB range; `field` = absolute offset of the offset field (for errors). */
   private blobObj(offset: number, length: number, field: number, flag: number): void {
     const a = this.core.blobAbs(offset, length, field)
-    this.need(5 + length)
+    this.need(TYPE_AND_LENGTH + length)
     const b = this.buf
     b[this.p] = TYPE.STRING | flag
     this.p = put32(b, this.p + 1, length)
@@ -338,7 +340,7 @@ class Emitter {
   }
 
   private tupleHead(n: number, flag: number): void {
-    this.need(5)
+    this.need(TYPE_AND_LENGTH)
     const b = this.buf
     if (n < 256) {
       b[this.p++] = TYPE.SMALL_TUPLE | flag
@@ -351,7 +353,7 @@ class Emitter {
 
   private long(v: bigint, flag: number): void {
     const digits = longDigits(v)
-    this.need(5 + 2 * digits.length)
+    this.need(TYPE_AND_LENGTH + 2 * digits.length)
     const b = this.buf
     b[this.p] = TYPE.LONG | flag
     let p = put32(b, this.p + 1, v < 0n ? -digits.length : digits.length)
