@@ -85,4 +85,12 @@ describe.skipIf(!main)('pybundle wire', () => {
     const missing = await cli('wire', path.join(dir, 'nothing.pyb'))
     expect(missing.code).toBe(2)
   })
+
+  it('has help with examples and exit codes, and is listed by pybundle --help', async () => {
+    const r = await cli('wire', '--help')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/Examples:/)
+    expect(r.out).toMatch(/Exit status/)
+    expect((await cli('--help')).out).toMatch(/\bwire\b/)
+  })
 })
