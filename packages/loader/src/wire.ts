@@ -336,25 +336,19 @@ function stringsEncode(src: Uint8Array, count: number): Uint8Array {
 }
 
 function stringsDecode(src: Uint8Array, count: number, dst: Uint8Array, fileBase: number): void {
-  // Header byte k of record j is at k * count + j (SHUFFLE by 8): read in place, no copy of the planes.
-  const H = STRING_RECORD.size
-  const F = STRING_RECORD.at.flags
-  const N = STRING_RECORD.at.length
-  let q = count * H
+  const headBytes = count * STRING_RECORD.size
+  const heads = new Uint8Array(headBytes)
+  unshuffleInto(src.subarray(0, headBytes), STRING_RECORD.size, heads)
+  const hv = new DataView(heads.buffer)
+  let q = headBytes
   let p = 0
   for (let j = 0; j < count; j++) {
-    for (let k = 0; k < H; k++) dst[p + k] = src[k * count + j]
-    const flags = dst[p + F] | (dst[p + F + 1] << 8) | (dst[p + F + 2] << 16) | (dst[p + F + 3] << 24)
-    const length = (dst[p + N] | (dst[p + N + 1] << 8) | (dst[p + N + 2] << 16) | (dst[p + N + 3] << 24)) >>> 0
-    const body = stringBody(flags, length)
+    const h = j * STRING_RECORD.size
+    const body = stringBody(hv.getUint32(h + STRING_RECORD.at.flags, true), hv.getUint32(h + STRING_RECORD.at.length, true))
     if (body > src.length - q) fail('MALFORMED', `wire file: string record ${j} needs ${body} bytes of text, the range has ${src.length - q} left`, fileBase + q)
-    p += H
-    if (body < 64) {
-      for (let i = 0; i < body; i++) dst[p + i] = src[q + i]
-    } else {
-      dst.set(src.subarray(q, q + body), p)
-    }
-    p += body
+    dst.set(heads.subarray(h, h + STRING_RECORD.size), p)
+    dst.set(src.subarray(q, q + body), p + STRING_RECORD.size)
+    p += STRING_RECORD.size + body
     q += body
   }
   if (q !== src.length) fail('MALFORMED', `wire file: ${src.length - q} bytes after the last of ${count} string records`, fileBase + q)
