@@ -465,7 +465,7 @@ export const WIRE_RANGE = struct('wire range', 8, [
   ['size', 'u64', 'bytes of the range; the ranges cover the bundle exactly'],
   ['transform', 'u32', 'a WIRE_TRANSFORM code'],
   ['param', 'u32', 'SHUFFLE: the stride (2 to 65536); others: 0'],
-  ['count', 'u32', 'STRINGS: the string records in the range; others: 0'],
+  ['count', 'u32', 'STRINGS: the string records in the range; SHUFFLE: a mask of u32 columns coded as differences (bit k: the u32 at 4k); others: 0'],
   ['reserved', 'u32', 'zero'],
 ])
 
@@ -473,7 +473,7 @@ export const WIRE_RANGE = struct('wire range', 8, [
 export const WIRE_TRANSFORM = {
   /** As in the bundle. */
   RAW: 0,
-  /** Byte planes of `param`-byte records: every record's byte 0, then every byte 1, ...; a tail shorter than a record as is. */
+  /** Byte planes of `param`-byte records: every record's byte 0, then every byte 1, ...; a tail shorter than a record as is. Columns in the `count` mask first become differences from the previous record. */
   SHUFFLE: 1,
   /** u32 table entries (STRT, CNST): a data entry (even) as its difference from the previous data entry, mod 2^32; a redirect (odd) as is. */
   TABLE: 2,

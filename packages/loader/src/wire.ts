@@ -27,6 +27,15 @@ export interface WireRange {
   readonly count: number
 }
 
+/**
+ * The CODE columns SHUFFLE codes as differences from the previous record (§18
+ * `count`): running starts and offsets, which grow record by record (BLOB by
+ * role puts each role's blobs in record order). Pyodide stdlib CODE, brotli 9:
+ * 245 KB shuffled, 220 KB with these; every column as a difference: 261 KB.
+ */
+const CODE_DELTA_COLUMNS = (['module', 'parent', 'str_start', 'const_start', 'code_offset', 'linetable_offset', 'exceptiontable_offset', 'kinds_offset'] as const)
+  .reduce((mask, f) => mask | (1 << (CODE.at[f] / 4)), 0) >>> 0
+
 /** Largest SHUFFLE stride a decoder accepts (§18). */
 const MAX_STRIDE = 65536
 
@@ -41,7 +50,7 @@ export function isWire(bytes: Uint8Array): boolean {
 function transformFor(name: string, bytes: Uint8Array): [transform: number, param: number, count: number] {
   switch (name) {
     case 'MODS': return [WIRE_TRANSFORM.SHUFFLE, MODULE.size, 0]
-    case 'CODE': return [WIRE_TRANSFORM.SHUFFLE, CODE.size, 0]
+    case 'CODE': return [WIRE_TRANSFORM.SHUFFLE, CODE.size, CODE_DELTA_COLUMNS]
     case 'STRT':
     case 'CNST': return bytes.length % TABLE_ENTRY_SIZE === 0 ? [WIRE_TRANSFORM.TABLE, 0, 0] : [WIRE_TRANSFORM.RAW, 0, 0]
     case 'CDAT': return [WIRE_TRANSFORM.SHUFFLE, 8, 0]
@@ -200,7 +209,10 @@ function checkRange(r: WireRange, i: number, e: number, reserved: number): void 
       break
     case WIRE_TRANSFORM.SHUFFLE:
       if (r.param < 2 || r.param > MAX_STRIDE) bad('param', `SHUFFLE stride ${r.param} is outside 2 to ${MAX_STRIDE}`)
-      if (r.count !== 0) bad('count', 'SHUFFLE takes no count')
+      // count: a mask of u32 columns (bit k: the u32 at 4k), all inside the record.
+      if (r.count !== 0 && (r.param % 4 !== 0 || (r.param < 128 && r.count >>> (r.param / 4) !== 0))) {
+        bad('count', `SHUFFLE column mask 0x${r.count.toString(16)} names u32 columns a ${r.param}-byte record does not have`)
+      }
       break
     case WIRE_TRANSFORM.TABLE:
       if (r.param !== 0 || r.count !== 0) bad(r.param !== 0 ? 'param' : 'count', 'TABLE takes no param or count')
@@ -219,7 +231,7 @@ function checkRange(r: WireRange, i: number, e: number, reserved: number): void 
 
 function encodeRange(r: WireRange, src: Uint8Array): Uint8Array {
   switch (r.transform) {
-    case WIRE_TRANSFORM.SHUFFLE: return shuffle(src, r.param)
+    case WIRE_TRANSFORM.SHUFFLE: return shuffle(r.count === 0 ? src : columnsEncode(src, r.param, r.count), r.param)
     case WIRE_TRANSFORM.TABLE: return tableEncode(src)
     case WIRE_TRANSFORM.STRINGS: return stringsEncode(src, r.count)
     default: return src
@@ -232,6 +244,7 @@ function decodeRange(r: WireRange, src: Uint8Array, out: Uint8Array, base: numbe
   switch (r.transform) {
     case WIRE_TRANSFORM.SHUFFLE:
       unshuffleInto(src, r.param, dst)
+      if (r.count !== 0) columnsDecodeInPlace(dst, r.param, r.count)
       break
     case WIRE_TRANSFORM.TABLE:
       dst.set(src)
@@ -264,6 +277,28 @@ function unshuffleInto(src: Uint8Array, stride: number, dst: Uint8Array): void {
     for (let i = 0, j = k; i < n; i++, j += stride) dst[j] = src[plane + i]
   }
   dst.set(src.subarray(n * stride), n * stride)
+}
+
+/** Column k (u32 at 4k, bit k of `mask`) of each whole record minus that of the record before (mod 2^32). */
+function columnsEncode(src: Uint8Array, stride: number, mask: number): Uint8Array {
+  const out = src.slice()
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength)
+  const ov = new DataView(out.buffer)
+  const n = Math.floor(src.length / stride)
+  for (let k = 0; k < 32; k++) {
+    if (((mask >>> k) & 1) === 0) continue
+    for (let i = 1, at = stride + 4 * k; i < n; i++, at += stride) ov.setUint32(at, (sv.getUint32(at, true) - sv.getUint32(at - stride, true)) >>> 0, true)
+  }
+  return out
+}
+
+function columnsDecodeInPlace(buf: Uint8Array, stride: number, mask: number): void {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  const n = Math.floor(buf.length / stride)
+  for (let k = 0; k < 32; k++) {
+    if (((mask >>> k) & 1) === 0) continue
+    for (let i = 1, at = stride + 4 * k; i < n; i++, at += stride) v.setUint32(at, (v.getUint32(at, true) + v.getUint32(at - stride, true)) >>> 0, true)
+  }
 }
 
 /**
