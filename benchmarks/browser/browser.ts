@@ -8,7 +8,9 @@
  *             modules as a zip of .py sources on sys.path;
  *   pyczip    Pyodide given a .pyc zip of the same compiled stdlib as stdLibURL
  *             (as benchmarks/pyodide makes it), the app's modules as a .pyc zip;
- *   layered   pybundle: the app bundle over the stdlib bundle (examples/browser);
+ *   layered   pybundle: the app bundle over the stdlib bundle;
+ *   wire      the same pair in its wire form (pybundle wire, SPEC.md §18), as
+ *             examples/browser serves it;
  *   single    pybundle: one bundle holding the stdlib and the app.
  *
  * Per load: navigation start to Pyodide ready, to the app's imports done
@@ -18,13 +20,14 @@
  * no compiled WebAssembly: cold), then again in the same context (warm: HTTP
  * cache and Chromium's cache of compiled WebAssembly). Medians are quoted.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { zipSync, unzipSync, type Zippable } from 'fflate'
 import { chromium } from 'playwright-core'
 import { buildBundle } from '@pybundle/bundler'
-import { openBundle } from '@pybundle/loader'
+import { encodeWire, openBundle } from '@pybundle/loader'
 import { defaultMounts, startServer } from '../../examples/browser/server.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -32,18 +35,20 @@ const ROOT = resolve(HERE, '../..')
 const EXAMPLE = join(ROOT, 'examples/browser')
 const WORK = join(ROOT, 'benchmarks/.work/browser')
 const PYODIDE_DIR = join(ROOT, 'node_modules/pyodide')
+const WRITER = join(ROOT, 'packages/bundler/dist/writer')
 const CHROMIUM = process.env.PYBUNDLE_CHROMIUM ?? '/usr/bin/chromium'
 const DIST_PACKAGES = '/usr/lib/python3/dist-packages'
 const LIBS = ['jinja2', 'markupsafe', 'markdown', 'pygments', 'yaml']
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions']
 
-export const MODES = ['stock', 'pyczip', 'layered', 'single'] as const
+export const MODES = ['stock', 'pyczip', 'layered', 'wire', 'single'] as const
 export type Mode = (typeof MODES)[number]
 export const DESCRIPTIONS: Record<Mode, string> = {
   stock: 'stock Pyodide: stdlib zip of .py files; the app as a .py zip (compiled on import)',
   pyczip: 'Pyodide with a .pyc zip (same code objects) as stdLibURL; the app as a .pyc zip',
   layered: 'pybundle: app.pyb over stdlib.pyb (layered)',
+  wire: 'pybundle: app.pyb.wire over stdlib.pyb.wire (the wire form, decoded in the page)',
   single: 'pybundle: one bundle (stdlib + app)',
 }
 
@@ -77,8 +82,10 @@ async function fixtures(onProgress: (m: string) => void): Promise<string> {
   const key = JSON.stringify({
     pyodide: JSON.parse(readFileSync(join(PYODIDE_DIR, 'package.json'), 'utf8')).version,
     example: ['stdlib.toml', 'app.toml', 'single.toml', 'webapp/main.py'].map((f) => readFileSync(join(EXAMPLE, f), 'utf8')),
+    // The writer decides the bundles' bytes (BLOB's layout: SPEC.md §14), so what they compress to.
+    writer: createHash('sha256').update(readdirSync(WRITER).sort().map((f) => readFileSync(join(WRITER, f), 'utf8')).join('\0')).digest('hex'),
   })
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key && existsSync(join(dist, 'app-pyc.zip'))) return dist
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key && existsSync(join(dist, 'app-pyc.zip'))) return withWire(dist)
   rmSync(WORK, { recursive: true, force: true })
   mkdirSync(WORK, { recursive: true })
   for (const f of ['stdlib.toml', 'app.toml', 'single.toml']) cpSync(join(EXAMPLE, f), join(WORK, f))
@@ -91,6 +98,17 @@ async function fixtures(onProgress: (m: string) => void): Promise<string> {
   pycZip(join(dist, 'app.pyb'), join(dist, 'app-pyc.zip'), false)
   appSourceZip(join(dist, 'app.pyb'), join(dist, 'app-py.zip'))
   writeFileSync(stamp, key)
+  return withWire(dist)
+}
+
+/** The wire forms of the layered pair (what examples/browser serves), written beside the bundles when absent. */
+function withWire(dist: string): string {
+  for (const f of ['stdlib.pyb', 'app.pyb']) {
+    const out = join(dist, `${f}.wire`)
+    if (existsSync(out)) continue
+    writeFileSync(`${out}.tmp`, encodeWire(new Uint8Array(readFileSync(join(dist, f)))))
+    renameSync(`${out}.tmp`, out)
+  }
   return dist
 }
 
@@ -142,7 +160,7 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
   const dist = await fixtures(progress)
   // The example's own page (examples/browser/public/index.html) runs bench.js instead of the app when given ?mode=.
   const server = await startServer({ mounts: { '/bench/': join(HERE, 'page'), ...defaultMounts(dist) } })
-  const fetched = ['/dist/stdlib.pyb', '/dist/app.pyb', '/dist/single.pyb', '/dist/stdlib-pyc.zip', '/dist/app-pyc.zip', '/dist/app-py.zip',
+  const fetched = ['/dist/stdlib.pyb', '/dist/app.pyb', '/dist/stdlib.pyb.wire', '/dist/app.pyb.wire', '/dist/single.pyb', '/dist/stdlib-pyc.zip', '/dist/app-pyc.zip', '/dist/app-py.zip',
     '/pyodide/python_stdlib.zip', '/pyodide/pyodide.asm.wasm', '/pyodide/pyodide.asm.mjs', '/pyodide/pyodide-lock.json', '/pyodide/pyodide.mjs']
   progress('compressing what the pages fetch (brotli, gzip), once, before any load is timed...')
   await server.warm(fetched)
@@ -154,6 +172,7 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
     await r.arrayBuffer()
     files[p] = { bytes: raw.length, br: server.log[server.log.length - 1].bytes }
   }
+  progress(`bytes as served (brotli): ${bytesLine(files)}`)
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
   const result: BrowserCaseResult = { skipped: null, runs: options.runs, contenders: MODES.map((name) => ({ name, description: DESCRIPTIONS[name], cold: [], warm: [] })), files }
   try {
@@ -195,6 +214,14 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
   return result
 }
 
+/** The layered pair as .pyb, as .wire and as .pyc zips, in MB as the server sent them. */
+export function bytesLine(files: BrowserCaseResult['files']): string {
+  const mb = (...ps: string[]): string => (ps.reduce((n, p) => n + (files[p]?.br ?? NaN), 0) / 1e6).toFixed(3)
+  return `stdlib.pyb ${mb('/dist/stdlib.pyb')}, stdlib.pyb.wire ${mb('/dist/stdlib.pyb.wire')}, stdlib-pyc.zip ${mb('/dist/stdlib-pyc.zip')}; `
+    + `app.pyb ${mb('/dist/app.pyb')}, app.pyb.wire ${mb('/dist/app.pyb.wire')}, app-pyc.zip ${mb('/dist/app-pyc.zip')}; `
+    + `both: .pyb ${mb('/dist/stdlib.pyb', '/dist/app.pyb')}, .wire ${mb('/dist/stdlib.pyb.wire', '/dist/app.pyb.wire')}, .pyc zips ${mb('/dist/stdlib-pyc.zip', '/dist/app-pyc.zip')} MB`
+}
+
 /** `node --import tsx benchmarks/browser/browser.ts [runs]`: this case alone, as JSON. */
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const runs = Number(process.argv[2] ?? 3)
@@ -206,5 +233,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       process.stdout.write(`${c.name.padEnd(8)} ${k}: ready ${med(xs.map((x) => x.readyMs)).toFixed(0)} ms, imports ${med(xs.map((x) => x.importedMs)).toFixed(0)} ms, ${(med(xs.map((x) => x.bytes)) / 1e6).toFixed(2)} MB in ${med(xs.map((x) => x.requests))} requests\n`)
     }
   }
+  if (r.skipped === null) process.stdout.write(`bytes as served (brotli): ${bytesLine(r.files)}\n`)
   process.stdout.write(JSON.stringify(r, null, 1) + '\n')
 }

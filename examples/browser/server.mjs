@@ -34,6 +34,7 @@ const MIME = {
   '.wasm': 'application/wasm',
   '.zip': 'application/zip',
   '.pyb': 'application/octet-stream',
+  '.wire': 'application/octet-stream',
   '.txt': 'text/plain; charset=utf-8',
   '.py': 'text/x-python; charset=utf-8',
 }

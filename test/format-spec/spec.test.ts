@@ -180,9 +180,13 @@ describe('SPEC.md constant tables', () => {
     }
   })
 
-  it('spells out FILE_MAGIC', () => {
-    const hex = Array.from(layout.FILE_MAGIC, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')
-    expect(spec).toContain('`' + hex + '`')
+  it('spells out FILE_MAGIC and WIRE_MAGIC, which differ', () => {
+    for (const magic of [layout.FILE_MAGIC, layout.WIRE_MAGIC]) {
+      const hex = Array.from(magic, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')
+      expect(spec).toContain('`' + hex + '`')
+    }
+    expect(Buffer.from(layout.WIRE_MAGIC).equals(Buffer.from(layout.FILE_MAGIC))).toBe(false)
+    expect(layout.WIRE_HEADER.size).toBe(layout.HEADER.size) // a wire file is never shorter than a bundle header
   })
 
   it('states the checksum of an empty section correctly', async () => {
@@ -196,8 +200,8 @@ describe('SPEC.md section numbers', () => {
   const headingRe = /^#{2,3} (\d+(?:\.\d+)?)\.? /
   const headings = lines.filter((l) => headingRe.test(l)).map((l) => headingRe.exec(l)![1])
 
-  it('numbers top-level sections 1 to 17 (16: layered bundles, 17: the Pyodide snapshot file beside the bundle) in order', () => {
-    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 17 }, (_, i) => i + 1))
+  it('numbers top-level sections 1 to 18 (16: layered bundles, 17: the Pyodide snapshot file beside the bundle, 18: the wire form) in order', () => {
+    expect(headings.filter((h) => !h.includes('.')).map(Number)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1))
   })
 
   it('has every § that layout.ts, module-hash.ts and the writer cite', () => {
@@ -205,6 +209,7 @@ describe('SPEC.md section numbers', () => {
       join(root, 'packages/format-spec/src/layout.ts'),
       join(root, 'packages/format-spec/src/module-hash.ts'),
       join(root, 'packages/loader/src/snapshot-file.ts'),
+      join(root, 'packages/loader/src/wire.ts'),
       ...readdirSync(join(root, 'packages/bundler/src/writer')).map((f) => join(root, 'packages/bundler/src/writer', f)),
     ]
     const cited = new Set<string>()
@@ -236,6 +241,7 @@ describe('SPEC.md section numbers', () => {
     expect(title('15.6')).toMatch(/DATA/)
     expect(title('16')).toMatch(/Layered/)
     expect(title('17')).toMatch(/Pyodide memory snapshot/)
+    expect(title('18')).toMatch(/wire form/)
     // the snapshot file's reader cites the snapshot section, not the layered bundles before it
     const snapCites = [...readFileSync(join(root, 'packages/loader/src/snapshot-file.ts'), 'utf8').matchAll(/§(\d+(?:\.\d+)?)/g)].map((m) => m[1])
     expect(snapCites.length).toBeGreaterThan(0)

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildBundle } from '@pybundle/bundler'
+import { encodeWire } from '@pybundle/loader'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../report/chromium.js'
 import { cachePath } from '../helpers/cache.js'
 import { startServer, defaultMounts, type Server } from '../../examples/browser/server.mjs'
@@ -93,7 +94,11 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     const built = await exampleBundles()
     // A folder of our own: the cached bundles plus the damaged ones the tests make.
     dist = fs.mkdtempSync(path.join(os.tmpdir(), 'pybundle-browser-dist-'))
-    for (const f of ['stdlib.pyb', 'app.pyb']) fs.copyFileSync(path.join(built, f), path.join(dist, f))
+    for (const f of ['stdlib.pyb', 'app.pyb']) {
+      fs.copyFileSync(path.join(built, f), path.join(dist, f))
+      // What the example serves (README, Deploying): the wire form, SPEC.md §18.
+      fs.writeFileSync(path.join(dist, `${f}.wire`), encodeWire(new Uint8Array(fs.readFileSync(path.join(built, f)))))
+    }
     const app = fs.readFileSync(path.join(dist, 'app.pyb'))
     fs.writeFileSync(path.join(dist, 'app-cut.pyb'), app.subarray(0, app.length - 1000))
     expected = execFileSync(DEBIAN_PYTHON, ['-m', 'webapp'], { cwd: EXAMPLE, encoding: 'utf8', env: { ...process.env, PYTHONPATH: '', PYTHONDONTWRITEBYTECODE: '1' } }).trimEnd()
@@ -131,8 +136,8 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     return { page, result, outside, failed, consoleErrors, status }
   }
 
-  it('runs the app from a layered app bundle over the stdlib bundle: CPython\'s output, no request elsewhere, no failure, a clean console', async () => {
-    const v = await visit('app=app.pyb&base=stdlib.pyb')
+  it('runs the app from a layered app bundle over the stdlib bundle, both in their wire form: CPython\'s output, no request elsewhere, no failure, a clean console', async () => {
+    const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire')
     try {
       expect(v.result.error).toBeUndefined()
       expect(v.result.ok).toBe(true)
@@ -143,7 +148,8 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
       expect(v.status).toMatch(/^done: ready in \d+ ms/)
       // Both bundles came over HTTP, compressed.
       const served = server.log.filter((r) => r.path?.startsWith('/dist/'))
-      expect(served.map((r) => [r.path, r.status, r.encoding])).toEqual(expect.arrayContaining([['/dist/app.pyb', 200, 'br'], ['/dist/stdlib.pyb', 200, 'br']]))
+      expect(served.map((r) => [r.path, r.status, r.encoding])).toEqual(expect.arrayContaining([['/dist/app.pyb.wire', 200, 'br'], ['/dist/stdlib.pyb.wire', 200, 'br']]))
+      expect(served.filter((r) => r.path?.endsWith('.pyb'))).toEqual([])
       expect(server.log.find((r) => r.path === '/pyodide/pyodide.asm.wasm')?.status).toBe(200)
       // The bundles hold the whole stdlib: the page gives Pyodide an empty zip instead of fetching its own.
       expect(server.log.filter((r) => r.path?.includes('python_stdlib.zip'))).toEqual([])
@@ -152,11 +158,30 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     }
   })
 
-  it('finds the base by the name the app records when the page gives only the app', async () => {
-    const v = await visit('app=app.pyb&base=')
+  it('finds the base by the name the app records when the page gives only the app (the .pyb beside a .pyb, the .wire beside a .wire)', async () => {
+    for (const app of ['app.pyb', 'app.pyb.wire']) {
+      const from = server.log.length
+      const v = await visit(`app=${app}&base=`)
+      try {
+        expect(v.result.output).toBe(expected)
+        expect(v.failed).toEqual([])
+        const base = app.endsWith('.wire') ? '/dist/stdlib.pyb.wire' : '/dist/stdlib.pyb'
+        expect(server.log.slice(from).filter((r) => r.path?.startsWith('/dist/')).map((r) => r.path).sort()).toEqual([`/dist/${app}`, base].sort())
+      } finally {
+        await v.page.context().close()
+      }
+    }
+  })
+
+  it('a damaged wire file: CHECKSUM_MISMATCH on the page, naming the URL', async () => {
+    const wire = fs.readFileSync(path.join(dist, 'app.pyb.wire'))
+    wire[wire.length - 500] ^= 0x40
+    fs.writeFileSync(path.join(dist, 'app-bad.pyb.wire'), wire)
+    const v = await visit('app=app-bad.pyb.wire&base=stdlib.pyb.wire')
     try {
-      expect(v.result.output).toBe(expected)
-      expect(v.failed).toEqual([])
+      expect(v.result.ok).toBe(false)
+      expect(v.result.code).toBe('CHECKSUM_MISMATCH')
+      expect(v.status).toMatch(/wire file: the decoded bundle does not match its checksum .*app-bad\.pyb\.wire/)
     } finally {
       await v.page.context().close()
     }

@@ -1,6 +1,6 @@
 // One page load of the browser benchmark (benchmarks/browser/browser.ts), run by
 // the example's page (examples/browser/public/index.html) when it is given
-// ?mode=stock | pyczip | layered | single. Times are performance.now(), i.e.
+// ?mode=stock | pyczip | layered | wire | single. Times are performance.now(), i.e.
 // milliseconds since navigation started: `ready` when Pyodide is up, `imported`
 // when the app's imports (webapp.main: jinja2, markdown, pygments, yaml, ...) are done.
 import { loadPyodide } from 'pyodide'
@@ -21,12 +21,13 @@ try {
     py.FS.writeFile('/app.zip', new Uint8Array(await appZip))
     py.runPython('import sys; sys.path.insert(0, "/app.zip"); import webapp.main')
     window.benchResult = { ok: true, ready, imported: performance.now() }
-  } else if (mode === 'layered' || mode === 'single') {
+  } else if (mode === 'layered' || mode === 'wire' || mode === 'single') {
+    const w = mode === 'wire' ? '.wire' : '' // the wire forms of the layered pair (pybundle wire, SPEC.md §18)
     py = await loadPyodideWithBundle({
       indexURL, ...quiet,
       stdlibZip: 'empty', // the bundles hold the whole stdlib: python_stdlib.zip is not fetched
-      bundle: at(mode === 'layered' ? '/dist/app.pyb' : '/dist/single.pyb'),
-      ...(mode === 'layered' ? { base: at('/dist/stdlib.pyb') } : {}),
+      bundle: at(mode === 'single' ? '/dist/single.pyb' : `/dist/app.pyb${w}`),
+      ...(mode === 'single' ? {} : { base: at(`/dist/stdlib.pyb${w}`) }),
     })
     const ready = performance.now()
     py.runPython('import webapp.main')

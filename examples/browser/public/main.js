@@ -8,8 +8,9 @@
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 
 const params = new URLSearchParams(location.search)
-const app = params.get('app') ?? 'app.pyb'
-const base = params.has('base') ? params.get('base') : 'stdlib.pyb'
+// The wire form by default (`pybundle wire`, README "Deploying"); ?app=app.pyb&base=stdlib.pyb loads the bundles themselves.
+const app = params.get('app') ?? 'app.pyb.wire'
+const base = params.has('base') ? params.get('base') : 'stdlib.pyb.wire'
 const status = document.getElementById('status')
 const out = document.getElementById('out')
 const lines = []

@@ -8,6 +8,7 @@ import { buildCommand } from './commands/build.js'
 import { extractCommand } from './commands/extract.js'
 import { inspectCommand } from './commands/inspect.js'
 import { verifyCommand } from './commands/verify.js'
+import { wireCommand } from './commands/wire.js'
 import { processContext, type CliContext } from './lib/context.js'
 import { EXIT, handleError } from './lib/handle-error.js'
 
@@ -26,12 +27,13 @@ Examples:
   $ pybundle inspect examples/_startup.pyb        # what is in it, where the bytes go
   $ pybundle verify examples/_startup.pyb         # checksums, offsets, redirects
   $ pybundle extract examples/_startup.pyb --out /tmp/startup
+  $ pybundle wire dist/app.pyb                    # dist/app.pyb.wire, for HTTP
 
 Exit status (every command): 0 ok; 1 internal error (a bug; --debug shows the stack
 trace); 2 bad usage, manifest or source; 3 corrupt, truncated or incompatible bundle.`)
   const out = { writeOut: (s: string) => ctx.stdout(s), writeErr: (s: string) => ctx.stderr(s) }
   program.configureOutput(out).exitOverride()
-  for (const make of [buildCommand, inspectCommand, verifyCommand, extractCommand]) {
+  for (const make of [buildCommand, inspectCommand, verifyCommand, extractCommand, wireCommand]) {
     const cmd = make(ctx)
     cmd.configureOutput(out).exitOverride().showHelpAfterError('(add --help for usage)')
     program.addCommand(cmd)

@@ -436,3 +436,47 @@ export const CONST_RECORD: Readonly<Record<ConstTagName, StructDef>> = {
   INT: CONST_INT, BIGINT: CONST_BIGINT, FLOAT: CONST_FLOAT, COMPLEX: CONST_COMPLEX, STR: CONST_STR, BYTES: CONST_BYTES,
   TUPLE: CONST_SEQUENCE, FROZENSET: CONST_SEQUENCE, SLICE: CONST_SLICE, CODE: CONST_CODE,
 }
+
+// --- §18 the wire form of a bundle, for HTTP ----------------------------------------
+
+/** "\x89PYW\r\n\x1a\n": like FILE_MAGIC with W for B, so neither file is taken for the other. */
+export const WIRE_MAGIC = Uint8Array.of(0x89, 0x50, 0x59, 0x57, 0x0d, 0x0a, 0x1a, 0x0a)
+export const WIRE_MAJOR = 1
+export const WIRE_MINOR = 0
+/** §18 Most ranges a wire header may declare (a bundle has at most LIMITS.MAX_SECTIONS sections, each with a gap before it). */
+export const WIRE_MAX_RANGES = 256
+
+export const WIRE_HEADER = struct('wire header', 8, [
+  ['magic', 'bytes', 8, 'WIRE_MAGIC'],
+  ['major', 'u16', 'WIRE_MAJOR; a decoder rejects a major it does not know'],
+  ['minor', 'u16', 'WIRE_MINOR; a decoder rejects a minor newer than its own (a new transform code)'],
+  ['range_count', 'u32', 'wire ranges that follow this header (1 to WIRE_MAX_RANGES)'],
+  ['bundle_size', 'u64', 'size of the bundle; the wire file is exactly header_size + bundle_size bytes'],
+  ['bundle_header_checksum', 'u64', 'the bundle\'s header_checksum (§2): its identity, readable without decoding'],
+  ['bundle_checksum', 'u64', 'xxh64 (seed 0) of the whole bundle, checked after decoding'],
+  ['header_size', 'u32', '64 + 32 x range_count: where the transformed bundle starts'],
+  ['reserved', 'u32', 'zero'],
+  ['reserved2', 'u64', 'zero'],
+  ['header_checksum', 'u64', 'xxh64 (seed 0) of bytes [0, header_size) with this field read as zero'],
+])
+
+export const WIRE_RANGE = struct('wire range', 8, [
+  ['offset', 'u64', 'start of the range in the bundle: the end of the previous range (0 for the first)'],
+  ['size', 'u64', 'bytes of the range; the ranges cover the bundle exactly'],
+  ['transform', 'u32', 'a WIRE_TRANSFORM code'],
+  ['param', 'u32', 'SHUFFLE: the stride (2 to 65536); others: 0'],
+  ['count', 'u32', 'STRINGS: the string records in the range; SHUFFLE: a mask of u32 columns coded as differences (bit k: the u32 at 4k); others: 0'],
+  ['reserved', 'u32', 'zero'],
+])
+
+/** §18 How a range's bytes are stored on the wire; every transform keeps the length. */
+export const WIRE_TRANSFORM = {
+  /** As in the bundle. */
+  RAW: 0,
+  /** Byte planes of `param`-byte records: every record's byte 0, then every byte 1, ...; a tail shorter than a record as is. Columns in the `count` mask first become differences from the previous record. */
+  SHUFFLE: 1,
+  /** u32 table entries (STRT, CNST): a data entry (even) as its difference from the previous data entry, mod 2^32; a redirect (odd) as is. */
+  TABLE: 2,
+  /** STRD: the `count` 8-byte record headers (shuffled by 8), then every record's text and padding, in order. */
+  STRINGS: 3,
+} as const

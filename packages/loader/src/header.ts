@@ -7,6 +7,7 @@ import { fail } from '@pybundle/errors'
 import {
   CODE,
   FILE_MAGIC,
+  WIRE_MAGIC,
   FORMAT_MAJOR,
   HEADER,
   LIMITS,
@@ -89,13 +90,20 @@ export interface Header {
 
 const REQUIRED_FLAGS_MASK = 0xffff0000
 
+const WIRE_NOT_BUNDLE = 'this is a pybundle wire file (§18, made by `pybundle wire`), not a .pyb bundle: '
+  + 'decode it with decodeWire() from @pybundle/loader first (`pybundle verify` and `inspect` do), or open the .pyb it was made from'
+
 export function readHeader(mem: Mem): Header {
   const size = mem.size
   if (size < HEADER.size) fail('TRUNCATED', `${size} bytes is shorter than the ${HEADER.size}-byte header`, size)
   const h = new Section(mem, 'header', 0, Math.min(size, HEADER.size + LIMITS.MAX_SECTIONS * SECTION_ENTRY.size))
   const magic = h.bytes(HEADER.at.magic, FILE_MAGIC.length)
   for (let i = 0; i < FILE_MAGIC.length; i++) {
-    if (magic[i] !== FILE_MAGIC[i]) fail('BAD_MAGIC', 'not a .pyb file (bad magic)', i)
+    if (magic[i] !== FILE_MAGIC[i]) {
+      // §18: a wire file served where the bundle was expected gets told what to do.
+      if (WIRE_MAGIC.every((b, j) => magic[j] === b)) fail('BAD_MAGIC', WIRE_NOT_BUNDLE, 0)
+      fail('BAD_MAGIC', 'not a .pyb file (bad magic)', i)
+    }
   }
   const formatMajor = h.u16(HEADER.at.format_major)
   if (formatMajor !== FORMAT_MAJOR) {

@@ -12,7 +12,7 @@
  */
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { Bundle, BundleLayers, layerBundles, openBundleFromBuffer } from '@pybundle/loader/browser'
+import { Bundle, BundleLayers, decodeWire, isWire, layerBundles, openBundleFromBuffer } from '@pybundle/loader/browser'
 import { bundleSource } from './module-source.js'
 import type { ModuleSource } from './module-source.js'
 import { checkMagic, precompiledBootFiles, startPyodide } from './start.js'
@@ -24,7 +24,10 @@ export type { ModuleEntry, ModuleSource } from './module-source.js'
 export { createBundleFs } from './bundle-fs.js'
 export type { BundleFsOptions, EmscriptenFS } from './bundle-fs.js'
 
-/** A bundle as a page has it: its URL (absolute, or relative to the page), its bytes, an opened bundle, or any ModuleSource. */
+/**
+ * A bundle as a page has it: its URL (absolute, or relative to the page), its bytes, an opened bundle, or any ModuleSource.
+ * A URL or bytes may be the bundle's wire form (`pybundle wire`, SPEC.md §18), told apart by its magic and decoded.
+ */
 export type BrowserBundle = URL | string | ArrayBuffer | Uint8Array | Bundle | BundleLayers | ModuleSource
 
 export interface BrowserBundleOptions extends CommonBundleOptions {
@@ -71,13 +74,17 @@ export async function fetchBundleBytes(url: URL | string, init?: RequestInit): P
   return new Uint8Array(await res.arrayBuffer())
 }
 
-/** Open a bundle given any way a page can: a URL is fetched; bytes are read in place. */
+/**
+ * Open a bundle given any way a page can: a URL is fetched; bytes are read in
+ * place. A wire file (`pybundle wire`, SPEC §18: told apart by its magic) is
+ * decoded first, into a new buffer the bundle is then read from.
+ */
 export async function openBrowserBundle(bundle: URL | string | ArrayBuffer | Uint8Array, options: { fetchOptions?: RequestInit; verify?: boolean } = {}): Promise<Bundle> {
   const file = bundle instanceof URL || typeof bundle === 'string' ? String(bundle) : undefined
   const bytes = file !== undefined ? await fetchBundleBytes(bundle as URL | string, options.fetchOptions)
     : bundle instanceof ArrayBuffer ? new Uint8Array(bundle) : bundle as Uint8Array
   try {
-    return openBundleFromBuffer(bytes, { verify: options.verify === true })
+    return openBundleFromBuffer(isWire(bytes) ? decodeWire(bytes) : bytes, { verify: options.verify === true })
   } catch (e) {
     if (e instanceof PyBundleError && file !== undefined && e.file === undefined) {
       throw new PyBundleError(e.code, e.message, { offset: e.offset, file, details: e.details, cause: e.cause })
@@ -117,7 +124,9 @@ async function toSource(options: BrowserBundleOptions): Promise<ModuleSource> {
   if (appUrl === undefined) {
     throw new PyBundleError('BASE_MISMATCH', `the bundle was built on the base bundle "${ref!.name}": give it as the \`base\` option`)
   }
-  const baseUrl = new URL(ref!.name, new URL(appUrl, (globalThis as { location?: { href: string } }).location?.href))
+  const appHref = new URL(appUrl, (globalThis as { location?: { href: string } }).location?.href)
+  // An app served in its wire form (§18, `app.pyb.wire`) finds its base's wire form beside it too.
+  const baseUrl = new URL(ref!.name + (appHref.pathname.endsWith('.wire') ? '.wire' : ''), appHref)
   return bundleSource(layerBundles(app, await openBrowserBundle(baseUrl, options), { ...names, base: String(baseUrl) }))
 }
 

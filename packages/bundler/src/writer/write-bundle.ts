@@ -132,6 +132,7 @@ function planBundle(input: BundleInput, xxh: XXHashAPI): BundlePlan {
     m.name = blobs.add(m.nameBytes, false)
     m.path = blobs.add(utf8.encode(m.input.path), false)
   }
+  blobs.placeCodeBlobs(modules.map((m) => m.input.code)) // then the code blobs, by role (§14 rule 2)
 
   const codes: PlannedCode[] = []
   for (let mi = 0; mi < modules.length; mi++) {

@@ -1,9 +1,10 @@
 /** Opening a bundle for a command, with the checks that make its errors say what to do. */
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pythonForMagic } from '@pybundle/cpython'
 import { PyBundleError, isPyBundleError } from '@pybundle/errors'
-import { openBundle, type Bundle } from '@pybundle/loader'
+import { WIRE_MAGIC } from '@pybundle/format-spec'
+import { decodeWire, isWire, openBundle, openBundleFromBuffer, type Bundle } from '@pybundle/loader'
 
 export function openForCommand(file: string): Bundle {
   const abs = resolve(file)
@@ -22,6 +23,8 @@ export function openForCommand(file: string): Bundle {
     return openBundle(abs)
   } catch (e) {
     if (isPyBundleError(e) && e.code === 'BAD_MAGIC') {
+      // §18: a wire file is decoded into memory and read from there (bundle.file is then undefined).
+      if (isWire(head(abs, WIRE_MAGIC.length))) return openBundleFromBuffer(decodeWire(new Uint8Array(readFileSync(abs))))
       const pyc = pycMagic(abs)
       if (pyc !== undefined) throw new PyBundleError('BAD_MAGIC', pyc, { file: abs, offset: 0, cause: e })
     }
@@ -34,21 +37,25 @@ export function openForCommand(file: string): Bundle {
  * Python that writes that magic: "a .pyc of Python 3.12 (magic 3531)".
  */
 function pycMagic(file: string): string | undefined {
-  const head = new Uint8Array(4)
-  let n = 0
+  const h = head(file, 4)
+  if (h.length < 4 || h[2] !== 0x0d || h[3] !== 0x0a) return undefined
+  const magic = h[0] | (h[1] << 8)
+  const py = pythonForMagic(magic)
+  const what = py ? `a .pyc file of Python ${py.version} (magic ${magic}${py.final ? '' : ', a pre-release'})` : `a .pyc file (magic ${magic}, of a Python other than 3.8-3.14)`
+  return `${file} is ${what}, not a .pyb bundle: pack .pyc files and sources into a bundle with \`pybundle build\` (a manifest listing the modules; see pybundle build --help)`
+}
+
+/** The first `n` bytes of `file` (fewer if it is shorter or cannot be read). */
+function head(file: string, n: number): Uint8Array {
+  const buf = new Uint8Array(n)
   try {
     const fd = openSync(file, 'r')
     try {
-      n = readSync(fd, head, 0, 4, 0)
+      return buf.subarray(0, readSync(fd, buf, 0, n, 0))
     } finally {
       closeSync(fd)
     }
   } catch {
-    return undefined
+    return buf.subarray(0, 0)
   }
-  if (n < 4 || head[2] !== 0x0d || head[3] !== 0x0a) return undefined
-  const magic = head[0] | (head[1] << 8)
-  const py = pythonForMagic(magic)
-  const what = py ? `a .pyc file of Python ${py.version} (magic ${magic}${py.final ? '' : ', a pre-release'})` : `a .pyc file (magic ${magic}, of a Python other than 3.8-3.14)`
-  return `${file} is ${what}, not a .pyb bundle: pack .pyc files and sources into a bundle with \`pybundle build\` (a manifest listing the modules; see pybundle build --help)`
 }
