@@ -23,9 +23,11 @@ export async function browserCase(quick: boolean): Promise<CaseResult> {
   }
   if (r.skipped !== null) return { ...base, lines: [], tables: [], targets: [], notes: [`skipped: ${r.skipped}`] }
   const sample = (name: string, xs: number[], note: string): Sample => ({ name, samples: xs.map((ms) => ms * 1e6), opsPerSample: 1, where: 'subprocess', note })
-  const order = [...r.contenders].sort((a, b) => (a.name === 'layered' ? -1 : b.name === 'layered' ? 1 : 0))
+  // The targets are read on what examples/browser deploys: the layered pair in its wire form (SPEC §18).
+  const DEPLOYED: Mode = 'wire'
+  const order = [...r.contenders].sort((a, b) => (a.name === DEPLOYED ? -1 : b.name === DEPLOYED ? 1 : 0))
   const group = (what: string, pick: (l: Load) => number, k: 'cold' | 'warm') =>
-    order.map((c) => ({ sample: sample(c.name, c[k].map(pick), c.description), group: `browser ${what}, ${k}`, baseline: c.name === 'layered' }))
+    order.map((c) => ({ sample: sample(c.name, c[k].map(pick), c.description), group: `browser ${what}, ${k}`, baseline: c.name === DEPLOYED }))
   const ls = lines([
     ...group('ready', (l) => l.readyMs, 'cold'),
     ...group('imports', (l) => l.importedMs, 'cold'),
@@ -34,15 +36,15 @@ export async function browserCase(quick: boolean): Promise<CaseResult> {
   ])
   const by = (n: Mode) => r.contenders.find((c) => c.name === n)!
   const m = (n: Mode, k: 'cold' | 'warm', f: (l: Load) => number) => median(by(n)[k].map(f))
-  const readyX = m('stock', 'cold', (l) => l.readyMs) / m('layered', 'cold', (l) => l.readyMs)
-  const importX = m('pyczip', 'cold', (l) => l.importedMs) / m('layered', 'cold', (l) => l.importedMs)
-  const bytesLayered = m('layered', 'cold', (l) => l.bytes)
+  const readyX = m('stock', 'cold', (l) => l.readyMs) / m(DEPLOYED, 'cold', (l) => l.readyMs)
+  const importX = m('pyczip', 'cold', (l) => l.importedMs) / m(DEPLOYED, 'cold', (l) => l.importedMs)
+  const bytesDeployed = m(DEPLOYED, 'cold', (l) => l.bytes)
   const bytesZip = m('pyczip', 'cold', (l) => l.bytes)
   const f = (x: number) => `${x.toFixed(2)}x`
   const targets: Target[] = [
     { id: 'browser-ready-vs-stock', description: 'browser: ready at least 2.5x faster than stock Pyodide, cold cache', value: f(readyX), met: readyX >= 2.5 },
     { id: 'browser-import-vs-pyczip', description: 'browser: the app\'s imports at least 1.3x faster than with the .pyc zip, cold cache', value: f(importX), met: importX >= 1.3 },
-    { id: 'browser-bytes-vs-pyczip', description: 'browser: compressed bytes over the network no more than the .pyc zip\'s', value: `${(bytesLayered / 1e6).toFixed(2)} MB vs ${(bytesZip / 1e6).toFixed(2)} MB`, met: bytesLayered <= bytesZip },
+    { id: 'browser-bytes-vs-pyczip', description: 'browser: compressed bytes over the network no more than the .pyc zip\'s', value: `${(bytesDeployed / 1e6).toFixed(2)} MB vs ${(bytesZip / 1e6).toFixed(2)} MB`, met: bytesDeployed <= bytesZip },
   ]
   const mb = (x: number) => (x / 1e6).toFixed(2)
   return {
