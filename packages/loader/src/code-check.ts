@@ -6,6 +6,7 @@
  */
 import { fail } from '@pybundle/errors'
 import { BLOB_ALIGN, CODE } from '@pybundle/format-spec'
+import type { CodeField } from './code-table.js'
 import type { Core } from './core.js'
 
 const CO_VARARGS = 0x04
@@ -15,14 +16,14 @@ const CO_FAST_LOCAL = 0x20
 
 /** Throws MALFORMED (at the offending field) if CPython would reject code record ci. */
 export function checkCodeObject(c: Core, ci: number): void {
-  const argcount = c.codeI32(ci, 'argcount')
-  const posonly = c.codeI32(ci, 'posonlyargcount')
-  const kwonly = c.codeI32(ci, 'kwonlyargcount')
-  const nlocals = c.codeI32(ci, 'nlocals')
-  const stacksize = c.codeI32(ci, 'stacksize')
-  const flags = c.codeI32(ci, 'flags')
-  const bad = (field: Parameters<Core['codeField']>[1], what: string): never =>
-    fail('MALFORMED', `code record ${ci}: ${what} (CPython rejects this code object)`, c.codeField(ci, field))
+  const argcount = c.codes.i32(ci, 'argcount')
+  const posonly = c.codes.i32(ci, 'posonlyargcount')
+  const kwonly = c.codes.i32(ci, 'kwonlyargcount')
+  const nlocals = c.codes.i32(ci, 'nlocals')
+  const stacksize = c.codes.i32(ci, 'stacksize')
+  const flags = c.codes.i32(ci, 'flags')
+  const bad = (field: CodeField, what: string): never =>
+    fail('MALFORMED', `code record ${ci}: ${what} (CPython rejects this code object)`, c.codes.field(ci, field))
   if (posonly < 0) bad('posonlyargcount', `posonlyargcount ${posonly} < 0`)
   if (argcount < posonly) bad('argcount', `argcount ${argcount} < posonlyargcount ${posonly}`)
   if (kwonly < 0) bad('kwonlyargcount', `kwonlyargcount ${kwonly} < 0`)
@@ -30,11 +31,11 @@ export function checkCodeObject(c: Core, ci: number): void {
   if (stacksize < 0) bad('stacksize', `stacksize ${stacksize} < 0`)
   if (flags < 0) bad('flags', `flags 0x${(flags >>> 0).toString(16)} negative as an int32`)
   const extra = (flags & CO_VARARGS ? 1 : 0) + (flags & CO_VARKEYWORDS ? 1 : 0)
-  const nLocals = c.codeU32(ci, 'n_locals')
+  const nLocals = c.codes.u32(ci, 'n_locals')
   if (c.layout === '3.11') {
-    const kinds = c.codeBlob(ci, 'kinds')
+    const kinds = c.codes.blob(ci, 'kinds')
     if (kinds.length !== nLocals) bad('kinds_length', `kinds_length ${kinds.length} != n_locals ${nLocals} (localsplusnames and localspluskinds differ in length)`)
-    if (c.codeU32(ci, 'code_length') % 2 !== 0) bad('code_length', `code_length ${c.codeU32(ci, 'code_length')} is odd (co_code is malformed)`)
+    if (c.codes.u32(ci, 'code_length') % 2 !== 0) bad('code_length', `code_length ${c.codes.u32(ci, 'code_length')} is odd (co_code is malformed)`)
     let plain = 0
     for (let i = 0; i < kinds.length; i++) if (kinds[i] & CO_FAST_LOCAL) plain++
     if (argcount + kwonly + extra > plain) {
@@ -64,10 +65,10 @@ export function checkCodeRecord(c: Core, ci: number, rec: number): void {
   if (c.layout === '3.11') {
     const off = dv.getUint32(rec + CODE.at.kinds_offset, true)
     const len = dv.getUint32(rec + CODE.at.kinds_length, true)
-    if (off % BLOB_ALIGN !== 0 || off + len > c.blobSize || len !== nLocals || dv.getUint32(rec + CODE.at.code_length, true) % 2 !== 0) return checkCodeObject(c, ci)
+    if (off % BLOB_ALIGN !== 0 || off + len > c.sec.BLOB.size || len !== nLocals || dv.getUint32(rec + CODE.at.code_length, true) % 2 !== 0) return checkCodeObject(c, ci)
     const u8 = c.mem.u8
     let plain = 0
-    for (let i = c.blobStart + off, e = i + len; i < e; i++) if (u8[i] & CO_FAST_LOCAL) plain++
+    for (let i = c.sec.BLOB.start + off, e = i + len; i < e; i++) if (u8[i] & CO_FAST_LOCAL) plain++
     if (argcount + kwonly + extra > plain) checkCodeObject(c, ci)
   } else if (argcount + kwonly + extra > nLocals) {
     checkCodeObject(c, ci)

@@ -142,12 +142,12 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
     for (let i = 0; i < c.stringCount; i++) {
       checked.strings++
       guard(`STRT[${i}]`, () => {
-        const r = c.resolveStr(i, c.sec.STRT.start + i * TABLE_ENTRY_SIZE)
+        const [r, off] = c.strings.entries.resolve(i, c.sec.STRT.start + i * TABLE_ENTRY_SIZE)
         if (r !== i) return
-        const d = c.strData(c.lastOffset)
+        const d = c.strings.data(off)
         decodeStr(d)
         const msg = checkNarrowest(d)
-        if (msg !== undefined) add('MALFORMED', c.sec.STRD.start + c.lastOffset, `STRT[${i}]`, msg)
+        if (msg !== undefined) add('MALFORMED', c.sec.STRD.start + off, `STRT[${i}]`, msg)
       })
     }
 
@@ -157,14 +157,13 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       checked.consts++
       const path = `CNST[${i}]`
       guard(path, () => {
-        const r = c.resolveConst(i, CNST.start + i * TABLE_ENTRY_SIZE)
+        const [r, off] = c.consts.entries.resolve(i, CNST.start + i * TABLE_ENTRY_SIZE)
         if (r !== i) {
           depth[i] = depth[r]
           return
         }
-        const off = c.lastOffset
         const at = CDAT.start + off
-        const tag = c.constTag(off)
+        const tag = c.consts.tag(off)
         const fixed = FIXED_SIZE.get(tag)
         if (fixed !== undefined) CDAT.at(off, fixed)
         const zero = (rel: number, what: string): void => {
@@ -179,8 +178,8 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
               add('BAD_INDEX', CDAT.start + rel, path, `item refers to CNST[${j}], not an earlier entry`)
               continue
             }
-            const rj = c.resolveConst(j, CDAT.start + rel)
-            if (c.constTag(c.lastOffset) === CONST_TAG.CODE) add('MALFORMED', CDAT.start + rel, path, `code constant CNST[${rj}] inside a container`)
+            const [rj, offj] = c.consts.entries.resolve(j, CDAT.start + rel)
+            if (c.consts.tag(offj) === CONST_TAG.CODE) add('MALFORMED', CDAT.start + rel, path, `code constant CNST[${rj}] inside a container`)
             d = Math.max(d, depth[j])
           }
           if (d + 1 > LIMITS.MAX_DEPTH) add('LIMIT_EXCEEDED', at, path, `constants nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, { limit: 'MAX_DEPTH', value: d + 1, max: LIMITS.MAX_DEPTH })
@@ -200,16 +199,16 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
             zero(CONST_SINGLETON.at.reserved, 'padding') // the same u32 after the header in all three
             break
           case CONST_TAG.BIGINT: {
-            c.bigint(off)
+            c.consts.bigint(off)
             const n = CDAT.u32(off + CONST_BIGINT.at.count)
             if (n % 2 === 1) zero(CONST_BIGINT.size + CONST_ITEM_SIZE * n, 'padding')
             break
           }
           case CONST_TAG.STR:
-            c.resolveStr(CDAT.u32(off + CONST_STR.at.string), at + CONST_STR.at.string)
+            c.strings.entries.resolve(CDAT.u32(off + CONST_STR.at.string), at + CONST_STR.at.string)
             break
           case CONST_TAG.BYTES:
-            c.blob(CDAT.u32(off + CONST_BYTES.at.blob_offset), CDAT.u32(off + CONST_BYTES.at.length), at + CONST_BYTES.at.blob_offset)
+            c.blobs.view(CDAT.u32(off + CONST_BYTES.at.blob_offset), CDAT.u32(off + CONST_BYTES.at.length), at + CONST_BYTES.at.blob_offset)
             zero(CONST_BYTES.at.reserved, 'padding')
             break
           case CONST_TAG.TUPLE:
@@ -238,38 +237,37 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
       checked.codes++
       const path = `CODE[${ci}]`
       guard(path, () => {
-        const f = (name: keyof typeof CODE.at): number => c.codeField(ci, name)
-        const mod = c.codeU32(ci, 'module')
+        const f = (name: keyof typeof CODE.at): number => c.codes.field(ci, name)
+        const mod = c.codes.u32(ci, 'module')
         if (mod >= c.moduleCount) add('BAD_INDEX', f('module'), path, `module ${mod} of ${c.moduleCount}`)
-        const parent = c.codeU32(ci, 'parent')
+        const parent = c.codes.u32(ci, 'parent')
         if (parent !== NONE) {
           if (parent >= ci) add('MALFORMED', f('parent'), path, `parent ${parent} is not an earlier record`)
-          else if (c.codeU32(parent, 'module') !== mod) add('MALFORMED', f('parent'), path, `parent ${parent} belongs to another module`)
+          else if (c.codes.u32(parent, 'module') !== mod) add('MALFORMED', f('parent'), path, `parent ${parent} belongs to another module`)
         }
-        c.checkStrSlice(ci)
-        c.checkConstSlice(ci)
-        for (const b of ['code', 'linetable', 'exceptiontable', 'kinds'] as const) guard(`${path}.${b}`, () => void c.codeBlob(ci, b))
+        c.codes.checkStrSlice(ci)
+        c.codes.checkConstSlice(ci)
+        for (const b of ['code', 'linetable', 'exceptiontable', 'kinds'] as const) guard(`${path}.${b}`, () => void c.codes.blob(ci, b))
         guard(`${path}.counts`, () => checkCodeObject(c, ci))
-        const nLocals = c.codeU32(ci, 'n_locals')
+        const nLocals = c.codes.u32(ci, 'n_locals')
         if (layoutModern) {
-          if (c.codeU32(ci, 'kinds_length') !== nLocals) add('MALFORMED', f('kinds_length'), path, `kinds_length ${c.codeU32(ci, 'kinds_length')} != n_locals ${nLocals}`)
-          if (c.codeU32(ci, 'n_freevars') !== 0 || c.codeU32(ci, 'n_cellvars') !== 0) add('MALFORMED', f('n_freevars'), path, 'n_freevars/n_cellvars must be 0 from 3.11')
-          if (c.codeI32(ci, 'nlocals') !== 0) add('MALFORMED', f('nlocals'), path, 'nlocals must be 0 from 3.11')
+          if (c.codes.u32(ci, 'kinds_length') !== nLocals) add('MALFORMED', f('kinds_length'), path, `kinds_length ${c.codes.u32(ci, 'kinds_length')} != n_locals ${nLocals}`)
+          if (c.codes.u32(ci, 'n_freevars') !== 0 || c.codes.u32(ci, 'n_cellvars') !== 0) add('MALFORMED', f('n_freevars'), path, 'n_freevars/n_cellvars must be 0 from 3.11')
+          if (c.codes.i32(ci, 'nlocals') !== 0) add('MALFORMED', f('nlocals'), path, 'nlocals must be 0 from 3.11')
         } else {
-          if (c.codeU32(ci, 'kinds_length') !== 0) add('MALFORMED', f('kinds_length'), path, 'kinds before 3.11')
-          if (c.codeU32(ci, 'exceptiontable_length') !== 0) add('MALFORMED', f('exceptiontable_length'), path, 'exception table before 3.11')
+          if (c.codes.u32(ci, 'kinds_length') !== 0) add('MALFORMED', f('kinds_length'), path, 'kinds before 3.11')
+          if (c.codes.u32(ci, 'exceptiontable_length') !== 0) add('MALFORMED', f('exceptiontable_length'), path, 'exception table before 3.11')
         }
         // every entry of the slices resolves; CODE constants name children of this record
-        const sStart = c.codeU32(ci, 'str_start')
-        const nStr = STRING_SLICE_FIXED + c.codeU32(ci, 'n_names') + nLocals + c.codeU32(ci, 'n_freevars') + c.codeU32(ci, 'n_cellvars')
-        for (let k = 0; k < nStr; k++) guard(`${path}.strings[${k}]`, () => void c.resolveStr(sStart + k, f('str_start')))
-        const cStart = c.codeU32(ci, 'const_start')
-        const nConsts = c.codeU32(ci, 'n_consts')
+        const sStart = c.codes.u32(ci, 'str_start')
+        const nStr = STRING_SLICE_FIXED + c.codes.u32(ci, 'n_names') + nLocals + c.codes.u32(ci, 'n_freevars') + c.codes.u32(ci, 'n_cellvars')
+        for (let k = 0; k < nStr; k++) guard(`${path}.strings[${k}]`, () => void c.strings.entries.resolve(sStart + k, f('str_start')))
+        const cStart = c.codes.u32(ci, 'const_start')
+        const nConsts = c.codes.u32(ci, 'n_consts')
         for (let k = 0; k < nConsts; k++) {
           guard(`${path}.consts[${k}]`, () => {
-            const r = c.resolveConst(cStart + k, f('const_start'))
-            const off = c.lastOffset
-            if (c.constTag(off) === CONST_TAG.CODE) c.codeTarget(r, off, ci)
+            const [r, off] = c.consts.entries.resolve(cStart + k, f('const_start'))
+            if (c.consts.tag(off) === CONST_TAG.CODE) c.consts.codeTarget(r, off, ci)
           })
         }
       })
@@ -278,15 +276,14 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
     // every CODE constant, wherever it sits, is in its target's parent's slice
     for (let i = 0; i < c.constCount; i++) {
       guard(`CNST[${i}]`, () => {
-        const r = c.resolveConst(i, CNST.start + i * TABLE_ENTRY_SIZE)
+        const [r, off] = c.consts.entries.resolve(i, CNST.start + i * TABLE_ENTRY_SIZE)
         if (r !== i) return
-        const off = c.lastOffset
-        if (c.constTag(off) !== CONST_TAG.CODE) return
+        if (c.consts.tag(off) !== CONST_TAG.CODE) return
         const t = CDAT.u32(off + CONST_CODE.at.code)
-        c.checkCode(t, CDAT.start + off + CONST_CODE.at.code)
-        const p = c.codeU32(t, 'parent')
+        c.codes.check(t, CDAT.start + off + CONST_CODE.at.code)
+        const p = c.codes.u32(t, 'parent')
         if (p === NONE) add('MALFORMED', CDAT.start + off + CONST_CODE.at.code, `CNST[${i}]`, `code constant names module body CODE[${t}]`)
-        else c.codeTarget(i, off, p)
+        else c.consts.codeTarget(i, off, p)
       })
     }
 
@@ -307,17 +304,17 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
           const bad = checkModuleName(name)
           if (bad !== undefined) add('MALFORMED', nameField, path, `invalid module name ${JSON.stringify(name)} (${bad}; SPEC.md §5.1)`, { reason: bad })
         }
-        if (fnv1a32(nb) !== c.modU32(m, 'name_hash')) add('MALFORMED', base + MODULE.at.name_hash, path, 'name_hash is not FNV-1a 32 of the name')
+        if (fnv1a32(nb) !== c.modules.u32(m, 'name_hash')) add('MALFORMED', base + MODULE.at.name_hash, path, 'name_hash is not FNV-1a 32 of the name')
         if (prev !== undefined && compareBytes(prev, nb) >= 0) add('MALFORMED', nameField, path, 'module names are not sorted by UTF-8 bytes, or repeat')
         prev = nb
-        const plen = c.modU32(m, 'path_length')
-        if (plen > 0) decodeName(c.blob(c.modU32(m, 'path_offset'), plen, base + MODULE.at.path_offset), base + MODULE.at.path_offset)
-        const flags = c.modU32(m, 'flags')
+        const plen = c.modules.u32(m, 'path_length')
+        if (plen > 0) decodeName(c.blobs.view(c.modules.u32(m, 'path_offset'), plen, base + MODULE.at.path_offset), base + MODULE.at.path_offset)
+        const flags = c.modules.u32(m, 'flags')
         const known = MODULE_FLAG.PACKAGE | MODULE_FLAG.NAMESPACE | MODULE_FLAG.SOURCELESS
         if ((flags & ~known) !== 0) add('MALFORMED', base + MODULE.at.flags, path, `unknown module flags 0x${flags.toString(16)}`)
         if (MODS.u64(m * MODULE.size + MODULE.at.reserved) !== 0n) add('MALFORMED', base + MODULE.at.reserved, path, 'reserved field is not zero')
-        const code = c.modU32(m, 'code')
-        const count = c.modU32(m, 'code_count')
+        const code = c.modules.u32(m, 'code')
+        const count = c.modules.u32(m, 'code_count')
         codeTotal += count
         if (flags & MODULE_FLAG.NAMESPACE) {
           if (!(flags & MODULE_FLAG.PACKAGE)) add('MALFORMED', base + MODULE.at.flags, path, 'namespace package without the package flag')
@@ -328,10 +325,10 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
         if (count === 0 || code >= c.codeCount || count > c.codeCount - code) {
           return add('BAD_INDEX', base + MODULE.at.code, path, `code records [${code}, ${code + count}) outside CODE (${c.codeCount})`)
         }
-        if (c.codeU32(code, 'parent') !== NONE) add('MALFORMED', c.codeField(code, 'parent'), path, `module body CODE[${code}] has a parent`)
+        if (c.codes.u32(code, 'parent') !== NONE) add('MALFORMED', c.codes.field(code, 'parent'), path, `module body CODE[${code}] has a parent`)
         for (let k = code; k < code + count; k++) {
-          if (c.codeU32(k, 'module') !== m) {
-            add('MALFORMED', c.codeField(k, 'module'), path, `CODE[${k}] is in this module's range but names module ${c.codeU32(k, 'module')}`)
+          if (c.codes.u32(k, 'module') !== m) {
+            add('MALFORMED', c.codes.field(k, 'module'), path, `CODE[${k}] is in this module's range but names module ${c.codes.u32(k, 'module')}`)
             return
           }
         }
@@ -358,7 +355,7 @@ export function verify(core: Core, options: VerifyOptions = {}): VerifyReport {
         if (idx >= c.moduleCount) return add('BAD_INDEX', at + MIDX_SLOT.at.module, path, `module ${idx} of ${c.moduleCount}`)
         if (seen[idx]) return add('MALFORMED', at + MIDX_SLOT.at.module, path, `module ${idx} has two slots`)
         seen[idx] = 1
-        if (MIDX.u32(rel + MIDX_SLOT.at.hash) !== c.modU32(idx, 'name_hash')) add('MALFORMED', at, path, `slot hash differs from module ${idx}'s name_hash`)
+        if (MIDX.u32(rel + MIDX_SLOT.at.hash) !== c.modules.u32(idx, 'name_hash')) add('MALFORMED', at, path, `slot hash differs from module ${idx}'s name_hash`)
         const name = decodeName(c.modNameBytes(idx), MODS.start + idx * MODULE.size)
         if (lookup(c, name) !== idx) add('MALFORMED', at, path, `module ${JSON.stringify(name)} is not found by probing from its hash`)
       })
@@ -392,22 +389,21 @@ function preorder(
   while (stack.length > 0) {
     const top = stack[stack.length - 1]
     const [ci, k] = top
-    const n = c.codeU32(ci, 'n_consts')
+    const n = c.codes.u32(ci, 'n_consts')
     if (k >= n) {
       stack.pop()
       continue
     }
     top[1] = k + 1
-    const r = c.resolveConst(c.codeU32(ci, 'const_start') + k, c.codeField(ci, 'const_start'))
-    const off = c.lastOffset
-    if (c.constTag(off) !== CONST_TAG.CODE) continue
-    const t = c.codeTarget(r, off, ci)
+    const [r, off] = c.consts.entries.resolve(c.codes.u32(ci, 'const_start') + k, c.codes.field(ci, 'const_start'))
+    if (c.consts.tag(off) !== CONST_TAG.CODE) continue
+    const t = c.consts.codeTarget(r, off, ci)
     if (t !== next) {
       return add('MALFORMED', c.sec.CDAT.start + off + CONST_CODE.at.code, path, `CODE[${ci}].consts[${k}] is CODE[${t}]; pre-order expects CODE[${next}]`)
     }
     if (t >= end) return add('MALFORMED', c.sec.CDAT.start + off + CONST_CODE.at.code, path, `CODE[${t}] is beyond the module's ${count} code records`)
     if (stack.length >= LIMITS.MAX_DEPTH) {
-      return add('LIMIT_EXCEEDED', c.codeField(t, 'parent'), path, `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, { limit: 'MAX_DEPTH', value: stack.length + 1, max: LIMITS.MAX_DEPTH })
+      return add('LIMIT_EXCEEDED', c.codes.field(t, 'parent'), path, `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, { limit: 'MAX_DEPTH', value: stack.length + 1, max: LIMITS.MAX_DEPTH })
     }
     next++
     stack.push([t, 0])
