@@ -13,13 +13,13 @@
  *
  * The checks are the ones the view path makes: slice bounds, blob alignment and
  * bounds, CODE constants only in their parent's slice (Core.constRaw), the code
- * object checks CPython makes (checkCodeRecord, with checkCodeObject's errors), and
+ * object checks CPython makes (checkCodeObject), and
  * a nesting limit.
  */
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { BLOB_ALIGN, CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
-import { checkCodeRecord } from './code-check.js'
+import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
 
 const A = CODE.at
@@ -89,7 +89,7 @@ function build(core: Core, index: number, depth: number): PyCode {
     })
   }
   const rec = core.sec.CODE.at(index * CODE.size, CODE.size) // one bounds check for the whole record
-  checkCodeRecord(core, index, rec)
+  checkCodeObject(core, index, rec)
   const u8 = core.mem.u8
   const dv = core.mem.dv
   const layout = core.layout
