@@ -12,7 +12,8 @@ import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
 import { keyBytes, type OwnerKind } from './resources.js'
 import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
-import { ModuleView, decodeName } from './views.js'
+import { decodeName } from './strings.js'
+import { ModuleView } from './views.js'
 
 export interface OpenOptions {
   /** Run verify() right after open and throw the first problem as a PyBundleError. Default false. */

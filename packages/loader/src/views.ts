@@ -7,31 +7,10 @@ import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { CODE, MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import type { Core } from './core.js'
+import { decodeName } from './strings.js'
 import { emitCode } from './emit.js'
 import { materializeCode } from './materialize.js'
 import { PagedCache } from './paged.js'
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-export function decodeName(bytes: Uint8Array, field: number): string {
-  let ascii = true
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] >= 0x80) {
-      ascii = false
-      break
-    }
-  }
-  if (ascii) {
-    let s = ''
-    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i])
-    return s
-  }
-  try {
-    return utf8.decode(bytes)
-  } catch {
-    return fail('MALFORMED', 'a name or path that is not UTF-8', field)
-  }
-}
 
 /** A constant as CodeView.consts hands it out: code objects stay lazy. */
 export type ConstValue = Exclude<PyValue, PyCode> | CodeView
