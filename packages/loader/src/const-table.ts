@@ -13,6 +13,7 @@ import {
   CONST_COMPLEX,
   CONST_FLAG_NEGATIVE,
   CONST_FLOAT,
+  CONST_HEADER_SIZE,
   CONST_INT,
   CONST_ITEM_SIZE,
   CONST_RECORD_ALIGN,
@@ -95,7 +96,11 @@ export class ConstTable {
   /** Header u32 of the constant record at CDAT offset `off`: returns the tag, checks the reserved bits. */
   tag(off: number): number {
     const cdat = this.cdat
-    const hdr = cdat.u32(off)
+    const m = cdat.mem
+    // a plain read after an inline check (Section.at throws when it fails), as for every constant record
+    if (m.closed || !(off >= 0 && off + CONST_HEADER_SIZE <= cdat.size)) cdat.at(off, CONST_HEADER_SIZE)
+    const hdr = m.dv.getUint32(cdat.start + off, true)
+    m.touched += CONST_HEADER_SIZE
     if ((hdr & 0xffffff00) === 0) return hdr // no flags: every record but a negative BIGINT
     const tag = hdr & 0xff
     const flags = hdr & 0xff00

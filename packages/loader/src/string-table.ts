@@ -80,19 +80,26 @@ export class StringTable {
 
   /**
    * The PyStr of the string record at STRD offset `off`. ASCII and Latin-1 records
-   * (nearly all of them) are decoded here with one bounds check for the record head
-   * and one for the data; the rest go through data()/decodeStr, which check them.
+   * (nearly all of them) are decoded here; the rest go through data()/decodeStr, which
+   * check them. Plain reads after an inline bounds check (Section.at throws when one
+   * fails), as the old fast path read them: this runs for every string decoded.
    */
   decodeRecord(off: number): PyStr {
     const strd = this.strd
-    const a = strd.at(off, HEAD)
-    const dv = strd.mem.dv
-    const flags = dv.getUint32(a + AT_FLAGS, true)
-    if ((flags & ~PLAIN_BITS) !== 0) return decodeStr(this.data(off))
-    const length = dv.getUint32(a + AT_LENGTH, true)
-    const u8 = strd.mem.u8
-    const at = strd.at(off + HEAD, length)
-    const text = (flags & STRING_FLAG.KIND_MASK) === STRING_KIND.ASCII ? ascii(u8, at, length) : latin1(u8, at, length)
+    const m = strd.mem
+    const size = strd.size
+    if (m.closed || !(off >= 0 && off + HEAD <= size)) strd.at(off, HEAD) // throws CLOSED or OUT_OF_BOUNDS
+    const a = strd.start + off
+    const flags = m.dv.getUint32(a + AT_FLAGS, true)
+    if ((flags & ~PLAIN_BITS) !== 0) {
+      m.touched += HEAD
+      return decodeStr(this.data(off))
+    }
+    const length = m.dv.getUint32(a + AT_LENGTH, true)
+    if (off + HEAD + length > size) strd.at(off + HEAD, length) // throws OUT_OF_BOUNDS
+    m.touched += HEAD + length
+    const u8 = m.u8
+    const text = (flags & STRING_FLAG.KIND_MASK) === STRING_KIND.ASCII ? ascii(u8, a + HEAD, length) : latin1(u8, a + HEAD, length)
     return { kind: 'str', text, codePoints: undefined, interned: (flags & STRING_FLAG.INTERNED) !== 0 }
   }
 

@@ -8,9 +8,13 @@
  */
 import { fail } from '@pybundle/errors'
 import { REDIRECT_BIT, TABLE_ENTRY_SIZE } from '@pybundle/format-spec'
-import type { Section } from './mem.js'
+import type { Mem, Section } from './mem.js'
 
 export class TableEntries {
+  // hoisted out of the per-entry path
+  private readonly mem: Mem
+  private readonly start: number
+
   constructor(
     readonly table: Section,
     /** Entries in the table (open checked the section holds exactly this many). */
@@ -19,21 +23,33 @@ export class TableEntries {
     private readonly align: number,
     /** The section the entries point into. */
     private readonly data: Section,
-  ) {}
+  ) {
+    this.mem = table.mem
+    this.start = table.start
+  }
 
   /**
    * The resolved index of entry i (i itself, or its redirect target): BAD_INDEX for
    * an index outside the table, BAD_REDIRECT for a redirect that does not point
    * strictly earlier. Counts both entries as touched, as the reader of a redirect
    * must read its target (recordOffset reads it when the caller's cache misses).
+   * A plain read once i is in range (open checked the table holds `count` entries),
+   * as the old fast path read it: this runs for every string and constant lookup,
+   * and Section.u32 would repeat the closed and bounds checks made here. (Not timed
+   * apart from the rest of the change: see packages/loader/README.md, hot paths.)
    */
   follow(i: number, from: number): number {
     if (!(i >= 0 && i < this.count)) fail('BAD_INDEX', `${this.table.name} index ${i} of ${this.count}`, from)
-    const v = this.table.u32(i * TABLE_ENTRY_SIZE)
-    if ((v & REDIRECT_BIT) === 0) return i
+    const m = this.mem
+    if (m.closed) m.alive()
+    const v = m.dv.getUint32(this.start + i * TABLE_ENTRY_SIZE, true)
+    if ((v & REDIRECT_BIT) === 0) {
+      m.touched += TABLE_ENTRY_SIZE
+      return i
+    }
     const j = v >>> 1
-    if (j >= i) fail('BAD_REDIRECT', `${this.table.name}[${i}] redirects to ${j}, not an earlier entry`, this.table.start + i * TABLE_ENTRY_SIZE)
-    this.table.mem.touched += TABLE_ENTRY_SIZE
+    if (j >= i) fail('BAD_REDIRECT', `${this.table.name}[${i}] redirects to ${j}, not an earlier entry`, this.start + i * TABLE_ENTRY_SIZE)
+    m.touched += 2 * TABLE_ENTRY_SIZE
     return j
   }
 
