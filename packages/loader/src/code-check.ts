@@ -39,14 +39,23 @@ export function checkCodeObject(c: Core, ci: number, rec: number = c.codes.recor
   if (fault !== undefined) codeFault(c, ci, fault, counts)
 }
 
-/** co_localspluskinds of the record at `rec`, checked as CodeTable.blob checks it (without counting bytes nobody is handed). */
+/**
+ * co_localspluskinds of the record at `rec`, checked as CodeTable.blob checks it, without
+ * counting bytes nobody is handed. The view comes from (and goes into) the per-blob cache
+ * materialize.ts hands out kinds from, so a check allocates nothing for a blob seen before.
+ */
 function kindsOf(c: Core, rec: number): Uint8Array {
-  const dv = c.mem.dv
-  const off = dv.getUint32(rec + A.kinds_offset, true)
-  const len = dv.getUint32(rec + A.kinds_length, true)
+  const mem = c.mem
+  const off = mem.dv.getUint32(rec + A.kinds_offset, true)
+  const len = mem.dv.getUint32(rec + A.kinds_length, true)
   const blob = c.sec.BLOB
   if (off % BLOB_ALIGN !== 0 || off + len > blob.size) c.blobs.view(off, len, rec + A.kinds_offset) // throws its error
-  return c.mem.u8.subarray(blob.start + off, blob.start + off + len)
+  const views = (c.codes.kindsViews ??= new Map<number, Uint8Array>())
+  const seen = views.get(off)
+  if (seen !== undefined && seen.length === len) return seen
+  const v = mem.u8.subarray(blob.start + off, blob.start + off + len)
+  if (len > 0) views.set(off, v)
+  return v
 }
 
 function codeFault(c: Core, ci: number, fault: CodeObjectFault, k: CodeObjectCounts): never {
