@@ -15,3 +15,4 @@ export {
 } from './marshal-reader.js'
 export { writeMarshal, writePyc, longDigits, type WriteMarshalOptions, type WritePycOptions } from './marshal-writer.js'
 export { valueEquals, firstDifference, canonicalKey, type ValueEqualsOptions } from './value-equals.js'
+export { codeObjectFault, codeCountFault, codeLocalsFault, varargsCount, plainLocals, type CodeObjectCounts, type CodeObjectFault } from './code-check.js'

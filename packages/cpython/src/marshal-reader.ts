@@ -16,7 +16,7 @@
  */
 import { fail } from '@pybundle/errors'
 import {
-  CO_FAST_LOCAL, CO_VARARGS, CO_VARKEYWORDS, FLAG_REF, MAX_DEPTH,
+  FLAG_REF, MAX_DEPTH,
   TYPE_ASCII, TYPE_ASCII_INTERNED, TYPE_BINARY_COMPLEX, TYPE_BINARY_FLOAT, TYPE_CODE, TYPE_COMPLEX,
   TYPE_DICT, TYPE_ELLIPSIS, TYPE_FALSE, TYPE_FLOAT, TYPE_FROZENSET, TYPE_INT, TYPE_INT64, TYPE_INTERNED,
   TYPE_LIST, TYPE_LONG, TYPE_NONE, TYPE_NULL, TYPE_REF, TYPE_SET, TYPE_SHORT_ASCII,
@@ -25,11 +25,21 @@ import {
 } from './marshal-codes.js'
 import { codeLayoutForPython, pythonForMagic, readPycHeader, PYC_HEADER_SIZE, type MagicInfo, type PycHeader } from './pyc.js'
 import { decodeLatin1, decodeUtf8Surrogatepass } from './utf8.js'
-import { floatBits } from './value.js'
+import { codeObjectFault, type CodeObjectFault } from './code-check.js'
+import { floatBits, usesLocalsPlus } from './value.js'
 import {
   PY_ELLIPSIS, PY_FALSE, PY_NONE, PY_STOP_ITERATION, PY_TRUE,
   type CodeLayout, type PyCode, type PyInt, type PyStr, type PyValue,
 } from './value.js'
+
+/** readMarshal's message for each code-object fault (CPython's wording where it has one). */
+const NEGATIVE = 'code object with a negative count or argcount < posonlyargcount'
+const CODE_FAULT_MESSAGE: Record<CodeObjectFault, string> = {
+  posonlyargcount: NEGATIVE, argcount: NEGATIVE, kwonlyargcount: NEGATIVE, nlocals: NEGATIVE, stacksize: NEGATIVE, flags: NEGATIVE,
+  kinds: 'code object localsplusnames and localspluskinds differ in length',
+  code: 'code: co_code is malformed',
+  varnames: 'code: varnames is too small',
+}
 
 export interface ReadMarshalOptions {
   /** Code-object layout. Give this or pythonMinor. */
@@ -408,7 +418,7 @@ class Reader {
     const argcount = this.int32Field()
     const posonlyargcount = this.int32Field()
     const kwonlyargcount = this.int32Field()
-    const nlocals = layout === '3.11' ? 0 : this.int32Field()
+    const nlocals = usesLocalsPlus(layout) ? 0 : this.int32Field()
     const stacksize = this.int32Field()
     const flags = this.int32Field()
     const code = this.bytesField('co_code')
@@ -419,7 +429,7 @@ class Reader {
     let cellvars: PyStr[] = []
     let localsplusnames: PyStr[] = []
     let localspluskinds: Uint8Array = EMPTY_BYTES
-    if (layout === '3.11') {
+    if (usesLocalsPlus(layout)) {
       localsplusnames = this.namesField('co_localsplusnames')
       localspluskinds = this.bytesField('co_localspluskinds')
     } else {
@@ -429,29 +439,18 @@ class Reader {
     }
     const filename = this.strField('co_filename')
     const name = this.strField('co_name')
-    const qualname = layout === '3.11' ? this.strField('co_qualname') : null
+    const qualname = usesLocalsPlus(layout) ? this.strField('co_qualname') : null
     const firstlineno = this.int32Field()
     const linetable = this.bytesField(layout === '3.8' ? 'co_lnotab' : 'co_linetable')
-    const exceptiontable = layout === '3.11' ? this.bytesField('co_exceptiontable') : EMPTY_BYTES
+    const exceptiontable = usesLocalsPlus(layout) ? this.bytesField('co_exceptiontable') : EMPTY_BYTES
 
-    // The checks of PyCode_NewWithPosOnlyArgs (3.8-3.10) / _PyCode_Validate (3.11+).
-    if (argcount < posonlyargcount || posonlyargcount < 0 || kwonlyargcount < 0 || nlocals < 0 || stacksize < 0 || flags < 0) {
-      fail('MALFORMED', 'code object with a negative count or argcount < posonlyargcount', start)
-    }
-    const extra = (flags & CO_VARARGS ? 1 : 0) + (flags & CO_VARKEYWORDS ? 1 : 0)
-    if (layout === '3.11') {
-      if (localsplusnames.length !== localspluskinds.length) {
-        fail('MALFORMED', 'code object localsplusnames and localspluskinds differ in length', start)
-      }
-      if (code.length % 2 !== 0) fail('MALFORMED', 'code: co_code is malformed', start)
-      let plain = 0
-      for (let i = 0; i < localspluskinds.length; i++) if (localspluskinds[i] & CO_FAST_LOCAL) plain++
-      if (plain - argcount - kwonlyargcount - extra < 0) fail('MALFORMED', 'code: co_varnames is too small', start)
-    } else {
-      const nv = varnames.length
-      const totalArgs = argcount <= nv && kwonlyargcount <= nv ? argcount + kwonlyargcount + extra : nv + 1
-      if (totalArgs > nv) fail('MALFORMED', 'code: varnames is too small', start)
-    }
+    // The checks of PyCode_NewWithPosOnlyArgs (3.8-3.10) / _PyCode_Validate (3.11+): code-check.ts.
+    const localsPlus = usesLocalsPlus(layout)
+    const fault = codeObjectFault({
+      localsPlus, argcount, posonlyargcount, kwonlyargcount, nlocals, stacksize, flags,
+      nLocals: localsPlus ? localsplusnames.length : varnames.length, kinds: localspluskinds, codeLength: code.length,
+    })
+    if (fault !== undefined) fail('MALFORMED', fault === 'varnames' && localsPlus ? 'code: co_varnames is too small' : CODE_FAULT_MESSAGE[fault], start)
     return {
       kind: 'code', layout, argcount, posonlyargcount, kwonlyargcount, nlocals, stacksize, flags, code, consts,
       names, varnames, freevars, cellvars, localsplusnames, localspluskinds, filename, name, qualname, firstlineno,

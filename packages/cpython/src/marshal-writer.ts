@@ -25,6 +25,7 @@ import { codeLayoutForPython, marshalVersionForPython, pythonForMagic, writePycH
 import { strKey } from './str.js'
 import { encodeUtf8SurrogatepassInto, strIsAscii, utf8MaxLength } from './utf8.js'
 import type { CodeLayout, PyCode, PyStr, PyValue } from './value.js'
+import { usesLocalsPlus } from './value.js'
 
 export interface WriteMarshalOptions {
   /** marshal version: 4 (3.8-3.13) or 5 (3.14+, adds slices). */
@@ -299,7 +300,7 @@ class Writer {
     this.object({ kind: 'bytes', value: c.code })
     this.object({ kind: 'tuple', items: c.consts })
     this.names(c.names, 'names')
-    if (this.layout === '3.11') {
+    if (usesLocalsPlus(this.layout)) {
       this.names(c.localsplusnames, 'localsplusnames')
       this.object({ kind: 'bytes', value: c.localspluskinds })
     } else {
@@ -309,13 +310,13 @@ class Writer {
     }
     this.object(c.filename)
     this.object(c.name)
-    if (this.layout === '3.11') {
+    if (usesLocalsPlus(this.layout)) {
       if (c.qualname === null) fail('UNSUPPORTED_VALUE', 'a 3.11-layout code object needs a qualname')
       this.object(c.qualname)
     }
     this.int32Field(c.firstlineno, 'firstlineno')
     this.object({ kind: 'bytes', value: c.linetable })
-    if (this.layout === '3.11') this.object({ kind: 'bytes', value: c.exceptiontable })
+    if (usesLocalsPlus(this.layout)) this.object({ kind: 'bytes', value: c.exceptiontable })
   }
 }
 

@@ -161,12 +161,12 @@ class Accountant {
       strs.clear()
       consts.clear()
       blobs.clear()
-      blob(c.modU32(m, 'name_offset'), c.modU32(m, 'name_length'))
-      blob(c.modU32(m, 'path_offset'), c.modU32(m, 'path_length'))
-      const first = c.modU32(m, 'code')
-      const count = first === NONE ? 0 : c.modU32(m, 'code_count')
+      blob(c.modules.u32(m, 'name_offset'), c.modules.u32(m, 'name_length'))
+      blob(c.modules.u32(m, 'path_offset'), c.modules.u32(m, 'path_length'))
+      const first = c.modules.u32(m, 'code')
+      const count = first === NONE ? 0 : c.modules.u32(m, 'code_count')
       for (let k = first; k < first + count; k++) {
-        const f = (field: keyof typeof CODE.at): number => c.codeU32(k, field)
+        const f = (field: keyof typeof CODE.at): number => c.codes.u32(k, field)
         blob(f('code_offset'), f('code_length'))
         blob(f('linetable_offset'), f('linetable_length'))
         blob(f('exceptiontable_offset'), f('exceptiontable_length'))
@@ -188,12 +188,12 @@ class Accountant {
     let stringsShared = 0
     let constsOwned = 0
     let constsShared = 0
-    let bytes = MODULE.size + this.blob(c.modU32(m, 'name_offset'), c.modU32(m, 'name_length')) + this.blob(c.modU32(m, 'path_offset'), c.modU32(m, 'path_length'))
-    const first = c.modU32(m, 'code')
-    const count = first === NONE ? 0 : c.modU32(m, 'code_count')
+    let bytes = MODULE.size + this.blob(c.modules.u32(m, 'name_offset'), c.modules.u32(m, 'name_length')) + this.blob(c.modules.u32(m, 'path_offset'), c.modules.u32(m, 'path_length'))
+    const first = c.modules.u32(m, 'code')
+    const count = first === NONE ? 0 : c.modules.u32(m, 'code_count')
     let bytecode = 0
     for (let k = first; k < first + count; k++) {
-      const f = (field: keyof typeof CODE.at): number => c.codeU32(k, field)
+      const f = (field: keyof typeof CODE.at): number => c.codes.u32(k, field)
       bytes += CODE.size
       bytecode += f('code_length')
       bytes += this.blob(f('code_offset'), f('code_length')) + this.blob(f('linetable_offset'), f('linetable_length'))

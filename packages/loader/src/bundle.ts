@@ -12,7 +12,8 @@ import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
 import { keyBytes, type OwnerKind } from './resources.js'
 import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
-import { ModuleView, decodeName } from './views.js'
+import { decodeName } from './strings.js'
+import { ModuleView } from './views.js'
 
 export interface OpenOptions {
   /** Run verify() right after open and throw the first problem as a PyBundleError. Default false. */
@@ -116,7 +117,7 @@ export class Bundle {
     const c = this.core
     for (let i = 0; i < c.moduleCount; i++) {
       c.mem.alive()
-      yield decodeName(c.modNameBytes(i), c.sec.MODS.start + c.modRel(i, 'name_offset'))
+      yield decodeName(c.modules.nameBytes(i), c.sec.MODS.start + c.modules.rel(i, 'name_offset'))
     }
   }
 
@@ -156,7 +157,7 @@ export class Bundle {
     const out: ModuleView[] = []
     for (let i = lo; i < hi; i++) {
       if (options.direct) {
-        const nb = c.modNameBytes(i)
+        const nb = c.modules.nameBytes(i)
         if (nb.indexOf(0x2e, prefix.length) >= 0) continue
       }
       out.push(this.view(i))

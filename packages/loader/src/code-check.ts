@@ -1,75 +1,86 @@
 /**
- * The checks CPython makes when it builds a code object from marshal data
- * (PyCode_NewWithPosOnlyArgs in 3.8-3.10, _PyCode_Validate from 3.11; the same
- * checks @pybundle/cpython's readMarshal applies), made on a code record so that
- * a record verify() accepts emits a .pyc CPython loads (SPEC §11.2, §11.3).
+ * CPython's code-object checks (@pybundle/cpython's codeObjectFault, which readMarshal
+ * applies too) made on a code record, so that a record verify() accepts emits a .pyc
+ * CPython loads (SPEC §11.2, §11.3). The loader's errors name the offending field.
  */
+import { codeCountFault, codeLocalsFault, plainLocals, usesLocalsPlus, varargsCount, type CodeObjectCounts, type CodeObjectFault } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { BLOB_ALIGN, CODE } from '@pybundle/format-spec'
+import type { CodeField } from './code-table.js'
 import type { Core } from './core.js'
 
-const CO_VARARGS = 0x04
-const CO_VARKEYWORDS = 0x08
-/** co_localspluskinds bit of a plain local (3.11+). */
-const CO_FAST_LOCAL = 0x20
+const A = CODE.at
+const EMPTY: Uint8Array = new Uint8Array(0)
 
-/** Throws MALFORMED (at the offending field) if CPython would reject code record ci. */
-export function checkCodeObject(c: Core, ci: number): void {
-  const argcount = c.codeI32(ci, 'argcount')
-  const posonly = c.codeI32(ci, 'posonlyargcount')
-  const kwonly = c.codeI32(ci, 'kwonlyargcount')
-  const nlocals = c.codeI32(ci, 'nlocals')
-  const stacksize = c.codeI32(ci, 'stacksize')
-  const flags = c.codeI32(ci, 'flags')
-  const bad = (field: Parameters<Core['codeField']>[1], what: string): never =>
-    fail('MALFORMED', `code record ${ci}: ${what} (CPython rejects this code object)`, c.codeField(ci, field))
-  if (posonly < 0) bad('posonlyargcount', `posonlyargcount ${posonly} < 0`)
-  if (argcount < posonly) bad('argcount', `argcount ${argcount} < posonlyargcount ${posonly}`)
-  if (kwonly < 0) bad('kwonlyargcount', `kwonlyargcount ${kwonly} < 0`)
-  if (nlocals < 0) bad('nlocals', `nlocals ${nlocals} < 0`)
-  if (stacksize < 0) bad('stacksize', `stacksize ${stacksize} < 0`)
-  if (flags < 0) bad('flags', `flags 0x${(flags >>> 0).toString(16)} negative as an int32`)
-  const extra = (flags & CO_VARARGS ? 1 : 0) + (flags & CO_VARKEYWORDS ? 1 : 0)
-  const nLocals = c.codeU32(ci, 'n_locals')
-  if (c.layout === '3.11') {
-    const kinds = c.codeBlob(ci, 'kinds')
-    if (kinds.length !== nLocals) bad('kinds_length', `kinds_length ${kinds.length} != n_locals ${nLocals} (localsplusnames and localspluskinds differ in length)`)
-    if (c.codeU32(ci, 'code_length') % 2 !== 0) bad('code_length', `code_length ${c.codeU32(ci, 'code_length')} is odd (co_code is malformed)`)
-    let plain = 0
-    for (let i = 0; i < kinds.length; i++) if (kinds[i] & CO_FAST_LOCAL) plain++
-    if (argcount + kwonly + extra > plain) {
-      bad('argcount', `argcount ${argcount} + kwonlyargcount ${kwonly} + ${extra} (*args/**kwargs) > ${plain} plain locals (co_varnames is too small)`)
-    }
-  } else if (argcount + kwonly + extra > nLocals) {
-    bad('argcount', `argcount ${argcount} + kwonlyargcount ${kwonly} + ${extra} (*args/**kwargs) > ${nLocals} varnames (varnames is too small)`)
+/**
+ * Throws MALFORMED (at the offending field) if CPython would reject code record ci.
+ * `rec` is the record's absolute offset when the caller has bounds-checked (and
+ * counted) the whole record already; without it the record is checked here.
+ */
+export function checkCodeObject(c: Core, ci: number, rec: number = c.codes.record(ci)): void {
+  const dv = c.mem.dv
+  const counts: { -readonly [K in keyof CodeObjectCounts]: CodeObjectCounts[K] } = {
+    localsPlus: usesLocalsPlus(c.layout),
+    argcount: dv.getInt32(rec + A.argcount, true),
+    posonlyargcount: dv.getInt32(rec + A.posonlyargcount, true),
+    kwonlyargcount: dv.getInt32(rec + A.kwonlyargcount, true),
+    nlocals: dv.getInt32(rec + A.nlocals, true),
+    stacksize: dv.getInt32(rec + A.stacksize, true),
+    flags: dv.getInt32(rec + A.flags, true),
+    nLocals: dv.getUint32(rec + A.n_locals, true),
+    kinds: EMPTY,
+    codeLength: dv.getUint32(rec + A.code_length, true),
   }
+  let fault = codeCountFault(counts)
+  if (fault === undefined) {
+    if (counts.localsPlus) counts.kinds = kindsOf(c, rec)
+    fault = codeLocalsFault(counts)
+  }
+  if (fault !== undefined) codeFault(c, ci, fault, counts)
 }
 
 /**
- * checkCodeObject for a record already bounds-checked at absolute offset `rec`:
- * the same checks with plain reads, the same errors (any failure is re-checked
- * by checkCodeObject, which throws it).
+ * co_localspluskinds of the record at `rec`, checked as CodeTable.blob checks it, without
+ * counting bytes nobody is handed. The view comes from (and goes into) the per-blob cache
+ * materialize.ts hands out kinds from, so a check allocates nothing for a blob seen before.
  */
-export function checkCodeRecord(c: Core, ci: number, rec: number): void {
-  const dv = c.mem.dv
-  const argcount = dv.getInt32(rec + CODE.at.argcount, true)
-  const posonly = dv.getInt32(rec + CODE.at.posonlyargcount, true)
-  const kwonly = dv.getInt32(rec + CODE.at.kwonlyargcount, true)
-  const flags = dv.getInt32(rec + CODE.at.flags, true)
-  if (posonly < 0 || argcount < posonly || kwonly < 0 || dv.getInt32(rec + CODE.at.nlocals, true) < 0 || dv.getInt32(rec + CODE.at.stacksize, true) < 0 || flags < 0) {
-    return checkCodeObject(c, ci)
-  }
-  const extra = (flags & CO_VARARGS ? 1 : 0) + (flags & CO_VARKEYWORDS ? 1 : 0)
-  const nLocals = dv.getUint32(rec + CODE.at.n_locals, true)
-  if (c.layout === '3.11') {
-    const off = dv.getUint32(rec + CODE.at.kinds_offset, true)
-    const len = dv.getUint32(rec + CODE.at.kinds_length, true)
-    if (off % BLOB_ALIGN !== 0 || off + len > c.blobSize || len !== nLocals || dv.getUint32(rec + CODE.at.code_length, true) % 2 !== 0) return checkCodeObject(c, ci)
-    const u8 = c.mem.u8
-    let plain = 0
-    for (let i = c.blobStart + off, e = i + len; i < e; i++) if (u8[i] & CO_FAST_LOCAL) plain++
-    if (argcount + kwonly + extra > plain) checkCodeObject(c, ci)
-  } else if (argcount + kwonly + extra > nLocals) {
-    checkCodeObject(c, ci)
+function kindsOf(c: Core, rec: number): Uint8Array {
+  const mem = c.mem
+  const off = mem.dv.getUint32(rec + A.kinds_offset, true)
+  const len = mem.dv.getUint32(rec + A.kinds_length, true)
+  const blob = c.sec.BLOB
+  if (off % BLOB_ALIGN !== 0 || off + len > blob.size) c.blobs.view(off, len, rec + A.kinds_offset) // throws its error
+  const views = (c.codes.kindsViews ??= new Map<number, Uint8Array>())
+  const seen = views.get(off)
+  if (seen !== undefined && seen.length === len) return seen
+  const v = mem.u8.subarray(blob.start + off, blob.start + off + len)
+  if (len > 0) views.set(off, v)
+  return v
+}
+
+function codeFault(c: Core, ci: number, fault: CodeObjectFault, k: CodeObjectCounts): never {
+  const bad = (field: CodeField, what: string): never => fail('MALFORMED', `code record ${ci}: ${what} (CPython rejects this code object)`, c.codes.field(ci, field))
+  const args = `argcount ${k.argcount} + kwonlyargcount ${k.kwonlyargcount} + ${varargsCount(k.flags)} (*args/**kwargs)`
+  switch (fault) {
+    case 'posonlyargcount':
+      return bad('posonlyargcount', `posonlyargcount ${k.posonlyargcount} < 0`)
+    case 'argcount':
+      return bad('argcount', `argcount ${k.argcount} < posonlyargcount ${k.posonlyargcount}`)
+    case 'kwonlyargcount':
+      return bad('kwonlyargcount', `kwonlyargcount ${k.kwonlyargcount} < 0`)
+    case 'nlocals':
+      return bad('nlocals', `nlocals ${k.nlocals} < 0`)
+    case 'stacksize':
+      return bad('stacksize', `stacksize ${k.stacksize} < 0`)
+    case 'flags':
+      return bad('flags', `flags 0x${(k.flags >>> 0).toString(16)} negative as an int32`)
+    case 'kinds':
+      return bad('kinds_length', `kinds_length ${k.kinds.length} != n_locals ${k.nLocals} (localsplusnames and localspluskinds differ in length)`)
+    case 'code':
+      return bad('code_length', `code_length ${k.codeLength} is odd (co_code is malformed)`)
+    case 'varnames':
+      return k.localsPlus
+        ? bad('argcount', `${args} > ${plainLocals(k.kinds)} plain locals (co_varnames is too small)`)
+        : bad('argcount', `${args} > ${k.nLocals} varnames (varnames is too small)`)
   }
 }

@@ -19,7 +19,7 @@ import {
   CODE, CONST_BYTES, CONST_COMPLEX, CONST_FLOAT, CONST_INT, CONST_ITEM_SIZE, CONST_RECORD_ALIGN, CONST_SEQUENCE, CONST_SLICE, CONST_STR, CONST_TAG, LIMITS, NONE,
   REDIRECT_BIT, STRING_FLAG, STRING_RECORD, STRING_SLICE, STRING_SLICE_FIXED, TABLE_ENTRY_SIZE,
 } from '@pybundle/format-spec'
-import { checkCodeRecord } from './code-check.js'
+import { checkCodeObject } from './code-check.js'
 import type { Core, StrPayload } from './core.js'
 
 /** The high 32 bits of a little-endian i64 follow its low 32. */
@@ -228,7 +228,7 @@ class Emitter {
     // Core.resolveStr's common case inline: open, in range, a data entry or one hop back to one.
     let r = -1
     if (!m.closed && i >= 0 && i < c.stringCount) {
-      const v = dv.getUint32(c.strtStart + i * ENTRY, true)
+      const v = dv.getUint32(c.sec.STRT.start + i * ENTRY, true)
       if ((v & REDIRECT_BIT) === 0) {
         r = i
         m.touched += ENTRY
@@ -260,14 +260,13 @@ class Emitter {
   private strSlow(i: number, from: number): void {
     const c = this.core
     const s = this.s
-    const r = c.resolveStr(i, from)
-    const off = c.lastOffset
+    const [r, off] = c.strings.entries.resolve(i, from)
     const dv = this.dv
-    const a = c.strdStart + off
+    const a = c.sec.STRD.start + off
     // A plain ASCII record (no surrogate flag, no unknown bits) inside STRD: checked here as strData and strPayload check it.
-    if (s.sType[r] === 0 && off + S_SIZE <= c.strdSize && (dv.getUint32(a + S_FLAGS, true) & ~STRING_FLAG.INTERNED) === 0) {
+    if (s.sType[r] === 0 && off + S_SIZE <= c.sec.STRD.size && (dv.getUint32(a + S_FLAGS, true) & ~STRING_FLAG.INTERNED) === 0) {
       const n = dv.getUint32(a + S_LENGTH, true)
-      if (off + S_SIZE + n <= c.strdSize) {
+      if (off + S_SIZE + n <= c.sec.STRD.size) {
         const u8 = this.u8
         let or = 0
         for (let k = a + S_SIZE, e = k + n; k < e; k++) or |= u8[k]
@@ -282,7 +281,7 @@ class Emitter {
       }
     }
     if (s.sType[r] !== 0) return this.str(r, from)
-    const p: StrPayload = c.payload(i, from) // throws the record's error, or gives a Latin-1/UCS payload (or ASCII with the surrogate flag)
+    const p: StrPayload = c.strings.payload(i, r) // throws the record's error, or gives a Latin-1/UCS payload (or ASCII with the surrogate flag)
     if (s.stamp[r] === this.id) return this.ref(s.slot[r])
     s.stamp[r] = this.id
     s.slot[r] = this.nrefs++
@@ -370,7 +369,7 @@ class Emitter {
     const m = c.mem
     if (!m.closed && i >= 0 && i < c.constCount) {
       const dv = this.dv
-      const base = c.cnstStart
+      const base = c.sec.CNST.start
       let v = dv.getUint32(base + i * ENTRY, true)
       let r = i
       if (v & REDIRECT_BIT) {
@@ -379,14 +378,14 @@ class Emitter {
         else v = REDIRECT_BIT
         m.touched += ENTRY
       }
-      if ((v & REDIRECT_BIT) === 0 && v % CONST_RECORD_ALIGN === 0 && v < c.cdatSize) {
+      if ((v & REDIRECT_BIT) === 0 && v % CONST_RECORD_ALIGN === 0 && v < c.sec.CDAT.size) {
         m.touched += ENTRY
         this.lastOffset = v
         return r
       }
     }
-    const r = c.resolveConst(i, from)
-    this.lastOffset = c.lastOffset
+    const [r, off] = c.consts.entries.resolve(i, from)
+    this.lastOffset = off
     return r
   }
   private lastOffset = 0
@@ -547,7 +546,7 @@ class Emitter {
     if (depth > LIMITS.MAX_DEPTH) depthFail('code objects', depth, sec.start + base)
     c.checkCode(ci, sec.start + base)
     const rec = sec.at(base, CODE.size) // one bounds check for the whole record
-    checkCodeRecord(c, ci, rec)
+    checkCodeObject(c, ci, rec)
     const dv = this.dv
     const lp = this.localsPlus
     const strStart = dv.getUint32(rec + C_STR_START, true)

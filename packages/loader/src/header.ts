@@ -93,10 +93,41 @@ const REQUIRED_FLAGS_MASK = 0xffff0000
 const WIRE_NOT_BUNDLE = 'this is a pybundle wire file (§18, made by `pybundle wire`), not a .pyb bundle: '
   + 'decode it with decodeWire() from @pybundle/loader first (`pybundle verify` and `inspect` do), or open the .pyb it was made from'
 
+type AnySectionName = SectionName | ResourceSectionName | LayerSectionName
+
 export function readHeader(mem: Mem): Header {
   const size = mem.size
   if (size < HEADER.size) fail('TRUNCATED', `${size} bytes is shorter than the ${HEADER.size}-byte header`, size)
   const h = new Section(mem, 'header', 0, Math.min(size, HEADER.size + LIMITS.MAX_SECTIONS * SECTION_ENTRY.size))
+  const fixed = readFixedFields(h, size)
+  const py = readPython(h)
+  const moduleCount = h.u32(HEADER.at.module_count)
+  const codeCount = h.u32(HEADER.at.code_count)
+  const stringCount = h.u32(HEADER.at.string_count)
+  const constCount = h.u32(HEADER.at.const_count)
+  const { sections, allSections } = readSectionTable(h, fixed.sectionCount, fixed.headerSize, size)
+  const s = sections as Record<SectionName, SectionEntry>
+  const slotCount = checkTableSizes(mem, s, moduleCount, codeCount, stringCount, constCount)
+  const resources = checkResourceSizes(sections, moduleCount)
+  const base = readBase(mem, sections.BASE, (fixed.flags & HEADER_FLAG.LAYERED) !== 0, py.pythonMagic)
+  return {
+    ...fixed,
+    fileSize: size,
+    ...py,
+    moduleCount,
+    codeCount,
+    stringCount,
+    constCount,
+    sections: s,
+    resources,
+    allSections,
+    slotCount,
+    base,
+  }
+}
+
+/** §2 magic, format version, sizes, flags and the header checksum. */
+function readFixedFields(h: Section, size: number) {
   const magic = h.bytes(HEADER.at.magic, FILE_MAGIC.length)
   for (let i = 0; i < FILE_MAGIC.length; i++) {
     if (magic[i] !== FILE_MAGIC[i]) {
@@ -140,7 +171,11 @@ export function readHeader(mem: Mem): Header {
   if (actual !== checksum) {
     fail('CHECKSUM_MISMATCH', `header checksum ${hex(checksum)}, bytes hash to ${hex(actual)}`, HEADER.at.header_checksum)
   }
+  return { formatMajor, formatMinor, headerSize, flags, sectionCount, checksum }
+}
 
+/** §2/§11.1 the Python the bundle is for: version, magic and marshal version consistent, optimize level. */
+function readPython(h: Section) {
   const pythonMagic = h.u16(HEADER.at.python_magic)
   const pythonMajor = h.u8(HEADER.at.python_major)
   const pythonMinor = h.u8(HEADER.at.python_minor)
@@ -166,14 +201,13 @@ export function readHeader(mem: Mem): Header {
   }
   const optimize = h.u8(HEADER.at.optimize)
   if (optimize > 2) fail('MALFORMED', `optimize level ${optimize}`, HEADER.at.optimize)
-  const moduleCount = h.u32(HEADER.at.module_count)
-  const codeCount = h.u32(HEADER.at.code_count)
-  const stringCount = h.u32(HEADER.at.string_count)
-  const constCount = h.u32(HEADER.at.const_count)
+  return { pythonMagic, pythonMajor, pythonMinor, marshalVersion, optimize }
+}
 
-  // --- §3 section table
-  const sections: Partial<Record<SectionName | ResourceSectionName | LayerSectionName, SectionEntry>> = {}
-  const byId = new Map<number, SectionName | ResourceSectionName | LayerSectionName>()
+/** §3 the section table: ids known once each, flags, alignment, bounds, no overlap, the required sections present. */
+function readSectionTable(h: Section, sectionCount: number, headerSize: number, size: number) {
+  const sections: Partial<Record<AnySectionName, SectionEntry>> = {}
+  const byId = new Map<number, AnySectionName>()
   for (const n of SECTION_ORDER) byId.set(SECTION[n], n)
   for (const n of RESOURCE_SECTION_ORDER) byId.set(RESOURCE_SECTION[n], n)
   byId.set(LAYER_SECTION.BASE, 'BASE')
@@ -233,9 +267,11 @@ export function readHeader(mem: Mem): Header {
     const c = list[i]
     if (p.offset + p.size > c.offset) fail('MALFORMED', `sections ${p.name} and ${c.name} overlap`, c.entryOffset + SECTION_ENTRY.at.offset)
   }
-  const s = sections as Record<SectionName, SectionEntry>
+  return { sections, allSections }
+}
 
-  // --- sizes against the header counts
+/** The table sections' sizes against the header counts, and MIDX's header; returns the MIDX slot count. */
+function checkTableSizes(mem: Mem, s: Record<SectionName, SectionEntry>, moduleCount: number, codeCount: number, stringCount: number, constCount: number): number {
   const expectSize = (n: SectionName, want: number, what: string): void => {
     if (s[n].size !== want) fail('MALFORMED', `section ${n} is ${s[n].size} bytes; ${what} needs ${want}`, s[n].entryOffset + SECTION_ENTRY.at.size)
   }
@@ -252,54 +288,31 @@ export function readHeader(mem: Mem): Header {
   }
   if (slotCount !== 0 && hashId !== MIDX_HASH_FNV1A32) fail('UNSUPPORTED_VERSION', `MIDX hash function ${hashId}`, s.MIDX.offset + MIDX_HEADER.at.hash)
   expectSize('MIDX', MIDX_HEADER.size + slotCount * MIDX_SLOT.size, `${slotCount} slots`)
+  return slotCount
+}
 
-  let resources: Record<ResourceSectionName, SectionEntry> | undefined
-  if (present.length > 0) {
-    resources = sections as Record<ResourceSectionName, SectionEntry>
-    const multiple = (n: ResourceSectionName, size: number, what: string): void => {
-      if (resources![n].size % size !== 0) {
-        fail('MALFORMED', `section ${n} is ${resources![n].size} bytes, not a whole number of ${size}-byte ${what}`, resources![n].entryOffset + SECTION_ENTRY.at.size)
-      }
-    }
-    multiple('PKGS', OWNER.size, 'owner records')
-    multiple('DIST', OWNER.size, 'owner records')
-    multiple('FILE', FILE_ENTRY.size, 'file entries')
-    const srcs = resources.SRCS.size
-    if (srcs !== 0 && srcs !== moduleCount * SOURCE.size) {
-      fail('MALFORMED', `section SRCS is ${srcs} bytes; it is empty or holds ${moduleCount} source records (${moduleCount * SOURCE.size} bytes)`, resources.SRCS.entryOffset + SECTION_ENTRY.at.size)
-    }
-    if (resources.INFO.size > LIMITS.MAX_INFO_BYTES) {
-      fail('LIMIT_EXCEEDED', `INFO is ${resources.INFO.size} bytes, more than MAX_INFO_BYTES (${LIMITS.MAX_INFO_BYTES})`, resources.INFO.entryOffset + SECTION_ENTRY.at.size, {
-        limit: 'MAX_INFO_BYTES', value: resources.INFO.size, max: LIMITS.MAX_INFO_BYTES,
-      })
+/** §15 the resource sections' sizes (all seven present or none, which readSectionTable checked). */
+function checkResourceSizes(sections: Partial<Record<AnySectionName, SectionEntry>>, moduleCount: number): Record<ResourceSectionName, SectionEntry> | undefined {
+  if (sections.PKGS === undefined) return undefined
+  const resources = sections as Record<ResourceSectionName, SectionEntry>
+  const multiple = (n: ResourceSectionName, size: number, what: string): void => {
+    if (resources[n].size % size !== 0) {
+      fail('MALFORMED', `section ${n} is ${resources[n].size} bytes, not a whole number of ${size}-byte ${what}`, resources[n].entryOffset + SECTION_ENTRY.at.size)
     }
   }
-
-  const base = readBase(mem, sections.BASE, (flags & HEADER_FLAG.LAYERED) !== 0, pythonMagic)
-
-  return {
-    formatMajor,
-    formatMinor,
-    headerSize,
-    fileSize: size,
-    pythonMagic,
-    pythonMajor,
-    pythonMinor,
-    marshalVersion,
-    optimize,
-    sectionCount,
-    flags,
-    moduleCount,
-    codeCount,
-    stringCount,
-    constCount,
-    checksum,
-    sections: s,
-    resources,
-    allSections,
-    slotCount,
-    base,
+  multiple('PKGS', OWNER.size, 'owner records')
+  multiple('DIST', OWNER.size, 'owner records')
+  multiple('FILE', FILE_ENTRY.size, 'file entries')
+  const srcs = resources.SRCS.size
+  if (srcs !== 0 && srcs !== moduleCount * SOURCE.size) {
+    fail('MALFORMED', `section SRCS is ${srcs} bytes; it is empty or holds ${moduleCount} source records (${moduleCount * SOURCE.size} bytes)`, resources.SRCS.entryOffset + SECTION_ENTRY.at.size)
   }
+  if (resources.INFO.size > LIMITS.MAX_INFO_BYTES) {
+    fail('LIMIT_EXCEEDED', `INFO is ${resources.INFO.size} bytes, more than MAX_INFO_BYTES (${LIMITS.MAX_INFO_BYTES})`, resources.INFO.entryOffset + SECTION_ENTRY.at.size, {
+      limit: 'MAX_INFO_BYTES', value: resources.INFO.size, max: LIMITS.MAX_INFO_BYTES,
+    })
+  }
+  return resources
 }
 
 /** §16: BASE is present exactly when the LAYERED flag is set; its record and name are checked here (bounded by MAX_PATH_BYTES). */

@@ -13,14 +13,15 @@
  *
  * The checks are the ones the view path makes: slice bounds, blob alignment and
  * bounds, CODE constants only in their parent's slice (Core.constRaw), the code
- * object checks CPython makes (checkCodeRecord, with checkCodeObject's errors), and
+ * object checks CPython makes (checkCodeObject), and
  * a nesting limit.
  */
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
+import { usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { BLOB_ALIGN, CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
-import { checkCodeRecord } from './code-check.js'
-import { CODE_REF, type Core } from './core.js'
+import { checkCodeObject } from './code-check.js'
+import type { Core } from './core.js'
 
 const A = CODE.at
 
@@ -37,7 +38,7 @@ const EMPTY_BYTES = new Uint8Array(0)
 /** The exact PyCode of code record `index` (the same object on every call while the bundle is open). */
 export function materializeCode(core: Core, index: number): PyCode {
   core.mem.alive()
-  const have = core.codeCache.get(index)
+  const have = core.codes.codeCache.get(index)
   if (have !== undefined) return have
   return build(core, index, 0)
 }
@@ -46,9 +47,9 @@ export function materializeCode(core: Core, index: number): PyCode {
 function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: number, lenField: number): Uint8Array {
   const off = dv.getUint32(rec + offField, true)
   const len = dv.getUint32(rec + lenField, true)
-  if (off % BLOB_ALIGN !== 0 || off + len > core.blobSize) return core.blob(off, len, rec + offField) // throws the usual error
+  if (off % BLOB_ALIGN !== 0 || off + len > core.sec.BLOB.size) return core.blobs.view(off, len, rec + offField) // throws the usual error
   if (len === 0) return EMPTY_BYTES
-  const a = core.blobStart + off
+  const a = core.sec.BLOB.start + off
   core.mem.touched += len
   return u8.subarray(a, a + len)
 }
@@ -62,7 +63,7 @@ function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: n
 function kinds(core: Core, u8: Uint8Array, dv: DataView, rec: number): Uint8Array {
   const off = dv.getUint32(rec + A.kinds_offset, true)
   const len = dv.getUint32(rec + A.kinds_length, true)
-  const m = (core.kindsViews ??= new Map<number, Uint8Array>())
+  const m = (core.codes.kindsViews ??= new Map<number, Uint8Array>())
   const seen = m.get(off)
   if (seen !== undefined && seen.length === len) {
     core.mem.touched += len // a view blob() checked and counted before
@@ -76,38 +77,37 @@ function kinds(core: Core, u8: Uint8Array, dv: DataView, rec: number): Uint8Arra
 function strs(core: Core, first: number, n: number, field: number): PyStr[] {
   if (n === 0) return EMPTY_STRS
   const out = new Array<PyStr>(n)
-  for (let k = 0; k < n; k++) out[k] = core.str(first + k, field)
+  for (let k = 0; k < n; k++) out[k] = core.strings.str(first + k, field)
   return out
 }
 
 function build(core: Core, index: number, depth: number): PyCode {
   if (depth > LIMITS.MAX_DEPTH) {
-    fail('LIMIT_EXCEEDED', `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, core.codeField(index, 'parent'), {
+    fail('LIMIT_EXCEEDED', `code objects nested deeper than MAX_DEPTH (${LIMITS.MAX_DEPTH})`, core.codes.field(index, 'parent'), {
       limit: 'MAX_DEPTH',
       value: depth,
       max: LIMITS.MAX_DEPTH,
     })
   }
   const rec = core.sec.CODE.at(index * CODE.size, CODE.size) // one bounds check for the whole record
-  checkCodeRecord(core, index, rec)
+  checkCodeObject(core, index, rec)
   const u8 = core.mem.u8
   const dv = core.mem.dv
   const layout = core.layout
-  const modern = layout === '3.11'
+  const localsPlus = usesLocalsPlus(layout)
 
   const constStart = dv.getUint32(rec + A.const_start, true)
   const nConsts = dv.getUint32(rec + A.n_consts, true)
   const constField = rec + A.const_start
-  if (constStart + nConsts > core.constCount) core.checkConstSlice(index) // throws its error
+  if (constStart + nConsts > core.constCount) core.codes.checkConstSlice(index) // throws its error
 
   const consts = nConsts === 0 ? EMPTY_VALUES : new Array<PyValue>(nConsts)
   for (let k = 0; k < nConsts; k++) {
-    const v = core.constRaw(constStart + k, constField, index, 0)
-    if (v === CODE_REF) {
-      const t = core.lastCodeRef
-      consts[k] = core.codeCache.get(t) ?? build(core, t, depth + 1)
+    const v = core.consts.raw(constStart + k, constField, index, 0)
+    if (typeof v === 'number') {
+      consts[k] = core.codes.codeCache.get(v) ?? build(core, v, depth + 1)
     } else {
-      consts[k] = v as PyValue
+      consts[k] = v
     }
   }
 
@@ -121,7 +121,7 @@ function build(core: Core, index: number, depth: number): PyCode {
   const nCell = dv.getUint32(rec + A.n_cellvars, true)
   const strField = rec + A.str_start
   const strEnd = strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
-  if (strEnd > core.stringCount) core.checkStrSlice(index) // throws its error
+  if (strEnd > core.stringCount) core.codes.checkStrSlice(index) // throws its error
   const names = strs(core, strStart + STRING_SLICE_FIXED, nNames, strField)
   const locals = strs(core, strStart + STRING_SLICE_FIXED + nNames, nLocals, strField)
   const code: PyCode = {
@@ -130,24 +130,24 @@ function build(core: Core, index: number, depth: number): PyCode {
     argcount: dv.getInt32(rec + A.argcount, true),
     posonlyargcount: dv.getInt32(rec + A.posonlyargcount, true),
     kwonlyargcount: dv.getInt32(rec + A.kwonlyargcount, true),
-    nlocals: modern ? 0 : dv.getInt32(rec + A.nlocals, true),
+    nlocals: localsPlus ? 0 : dv.getInt32(rec + A.nlocals, true),
     stacksize: dv.getInt32(rec + A.stacksize, true),
     flags: dv.getUint32(rec + A.flags, true),
     code: bytecode,
     consts,
     names,
-    varnames: modern ? EMPTY_STRS : locals,
-    freevars: modern ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals, nFree, strField),
-    cellvars: modern ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree, nCell, strField),
-    localsplusnames: modern ? locals : EMPTY_STRS,
-    localspluskinds: modern ? kinds(core, u8, dv, rec) : EMPTY_BYTES,
-    filename: core.str(strStart + STRING_SLICE.FILENAME, strField),
-    name: core.str(strStart + STRING_SLICE.NAME, strField),
-    qualname: modern ? core.str(strStart + STRING_SLICE.QUALNAME, strField) : null,
+    varnames: localsPlus ? EMPTY_STRS : locals,
+    freevars: localsPlus ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals, nFree, strField),
+    cellvars: localsPlus ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree, nCell, strField),
+    localsplusnames: localsPlus ? locals : EMPTY_STRS,
+    localspluskinds: localsPlus ? kinds(core, u8, dv, rec) : EMPTY_BYTES,
+    filename: core.strings.str(strStart + STRING_SLICE.FILENAME, strField),
+    name: core.strings.str(strStart + STRING_SLICE.NAME, strField),
+    qualname: localsPlus ? core.strings.str(strStart + STRING_SLICE.QUALNAME, strField) : null,
     firstlineno: dv.getInt32(rec + A.firstlineno, true),
     linetable: blob(core, u8, dv, rec, A.linetable_offset, A.linetable_length),
-    exceptiontable: modern ? blob(core, u8, dv, rec, A.exceptiontable_offset, A.exceptiontable_length) : EMPTY_BYTES,
+    exceptiontable: localsPlus ? blob(core, u8, dv, rec, A.exceptiontable_offset, A.exceptiontable_length) : EMPTY_BYTES,
   }
-  core.codeCache.set(index, code)
+  core.codes.codeCache.set(index, code)
   return code
 }

@@ -1,10 +1,55 @@
 /**
- * §4 MIDX lookups and §5 prefix ranges over the sorted MODS. Both touch O(1)
- * (lookup) or O(log n + k) (prefix range) records: never a table scan.
+ * §5 module records (MODS, sorted by name) and the §4 MIDX hash index over them:
+ * lookups touch O(1) records and prefix ranges O(log n + k), never a table scan.
  */
 import { fail } from '@pybundle/errors'
-import { LIMITS, MIDX_HEADER, MIDX_SLOT, moduleNameHash } from '@pybundle/format-spec'
+import { LIMITS, MIDX_HEADER, MIDX_SLOT, MODULE, moduleNameHash } from '@pybundle/format-spec'
+import type { Blobs } from './blobs.js'
 import type { Core } from './core.js'
+import type { Section } from './mem.js'
+
+export type ModuleField = keyof typeof MODULE.at
+
+/** The MODS records: fixed-size, indexed by module record number. */
+export class ModuleTable {
+  constructor(
+    readonly sec: Section,
+    readonly count: number,
+    private readonly blobs: Blobs,
+  ) {}
+
+  /** MODS-relative offset of a field of record m. */
+  rel(m: number, field: ModuleField): number {
+    return m * MODULE.size + MODULE.at[field]
+  }
+  /** Absolute file offset of a field of record m (for errors). */
+  field(m: number, field: ModuleField): number {
+    return this.sec.start + m * MODULE.size + MODULE.at[field]
+  }
+  u32(m: number, field: ModuleField): number {
+    return this.sec.u32(m * MODULE.size + MODULE.at[field])
+  }
+  u64(m: number, field: ModuleField): bigint {
+    return this.sec.u64(m * MODULE.size + MODULE.at[field])
+  }
+  i64(m: number, field: ModuleField): bigint {
+    return this.sec.i64(m * MODULE.size + MODULE.at[field])
+  }
+  /** The name bytes of record m (a BLOB view), at most LIMITS.MAX_NAME_BYTES long. */
+  nameBytes(m: number): Uint8Array {
+    const len = this.u32(m, 'name_length')
+    const off = this.u32(m, 'name_offset')
+    const field = this.field(m, 'name_offset')
+    if (len > LIMITS.MAX_NAME_BYTES) {
+      fail('LIMIT_EXCEEDED', `module name of ${len} bytes, longer than MAX_NAME_BYTES (${LIMITS.MAX_NAME_BYTES})`, field, {
+        limit: 'MAX_NAME_BYTES',
+        value: len,
+        max: LIMITS.MAX_NAME_BYTES,
+      })
+    }
+    return this.blobs.view(off, len, field)
+  }
+}
 
 const encoder = new TextEncoder()
 
@@ -41,7 +86,7 @@ export function lookup(core: Core, name: string): number {
     if (midx.u32(rel + MIDX_SLOT.at.hash) === hash) {
       const idx = m - 1
       if (idx >= core.moduleCount) fail('BAD_INDEX', `MIDX slot ${s} names module ${idx} of ${core.moduleCount}`, midx.start + rel + MIDX_SLOT.at.module)
-      if (sameBytes(core.modNameBytes(idx), want)) return idx
+      if (sameBytes(core.modules.nameBytes(idx), want)) return idx
     }
     s = (s + 1) & mask
   }
@@ -50,7 +95,7 @@ export function lookup(core: Core, name: string): number {
 
 /** Byte comparison of record m's name against `key`, on the first key.length bytes when `prefix`. */
 function compareName(core: Core, m: number, key: Uint8Array, prefix: boolean): number {
-  const name = core.modNameBytes(m)
+  const name = core.modules.nameBytes(m)
   const n = prefix ? Math.min(name.length, key.length) : Math.max(name.length, key.length)
   for (let i = 0; i < n; i++) {
     if (i >= name.length) return -1

@@ -239,3 +239,26 @@ export function checkNarrowest(d: StrData): string | undefined {
   for (let i = 0; i < n; i++) if (u[i] > floor) return undefined
   return `${kind === STRING_KIND.UCS2 ? 'UCS-2' : 'UCS-4'} string record fits a narrower kind`
 }
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true })
+
+/** A module name or path (UTF-8 bytes from BLOB): MALFORMED at `field` when it is not UTF-8. */
+export function decodeName(bytes: Uint8Array, field: number): string {
+  let ascii = true
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80) {
+      ascii = false
+      break
+    }
+  }
+  if (ascii) {
+    let s = ''
+    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i])
+    return s
+  }
+  try {
+    return utf8Fatal.decode(bytes)
+  } catch {
+    return fail('MALFORMED', 'a name or path that is not UTF-8', field)
+  }
+}

@@ -59,8 +59,8 @@ export function verifyResources(c: Core, r: Resources, add: Add, guard: Guard): 
         if (kind === 'PKGS') {
           if (flags !== 0) add('MALFORMED', at('flags'), path, `PKGS flags 0x${flags.toString(16)} (must be zero)`)
           if (module >= c.moduleCount) return add('BAD_INDEX', at('module'), path, `module ${module} of ${c.moduleCount}`)
-          if (!sameBytes(c.modNameBytes(module), nb)) add('MALFORMED', at('module'), path, `MODS[${module}] has another name`)
-          const mf = c.modU32(module, 'flags')
+          if (!sameBytes(c.modules.nameBytes(module), nb)) add('MALFORMED', at('module'), path, `MODS[${module}] has another name`)
+          const mf = c.modules.u32(module, 'flags')
           if (!(mf & MODULE_FLAG.PACKAGE) || mf & MODULE_FLAG.NAMESPACE) {
             add('MALFORMED', c.sec.MODS.start + module * MODULE.size + MODULE.at.flags, path, 'data belongs to a module that is not a regular package')
           }

@@ -4,34 +4,14 @@
  * still open first (cached values must not outlive close() either).
  */
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
+import { usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { CODE, MODULE, MODULE_FLAG, NONE, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
-import { CODE_REF, type Core } from './core.js'
+import type { Core } from './core.js'
+import { decodeName } from './strings.js'
 import { emitCode } from './emit.js'
 import { materializeCode } from './materialize.js'
 import { PagedCache } from './paged.js'
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-export function decodeName(bytes: Uint8Array, field: number): string {
-  let ascii = true
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] >= 0x80) {
-      ascii = false
-      break
-    }
-  }
-  if (ascii) {
-    let s = ''
-    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i])
-    return s
-  }
-  try {
-    return utf8.decode(bytes)
-  } catch {
-    return fail('MALFORMED', 'a name or path that is not UTF-8', field)
-  }
-}
 
 /** A constant as CodeView.consts hands it out: code objects stay lazy. */
 export type ConstValue = Exclude<PyValue, PyCode> | CodeView
@@ -82,7 +62,7 @@ class StrList extends ListImpl<PyStr> {
     const c = this.c
     if (c.mem.closed) c.mem.alive()
     checkIndex(i, this.length)
-    return c.str(this.first + i, this.field)
+    return c.strings.str(this.first + i, this.field)
   }
 }
 
@@ -101,8 +81,8 @@ class ConstList extends ListImpl<ConstValue> {
     const c = this.c
     if (c.mem.closed) c.mem.alive()
     checkIndex(i, this.length)
-    const v = c.constRaw(this.start + i, this.field, this.code, 0)
-    return v === CODE_REF ? codeView(c, c.lastCodeRef) : (v as ConstValue)
+    const v = c.consts.raw(this.start + i, this.field, this.code, 0)
+    return typeof v === 'number' ? codeView(c, v) : (v as ConstValue)
   }
 }
 
@@ -135,11 +115,11 @@ export class ModuleView {
   get name(): string {
     const c = this.core
     c.mem.alive()
-    return decodeName(c.modNameBytes(this.index), c.sec.MODS.start + c.modRel(this.index, 'name_offset'))
+    return decodeName(c.modules.nameBytes(this.index), c.sec.MODS.start + c.modules.rel(this.index, 'name_offset'))
   }
   get flags(): number {
     this.core.mem.alive()
-    return this.core.modU32(this.index, 'flags')
+    return this.core.modules.u32(this.index, 'flags')
   }
   get isPackage(): boolean {
     return (this.flags & MODULE_FLAG.PACKAGE) !== 0
@@ -153,11 +133,11 @@ export class ModuleView {
   get path(): string {
     const c = this.core
     c.mem.alive()
-    const off = c.modU32(this.index, 'path_offset')
-    const len = c.modU32(this.index, 'path_length')
+    const off = c.modules.u32(this.index, 'path_offset')
+    const len = c.modules.u32(this.index, 'path_length')
     if (len === 0) return ''
-    const field = c.sec.MODS.start + c.modRel(this.index, 'path_offset')
-    return decodeName(c.blob(off, len, field), field)
+    const field = c.sec.MODS.start + c.modules.rel(this.index, 'path_offset')
+    return decodeName(c.blobs.view(off, len, field), field)
   }
   get source(): SourceInfo {
     const c = this.core
@@ -172,26 +152,26 @@ export class ModuleView {
   /** Index of the top-level code record, or NONE. */
   get codeIndex(): number {
     this.core.mem.alive()
-    return this.core.modU32(this.index, 'code')
+    return this.core.modules.u32(this.index, 'code')
   }
   get codeCount(): number {
     this.core.mem.alive()
-    return this.core.modU32(this.index, 'code_count')
+    return this.core.modules.u32(this.index, 'code_count')
   }
   /** The module body, or null for a namespace package. */
   get code(): CodeView | null {
     const c = this.core
     c.mem.alive()
-    const ci = c.modU32(this.index, 'code')
-    const field = c.sec.MODS.start + c.modRel(this.index, 'code')
+    const ci = c.modules.u32(this.index, 'code')
+    const field = c.sec.MODS.start + c.modules.rel(this.index, 'code')
     if (ci === NONE) {
       if (!this.isNamespace) fail('MALFORMED', `module record ${this.index} has no code and is not a namespace package`, field)
       return null
     }
     if (this.isNamespace) fail('MALFORMED', `namespace package record ${this.index} has code`, field)
-    c.checkCode(ci, field)
-    if (c.codeU32(ci, 'parent') !== NONE) fail('MALFORMED', `module body code record ${ci} has a parent`, c.codeField(ci, 'parent'))
-    if (c.codeU32(ci, 'module') !== this.index) fail('MALFORMED', `code record ${ci} belongs to module ${c.codeU32(ci, 'module')}, not ${this.index}`, c.codeField(ci, 'module'))
+    c.codes.check(ci, field)
+    if (c.codes.u32(ci, 'parent') !== NONE) fail('MALFORMED', `module body code record ${ci} has a parent`, c.codes.field(ci, 'parent'))
+    if (c.codes.u32(ci, 'module') !== this.index) fail('MALFORMED', `code record ${ci} belongs to module ${c.codes.u32(ci, 'module')}, not ${this.index}`, c.codes.field(ci, 'module'))
     return codeView(c, ci)
   }
   toString(): string {
@@ -201,7 +181,7 @@ export class ModuleView {
 
 /** The one CodeView of code record `index` (so identity is stable, like the cached constants). */
 export function codeView(core: Core, index: number): CodeView {
-  const m = (core.codeViews ??= new PagedCache<object>(core.codeCount)) as PagedCache<CodeView>
+  const m = (core.codes.views ??= new PagedCache<CodeView>(core.codeCount))
   let v = m.get(index)
   if (v === undefined) m.set(index, (v = new CodeView(core, index)))
   return v
@@ -225,7 +205,7 @@ export class CodeView {
 
   private i32(f: 'argcount' | 'posonlyargcount' | 'kwonlyargcount' | 'nlocals' | 'stacksize' | 'firstlineno'): number {
     this.core.mem.alive()
-    return this.core.codeI32(this.index, f)
+    return this.core.codes.i32(this.index, f)
   }
   get argcount(): number {
     return this.i32('argcount')
@@ -244,7 +224,7 @@ export class CodeView {
   }
   get flags(): number {
     this.core.mem.alive()
-    return this.core.codeU32(this.index, 'flags')
+    return this.core.codes.u32(this.index, 'flags')
   }
   get firstlineno(): number {
     return this.i32('firstlineno')
@@ -252,39 +232,39 @@ export class CodeView {
   /** Index of the owning module record. */
   get moduleIndex(): number {
     this.core.mem.alive()
-    return this.core.codeU32(this.index, 'module')
+    return this.core.codes.u32(this.index, 'module')
   }
   /** Index of the parent code record, or NONE for a module body. */
   get parentIndex(): number {
     this.core.mem.alive()
-    return this.core.codeU32(this.index, 'parent')
+    return this.core.codes.u32(this.index, 'parent')
   }
 
   /** co_code: a zero-copy view into the mapping. */
   get bytecode(): Uint8Array {
     this.core.mem.alive()
-    return this.core.codeBlob(this.index, 'code')
+    return this.core.codes.blob(this.index, 'code')
   }
   /** co_lnotab (3.8/3.9) or co_linetable (3.10+): zero-copy. */
   get linetable(): Uint8Array {
     this.core.mem.alive()
-    return this.core.codeBlob(this.index, 'linetable')
+    return this.core.codes.blob(this.index, 'linetable')
   }
   /** co_exceptiontable (3.11+; empty before): zero-copy. */
   get exceptiontable(): Uint8Array {
     this.core.mem.alive()
-    return this.core.codeBlob(this.index, 'exceptiontable')
+    return this.core.codes.blob(this.index, 'exceptiontable')
   }
   /** co_localspluskinds (3.11+; empty before): zero-copy. */
   get localspluskinds(): Uint8Array {
     this.core.mem.alive()
-    return this.core.codeBlob(this.index, 'kinds')
+    return this.core.codes.blob(this.index, 'kinds')
   }
 
   private fixedStr(k: number): PyStr {
     const c = this.core
     c.mem.alive()
-    return c.str(c.codeStrIndex(this.index, k), c.codeField(this.index, 'str_start'))
+    return c.strings.str(c.codes.strIndex(this.index, k), c.codes.field(this.index, 'str_start'))
   }
   get filename(): PyStr {
     return this.fixedStr(STRING_SLICE.FILENAME)
@@ -294,7 +274,7 @@ export class CodeView {
   }
   /** co_qualname (3.11+); null before. */
   get qualname(): PyStr | null {
-    return this.core.layout === '3.11' ? this.fixedStr(STRING_SLICE.QUALNAME) : (this.core.mem.alive(), null)
+    return usesLocalsPlus(this.core.layout) ? this.fixedStr(STRING_SLICE.QUALNAME) : (this.core.mem.alive(), null)
   }
 
   private strList(key: StrListKey): LazyList<PyStr> {
@@ -312,7 +292,7 @@ export class CodeView {
     const nCell = dv.getUint32(rec + CODE.at.n_cellvars, true)
     const field = rec + CODE.at.str_start
     const end = start + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
-    if (end > c.stringCount) c.checkStrSlice(this.index) // throws its error
+    if (end > c.stringCount) c.codes.checkStrSlice(this.index) // throws its error
     const first = start + STRING_SLICE_FIXED
     let list: StrList
     if (key === 'names') list = this.namesList = new StrList(c, nNames, first, field)
@@ -326,19 +306,19 @@ export class CodeView {
   }
   /** co_varnames (3.8-3.10). */
   get varnames(): LazyList<PyStr> {
-    return this.core.layout === '3.11' ? this.empty() : this.strList('locals')
+    return usesLocalsPlus(this.core.layout) ? this.empty() : this.strList('locals')
   }
   /** co_freevars (3.8-3.10). */
   get freevars(): LazyList<PyStr> {
-    return this.core.layout === '3.11' ? this.empty() : this.strList('free')
+    return usesLocalsPlus(this.core.layout) ? this.empty() : this.strList('free')
   }
   /** co_cellvars (3.8-3.10). */
   get cellvars(): LazyList<PyStr> {
-    return this.core.layout === '3.11' ? this.empty() : this.strList('cell')
+    return usesLocalsPlus(this.core.layout) ? this.empty() : this.strList('cell')
   }
   /** co_localsplusnames (3.11+). */
   get localsplusnames(): LazyList<PyStr> {
-    return this.core.layout === '3.11' ? this.strList('locals') : this.empty()
+    return usesLocalsPlus(this.core.layout) ? this.strList('locals') : this.empty()
   }
   private empty(): LazyList<PyStr> {
     this.core.mem.alive()
@@ -355,7 +335,7 @@ export class CodeView {
     const start = dv.getUint32(rec + CODE.at.const_start, true)
     const n = dv.getUint32(rec + CODE.at.n_consts, true)
     const field = rec + CODE.at.const_start
-    if (start + n > c.constCount) c.checkConstSlice(this.index) // throws its error
+    if (start + n > c.constCount) c.codes.checkConstSlice(this.index) // throws its error
     return (this.constList = new ConstList(c, n, start, field, this.index))
   }
 
