@@ -73,6 +73,10 @@ export class BlobStore {
       }
     }
     for (const role of CODE_BLOB_ROLES) for (const c of codes) if (c[role].length > 0) this.place(c[role])
+    // Containers shared by identity (a DAG, as marshal's back-references give) are walked
+    // once: a second visit places nothing new, and 2^n paths through n shared tuples must
+    // not cost 2^n steps (test/loader/emit-refs.test.ts builds one).
+    const seen = new Set<PyValue>()
     for (const c of codes) {
       const stack: PyValue[] = []
       for (let i = c.consts.length - 1; i >= 0; i--) stack.push(c.consts[i])
@@ -80,10 +84,11 @@ export class BlobStore {
         const v = stack.pop()!
         if (v.kind === 'bytes') {
           if (v.value.length > 0) this.place(v.value)
-        } else if (v.kind === 'tuple' || v.kind === 'frozenset') {
-          for (let i = v.items.length - 1; i >= 0; i--) stack.push(v.items[i])
-        } else if (v.kind === 'slice') {
-          stack.push(v.step, v.stop, v.start)
+        } else if (v.kind === 'tuple' || v.kind === 'frozenset' || v.kind === 'slice') {
+          if (seen.has(v)) continue
+          seen.add(v)
+          if (v.kind === 'slice') stack.push(v.step, v.stop, v.start)
+          else for (let i = v.items.length - 1; i >= 0; i--) stack.push(v.items[i])
         }
       }
     }
