@@ -13,7 +13,7 @@ import { lookup, nameBytes, prefixRange } from './module-index.js'
 import { keyBytes, type OwnerKind } from './resources.js'
 import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
 import { decodeName } from './strings.js'
-import { ModuleView } from './views.js'
+import { ModuleView, dropCodeViews } from './views.js'
 
 export interface OpenOptions {
   /** Run verify() right after open and throw the first problem as a PyBundleError. Default false. */
@@ -354,6 +354,7 @@ export class Bundle {
     if (this.core.mem.closed) return
     this.core.mem.close()
     this.core.clearCaches()
+    dropCodeViews(this.core)
     this.modViews.clear()
   }
 }

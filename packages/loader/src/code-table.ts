@@ -1,7 +1,7 @@
 /**
  * The code table: CODE records (§6), fixed-size and indexed by code record number,
  * with their string and constant slices (§6.1) and their BLOB fields. Also the
- * per-record caches: the materialized PyCode and the one CodeView of each record.
+ * per-record caches: the materialized PyCode (each record's one CodeView is views.ts's).
  */
 import type { PyCode } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
@@ -9,7 +9,6 @@ import { CODE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import type { Blobs } from './blobs.js'
 import type { Section } from './mem.js'
 import { PagedCache } from './paged.js'
-import type { CodeView } from './views.js'
 
 export type CodeField = keyof typeof CODE.at
 /** A code record's (x_offset, x_length) BLOB field pairs. */
@@ -18,8 +17,6 @@ export type CodeBlobField = 'code' | 'linetable' | 'exceptiontable' | 'kinds'
 export class CodeTable {
   /** Per code record: its materialized PyCode (materialize.ts). */
   readonly codeCache: PagedCache<PyCode>
-  /** Per code record: its CodeView (views.ts), so each record has one; made on first use. */
-  views: PagedCache<CodeView> | undefined = undefined
   /** Materialized co_localspluskinds views by BLOB offset (materialize.ts). */
   kindsViews: Map<number, Uint8Array> | undefined = undefined
 
@@ -36,7 +33,6 @@ export class CodeTable {
 
   clear(): void {
     this.codeCache.clear()
-    this.views = undefined
     this.kindsViews = undefined
   }
 

@@ -5,8 +5,15 @@
 import { fail } from '@pybundle/errors'
 import { LIMITS, MIDX_HEADER, MIDX_SLOT, MODULE, moduleNameHash } from '@pybundle/format-spec'
 import type { Blobs } from './blobs.js'
-import type { Core } from './core.js'
 import type { Section } from './mem.js'
+
+/** What the lookups read (Core has it; named structurally so this table does not import Core, which builds it). */
+interface IndexedModules {
+  readonly slotCount: number
+  readonly moduleCount: number
+  readonly sec: { readonly MIDX: Section }
+  readonly modules: { nameBytes(m: number): Uint8Array }
+}
 
 export type ModuleField = keyof typeof MODULE.at
 
@@ -69,7 +76,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Module record index of `name`, or -1. Linear probing from hash & (slots - 1). */
-export function lookup(core: Core, name: string): number {
+export function lookup(core: IndexedModules, name: string): number {
   const slots = core.slotCount
   if (slots === 0) return -1
   const want = nameBytes(name)
@@ -94,7 +101,7 @@ export function lookup(core: Core, name: string): number {
 }
 
 /** Byte comparison of record m's name against `key`, on the first key.length bytes when `prefix`. */
-function compareName(core: Core, m: number, key: Uint8Array, prefix: boolean): number {
+function compareName(core: IndexedModules, m: number, key: Uint8Array, prefix: boolean): number {
   const name = core.modules.nameBytes(m)
   const n = prefix ? Math.min(name.length, key.length) : Math.max(name.length, key.length)
   for (let i = 0; i < n; i++) {
@@ -107,7 +114,7 @@ function compareName(core: Core, m: number, key: Uint8Array, prefix: boolean): n
 }
 
 /** Module record indexes whose name starts with `prefix` bytes: [lo, hi). */
-export function prefixRange(core: Core, prefix: Uint8Array): [number, number] {
+export function prefixRange(core: IndexedModules, prefix: Uint8Array): [number, number] {
   let lo = 0
   let hi = core.moduleCount
   // first record >= prefix

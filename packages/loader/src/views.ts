@@ -179,12 +179,25 @@ export class ModuleView {
   }
 }
 
+/**
+ * Each open bundle's CodeViews, one per code record (made on first use). Kept here,
+ * not in the code table, so that the tables below the views need not know the views'
+ * type (no import cycle); Bundle.close() drops them with dropCodeViews.
+ */
+const codeViews = new WeakMap<Core, PagedCache<CodeView>>()
+
 /** The one CodeView of code record `index` (so identity is stable, like the cached constants). */
 export function codeView(core: Core, index: number): CodeView {
-  const m = (core.codes.views ??= new PagedCache<CodeView>(core.codeCount))
+  let m = codeViews.get(core)
+  if (m === undefined) codeViews.set(core, (m = new PagedCache<CodeView>(core.codeCount)))
   let v = m.get(index)
   if (v === undefined) m.set(index, (v = new CodeView(core, index)))
   return v
+}
+
+/** Forget a bundle's CodeViews (close). */
+export function dropCodeViews(core: Core): void {
+  codeViews.delete(core)
 }
 
 type StrListKey = 'names' | 'locals' | 'free' | 'cell'

@@ -1,0 +1,19 @@
+/**
+ * @pybundle/loader, browser entry: the whole reader over bytes in memory
+ * (openBundleFromBuffer, e.g. on the ArrayBuffer of a fetch()), without
+ * openBundle, which maps files. Nothing reachable from here imports a Node
+ * built-in (test/loader/browser-entry.test.ts walks the import graph).
+ */
+export { openBundleFromBuffer } from './bundle.js';
+export { Bundle } from './bundle.js';
+export type { BundleStats, OpenOptions, SectionStats } from './bundle.js';
+export type { BundleAccounting, ModuleBytes } from './accounting.js';
+export { BundleLayers, checkBase, layerBundles } from './layers.js';
+export type { BaseRef } from './header.js';
+export { CodeView, ModuleView } from './views.js';
+export { decodeWire, encodeWire, isWire, readWireHeader } from './wire.js';
+export type { WireInfo, WireRange } from './wire.js';
+export type { ConstValue, LazyList, SourceInfo } from './views.js';
+export type { VerifyOptions, VerifyProblem, VerifyReport } from './verify.js';
+export type { BuildInfo } from '@pybundle/format-spec';
+//# sourceMappingURL=browser.d.ts.map

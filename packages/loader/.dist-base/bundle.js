@@ -1,0 +1,391 @@
+/**
+ * Bundle: an opened .pyb. Open validates the header and section table only (work
+ * bounded by the header); everything else is read on demand through lazy views.
+ */
+import { PyBundleError, fail } from '@pybundle/errors';
+import { MODULE_FLAG, NONE, OWNER_FLAG, REDIRECT_BIT, TABLE_ENTRY_SIZE } from '@pybundle/format-spec';
+import { accountBundle, savedBySharing } from './accounting.js';
+import { Core } from './core.js';
+import { emitCode } from './emit.js';
+import { readHeader } from './header.js';
+import { Mem } from './mem.js';
+import { lookup, nameBytes, prefixRange } from './module-index.js';
+import { keyBytes } from './resources.js';
+import { verify } from './verify.js';
+import { ModuleView, decodeName } from './views.js';
+export class Bundle {
+    /** @internal */
+    core;
+    header;
+    modViews = new Map();
+    /** The file the bundle was mapped from (undefined for openBundleFromBuffer). */
+    file;
+    /** @internal */
+    constructor(mem, file) {
+        this.header = readHeader(mem);
+        this.core = new Core(mem, this.header);
+        this.file = file;
+    }
+    /** Format version, "major.minor". */
+    get formatVersion() {
+        return `${this.header.formatMajor}.${this.header.formatMinor}`;
+    }
+    /** The header checksum (§2): the bundle's identity, what a layered bundle built on this one records (§16). */
+    get headerChecksum() {
+        return this.header.checksum;
+    }
+    /** A layered bundle's base (§16, format 1.2): its checksum, size, magic and where to look for it; null for any other bundle. */
+    get base() {
+        return this.header.base ?? null;
+    }
+    /** "3.11" */
+    get pythonVersion() {
+        return `${this.header.pythonMajor}.${this.header.pythonMinor}`;
+    }
+    /** The pyc magic number (e.g. 3495). */
+    get magic() {
+        return this.header.pythonMagic;
+    }
+    get marshalVersion() {
+        return this.header.marshalVersion;
+    }
+    get optimize() {
+        return this.header.optimize;
+    }
+    get moduleCount() {
+        return this.header.moduleCount;
+    }
+    get codeCount() {
+        return this.header.codeCount;
+    }
+    get layout() {
+        return this.core.layout;
+    }
+    get closed() {
+        return this.core.mem.closed;
+    }
+    /** The whole mapping (zero-copy views handed out by CodeView share its ArrayBuffer). */
+    get bytes() {
+        this.core.mem.alive();
+        return this.core.mem.u8;
+    }
+    /** Diagnostic counter: bytes read through the loader's reader since open (or the last reset). */
+    get bytesTouched() {
+        return this.core.mem.touched;
+    }
+    resetBytesTouched() {
+        this.core.mem.touched = 0;
+    }
+    view(i) {
+        let v = this.modViews.get(i);
+        if (v === undefined)
+            this.modViews.set(i, (v = new ModuleView(this.core, i)));
+        return v;
+    }
+    /** Module names in MODS order (sorted by UTF-8 bytes). */
+    *moduleNames() {
+        const c = this.core;
+        for (let i = 0; i < c.moduleCount; i++) {
+            c.mem.alive();
+            yield decodeName(c.modNameBytes(i), c.sec.MODS.start + c.modRel(i, 'name_offset'));
+        }
+    }
+    /** Module views in MODS order. */
+    *modules() {
+        for (let i = 0; i < this.core.moduleCount; i++) {
+            this.core.mem.alive();
+            yield this.view(i);
+        }
+    }
+    /** O(1) lookup through MIDX; undefined when absent. */
+    getModule(name) {
+        stringArgument(name, 'getModule', 'name');
+        this.core.mem.alive();
+        // A lone surrogate has no UTF-8 form (TextEncoder would make it U+FFFD and find that module); no name holds one.
+        if (LONE_SURROGATE.test(name))
+            return undefined;
+        const i = lookup(this.core, name);
+        return i < 0 ? undefined : this.view(i);
+    }
+    has(name) {
+        return this.getModule(name) !== undefined;
+    }
+    /**
+     * Modules under package `pkg` (names starting with "pkg."), in sorted order:
+     * every descendant, or only direct children with {direct: true}. O(log n + k).
+     */
+    submodules(pkg, options = {}) {
+        stringArgument(pkg, 'submodules', 'pkg');
+        optionsArgument(options, 'submodules');
+        const c = this.core;
+        c.mem.alive();
+        const prefix = nameBytes(pkg === '' ? '' : pkg + '.');
+        const [lo, hi] = prefixRange(c, prefix);
+        const out = [];
+        for (let i = lo; i < hi; i++) {
+            if (options.direct) {
+                const nb = c.modNameBytes(i);
+                if (nb.indexOf(0x2e, prefix.length) >= 0)
+                    continue;
+            }
+            out.push(this.view(i));
+        }
+        return out;
+    }
+    /** Checksums and a full structural walk. Never throws on bad bytes. */
+    verify(options) {
+        optionsArgument(options, 'verify');
+        const max = options?.maxProblems;
+        if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max))) {
+            badArgument(`verify(): maxProblems must be an integer, not ${describeValue(max)}`);
+        }
+        this.core.mem.alive();
+        return verify(this.core, options);
+    }
+    /**
+     * The module's .pyc: 16-byte header (this bundle's magic, flags 0, source mtime
+     * in seconds and size, both masked to 32 bits) then the marshalled code object.
+     */
+    toPyc(name) {
+        stringArgument(name, 'toPyc', 'name');
+        const m = this.getModule(name);
+        if (m === undefined)
+            fail('NOT_FOUND', `no module ${JSON.stringify(name)} in the bundle`);
+        const ci = m.codeIndex;
+        if (ci === NONE)
+            fail('UNSUPPORTED_VALUE', `${name} is a namespace package: it has no code object`);
+        void m.code; // validates the module/code link
+        const src = m.source;
+        const out = emitCode(this.core, ci, 16);
+        const dv = new DataView(out.buffer, out.byteOffset, 16);
+        dv.setUint16(0, this.header.pythonMagic, true);
+        out[2] = 0x0d;
+        out[3] = 0x0a;
+        dv.setUint32(4, 0, true);
+        dv.setUint32(8, Number(BigInt.asUintN(32, src.mtimeNs / 1000000000n)), true);
+        dv.setUint32(12, src.size >>> 0, true);
+        return out;
+    }
+    /** Section sizes and table counts, plus redirect and module-kind counts (these scan). */
+    /** Where the bytes go: per module (MODS order), what is shared, what sharing saves (accounting.ts). Scans the tables. */
+    accounting() {
+        this.core.mem.alive();
+        return accountBundle(this.core);
+    }
+    /** accounting().sharing.savedVsNone alone: what all sharing saves against storing every entry (one scan of STRT and CNST). */
+    savedBySharing() {
+        this.core.mem.alive();
+        return savedBySharing(this.core);
+    }
+    stats() {
+        const c = this.core;
+        c.mem.alive();
+        const h = this.header;
+        let strRedirects = 0;
+        for (let i = 0; i < c.stringCount; i++)
+            if (c.sec.STRT.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT)
+                strRedirects++;
+        let constRedirects = 0;
+        for (let i = 0; i < c.constCount; i++)
+            if (c.sec.CNST.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT)
+                constRedirects++;
+        const modules = { packages: 0, namespaces: 0, sourceless: 0 };
+        for (const m of this.modules()) {
+            const f = m.flags;
+            if (f & MODULE_FLAG.PACKAGE)
+                modules.packages++;
+            if (f & MODULE_FLAG.NAMESPACE)
+                modules.namespaces++;
+            if (f & MODULE_FLAG.SOURCELESS)
+                modules.sourceless++;
+        }
+        return {
+            fileSize: h.fileSize,
+            headerSize: h.headerSize,
+            sections: h.allSections.map((e) => ({ name: e.name, offset: e.offset, size: e.size, checksum: e.checksum })),
+            counts: { modules: h.moduleCount, codes: h.codeCount, strings: h.stringCount, consts: h.constCount, midxSlots: h.slotCount },
+            redirects: { strings: strRedirects, consts: constRedirects },
+            modules,
+        };
+    }
+    // --- §15 resources: package data, distributions, sources, build info (format 1.1) -------
+    /** The file has the resource sections (data, distributions, sources, build info); false for every 1.0 file. */
+    hasData() {
+        this.core.mem.alive();
+        return this.core.res !== undefined;
+    }
+    /** FILE range of an owner by name, or undefined. O(log n). */
+    ownerRange(kind, name) {
+        const r = this.core.res;
+        this.core.mem.alive();
+        if (r === undefined)
+            return undefined;
+        const key = keyBytes(name);
+        if (key === undefined)
+            return undefined;
+        const i = r.findOwner(kind, key);
+        if (i < 0)
+            return undefined;
+        return [i, ...r.ownerFiles(kind, i)];
+    }
+    /** Dotted names of the packages that have data files, sorted by UTF-8 bytes (reads every PKGS record). */
+    dataPackages() {
+        const r = this.core.res;
+        this.core.mem.alive();
+        if (r === undefined)
+            return [];
+        const out = [];
+        for (let i = 0; i < r.packageCount; i++)
+            out.push(decodeName(r.ownerNameBytes('PKGS', i), r.ownerField('PKGS', i, 'name_offset')));
+        return out;
+    }
+    /** Sorted relative paths of package `pkg`'s data files ([] if none). O(log n + k). */
+    dataFiles(pkg) {
+        const range = this.ownerRange('PKGS', pkg);
+        if (range === undefined)
+            return [];
+        const out = [];
+        for (let k = range[1]; k < range[2]; k++)
+            out.push(this.core.res.filePath(k));
+        return out;
+    }
+    /** One data file of package `pkg` as a zero-copy view into the mapping, or null. O(log n). */
+    getData(pkg, path) {
+        return this.ownerFile('PKGS', pkg, path);
+    }
+    /** Sorted relative folder paths implied by `pkg`'s data file paths ("templates", "templates/mail"). */
+    dataDirectories(pkg) {
+        const dirs = new Set();
+        for (const p of this.dataFiles(pkg)) {
+            for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1))
+                dirs.add(p.slice(0, i));
+        }
+        return [...dirs].sort(compareUtf8);
+    }
+    /** The distributions, sorted by name ("Jinja2-3.1.2.dist-info"); isFile for a single-file "foo.egg-info". */
+    distributions() {
+        const r = this.core.res;
+        this.core.mem.alive();
+        if (r === undefined)
+            return [];
+        const out = [];
+        for (let i = 0; i < r.distCount; i++) {
+            const name = r.path(r.ownerNameBytes('DIST', i), r.ownerField('DIST', i, 'name_offset'), true);
+            out.push({ name, isFile: (r.distFlags(i) & OWNER_FLAG.SINGLE_FILE) !== 0 });
+        }
+        return out;
+    }
+    /** Sorted paths of a distribution's files ([] if no such distribution). */
+    distributionFiles(name) {
+        const range = this.ownerRange('DIST', name);
+        if (range === undefined)
+            return [];
+        const out = [];
+        for (let k = range[1]; k < range[2]; k++)
+            out.push(this.core.res.filePath(k));
+        return out;
+    }
+    /** One file of a distribution as a zero-copy view, or null. O(log n). */
+    getDistributionFile(name, path) {
+        return this.ownerFile('DIST', name, path);
+    }
+    ownerFile(kind, owner, path) {
+        const range = this.ownerRange(kind, owner);
+        if (range === undefined)
+            return null;
+        const key = keyBytes(path);
+        if (key === undefined)
+            return null;
+        const r = this.core.res;
+        const k = r.findFile(range[1], range[2], key);
+        if (k < 0)
+            return null;
+        r.filePath(k); // the path rules hold for what is handed out (§15.1)
+        return r.fileData(k);
+    }
+    /** The module's .py bytes stored with sources = true (a zero-copy view), or null. O(1). */
+    getSource(module) {
+        this.core.mem.alive();
+        const r = this.core.res;
+        if (r === undefined)
+            return null;
+        const m = lookup(this.core, module);
+        return m < 0 ? null : r.source(m);
+    }
+    /** Build provenance (why each module is in, what data was skipped), parsed once; null when absent. */
+    buildInfo() {
+        this.core.mem.alive();
+        return this.core.res?.buildInfo() ?? null;
+    }
+    /**
+     * Drop the mapping. Any later use of the bundle or of its views throws CLOSED.
+     * (mmap-io unmaps when the mapping's Buffer is collected; zero-copy views a
+     * caller still holds, and other bundles opened on the same unchanged file, which
+     * share the mapping, keep it alive until then.)
+     */
+    close() {
+        if (this.core.mem.closed)
+            return;
+        this.core.mem.close();
+        this.core.clearCaches();
+        this.modViews.clear();
+    }
+}
+/** UTF-8 byte order of two strings (the order the file's indexes use). */
+function compareUtf8(a, b) {
+    const x = keyBytes(a);
+    const y = keyBytes(b);
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++)
+        if (x[i] !== y[i])
+            return x[i] - y[i];
+    return x.length - y.length;
+}
+/** @internal */
+export function opened(mem, file, options) {
+    const b = new Bundle(mem, file);
+    if (options.verify) {
+        const report = b.verify({ maxProblems: 1 });
+        if (!report.ok) {
+            const p = report.problems[0];
+            b.close();
+            fail(p.code, `${p.path}: ${p.message}`, p.offset);
+        }
+    }
+    return b;
+}
+/** Open a bundle held in memory (hosts without files). The bytes are not copied: do not mutate them. */
+export function openBundleFromBuffer(bytes, options = {}) {
+    // By tag, not instanceof: a Uint8Array made in another realm (a vm context) is one too.
+    if (!ArrayBuffer.isView(bytes) || Object.prototype.toString.call(bytes) !== '[object Uint8Array]') {
+        badArgument(`openBundleFromBuffer(): bytes must be a Uint8Array (or a Buffer), not ${describeValue(bytes)}; for a file use openBundle(path)`);
+    }
+    optionsArgument(options, 'openBundleFromBuffer');
+    return opened(new Mem(bytes), undefined, options);
+}
+const LONE_SURROGATE = /\p{Cs}/u;
+/** What a wrong argument is, for the message (never its whole value). */
+function describeValue(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'an array';
+    if (typeof v === 'object')
+        return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
+    return `a ${typeof v}`;
+}
+/** @internal */
+export function badArgument(message) {
+    throw new PyBundleError('BAD_ARGUMENT', message);
+}
+/** @internal */
+export function stringArgument(v, fn, what) {
+    if (typeof v !== 'string')
+        badArgument(`${fn}(): ${what} must be a string, not ${describeValue(v)}`);
+}
+/** @internal */
+export function optionsArgument(v, fn) {
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v)))
+        badArgument(`${fn}(): options must be an object, not ${describeValue(v)}`);
+}
+//# sourceMappingURL=bundle.js.map

@@ -1,0 +1,16 @@
+/**
+ * @pybundle/loader: read .pyb bundles in place.
+ *
+ * openBundle maps the file and checks only the header and section table; module
+ * lookups, code objects, strings and constants are resolved lazily from the
+ * mapping, with every read bounds-checked. verify() walks everything.
+ *
+ * This is the Node entry; browser.ts is the same API without openBundle (no
+ * Node built-in on its import graph) and without the Pyodide snapshot file
+ * reader (SPEC.md §17), which only the Node entry of @pybundle/pyodide uses.
+ */
+export * from './browser.js';
+export { openBundle, openLayered } from './open-file.js';
+export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, encodeSnapshotFile, mapSnapshotFile, readSnapshotFile, readSnapshotHead, snapshotMatchesBundle } from './snapshot-file.js';
+export type { SnapshotFile, SnapshotInfo } from './snapshot-file.js';
+//# sourceMappingURL=index.d.ts.map
