@@ -37,7 +37,10 @@ export interface ScaleResult {
 }
 
 export async function scaleCase(startup: Fixture, stdlib: Fixture, quick: boolean): Promise<ScaleResult> {
-  const withCode = new Set(stdlib.modules.filter((m) => m.pycRel).map((m) => m.name))
+  // Names a manifest's `include` can spell (dotted identifiers): `stdlib = true` also bundles
+  // names such as _sysconfigdata__linux_x86_64-linux-gnu, which include refuses.
+  const includable = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+  const withCode = new Set(stdlib.modules.filter((m) => m.pycRel && includable.test(m.name)).map((m) => m.name))
   const imports = startupImports(startup).filter((n) => withCode.has(n))
   const ws = ['os', ...imports.filter((n) => n !== 'os')].slice(0, 10)
   // Top-level modules only (a submodule would pull in its parent packages), spread by hash.
