@@ -39,6 +39,7 @@ import { zipSync, unzipSync, type Zippable } from 'fflate'
 import { buildBundle } from '@pybundle/bundler'
 import { openBundle } from '@pybundle/loader'
 import { formatRealApp, realAppMissing, runRealAppCase, type RealAppResult } from './realapp.js'
+import { median } from '../src/harness.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '../..')
@@ -110,11 +111,6 @@ export interface PyodideCaseOptions {
   onProgress?: (message: string) => void
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 function treeHash(...paths: string[]): string {
   const h = createHash('sha256')

@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { zipSync, unzipSync, type Zippable } from 'fflate'
 import { buildBundle, createInterpreter } from '@pybundle/bundler'
 import { openBundle, readSnapshotFile } from '@pybundle/loader'
+import { median } from '../src/harness.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '../..')
@@ -76,11 +77,6 @@ export function realAppMissing(): string | null {
   return null
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 function treeHash(...paths: string[]): string {
   const h = createHash('sha256')

@@ -8,11 +8,8 @@
 import { lines, type CaseResult, type Target } from '../case.js'
 import type { Sample } from '../harness.js'
 import { runBrowserCase, type Load, type Mode } from '../../browser/browser.js'
+import { median } from '../harness.js'
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
 
 export async function browserCase(quick: boolean): Promise<CaseResult> {
   const r = await runBrowserCase({ runs: quick ? 2 : 5, onProgress: (m) => process.stderr.write(`[bench] browser: ${m}\n`) })
