@@ -103,7 +103,7 @@ export class Bundle {
     return this.core.mem.touched
   }
   resetBytesTouched(): void {
-    this.core.mem.touched = 0
+    this.core.mem.resetTouched()
   }
 
   private view(i: number): ModuleView {

@@ -1,9 +1,18 @@
 /**
- * The one byte reader. Every read of the mapping goes through here:
- * - bounds are checked against the section the bytes belong to (not just the file),
- * - a closed bundle fails with CLOSED instead of reading a dropped mapping,
- * - `touched` counts the bytes read, so tests can prove that open and lookups
- *   cost O(1) bytes whatever the bundle size (a counter, never a timer).
+ * The one byte reader. Every read of the mapping goes through here, and so does
+ * every little-endian read of a buffer the loader decodes (wire.ts's transport
+ * file, snapshot-file.ts's header): no other file calls a DataView getter
+ * (test/format-spec/one-reader.test.ts holds the loader and the CLI to that).
+ * - Section.at(rel, len) checks that a span lies inside the section the bytes
+ *   belong to (not just the file), fails with CLOSED on a closed bundle instead
+ *   of reading a dropped mapping, and counts the span in `touched`: a record is
+ *   checked and counted once, by the one call that names its size;
+ * - Mem.u32(abs) and its siblings then read fields of that span at absolute
+ *   offsets without a second check: one DataView call each, small and
+ *   monomorphic so that V8 inlines them where the hot paths call them;
+ * - `touched` counts the bytes read (or handed out as views) through Section.at,
+ *   so tests can prove that open and lookups cost O(1) bytes whatever the bundle
+ *   size (a counter, never a timer). Only this file writes it.
  */
 import { fail } from '@pybundle/errors'
 
@@ -11,8 +20,8 @@ export class Mem {
   u8: Uint8Array
   dv: DataView
   closed = false
-  /** Bytes read (or handed out as views) through this reader since open or the last reset. */
-  touched = 0
+  /** Bytes read (or handed out as views) through Section.at since open or resetTouched(). */
+  private count = 0
 
   constructor(bytes: Uint8Array) {
     // A Node Buffer's slice() is a view, not a copy: keep a plain Uint8Array over the
@@ -23,6 +32,36 @@ export class Mem {
 
   get size(): number {
     return this.u8.length
+  }
+
+  get touched(): number {
+    return this.count
+  }
+
+  resetTouched(): void {
+    this.count = 0
+  }
+
+  /** Counts n bytes as touched (Section.at: the one caller). */
+  touch(n: number): void {
+    this.count += n
+  }
+
+  // Unchecked little-endian reads at absolute offsets, inside a span a Section checked (and counted).
+  u16(abs: number): number {
+    return this.dv.getUint16(abs, true)
+  }
+  u32(abs: number): number {
+    return this.dv.getUint32(abs, true)
+  }
+  i32(abs: number): number {
+    return this.dv.getInt32(abs, true)
+  }
+  u64(abs: number): bigint {
+    return this.dv.getBigUint64(abs, true)
+  }
+  i64(abs: number): bigint {
+    return this.dv.getBigInt64(abs, true)
   }
 
   alive(): void {
@@ -59,27 +98,33 @@ export class Section {
         len,
       })
     }
-    m.touched += len
+    m.touch(len)
     return this.start + rel
+  }
+
+  /** Whether [rel, rel + len) lies inside the section (a test before a read that may fall back; nothing counted). */
+  has(rel: number, len: number): boolean {
+    return rel >= 0 && len >= 0 && rel + len <= this.size
   }
 
   u8(rel: number): number {
     return this.mem.u8[this.at(rel, 1)]
   }
+  // Checked (and counted) reads at section-relative offsets, for the paths that read one field.
   u16(rel: number): number {
-    return this.mem.dv.getUint16(this.at(rel, 2), true)
+    return this.mem.u16(this.at(rel, 2))
   }
   u32(rel: number): number {
-    return this.mem.dv.getUint32(this.at(rel, 4), true)
+    return this.mem.u32(this.at(rel, 4))
   }
   i32(rel: number): number {
-    return this.mem.dv.getInt32(this.at(rel, 4), true)
+    return this.mem.i32(this.at(rel, 4))
   }
   u64(rel: number): bigint {
-    return this.mem.dv.getBigUint64(this.at(rel, 8), true)
+    return this.mem.u64(this.at(rel, 8))
   }
   i64(rel: number): bigint {
-    return this.mem.dv.getBigInt64(this.at(rel, 8), true)
+    return this.mem.i64(this.at(rel, 8))
   }
   /** A zero-copy view (same ArrayBuffer as the mapping). */
   bytes(rel: number, len: number): Uint8Array {
