@@ -13,7 +13,7 @@
  * a frozenset or slice reserves its slot before its items; scalars take theirs
  * when read, which for a leaf is the same point.
  */
-import { longDigits, usesLocalsPlus } from '@pybundle/cpython'
+import { usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { CODE, CONST_TAG, LIMITS, NONE, STRING_RECORD, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import type { Blobs } from './blobs.js'
@@ -24,6 +24,7 @@ import {
 } from './const-fields.js'
 import type { ConstTable } from './const-table.js'
 import type { Core } from './core.js'
+import { FLAG_REF, MarshalOut, TYPE, TYPE_AND_LENGTH, asciiType, put32 } from './marshal-out.js'
 import type { Mem } from './mem.js'
 import type { StringTable } from './string-table.js'
 import type { TableEntries } from './table-entries.js'
@@ -32,35 +33,6 @@ import type { TableEntries } from './table-entries.js'
 const HIGH_HALF = 4
 /** A marshal BINARY_FLOAT is the 8 bytes of the binary64, as CDAT stores them. */
 const FLOAT_BYTES = 8
-const FLAG_REF = 0x80
-/** A marshal object's type byte and its u32 length (or digit count) come before its payload. */
-const TYPE_AND_LENGTH = 5
-const T = (s: string): number => s.charCodeAt(0)
-const TYPE = {
-  NONE: T('N'),
-  FALSE: T('F'),
-  TRUE: T('T'),
-  STOPITER: T('S'),
-  ELLIPSIS: T('.'),
-  INT: T('i'),
-  LONG: T('l'),
-  BINARY_FLOAT: T('g'),
-  BINARY_COMPLEX: T('y'),
-  STRING: T('s'),
-  UNICODE: T('u'),
-  INTERNED: T('t'),
-  ASCII: T('a'),
-  ASCII_INTERNED: T('A'),
-  SHORT_ASCII: T('z'),
-  SHORT_ASCII_INTERNED: T('Z'),
-  TUPLE: T('('),
-  SMALL_TUPLE: T(')'),
-  FROZENSET: T('>'),
-  CODE: T('c'),
-  REF: T('r'),
-  SLICE: T(':'),
-} as const
-
 /**
  * What the emitter keeps per bundle between emissions (Core.emitState): the ref
  * tables, a cache of each string's marshal form, and the output buffer.
@@ -96,9 +68,6 @@ const NOT_PLAIN = 1
 
 /** Output buffers up to this size are kept for the next emission (larger ones are dropped after use). */
 const KEEP_BUFFER = 1 << 20
-/** Runs shorter than this are copied by a loop (no view allocated), longer ones by set(). */
-const SHORT_COPY = 16
-
 function emitState(core: Core): EmitState {
   let s = core.emitState as EmitState | undefined
   if (s === undefined) {
@@ -145,15 +114,6 @@ const C_EXCEPTIONTABLE_OFFSET = CODE.at.exceptiontable_offset
 const C_EXCEPTIONTABLE_LENGTH = CODE.at.exceptiontable_length
 const S_SIZE = STRING_RECORD.size
 
-/** Little-endian i32 at b[p]; returns p + 4. */
-function put32(b: Uint8Array, p: number, v: number): number {
-  b[p] = v
-  b[p + 1] = v >>> 8
-  b[p + 2] = v >>> 16
-  b[p + 3] = v >>> 24
-  return p + 4
-}
-
 /**
  * One emission. It reads through the tables' own methods (TableEntries.follow and
  * recordOffset for every entry, StringTable.plainAscii and payload for a string's
@@ -161,9 +121,7 @@ function put32(b: Uint8Array, p: number, v: number): number {
  * order and throw their errors, so a damaged bundle fails as the views fail; a code
  * record is checked and counted once (Section.at) and its fields read unchecked (Mem).
  */
-class Emitter {
-  buf: Uint8Array
-  p = 0
+class Emitter extends MarshalOut {
   private readonly s: EmitState
   private readonly id: number
   private nrefs = 0
@@ -177,9 +135,9 @@ class Emitter {
   private readonly blobs: Blobs
 
   constructor(private readonly core: Core) {
+    super(emitState(core).buf)
     const s = emitState(core)
     this.s = s
-    this.buf = s.buf
     this.id = ++s.emissions
     this.localsPlus = usesLocalsPlus(core.layout)
     this.mem = core.mem
@@ -191,34 +149,11 @@ class Emitter {
     this.blobs = core.blobs
   }
 
-  /** Room for n more bytes (the buffer doubles). */
-  need(n: number): void {
-    if (this.p + n <= this.buf.length) return
-    let size = this.buf.length * 2
-    while (size < this.p + n) size *= 2
-    const b = new Uint8Array(size)
-    b.set(this.buf.subarray(0, this.p))
-    this.buf = b
-  }
-
   /** The bytes written, copied out; the buffer stays with the bundle for the next emission. */
   result(): Uint8Array {
     const out = this.buf.slice(0, this.p)
     this.s.buf = this.buf.length <= KEEP_BUFFER ? this.buf : new Uint8Array(1 << 16)
     return out
-  }
-
-  /** Copy u8[a, a + n) to the output (room already made). */
-  private copyIn(src: Uint8Array, a: number, n: number): void {
-    const b = this.buf
-    let p = this.p
-    if (n < SHORT_COPY) {
-      for (let e = a + n; a < e; a++) b[p++] = src[a]
-    } else {
-      b.set(src.subarray(a, a + n), p)
-      p += n
-    }
-    this.p = p
   }
 
   /** STRT entry i as a marshal str: a back-reference when this emission already wrote it. */
@@ -232,12 +167,7 @@ class Emitter {
     s.slot[r] = this.nrefs++
     const n = s.sLen[r]
     this.need(TYPE_AND_LENGTH + n)
-    const b = this.buf
-    let p = this.p
-    b[p++] = s.sType[r] // a short type (one length byte) exactly when n < 256
-    if (n < 256) b[p++] = n
-    else p = put32(b, p, n)
-    this.p = p
+    this.strHead(s.sType[r], n)
     this.copyIn(this.mem.u8, s.sAbs[r], n)
   }
 
@@ -254,7 +184,7 @@ class Emitter {
     const n = (plain - (plain & 1)) / 2
     s.sAbs[r] = this.core.sec.STRD.start + off + S_SIZE
     s.sLen[r] = n
-    s.sType[r] = (n < 256 ? (interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) : (interned ? TYPE.ASCII_INTERNED : TYPE.ASCII)) | FLAG_REF
+    s.sType[r] = asciiType(n, interned)
   }
 
   /** A string that is not plain ASCII, not yet written in this emission: its payload (StringTable checks the record and throws its error). */
@@ -265,39 +195,8 @@ class Emitter {
     s.slot[r] = this.nrefs++
     const n = p.length
     this.need(TYPE_AND_LENGTH + n)
-    const b = this.buf
-    let q = this.p
-    if (p.ascii) {
-      if (n < 256) {
-        b[q++] = (p.interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) | FLAG_REF
-        b[q++] = n
-      } else {
-        b[q++] = (p.interned ? TYPE.ASCII_INTERNED : TYPE.ASCII) | FLAG_REF
-        q = put32(b, q, n)
-      }
-    } else {
-      b[q++] = (p.interned ? TYPE.INTERNED : TYPE.UNICODE) | FLAG_REF
-      q = put32(b, q, n)
-    }
-    this.p = q
+    this.strHead(p.ascii ? asciiType(n, p.interned) : (p.interned ? TYPE.INTERNED : TYPE.UNICODE) | FLAG_REF, n)
     this.copyIn(p.src, p.start, n)
-  }
-
-  private ref(slot: number): void {
-    this.need(TYPE_AND_LENGTH)
-    const b = this.buf
-    b[this.p] = TYPE.REF
-    this.p = put32(b, this.p + 1, slot)
-  }
-
-  private byte(v: number): void {
-    this.need(1)
-    this.buf[this.p++] = v
-  }
-
-  private i32(v: number): void {
-    this.need(4)
-    this.p = put32(this.buf, this.p, v)
   }
 
   /** A bytes object ('s') from a checked BLOB range; `field` = absolute offset of the offset field (for errors). */
@@ -314,31 +213,6 @@ class Emitter {
   private codeBlob(rec: number, offField: number, lenField: number): void {
     const m = this.mem
     this.blobObj(m.u32(rec + offField), m.u32(rec + lenField), rec + offField, 0)
-  }
-
-  private tupleHead(n: number, flag: number): void {
-    this.need(TYPE_AND_LENGTH)
-    const b = this.buf
-    if (n < 256) {
-      b[this.p++] = TYPE.SMALL_TUPLE | flag
-      b[this.p++] = n
-    } else {
-      b[this.p] = TYPE.TUPLE | flag
-      this.p = put32(b, this.p + 1, n)
-    }
-  }
-
-  private long(v: bigint, flag: number): void {
-    const digits = longDigits(v)
-    this.need(TYPE_AND_LENGTH + 2 * digits.length)
-    const b = this.buf
-    b[this.p] = TYPE.LONG | flag
-    let p = put32(b, this.p + 1, v < 0n ? -digits.length : digits.length)
-    for (const d of digits) {
-      b[p++] = d & 0xff
-      b[p++] = d >>> 8
-    }
-    this.p = p
   }
 
   /**
@@ -559,3 +433,18 @@ export function emitCode(core: Core, ci: number, prefix = 0): Uint8Array {
   return e.result()
 }
 
+/**
+ * A .pyc of code record `ci`: the 16-byte header (the bundle's magic, flags 0, the
+ * source's mtime in seconds and size, both masked to 32 bits), then the marshal bytes.
+ */
+export function emitPyc(core: Core, ci: number, src: { readonly mtimeNs: bigint; readonly size: number }): Uint8Array {
+  const out = emitCode(core, ci, 16)
+  const dv = new DataView(out.buffer, out.byteOffset, 16)
+  dv.setUint16(0, core.header.pythonMagic, true)
+  out[2] = 0x0d
+  out[3] = 0x0a
+  dv.setUint32(4, 0, true)
+  dv.setUint32(8, Number(BigInt.asUintN(32, src.mtimeNs / 1_000_000_000n)), true)
+  dv.setUint32(12, src.size >>> 0, true)
+  return out
+}
