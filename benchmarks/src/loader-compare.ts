@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url'
 import { valueEquals } from '@pybundle/cpython'
 import * as neu from '@pybundle/loader'
 import { median } from './harness.js'
+import { STARTUP } from './startup-modules.js'
 
 type Loader = Pick<typeof neu, 'openBundle'>
 type Bundle = ReturnType<Loader['openBundle']>
@@ -32,12 +33,6 @@ const rounds = Number(roundsArg ?? 11)
 const baseDir = path.resolve(import.meta.dirname, '../../packages/loader/.dist-base/index.js')
 const base = (await import(pathToFileURL(baseDir).href)) as Loader
 
-const STARTUP = `abc codecs io os stat posixpath genericpath _collections_abc _sitebuiltins site encodings encodings.aliases
- encodings.utf_8 types enum functools collections collections.abc keyword operator reprlib heapq itertools re re._compiler
- re._parser re._constants re._casefix copyreg warnings weakref _weakrefset contextlib linecache tokenize token traceback
- textwrap string dataclasses inspect dis opcode ast importlib importlib.machinery importlib.util importlib._abc typing
- numbers datetime json json.decoder json.scanner json.encoder random bisect hashlib base64 struct fnmatch ntpath shutil
- tempfile pathlib locale argparse gettext`.split(/\s+/).filter(Boolean)
 
 const probe = neu.openBundle(file)
 const names = [...probe.moduleNames()].filter((n) => probe.getModule(n)?.isNamespace === false)
