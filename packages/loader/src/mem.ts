@@ -10,11 +10,13 @@
  * - Mem.u32(abs) and its siblings then read fields of that span at absolute
  *   offsets without a second check: one DataView call each, small and
  *   monomorphic so that V8 inlines them where the hot paths call them;
- * - `touched` counts the bytes read (or handed out as views) through Section.at,
- *   so tests can prove that open and lookups cost O(1) bytes whatever the bundle
- *   size (a counter, never a timer). Only this file writes it.
+ * - `touched` counts the bytes read (or handed out as views) through Section.at
+ *   and Mem.entry (TableEntries.follow's read of one §7 entry), so tests can
+ *   prove that open and lookups cost O(1) bytes whatever the bundle size (a
+ *   counter, never a timer). Only this file writes it.
  */
 import { fail } from '@pybundle/errors'
+import { TABLE_ENTRY_SIZE as ENTRY } from '@pybundle/format-spec'
 
 export class Mem {
   u8: Uint8Array
@@ -36,6 +38,17 @@ export class Mem {
 
   resetTouched(): void {
     this.touched = 0
+  }
+
+  /**
+   * The u32 §7 table entry at `abs`, counted (4 bytes) and CLOSED on a closed bundle, for
+   * TableEntries.follow, whose index check against the table's count is the bounds check:
+   * one call where Section.at and a read would be two (see follow for the measurement).
+   */
+  entry(abs: number): number {
+    if (this.closed) this.alive()
+    this.touched += ENTRY
+    return this.dv.getUint32(abs, true)
   }
 
   // Unchecked little-endian reads at absolute offsets, inside a span a Section checked (and counted).
@@ -99,15 +112,10 @@ export class Section {
     })
   }
 
-  /** Whether [rel, rel + len) lies inside the section (a test before a read that may fall back; nothing counted). */
-  has(rel: number, len: number): boolean {
-    return rel >= 0 && len >= 0 && rel + len <= this.size
-  }
-
+  // Checked (and counted) reads at section-relative offsets, for the paths that read one field.
   u8(rel: number): number {
     return this.mem.u8[this.at(rel, 1)]
   }
-  // Checked (and counted) reads at section-relative offsets, for the paths that read one field.
   u16(rel: number): number {
     return this.mem.u16(this.at(rel, 2))
   }

@@ -104,13 +104,14 @@ export class StringTable {
    */
   plainAscii(off: number): number {
     const strd = this.strd
-    if (!strd.has(off, HEAD)) return -1
+    const size = strd.size
+    if (!(off >= 0 && off + HEAD <= size)) return -1
     const m = strd.mem
     const a = strd.start + off
     const flags = m.u32(a + AT_FLAGS)
     if ((flags & ~STRING_FLAG.INTERNED) !== 0) return -1
     const n = m.u32(a + AT_LENGTH)
-    if (!strd.has(off + HEAD, n) || firstNonAscii(m.u8, a + HEAD, n) >= 0) return -1
+    if (off + HEAD + n > size || firstNonAscii(m.u8, a + HEAD, n) >= 0) return -1
     strd.at(off, HEAD + n)
     return 2 * n + (flags === STRING_FLAG.INTERNED ? 1 : 0)
   }
