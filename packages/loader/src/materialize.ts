@@ -19,7 +19,7 @@
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import { CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { BLOB_ALIGN, CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
 import type { Mem } from './mem.js'
@@ -44,10 +44,16 @@ export function materializeCode(core: Core, index: number): PyCode {
   return build(core, index, 0)
 }
 
-/** The blob named by the (offset, length) fields at `rec + offField`, `rec + lenField`: Blobs.abs's checks, counts and errors. */
+/**
+ * The blob named by the (offset, length) fields at `rec + offField`, `rec + lenField`: Blobs.abs's
+ * checks inline (Blobs.abs throws its error when one fails), then BLOB.at counts the range.
+ */
 function blob(core: Core, mem: Mem, rec: number, offField: number, lenField: number): Uint8Array {
+  const off = mem.u32(rec + offField)
   const len = mem.u32(rec + lenField)
-  const a = core.blobs.abs(mem.u32(rec + offField), len, rec + offField)
+  const sec = core.sec.BLOB
+  if (off % BLOB_ALIGN !== 0 || off + len > sec.size) core.blobs.abs(off, len, rec + offField)
+  const a = sec.at(off, len)
   return len === 0 ? EMPTY_BYTES : mem.u8.subarray(a, a + len)
 }
 
@@ -64,7 +70,7 @@ function kinds(core: Core, mem: Mem, rec: number): Uint8Array {
   const m = (core.codes.kindsViews ??= new Map<number, Uint8Array>())
   const seen = m.get(off)
   if (seen !== undefined && seen.length === len) {
-    core.blobs.abs(off, len, rec + A.kinds_offset)
+    core.sec.BLOB.at(off, len) // checked when first handed out
     return seen
   }
   const v = blob(core, mem, rec, A.kinds_offset, A.kinds_length)
