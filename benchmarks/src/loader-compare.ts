@@ -5,7 +5,7 @@
  *
  *   cp -r packages/loader/dist packages/loader/.dist-base     # before the change (untracked)
  *   ... change, npx tsc -b ...
- *   node --import tsx benchmarks/src/loader-compare.ts <bundle.pyb> [rounds] [case]
+ *   node --expose-gc --import tsx benchmarks/src/loader-compare.ts <bundle.pyb> [rounds] [case]
  *
  * Cases: workingSet (open, getModule + materialize() of the startup modules the
  * bundle has, close), materializeAll (every module), toPycAll (toPyc of every
@@ -25,6 +25,9 @@ type Loader = Pick<typeof neu, 'openBundle'>
 type Bundle = ReturnType<Loader['openBundle']>
 
 const [file, roundsArg, only] = process.argv.slice(2)
+/** With --expose-gc: collect before each sample (see the timing loop). */
+const gc = (globalThis as { gc?: () => void }).gc
+if (gc === undefined) console.warn('loader-compare: run node with --expose-gc to time each sample from a collected heap')
 if (file === undefined) {
   console.error('usage: node --import tsx benchmarks/src/loader-compare.ts <bundle.pyb> [rounds] [workingSet|materializeAll|toPycAll]')
   process.exit(2)
@@ -76,6 +79,10 @@ for (let round = -2; round < rounds; round++) {
     if (only !== undefined && name !== only) continue
     const order: ['old' | 'new', Loader][] = round % 2 === 0 ? [['old', base], ['new', neu]] : [['new', neu], ['old', base]]
     for (const [which, L] of order) {
+      // Each sample starts from a collected heap: otherwise a sample pays, at random, for
+      // collecting the garbage the other loader's previous sample left (materializeAll
+      // leaves ~100 MB), and the three cases' ratios move by 10% with their order.
+      gc?.()
       const t = process.hrtime.bigint()
       const b = L.openBundle(file)
       f(b)
