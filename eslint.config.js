@@ -26,7 +26,7 @@ const BROWSER_GLOBALS = Object.fromEntries(
 )
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/mmap-io/**', '**/.work/**', '**/*.d.ts', '**/*.d.mts'] },
+  { ignores: ['**/dist/**', '**/.dist-base/**', '**/node_modules/**', 'packages/mmap-io/**', '**/.work/**', '**/*.d.ts', '**/*.d.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

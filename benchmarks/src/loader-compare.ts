@@ -5,7 +5,7 @@
  *
  *   cp -r packages/loader/dist packages/loader/.dist-base     # before the change (untracked)
  *   ... change, npx tsc -b ...
- *   node --import tsx benchmarks/src/loader-compare.ts <bundle.pyb> [rounds] [case]
+ *   node --expose-gc --import tsx benchmarks/src/loader-compare.ts <bundle.pyb> [rounds] [case]
  *
  * Cases: workingSet (open, getModule + materialize() of the startup modules the
  * bundle has, close), materializeAll (every module), toPycAll (toPyc of every
@@ -19,11 +19,15 @@ import { pathToFileURL } from 'node:url'
 import { valueEquals } from '@pybundle/cpython'
 import * as neu from '@pybundle/loader'
 import { median } from './harness.js'
+import { STARTUP } from './startup-modules.js'
 
 type Loader = Pick<typeof neu, 'openBundle'>
 type Bundle = ReturnType<Loader['openBundle']>
 
 const [file, roundsArg, only] = process.argv.slice(2)
+/** With --expose-gc: collect before each sample (see the timing loop). */
+const gc = (globalThis as { gc?: () => void }).gc
+if (gc === undefined) console.warn('loader-compare: run node with --expose-gc to time each sample from a collected heap')
 if (file === undefined) {
   console.error('usage: node --import tsx benchmarks/src/loader-compare.ts <bundle.pyb> [rounds] [workingSet|materializeAll|toPycAll]')
   process.exit(2)
@@ -32,12 +36,6 @@ const rounds = Number(roundsArg ?? 11)
 const baseDir = path.resolve(import.meta.dirname, '../../packages/loader/.dist-base/index.js')
 const base = (await import(pathToFileURL(baseDir).href)) as Loader
 
-const STARTUP = `abc codecs io os stat posixpath genericpath _collections_abc _sitebuiltins site encodings encodings.aliases
- encodings.utf_8 types enum functools collections collections.abc keyword operator reprlib heapq itertools re re._compiler
- re._parser re._constants re._casefix copyreg warnings weakref _weakrefset contextlib linecache tokenize token traceback
- textwrap string dataclasses inspect dis opcode ast importlib importlib.machinery importlib.util importlib._abc typing
- numbers datetime json json.decoder json.scanner json.encoder random bisect hashlib base64 struct fnmatch ntpath shutil
- tempfile pathlib locale argparse gettext`.split(/\s+/).filter(Boolean)
 
 const probe = neu.openBundle(file)
 const names = [...probe.moduleNames()].filter((n) => probe.getModule(n)?.isNamespace === false)
@@ -81,6 +79,10 @@ for (let round = -2; round < rounds; round++) {
     if (only !== undefined && name !== only) continue
     const order: ['old' | 'new', Loader][] = round % 2 === 0 ? [['old', base], ['new', neu]] : [['new', neu], ['old', base]]
     for (const [which, L] of order) {
+      // Each sample starts from a collected heap: otherwise a sample pays, at random, for
+      // collecting the garbage the other loader's previous sample left (materializeAll
+      // leaves ~100 MB), and the three cases' ratios move by 10% with their order.
+      gc?.()
       const t = process.hrtime.bigint()
       const b = L.openBundle(file)
       f(b)

@@ -16,7 +16,7 @@ const DIRS = ['packages/loader/src', 'packages/cli/src']
 
 /** file -> expressions allowed there, with why. */
 const ALLOWED: Record<string, { text: string[]; why: string }> = {
-  'packages/loader/src/emit.ts': { text: ['p + 2', 'p + 3', 'p + 4'], why: 'the output buffer writing the bytes of one i32' },
+  'packages/loader/src/marshal-out.ts': { text: ['p + 2', 'p + 3', 'p + 4'], why: 'the output buffer writing the bytes of one i32' },
   'packages/loader/src/strings.ts': { text: ['start + 2', 'start + 3'], why: 'the characters of a short ASCII string, unrolled' },
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { buildTree, squarify, type ReportModule, type TreeNode } from '@pybundle/report'
+import type { ReportModule, TreeNode } from '@pybundle/report'
+import { squarify } from '../../packages/report/dist/squarify.js'
+import { buildTree } from '../../packages/report/dist/tree.js'
 
 describe('squarify', () => {
   const check = (values: number[], w: number, h: number): void => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { Script } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
-import { renderReport, validateReportData, type ReportData } from '@pybundle/report'
+import { renderReport, type ReportData } from '@pybundle/report'
+import { validateReportData } from '../../packages/report/dist/validate.js'
 
 const data = (): ReportData => ({
   summary: {

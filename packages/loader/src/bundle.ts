@@ -3,40 +3,24 @@
  * bounded by the header); everything else is read on demand through lazy views.
  */
 import { PyBundleError, fail } from '@pybundle/errors'
-import { MODULE_FLAG, NONE, OWNER_FLAG, REDIRECT_BIT, TABLE_ENTRY_SIZE, type BuildInfo, type ResourceSectionName, type SectionName } from '@pybundle/format-spec'
+import { NONE, type BuildInfo } from '@pybundle/format-spec'
 import { accountBundle, savedBySharing, type BundleAccounting } from './accounting.js'
+import { bundleStats, type BundleStats } from './bundle-stats.js'
 import { Core } from './core.js'
-import { emitCode } from './emit.js'
+import { emitPyc } from './emit.js'
 import { readHeader, type BaseRef, type Header } from './header.js'
 import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
-import { keyBytes, type OwnerKind } from './resources.js'
+import { dataPackages, distributions, folders, moduleSource, ownerFile, ownerFiles } from './resource-lookup.js'
 import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
 import { decodeName } from './strings.js'
 import { ModuleView, dropCodeViews } from './views.js'
 
+export type { BundleStats, SectionStats } from './bundle-stats.js'
+
 export interface OpenOptions {
   /** Run verify() right after open and throw the first problem as a PyBundleError. Default false. */
   verify?: boolean
-}
-
-export interface SectionStats {
-  /** The section id's four characters (a section this reader does not know keeps its id's text). */
-  name: SectionName | ResourceSectionName | string
-  offset: number
-  size: number
-  checksum: bigint
-}
-
-export interface BundleStats {
-  fileSize: number
-  headerSize: number
-  sections: SectionStats[]
-  counts: { modules: number; codes: number; strings: number; consts: number; midxSlots: number }
-  /** Table entries that are one-hop redirects (scans STRT and CNST). */
-  redirects: { strings: number; consts: number }
-  /** Module kinds (scans MODS). */
-  modules: { packages: number; namespaces: number; sourceless: number }
 }
 
 export class Bundle {
@@ -103,7 +87,7 @@ export class Bundle {
     return this.core.mem.touched
   }
   resetBytesTouched(): void {
-    this.core.mem.touched = 0
+    this.core.mem.resetTouched()
   }
 
   private view(i: number): ModuleView {
@@ -187,19 +171,9 @@ export class Bundle {
     const ci = m.codeIndex
     if (ci === NONE) fail('UNSUPPORTED_VALUE', `${name} is a namespace package: it has no code object`)
     void m.code // validates the module/code link
-    const src = m.source
-    const out = emitCode(this.core, ci, 16)
-    const dv = new DataView(out.buffer, out.byteOffset, 16)
-    dv.setUint16(0, this.header.pythonMagic, true)
-    out[2] = 0x0d
-    out[3] = 0x0a
-    dv.setUint32(4, 0, true)
-    dv.setUint32(8, Number(BigInt.asUintN(32, src.mtimeNs / 1_000_000_000n)), true)
-    dv.setUint32(12, src.size >>> 0, true)
-    return out
+    return emitPyc(this.core, ci, m.source)
   }
 
-  /** Section sizes and table counts, plus redirect and module-kind counts (these scan). */
   /** Where the bytes go: per module (MODS order), what is shared, what sharing saves (accounting.ts). Scans the tables. */
   accounting(): BundleAccounting {
     this.core.mem.alive()
@@ -212,132 +186,51 @@ export class Bundle {
     return savedBySharing(this.core)
   }
 
+  /** Section sizes and table counts, plus redirect and module-kind counts (these scan STRT, CNST and MODS). */
   stats(): BundleStats {
-    const c = this.core
-    c.mem.alive()
-    const h = this.header
-    let strRedirects = 0
-    for (let i = 0; i < c.stringCount; i++) if (c.sec.STRT.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT) strRedirects++
-    let constRedirects = 0
-    for (let i = 0; i < c.constCount; i++) if (c.sec.CNST.u32(i * TABLE_ENTRY_SIZE) & REDIRECT_BIT) constRedirects++
-    const modules = { packages: 0, namespaces: 0, sourceless: 0 }
-    for (const m of this.modules()) {
-      const f = m.flags
-      if (f & MODULE_FLAG.PACKAGE) modules.packages++
-      if (f & MODULE_FLAG.NAMESPACE) modules.namespaces++
-      if (f & MODULE_FLAG.SOURCELESS) modules.sourceless++
-    }
-    return {
-      fileSize: h.fileSize,
-      headerSize: h.headerSize,
-      sections: h.allSections.map((e) => ({ name: e.name, offset: e.offset, size: e.size, checksum: e.checksum })),
-      counts: { modules: h.moduleCount, codes: h.codeCount, strings: h.stringCount, consts: h.constCount, midxSlots: h.slotCount },
-      redirects: { strings: strRedirects, consts: constRedirects },
-      modules,
-    }
+    this.core.mem.alive()
+    return bundleStats(this.core)
   }
 
-  // --- §15 resources: package data, distributions, sources, build info (format 1.1) -------
+  // --- §15 resources: package data, distributions, sources, build info (format 1.1; resource-lookup.ts) -------
 
   /** The file has the resource sections (data, distributions, sources, build info); false for every 1.0 file. */
   hasData(): boolean {
     this.core.mem.alive()
     return this.core.res !== undefined
   }
-
-  /** FILE range of an owner by name, or undefined. O(log n). */
-  private ownerRange(kind: OwnerKind, name: string): [number, number, number] | undefined {
-    const r = this.core.res
-    this.core.mem.alive()
-    if (r === undefined) return undefined
-    const key = keyBytes(name)
-    if (key === undefined) return undefined
-    const i = r.findOwner(kind, key)
-    if (i < 0) return undefined
-    return [i, ...r.ownerFiles(kind, i)]
-  }
-
   /** Dotted names of the packages that have data files, sorted by UTF-8 bytes (reads every PKGS record). */
   dataPackages(): string[] {
-    const r = this.core.res
-    this.core.mem.alive()
-    if (r === undefined) return []
-    const out: string[] = []
-    for (let i = 0; i < r.packageCount; i++) out.push(decodeName(r.ownerNameBytes('PKGS', i), r.ownerField('PKGS', i, 'name_offset')))
-    return out
+    return dataPackages(this.core)
   }
-
   /** Sorted relative paths of package `pkg`'s data files ([] if none). O(log n + k). */
   dataFiles(pkg: string): string[] {
-    const range = this.ownerRange('PKGS', pkg)
-    if (range === undefined) return []
-    const out: string[] = []
-    for (let k = range[1]; k < range[2]; k++) out.push(this.core.res!.filePath(k))
-    return out
+    return ownerFiles(this.core, 'PKGS', pkg)
   }
-
   /** One data file of package `pkg` as a zero-copy view into the mapping, or null. O(log n). */
   getData(pkg: string, path: string): Uint8Array | null {
-    return this.ownerFile('PKGS', pkg, path)
+    return ownerFile(this.core, 'PKGS', pkg, path)
   }
-
   /** Sorted relative folder paths implied by `pkg`'s data file paths ("templates", "templates/mail"). */
   dataDirectories(pkg: string): string[] {
-    const dirs = new Set<string>()
-    for (const p of this.dataFiles(pkg)) {
-      for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i))
-    }
-    return [...dirs].sort(compareUtf8)
+    return folders(ownerFiles(this.core, 'PKGS', pkg))
   }
-
   /** The distributions, sorted by name ("Jinja2-3.1.2.dist-info"); isFile for a single-file "foo.egg-info". */
   distributions(): { name: string; isFile: boolean }[] {
-    const r = this.core.res
-    this.core.mem.alive()
-    if (r === undefined) return []
-    const out: { name: string; isFile: boolean }[] = []
-    for (let i = 0; i < r.distCount; i++) {
-      const name = r.path(r.ownerNameBytes('DIST', i), r.ownerField('DIST', i, 'name_offset'), true)
-      out.push({ name, isFile: (r.distFlags(i) & OWNER_FLAG.SINGLE_FILE) !== 0 })
-    }
-    return out
+    return distributions(this.core)
   }
-
   /** Sorted paths of a distribution's files ([] if no such distribution). */
   distributionFiles(name: string): string[] {
-    const range = this.ownerRange('DIST', name)
-    if (range === undefined) return []
-    const out: string[] = []
-    for (let k = range[1]; k < range[2]; k++) out.push(this.core.res!.filePath(k))
-    return out
+    return ownerFiles(this.core, 'DIST', name)
   }
-
   /** One file of a distribution as a zero-copy view, or null. O(log n). */
   getDistributionFile(name: string, path: string): Uint8Array | null {
-    return this.ownerFile('DIST', name, path)
+    return ownerFile(this.core, 'DIST', name, path)
   }
-
-  private ownerFile(kind: OwnerKind, owner: string, path: string): Uint8Array | null {
-    const range = this.ownerRange(kind, owner)
-    if (range === undefined) return null
-    const key = keyBytes(path)
-    if (key === undefined) return null
-    const r = this.core.res!
-    const k = r.findFile(range[1], range[2], key)
-    if (k < 0) return null
-    r.filePath(k) // the path rules hold for what is handed out (§15.1)
-    return r.fileData(k)
-  }
-
   /** The module's .py bytes stored with sources = true (a zero-copy view), or null. O(1). */
   getSource(module: string): Uint8Array | null {
-    this.core.mem.alive()
-    const r = this.core.res
-    if (r === undefined) return null
-    const m = lookup(this.core, module)
-    return m < 0 ? null : r.source(m)
+    return moduleSource(this.core, module)
   }
-
   /** Build provenance (why each module is in, what data was skipped), parsed once; null when absent. */
   buildInfo(): BuildInfo | null {
     this.core.mem.alive()
@@ -357,15 +250,6 @@ export class Bundle {
     dropCodeViews(this.core)
     this.modViews.clear()
   }
-}
-
-/** UTF-8 byte order of two strings (the order the file's indexes use). */
-function compareUtf8(a: string, b: string): number {
-  const x = keyBytes(a)!
-  const y = keyBytes(b)!
-  const n = Math.min(x.length, y.length)
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i]
-  return x.length - y.length
 }
 
 /** @internal */

@@ -18,18 +18,18 @@ const EMPTY: Uint8Array = new Uint8Array(0)
  * counted) the whole record already; without it the record is checked here.
  */
 export function checkCodeObject(c: Core, ci: number, rec: number = c.codes.record(ci)): void {
-  const dv = c.mem.dv
+  const m = c.mem
   const counts: { -readonly [K in keyof CodeObjectCounts]: CodeObjectCounts[K] } = {
     localsPlus: usesLocalsPlus(c.layout),
-    argcount: dv.getInt32(rec + A.argcount, true),
-    posonlyargcount: dv.getInt32(rec + A.posonlyargcount, true),
-    kwonlyargcount: dv.getInt32(rec + A.kwonlyargcount, true),
-    nlocals: dv.getInt32(rec + A.nlocals, true),
-    stacksize: dv.getInt32(rec + A.stacksize, true),
-    flags: dv.getInt32(rec + A.flags, true),
-    nLocals: dv.getUint32(rec + A.n_locals, true),
+    argcount: m.i32(rec + A.argcount),
+    posonlyargcount: m.i32(rec + A.posonlyargcount),
+    kwonlyargcount: m.i32(rec + A.kwonlyargcount),
+    nlocals: m.i32(rec + A.nlocals),
+    stacksize: m.i32(rec + A.stacksize),
+    flags: m.i32(rec + A.flags),
+    nLocals: m.u32(rec + A.n_locals),
     kinds: EMPTY,
-    codeLength: dv.getUint32(rec + A.code_length, true),
+    codeLength: m.u32(rec + A.code_length),
   }
   let fault = codeCountFault(counts)
   if (fault === undefined) {
@@ -46,8 +46,8 @@ export function checkCodeObject(c: Core, ci: number, rec: number = c.codes.recor
  */
 function kindsOf(c: Core, rec: number): Uint8Array {
   const mem = c.mem
-  const off = mem.dv.getUint32(rec + A.kinds_offset, true)
-  const len = mem.dv.getUint32(rec + A.kinds_length, true)
+  const off = mem.u32(rec + A.kinds_offset)
+  const len = mem.u32(rec + A.kinds_length)
   const blob = c.sec.BLOB
   if (off % BLOB_ALIGN !== 0 || off + len > blob.size) c.blobs.view(off, len, rec + A.kinds_offset) // throws its error
   const views = (c.codes.kindsViews ??= new Map<number, Uint8Array>())

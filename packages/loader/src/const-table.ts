@@ -6,26 +6,13 @@
  */
 import { PY_ELLIPSIS, PY_FALSE, PY_NONE, PY_STOP_ITERATION, PY_TRUE, type PyValue } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import {
-  CONST_BIGINT,
-  CONST_BYTES,
-  CONST_CODE,
-  CONST_COMPLEX,
-  CONST_FLAG_NEGATIVE,
-  CONST_FLOAT,
-  CONST_HEADER_SIZE,
-  CONST_INT,
-  CONST_ITEM_SIZE,
-  CONST_RECORD_ALIGN,
-  CONST_SEQUENCE,
-  CONST_SLICE,
-  CONST_STR,
-  CONST_TAG,
-  LIMITS,
-  NONE,
-} from '@pybundle/format-spec'
+import { CONST_FLAG_NEGATIVE, CONST_HEADER_SIZE, CONST_RECORD_ALIGN, CONST_TAG, LIMITS, NONE } from '@pybundle/format-spec'
 import type { Blobs } from './blobs.js'
 import type { CodeTable } from './code-table.js'
+import {
+  K_BIGINT_COUNT, K_BIGINT_SIZE, K_BYTES_BLOB_OFFSET, K_BYTES_LENGTH, K_CODE_CODE, K_COMPLEX_IMAG_BITS, K_COMPLEX_REAL_BITS, K_FLOAT_BITS, K_INT_VALUE, K_ITEM_SIZE,
+  K_SEQUENCE_COUNT, K_SEQUENCE_SIZE, K_SLICE_START, K_SLICE_STEP, K_SLICE_STOP, K_STR_STRING,
+} from './const-fields.js'
 import type { Section } from './mem.js'
 import { PagedCache } from './paged.js'
 import type { StringTable } from './string-table.js'
@@ -37,24 +24,6 @@ import { TableEntries } from './table-entries.js'
  * code constant allocates nothing and returns its target instead of leaving it in a field).
  */
 export type RawConst = PyValue | number
-
-// Field offsets of the constant records (layout.ts), hoisted out of the per-constant paths.
-const K_BIGINT_COUNT = CONST_BIGINT.at.count
-const K_BIGINT_SIZE = CONST_BIGINT.size
-const K_BYTES_BLOB_OFFSET = CONST_BYTES.at.blob_offset
-const K_BYTES_LENGTH = CONST_BYTES.at.length
-const K_CODE_CODE = CONST_CODE.at.code
-const K_COMPLEX_IMAG_BITS = CONST_COMPLEX.at.imag_bits
-const K_COMPLEX_REAL_BITS = CONST_COMPLEX.at.real_bits
-const K_FLOAT_BITS = CONST_FLOAT.at.bits
-const K_INT_VALUE = CONST_INT.at.value
-const K_SEQUENCE_COUNT = CONST_SEQUENCE.at.count
-const K_SEQUENCE_SIZE = CONST_SEQUENCE.size
-const K_SLICE_START = CONST_SLICE.at.start
-const K_SLICE_STEP = CONST_SLICE.at.step
-const K_SLICE_STOP = CONST_SLICE.at.stop
-const K_STR_STRING = CONST_STR.at.string
-const K_ITEM_SIZE = CONST_ITEM_SIZE
 
 const TAG_NAMES = new Map<number, string>(Object.entries(CONST_TAG).map(([k, v]) => [v, k]))
 
@@ -96,11 +65,7 @@ export class ConstTable {
   /** Header u32 of the constant record at CDAT offset `off`: returns the tag, checks the reserved bits. */
   tag(off: number): number {
     const cdat = this.cdat
-    const m = cdat.mem
-    // a plain read after an inline check (Section.at throws when it fails), as for every constant record
-    if (m.closed || !(off >= 0 && off + CONST_HEADER_SIZE <= cdat.size)) cdat.at(off, CONST_HEADER_SIZE)
-    const hdr = m.dv.getUint32(cdat.start + off, true)
-    m.touched += CONST_HEADER_SIZE
+    const hdr = cdat.mem.u32(cdat.at(off, CONST_HEADER_SIZE))
     if ((hdr & 0xffffff00) === 0) return hdr // no flags: every record but a negative BIGINT
     const tag = hdr & 0xff
     const flags = hdr & 0xff00
@@ -186,14 +151,14 @@ export class ConstTable {
       v = { kind: 'slice', start, stop, step }
     } else {
       const n = cdat.u32(off + K_SEQUENCE_COUNT)
-      // the whole item list must be inside CDAT before anything is allocated; then plain reads
+      // the whole item list must be inside CDAT before anything is allocated; then unchecked reads
       const first = cdat.at(off + K_SEQUENCE_SIZE, K_ITEM_SIZE * n)
-      const dv = cdat.mem.dv
+      const m = cdat.mem
       const items = new Array<PyValue>(n)
       for (let k = 0; k < n; k++) {
         // item() inline (one frame less per nesting level), its checks and errors
         const at = first + K_ITEM_SIZE * k
-        const j = dv.getUint32(at, true)
+        const j = m.u32(at)
         if (j >= r) notEarlier(r, j, at)
         const x = this.raw(j, at, NONE, depth + 1)
         if (typeof x === 'number') codeInContainer(j, at)

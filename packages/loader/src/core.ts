@@ -94,28 +94,4 @@ export class Core {
   modNameBytes(m: number): Uint8Array {
     return this.modules.nameBytes(m)
   }
-
-  // --- what emit.ts calls besides the tables ---------
-
-  blobAbs(offset: number, length: number, field: number): number {
-    return this.blobs.abs(offset, length, field)
-  }
-  checkCode(c: number, from: number): void {
-    this.codes.check(c, from)
-  }
-  checkStrSlice(c: number): void {
-    this.codes.checkStrSlice(c)
-  }
-  checkConstSlice(c: number): void {
-    this.codes.checkConstSlice(c)
-  }
-  constTag(off: number): number {
-    return this.consts.tag(off)
-  }
-  codeTarget(r: number, off: number, ctx: number): number {
-    return this.consts.codeTarget(r, off, ctx)
-  }
-  bigint(off: number): bigint {
-    return this.consts.bigint(off)
-  }
 }

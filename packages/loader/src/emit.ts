@@ -13,64 +13,26 @@
  * a frozenset or slice reserves its slot before its items; scalars take theirs
  * when read, which for a leaf is the same point.
  */
-import { longDigits, usesLocalsPlus } from '@pybundle/cpython'
+import { usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import {
-  CODE, CONST_BYTES, CONST_COMPLEX, CONST_FLOAT, CONST_INT, CONST_ITEM_SIZE, CONST_RECORD_ALIGN, CONST_SEQUENCE, CONST_SLICE, CONST_STR, CONST_TAG, LIMITS, NONE,
-  REDIRECT_BIT, STRING_FLAG, STRING_RECORD, STRING_SLICE, STRING_SLICE_FIXED, TABLE_ENTRY_SIZE,
-} from '@pybundle/format-spec'
+import { CODE, CONST_TAG, LIMITS, NONE, STRING_RECORD, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import type { Blobs } from './blobs.js'
 import { checkCodeObject } from './code-check.js'
-import type { Core, StrPayload } from './core.js'
+import type { CodeTable } from './code-table.js'
+import {
+  K_BYTES_BLOB_OFFSET, K_BYTES_LENGTH, K_COMPLEX_REAL_BITS, K_FLOAT_BITS, K_INT_VALUE, K_ITEM_SIZE, K_SEQUENCE_COUNT, K_SEQUENCE_SIZE, K_SLICE_START, K_STR_STRING,
+} from './const-fields.js'
+import type { ConstTable } from './const-table.js'
+import type { Core } from './core.js'
+import { FLAG_REF, MarshalOut, TYPE, TYPE_AND_LENGTH, asciiType, put32 } from './marshal-out.js'
+import type { Mem } from './mem.js'
+import type { StringTable } from './string-table.js'
+import type { TableEntries } from './table-entries.js'
 
 /** The high 32 bits of a little-endian i64 follow its low 32. */
 const HIGH_HALF = 4
 /** A marshal BINARY_FLOAT is the 8 bytes of the binary64, as CDAT stores them. */
 const FLOAT_BYTES = 8
-// Field offsets of the constant records (layout.ts), hoisted out of the per-constant paths.
-const K_BYTES_BLOB_OFFSET = CONST_BYTES.at.blob_offset
-const K_BYTES_LENGTH = CONST_BYTES.at.length
-const K_COMPLEX_REAL_BITS = CONST_COMPLEX.at.real_bits
-const K_FLOAT_BITS = CONST_FLOAT.at.bits
-const K_INT_VALUE = CONST_INT.at.value
-const K_SEQUENCE_COUNT = CONST_SEQUENCE.at.count
-const K_SEQUENCE_SIZE = CONST_SEQUENCE.size
-const K_SLICE_START = CONST_SLICE.at.start
-const K_SLICE_STEP = CONST_SLICE.at.step
-const K_SLICE_STOP = CONST_SLICE.at.stop
-const K_STR_STRING = CONST_STR.at.string
-const K_ITEM_SIZE = CONST_ITEM_SIZE
-// container() reads a SLICE's start, stop and step as a run of three items.
-if (K_SLICE_STOP !== K_SLICE_START + K_ITEM_SIZE || K_SLICE_STEP !== K_SLICE_STOP + K_ITEM_SIZE) throw new Error('layout: SLICE items are not consecutive')
-
-const FLAG_REF = 0x80
-/** A marshal object's type byte and its u32 length (or digit count) come before its payload. */
-const TYPE_AND_LENGTH = 5
-const T = (s: string): number => s.charCodeAt(0)
-const TYPE = {
-  NONE: T('N'),
-  FALSE: T('F'),
-  TRUE: T('T'),
-  STOPITER: T('S'),
-  ELLIPSIS: T('.'),
-  INT: T('i'),
-  LONG: T('l'),
-  BINARY_FLOAT: T('g'),
-  BINARY_COMPLEX: T('y'),
-  STRING: T('s'),
-  UNICODE: T('u'),
-  INTERNED: T('t'),
-  ASCII: T('a'),
-  ASCII_INTERNED: T('A'),
-  SHORT_ASCII: T('z'),
-  SHORT_ASCII_INTERNED: T('Z'),
-  TUPLE: T('('),
-  SMALL_TUPLE: T(')'),
-  FROZENSET: T('>'),
-  CODE: T('c'),
-  REF: T('r'),
-  SLICE: T(':'),
-} as const
-
 /**
  * What the emitter keeps per bundle between emissions (Core.emitState): the ref
  * tables, a cache of each string's marshal form, and the output buffer.
@@ -81,10 +43,11 @@ const TYPE = {
  * cheight is the nesting height, written before the entry's stamp is read again:
  * items are earlier entries, no entry refers to an ancestor).
  *
- * sType[r] !== 0 once string r's record was checked and found plain ASCII in the
- * mapping (its bytes at sAbs[r], sLen[r] of them; sType the marshal type byte
- * with FLAG_REF): later uses, in this emission or any other, copy the bytes
- * without a second look at the record. The arrays are allocated (zeroed, lazily
+ * sType[r] !== 0 once string r's record was checked: NOT_PLAIN when it is not plain
+ * ASCII (its marshal form comes from StringTable.payload, cached there), else the
+ * marshal type byte with FLAG_REF of a plain ASCII record in the mapping (its bytes
+ * at sAbs[r], sLen[r] of them): later uses, in this emission or any other, copy the
+ * bytes without a second look at the record. The arrays are allocated (zeroed, lazily
  * by the system) on the first emission, 17 bytes per string.
  */
 interface EmitState {
@@ -100,11 +63,11 @@ interface EmitState {
   readonly cheight: Uint16Array
 }
 
+/** sType of a checked string record that is not plain ASCII (type bytes with FLAG_REF are >= 0x80). */
+const NOT_PLAIN = 1
+
 /** Output buffers up to this size are kept for the next emission (larger ones are dropped after use). */
 const KEEP_BUFFER = 1 << 20
-/** Runs shorter than this are copied by a loop (no view allocated), longer ones by set(). */
-const SHORT_COPY = 16
-
 function emitState(core: Core): EmitState {
   let s = core.emitState as EmitState | undefined
   if (s === undefined) {
@@ -149,54 +112,41 @@ const C_LINETABLE_OFFSET = CODE.at.linetable_offset
 const C_LINETABLE_LENGTH = CODE.at.linetable_length
 const C_EXCEPTIONTABLE_OFFSET = CODE.at.exceptiontable_offset
 const C_EXCEPTIONTABLE_LENGTH = CODE.at.exceptiontable_length
-const S_FLAGS = STRING_RECORD.at.flags
-const S_LENGTH = STRING_RECORD.at.length
 const S_SIZE = STRING_RECORD.size
-const ENTRY = TABLE_ENTRY_SIZE
-
-/** Little-endian i32 at b[p]; returns p + 4. */
-function put32(b: Uint8Array, p: number, v: number): number {
-  b[p] = v
-  b[p + 1] = v >>> 8
-  b[p + 2] = v >>> 16
-  b[p + 3] = v >>> 24
-  return p + 4
-}
 
 /**
- * One emission. The hot paths (a string or constant already seen, a code record's
- * fixed fields) read the mapping with plain DataView reads after the same checks
- * Core makes, inline; anything unusual goes through Core's own methods, which make
- * the checks in their order and throw their errors, so a damaged bundle fails as before.
+ * One emission. It reads through the tables' own methods (TableEntries.follow and
+ * recordOffset for every entry, StringTable.plainAscii and payload for a string's
+ * first use, ConstTable.tag for every constant), which make the checks in their
+ * order and throw their errors, so a damaged bundle fails as the views fail; a code
+ * record is checked and counted once (Section.at) and its fields read unchecked (Mem).
  */
-class Emitter {
-  buf: Uint8Array
-  p = 0
+class Emitter extends MarshalOut {
   private readonly s: EmitState
   private readonly id: number
   private nrefs = 0
   private readonly localsPlus: boolean
-  private readonly u8: Uint8Array
-  private readonly dv: DataView
+  private readonly mem: Mem
+  private readonly strings: StringTable
+  private readonly strt: TableEntries
+  private readonly consts: ConstTable
+  private readonly cnst: TableEntries
+  private readonly codes: CodeTable
+  private readonly blobs: Blobs
 
   constructor(private readonly core: Core) {
+    super(emitState(core).buf)
     const s = emitState(core)
     this.s = s
-    this.buf = s.buf
     this.id = ++s.emissions
     this.localsPlus = usesLocalsPlus(core.layout)
-    this.u8 = core.mem.u8
-    this.dv = core.mem.dv
-  }
-
-  /** Room for n more bytes (the buffer doubles). */
-  need(n: number): void {
-    if (this.p + n <= this.buf.length) return
-    let size = this.buf.length * 2
-    while (size < this.p + n) size *= 2
-    const b = new Uint8Array(size)
-    b.set(this.buf.subarray(0, this.p))
-    this.buf = b
+    this.mem = core.mem
+    this.strings = core.strings
+    this.strt = core.strings.entries
+    this.consts = core.consts
+    this.cnst = core.consts.entries
+    this.codes = core.codes
+    this.blobs = core.blobs
   }
 
   /** The bytes written, copied out; the buffer stays with the bundle for the next emission. */
@@ -206,189 +156,64 @@ class Emitter {
     return out
   }
 
-  /** Copy u8[a, a + n) to the output (room already made). */
-  private copyIn(src: Uint8Array, a: number, n: number): void {
-    const b = this.buf
-    let p = this.p
-    if (n < SHORT_COPY) {
-      for (let e = a + n; a < e; a++) b[p++] = src[a]
-    } else {
-      b.set(src.subarray(a, a + n), p)
-      p += n
-    }
-    this.p = p
-  }
-
   /** STRT entry i as a marshal str: a back-reference when this emission already wrote it. */
   private str(i: number, from: number): void {
-    const c = this.core
     const s = this.s
-    const dv = this.dv
-    const m = c.mem
-    // Core.resolveStr's common case inline: open, in range, a data entry or one hop back to one.
-    let r = -1
-    if (!m.closed && i >= 0 && i < c.stringCount) {
-      const v = dv.getUint32(c.sec.STRT.start + i * ENTRY, true)
-      if ((v & REDIRECT_BIT) === 0) {
-        r = i
-        m.touched += ENTRY
-      } else if (v >>> 1 < i && s.sType[v >>> 1] !== 0) {
-        // a checked record's entry is a data entry: no second read needed
-        r = v >>> 1
-        m.touched += 2 * ENTRY
-      }
-    }
-    if (r >= 0 && s.sType[r] !== 0) {
-      if (s.stamp[r] === this.id) return this.ref(s.slot[r])
-      s.stamp[r] = this.id
-      s.slot[r] = this.nrefs++
-      const n = s.sLen[r]
-      this.need(TYPE_AND_LENGTH + n)
-      const b = this.buf
-      let p = this.p
-      b[p++] = s.sType[r] // a short type (one length byte) exactly when n < 256
-      if (n < 256) b[p++] = n
-      else p = put32(b, p, n)
-      this.p = p
-      this.copyIn(this.u8, s.sAbs[r], n)
-      return
-    }
-    this.strSlow(i, from)
+    const r = this.strt.follow(i, from)
+    if (s.stamp[r] === this.id) return this.ref(s.slot[r])
+    if (s.sType[r] === 0) this.checkStr(i, r)
+    if (s.sType[r] === NOT_PLAIN) return this.strPayload(i, r)
+    s.stamp[r] = this.id
+    s.slot[r] = this.nrefs++
+    const n = s.sLen[r]
+    this.need(TYPE_AND_LENGTH + n)
+    this.strHead(s.sType[r], n)
+    this.copyIn(this.mem.u8, s.sAbs[r], n)
   }
 
-  /** The first use of a string record in this bundle (or an unusual one): Core's checks, then the cache. */
-  private strSlow(i: number, from: number): void {
-    const c = this.core
+  /** The first use of string record r (entry i resolved to r) in this bundle: its sType (and bytes, when plain ASCII). */
+  private checkStr(i: number, r: number): void {
     const s = this.s
-    const [r, off] = c.strings.entries.resolve(i, from)
-    const dv = this.dv
-    const a = c.sec.STRD.start + off
-    // A plain ASCII record (no surrogate flag, no unknown bits) inside STRD: checked here as strData and strPayload check it.
-    if (s.sType[r] === 0 && off + S_SIZE <= c.sec.STRD.size && (dv.getUint32(a + S_FLAGS, true) & ~STRING_FLAG.INTERNED) === 0) {
-      const n = dv.getUint32(a + S_LENGTH, true)
-      if (off + S_SIZE + n <= c.sec.STRD.size) {
-        const u8 = this.u8
-        let or = 0
-        for (let k = a + S_SIZE, e = k + n; k < e; k++) or |= u8[k]
-        if (or < 0x80) {
-          c.mem.touched += S_SIZE + n
-          const interned = (dv.getUint32(a + S_FLAGS, true) & STRING_FLAG.INTERNED) !== 0
-          s.sAbs[r] = a + S_SIZE
-          s.sLen[r] = n
-          s.sType[r] = (n < 256 ? (interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) : (interned ? TYPE.ASCII_INTERNED : TYPE.ASCII)) | FLAG_REF
-          return this.str(r, from)
-        }
-      }
+    const off = this.strt.recordOffset(i, r)
+    const plain = this.strings.plainAscii(off)
+    if (plain < 0) {
+      s.sType[r] = NOT_PLAIN
+      return
     }
-    if (s.sType[r] !== 0) return this.str(r, from)
-    const p: StrPayload = c.strings.payload(i, r) // throws the record's error, or gives a Latin-1/UCS payload (or ASCII with the surrogate flag)
-    if (s.stamp[r] === this.id) return this.ref(s.slot[r])
+    const interned = (plain & 1) === 1
+    const n = (plain - (plain & 1)) / 2
+    s.sAbs[r] = this.core.sec.STRD.start + off + S_SIZE
+    s.sLen[r] = n
+    s.sType[r] = asciiType(n, interned)
+  }
+
+  /** A string that is not plain ASCII, not yet written in this emission: its payload (StringTable checks the record and throws its error). */
+  private strPayload(i: number, r: number): void {
+    const s = this.s
+    const p = this.strings.payload(i, r) // a Latin-1/UCS payload, or ASCII with the surrogate flag
     s.stamp[r] = this.id
     s.slot[r] = this.nrefs++
     const n = p.length
     this.need(TYPE_AND_LENGTH + n)
-    const b = this.buf
-    let q = this.p
-    if (p.ascii) {
-      if (n < 256) {
-        b[q++] = (p.interned ? TYPE.SHORT_ASCII_INTERNED : TYPE.SHORT_ASCII) | FLAG_REF
-        b[q++] = n
-      } else {
-        b[q++] = (p.interned ? TYPE.ASCII_INTERNED : TYPE.ASCII) | FLAG_REF
-        q = put32(b, q, n)
-      }
-    } else {
-      b[q++] = (p.interned ? TYPE.INTERNED : TYPE.UNICODE) | FLAG_REF
-      q = put32(b, q, n)
-    }
-    this.p = q
+    this.strHead(p.ascii ? asciiType(n, p.interned) : (p.interned ? TYPE.INTERNED : TYPE.UNICODE) | FLAG_REF, n)
     this.copyIn(p.src, p.start, n)
-  }
-
-  private ref(slot: number): void {
-    this.need(TYPE_AND_LENGTH)
-    const b = this.buf
-    b[this.p] = TYPE.REF
-    this.p = put32(b, this.p + 1, slot)
-  }
-
-  private byte(v: number): void {
-    this.need(1)
-    this.buf[this.p++] = v
-  }
-
-  private i32(v: number): void {
-    this.need(4)
-    this.p = put32(this.buf, this.p, v)
   }
 
   /** A bytes object ('s') from a checked BLOB range; `field` = absolute offset of the offset field (for errors). */
   private blobObj(offset: number, length: number, field: number, flag: number): void {
-    const a = this.core.blobAbs(offset, length, field)
+    const a = this.blobs.abs(offset, length, field)
     this.need(TYPE_AND_LENGTH + length)
     const b = this.buf
     b[this.p] = TYPE.STRING | flag
     this.p = put32(b, this.p + 1, length)
-    this.copyIn(this.u8, a, length)
+    this.copyIn(this.mem.u8, a, length)
   }
 
   /** A bytes object from one of a code record's blob field pairs (rec = absolute offset of the record). */
   private codeBlob(rec: number, offField: number, lenField: number): void {
-    const dv = this.dv
-    this.blobObj(dv.getUint32(rec + offField, true), dv.getUint32(rec + lenField, true), rec + offField, 0)
+    const m = this.mem
+    this.blobObj(m.u32(rec + offField), m.u32(rec + lenField), rec + offField, 0)
   }
-
-  private tupleHead(n: number, flag: number): void {
-    this.need(TYPE_AND_LENGTH)
-    const b = this.buf
-    if (n < 256) {
-      b[this.p++] = TYPE.SMALL_TUPLE | flag
-      b[this.p++] = n
-    } else {
-      b[this.p] = TYPE.TUPLE | flag
-      this.p = put32(b, this.p + 1, n)
-    }
-  }
-
-  private long(v: bigint, flag: number): void {
-    const digits = longDigits(v)
-    this.need(TYPE_AND_LENGTH + 2 * digits.length)
-    const b = this.buf
-    b[this.p] = TYPE.LONG | flag
-    let p = put32(b, this.p + 1, v < 0n ? -digits.length : digits.length)
-    for (const d of digits) {
-      b[p++] = d & 0xff
-      b[p++] = d >>> 8
-    }
-    this.p = p
-  }
-
-  /** Core.resolveConst with its common case inline (the same checks; anything else throws through Core). */
-  private resolveConst(i: number, from: number): number {
-    const c = this.core
-    const m = c.mem
-    if (!m.closed && i >= 0 && i < c.constCount) {
-      const dv = this.dv
-      const base = c.sec.CNST.start
-      let v = dv.getUint32(base + i * ENTRY, true)
-      let r = i
-      if (v & REDIRECT_BIT) {
-        r = v >>> 1
-        if (r < i) v = dv.getUint32(base + r * ENTRY, true)
-        else v = REDIRECT_BIT
-        m.touched += ENTRY
-      }
-      if ((v & REDIRECT_BIT) === 0 && v % CONST_RECORD_ALIGN === 0 && v < c.sec.CDAT.size) {
-        m.touched += ENTRY
-        this.lastOffset = v
-        return r
-      }
-    }
-    const [r, off] = c.consts.entries.resolve(i, from)
-    this.lastOffset = off
-    return r
-  }
-  private lastOffset = 0
 
   /**
    * Emit CNST entry i; returns its nesting height (0 for a scalar), which counts against MAX_DEPTH even when referenced.
@@ -398,9 +223,10 @@ class Emitter {
    */
   const(i: number, from: number, ctx: number, depth: number): number {
     if (depth > LIMITS.MAX_DEPTH) depthFail('constants', depth, from)
-    const r = this.resolveConst(i, from)
-    const off = this.lastOffset
-    const tag = this.core.constTag(off)
+    const e = this.cnst
+    const r = e.follow(i, from)
+    const off = e.recordOffset(i, r)
+    const tag = this.consts.tag(off)
     switch (tag) {
       case CONST_TAG.NONE:
         this.byte(TYPE.NONE)
@@ -421,7 +247,7 @@ class Emitter {
         this.strConst(off)
         return 0
       case CONST_TAG.CODE:
-        this.code(this.core.codeTarget(r, off, ctx), depth + 1)
+        this.code(this.consts.codeTarget(r, off, ctx), depth + 1)
         return 0
     }
     // Every other constant: once with FLAG_REF, then 'r' (its slot is taken here, before any items: pre-order).
@@ -463,7 +289,7 @@ class Emitter {
         return
       }
       case CONST_TAG.BIGINT: {
-        const v = c.bigint(off)
+        const v = this.consts.bigint(off)
         this.claim(r)
         this.long(v, FLAG_REF)
         return
@@ -473,7 +299,7 @@ class Emitter {
         this.claim(r)
         this.need(1 + FLOAT_BYTES)
         this.buf[this.p++] = TYPE.BINARY_FLOAT | FLAG_REF
-        this.copyIn(this.u8, a, FLOAT_BYTES)
+        this.copyIn(this.mem.u8, a, FLOAT_BYTES)
         return
       }
       case CONST_TAG.COMPLEX: {
@@ -481,13 +307,13 @@ class Emitter {
         this.claim(r)
         this.need(1 + 2 * FLOAT_BYTES)
         this.buf[this.p++] = TYPE.BINARY_COMPLEX | FLAG_REF
-        this.copyIn(this.u8, a, 2 * FLOAT_BYTES)
+        this.copyIn(this.mem.u8, a, 2 * FLOAT_BYTES)
         return
       }
       case CONST_TAG.BYTES: {
         const len = cdat.u32(off + K_BYTES_LENGTH)
         const boff = cdat.u32(off + K_BYTES_BLOB_OFFSET)
-        c.blobAbs(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET)
+        this.blobs.abs(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET)
         this.claim(r)
         this.blobObj(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET, FLAG_REF)
         return
@@ -544,33 +370,33 @@ class Emitter {
     const sec = c.sec.CODE
     const base = ci * CODE.size
     if (depth > LIMITS.MAX_DEPTH) depthFail('code objects', depth, sec.start + base)
-    c.checkCode(ci, sec.start + base)
+    this.codes.check(ci, sec.start + base)
     const rec = sec.at(base, CODE.size) // one bounds check for the whole record
     checkCodeObject(c, ci, rec)
-    const dv = this.dv
+    const m = this.mem
     const lp = this.localsPlus
-    const strStart = dv.getUint32(rec + C_STR_START, true)
-    const nNames = dv.getUint32(rec + C_N_NAMES, true)
-    const nLocals = dv.getUint32(rec + C_N_LOCALS, true)
-    const nFree = lp ? 0 : dv.getUint32(rec + C_N_FREE, true)
-    const nCell = lp ? 0 : dv.getUint32(rec + C_N_CELL, true)
+    const strStart = m.u32(rec + C_STR_START)
+    const nNames = m.u32(rec + C_N_NAMES)
+    const nLocals = m.u32(rec + C_N_LOCALS)
+    const nFree = lp ? 0 : m.u32(rec + C_N_FREE)
+    const nCell = lp ? 0 : m.u32(rec + C_N_CELL)
     const sField = rec + C_STR_START
-    if (strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell > c.stringCount) c.checkStrSlice(ci)
-    const cStart = dv.getUint32(rec + C_CONST_START, true)
-    const nConsts = dv.getUint32(rec + C_N_CONSTS, true)
+    if (strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell > c.stringCount) this.codes.checkStrSlice(ci)
+    const cStart = m.u32(rec + C_CONST_START)
+    const nConsts = m.u32(rec + C_N_CONSTS)
     const cField = rec + C_CONST_START
-    if (cStart + nConsts > c.constCount) c.checkConstSlice(ci)
+    if (cStart + nConsts > c.constCount) this.codes.checkConstSlice(ci)
 
     this.need(1 + 6 * 4)
     const b = this.buf
     let p = this.p
     b[p++] = TYPE.CODE
-    p = put32(b, p, dv.getInt32(rec + C_ARGCOUNT, true))
-    p = put32(b, p, dv.getInt32(rec + C_POSONLY, true))
-    p = put32(b, p, dv.getInt32(rec + C_KWONLY, true))
-    if (!lp) p = put32(b, p, dv.getInt32(rec + C_NLOCALS, true))
-    p = put32(b, p, dv.getInt32(rec + C_STACKSIZE, true))
-    p = put32(b, p, dv.getUint32(rec + C_FLAGS, true))
+    p = put32(b, p, m.i32(rec + C_ARGCOUNT))
+    p = put32(b, p, m.i32(rec + C_POSONLY))
+    p = put32(b, p, m.i32(rec + C_KWONLY))
+    if (!lp) p = put32(b, p, m.i32(rec + C_NLOCALS))
+    p = put32(b, p, m.i32(rec + C_STACKSIZE))
+    p = put32(b, p, m.u32(rec + C_FLAGS))
     this.p = p
     this.codeBlob(rec, C_CODE_OFFSET, C_CODE_LENGTH)
     this.tupleHead(nConsts, 0)
@@ -587,7 +413,7 @@ class Emitter {
     this.str(strStart + STRING_SLICE.FILENAME, sField)
     this.str(strStart + STRING_SLICE.NAME, sField)
     if (lp) this.str(strStart + STRING_SLICE.QUALNAME, sField)
-    this.i32(dv.getInt32(rec + C_FIRSTLINENO, true))
+    this.i32(m.i32(rec + C_FIRSTLINENO))
     this.codeBlob(rec, C_LINETABLE_OFFSET, C_LINETABLE_LENGTH)
     if (lp) this.codeBlob(rec, C_EXCEPTIONTABLE_OFFSET, C_EXCEPTIONTABLE_LENGTH)
   }
@@ -605,4 +431,20 @@ export function emitCode(core: Core, ci: number, prefix = 0): Uint8Array {
   e.p = prefix
   e.code(ci, 0)
   return e.result()
+}
+
+/**
+ * A .pyc of code record `ci`: the 16-byte header (the bundle's magic, flags 0, the
+ * source's mtime in seconds and size, both masked to 32 bits), then the marshal bytes.
+ */
+export function emitPyc(core: Core, ci: number, src: { readonly mtimeNs: bigint; readonly size: number }): Uint8Array {
+  const out = emitCode(core, ci, 16)
+  const dv = new DataView(out.buffer, out.byteOffset, 16)
+  dv.setUint16(0, core.header.pythonMagic, true)
+  out[2] = 0x0d
+  out[3] = 0x0a
+  dv.setUint32(4, 0, true)
+  dv.setUint32(8, Number(BigInt.asUintN(32, src.mtimeNs / 1_000_000_000n)), true)
+  dv.setUint32(12, src.size >>> 0, true)
+  return out
 }

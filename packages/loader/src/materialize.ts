@@ -22,6 +22,7 @@ import { fail } from '@pybundle/errors'
 import { BLOB_ALIGN, CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
+import type { Mem } from './mem.js'
 
 const A = CODE.at
 
@@ -43,15 +44,17 @@ export function materializeCode(core: Core, index: number): PyCode {
   return build(core, index, 0)
 }
 
-/** The blob named by the (offset, length) fields at `rec + offField`, `rec + lenField`; the usual errors from Core.blob. */
-function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: number, lenField: number): Uint8Array {
-  const off = dv.getUint32(rec + offField, true)
-  const len = dv.getUint32(rec + lenField, true)
-  if (off % BLOB_ALIGN !== 0 || off + len > core.sec.BLOB.size) return core.blobs.view(off, len, rec + offField) // throws the usual error
-  if (len === 0) return EMPTY_BYTES
-  const a = core.sec.BLOB.start + off
-  core.mem.touched += len
-  return u8.subarray(a, a + len)
+/**
+ * The blob named by the (offset, length) fields at `rec + offField`, `rec + lenField`: Blobs.abs's
+ * checks inline (Blobs.abs throws its error when one fails), then BLOB.at counts the range.
+ */
+function blob(core: Core, mem: Mem, rec: number, offField: number, lenField: number): Uint8Array {
+  const off = mem.u32(rec + offField)
+  const len = mem.u32(rec + lenField)
+  const sec = core.sec.BLOB
+  if (off % BLOB_ALIGN !== 0 || off + len > sec.size) core.blobs.abs(off, len, rec + offField)
+  const a = sec.at(off, len)
+  return len === 0 ? EMPTY_BYTES : mem.u8.subarray(a, a + len)
 }
 
 /**
@@ -59,17 +62,18 @@ function blob(core: Core, u8: Uint8Array, dv: DataView, rec: number, offField: n
  * kinds blob once (the stdlib has 538 for 63,000 code objects) and the views are
  * immutable, so code objects with the same kinds share one (a Uint8Array is ~100
  * bytes of heap that a full materialization would otherwise keep per code object).
+ * A view handed out again is counted again, as a new view of the same bytes would be.
  */
-function kinds(core: Core, u8: Uint8Array, dv: DataView, rec: number): Uint8Array {
-  const off = dv.getUint32(rec + A.kinds_offset, true)
-  const len = dv.getUint32(rec + A.kinds_length, true)
+function kinds(core: Core, mem: Mem, rec: number): Uint8Array {
+  const off = mem.u32(rec + A.kinds_offset)
+  const len = mem.u32(rec + A.kinds_length)
   const m = (core.codes.kindsViews ??= new Map<number, Uint8Array>())
   const seen = m.get(off)
   if (seen !== undefined && seen.length === len) {
-    core.mem.touched += len // a view blob() checked and counted before
+    core.sec.BLOB.at(off, len) // checked when first handed out
     return seen
   }
-  const v = blob(core, u8, dv, rec, A.kinds_offset, A.kinds_length)
+  const v = blob(core, mem, rec, A.kinds_offset, A.kinds_length)
   if (v.length > 0) m.set(off, v)
   return v
 }
@@ -91,13 +95,12 @@ function build(core: Core, index: number, depth: number): PyCode {
   }
   const rec = core.sec.CODE.at(index * CODE.size, CODE.size) // one bounds check for the whole record
   checkCodeObject(core, index, rec)
-  const u8 = core.mem.u8
-  const dv = core.mem.dv
+  const mem = core.mem
   const layout = core.layout
   const localsPlus = usesLocalsPlus(layout)
 
-  const constStart = dv.getUint32(rec + A.const_start, true)
-  const nConsts = dv.getUint32(rec + A.n_consts, true)
+  const constStart = mem.u32(rec + A.const_start)
+  const nConsts = mem.u32(rec + A.n_consts)
   const constField = rec + A.const_start
   if (constStart + nConsts > core.constCount) core.codes.checkConstSlice(index) // throws its error
 
@@ -111,14 +114,14 @@ function build(core: Core, index: number, depth: number): PyCode {
     }
   }
 
-  const bytecode = blob(core, u8, dv, rec, A.code_offset, A.code_length)
+  const bytecode = blob(core, mem, rec, A.code_offset, A.code_length)
 
   // string slice: filename, name, qualname, then names / locals / free / cell
-  const strStart = dv.getUint32(rec + A.str_start, true)
-  const nNames = dv.getUint32(rec + A.n_names, true)
-  const nLocals = dv.getUint32(rec + A.n_locals, true)
-  const nFree = dv.getUint32(rec + A.n_freevars, true)
-  const nCell = dv.getUint32(rec + A.n_cellvars, true)
+  const strStart = mem.u32(rec + A.str_start)
+  const nNames = mem.u32(rec + A.n_names)
+  const nLocals = mem.u32(rec + A.n_locals)
+  const nFree = mem.u32(rec + A.n_freevars)
+  const nCell = mem.u32(rec + A.n_cellvars)
   const strField = rec + A.str_start
   const strEnd = strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
   if (strEnd > core.stringCount) core.codes.checkStrSlice(index) // throws its error
@@ -127,12 +130,12 @@ function build(core: Core, index: number, depth: number): PyCode {
   const code: PyCode = {
     kind: 'code',
     layout,
-    argcount: dv.getInt32(rec + A.argcount, true),
-    posonlyargcount: dv.getInt32(rec + A.posonlyargcount, true),
-    kwonlyargcount: dv.getInt32(rec + A.kwonlyargcount, true),
-    nlocals: localsPlus ? 0 : dv.getInt32(rec + A.nlocals, true),
-    stacksize: dv.getInt32(rec + A.stacksize, true),
-    flags: dv.getUint32(rec + A.flags, true),
+    argcount: mem.i32(rec + A.argcount),
+    posonlyargcount: mem.i32(rec + A.posonlyargcount),
+    kwonlyargcount: mem.i32(rec + A.kwonlyargcount),
+    nlocals: localsPlus ? 0 : mem.i32(rec + A.nlocals),
+    stacksize: mem.i32(rec + A.stacksize),
+    flags: mem.u32(rec + A.flags),
     code: bytecode,
     consts,
     names,
@@ -140,13 +143,13 @@ function build(core: Core, index: number, depth: number): PyCode {
     freevars: localsPlus ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals, nFree, strField),
     cellvars: localsPlus ? EMPTY_STRS : strs(core, strStart + STRING_SLICE_FIXED + nNames + nLocals + nFree, nCell, strField),
     localsplusnames: localsPlus ? locals : EMPTY_STRS,
-    localspluskinds: localsPlus ? kinds(core, u8, dv, rec) : EMPTY_BYTES,
+    localspluskinds: localsPlus ? kinds(core, mem, rec) : EMPTY_BYTES,
     filename: core.strings.str(strStart + STRING_SLICE.FILENAME, strField),
     name: core.strings.str(strStart + STRING_SLICE.NAME, strField),
     qualname: localsPlus ? core.strings.str(strStart + STRING_SLICE.QUALNAME, strField) : null,
-    firstlineno: dv.getInt32(rec + A.firstlineno, true),
-    linetable: blob(core, u8, dv, rec, A.linetable_offset, A.linetable_length),
-    exceptiontable: localsPlus ? blob(core, u8, dv, rec, A.exceptiontable_offset, A.exceptiontable_length) : EMPTY_BYTES,
+    firstlineno: mem.i32(rec + A.firstlineno),
+    linetable: blob(core, mem, rec, A.linetable_offset, A.linetable_length),
+    exceptiontable: localsPlus ? blob(core, mem, rec, A.exceptiontable_offset, A.exceptiontable_length) : EMPTY_BYTES,
   }
   core.codes.codeCache.set(index, code)
   return code

@@ -19,6 +19,7 @@ import { PyBundleError } from '@pybundle/errors'
 import { HEADER } from '@pybundle/format-spec'
 import { xxh64, xxh64Stream } from './hash.js'
 import { mapFile } from './mapping.js'
+import { Mem } from './mem.js'
 
 /** Bytes of a u64 field of the header. */
 const U64_BYTES = 8
@@ -111,31 +112,31 @@ export function readSnapshotHead(bytes: Uint8Array): SnapshotFile {
 
 function parse(bytes: Uint8Array, checkBody: boolean): SnapshotFile {
   if (bytes.length < SNAPSHOT_HEADER_SIZE) fail('TRUNCATED', `${bytes.length} bytes, shorter than the ${SNAPSHOT_HEADER_SIZE}-byte header`, bytes.length)
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const v = new Mem(bytes) // the loader's one reader (mem.ts), unchecked: the header's length was checked above
   const magic = new TextDecoder().decode(bytes.subarray(0, 8))
   if (magic !== SNAPSHOT_MAGIC) fail('BAD_MAGIC', `starts with ${JSON.stringify(magic)}, not "PYBSNAP\\0": not a pybundle snapshot file`, 0)
-  const major = v.getUint16(AT.major, true)
-  const minor = v.getUint16(AT.minor, true)
+  const major = v.u16(AT.major)
+  const minor = v.u16(AT.minor)
   if (major !== SNAPSHOT_FORMAT.major) fail('UNSUPPORTED_VERSION', `format ${major}.${minor}; this build reads ${SNAPSHOT_FORMAT.major}.x: rebuild the snapshot with this pybundle`, AT.major)
   const head = new Uint8Array(bytes.subarray(0, SNAPSHOT_HEADER_SIZE)) // a copy (Buffer.slice would be a view)
   head.fill(0, AT.headerChecksum, AT.headerChecksum + U64_BYTES)
-  const headerSum = v.getBigUint64(AT.headerChecksum, true)
+  const headerSum = v.u64(AT.headerChecksum)
   const actualHead = xxh64(head)
   if (headerSum !== actualHead) fail('CHECKSUM_MISMATCH', `header checksum ${hex(headerSum)}, bytes hash to ${hex(actualHead)}`, AT.headerChecksum)
-  const fileSize = Number(v.getBigUint64(AT.fileSize, true))
+  const fileSize = Number(v.u64(AT.fileSize))
   if (fileSize !== bytes.length) fail(fileSize > bytes.length ? 'TRUNCATED' : 'MALFORMED', `the header says ${fileSize} bytes, the file has ${bytes.length}`, AT.fileSize)
-  const infoSize = v.getUint32(AT.infoSize, true)
-  const offset = Number(v.getBigUint64(AT.snapshotOffset, true))
-  const size = Number(v.getBigUint64(AT.snapshotSize, true))
+  const infoSize = v.u32(AT.infoSize)
+  const offset = Number(v.u64(AT.snapshotOffset))
+  const size = Number(v.u64(AT.snapshotSize))
   if (offset % 64 !== 0 || offset < SNAPSHOT_HEADER_SIZE + infoSize || offset + size !== bytes.length) {
     fail('MALFORMED', `snapshot at ${offset} (${size} bytes) with ${infoSize} bytes of description: not 64-aligned after the description and ending at the file's end`, AT.snapshotOffset)
   }
   const json = bytes.subarray(SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE + infoSize)
-  const infoSum = v.getBigUint64(AT.infoChecksum, true)
+  const infoSum = v.u64(AT.infoChecksum)
   const actualInfo = xxh64(json)
   if (infoSum !== actualInfo) fail('CHECKSUM_MISMATCH', `description checksum ${hex(infoSum)}, bytes hash to ${hex(actualInfo)}`, SNAPSHOT_HEADER_SIZE)
   const snapshot = bytes.subarray(offset, offset + size)
-  const snapSum = v.getBigUint64(AT.snapshotChecksum, true)
+  const snapSum = v.u64(AT.snapshotChecksum)
   const file = { formatVersion: `${major}.${minor}`, snapshot, snapshotChecksum: snapSum, snapshotOffset: offset }
   if (checkBody) {
     const h = xxh64Stream()
@@ -213,7 +214,7 @@ export function bundleHeaderChecksum(bundleBytes: Uint8Array): string {
   const at = HEADER.at.header_checksum
   const end = HEADER.end.header_checksum
   if (bundleBytes.length < end) return ''
-  return hex(new DataView(bundleBytes.buffer, bundleBytes.byteOffset, end).getBigUint64(at, true))
+  return hex(new Mem(bundleBytes).u64(at))
 }
 
 /** Whether a snapshot was made from this bundle: its description records the bundle's size and header checksum (§17). */

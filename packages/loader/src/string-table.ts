@@ -9,7 +9,7 @@ import { fail } from '@pybundle/errors'
 import { STRING_FLAG, STRING_KIND, STRING_KIND_WIDTH, STRING_RECORD, STRING_RECORD_ALIGN } from '@pybundle/format-spec'
 import type { Section } from './mem.js'
 import { PagedCache } from './paged.js'
-import { ascii, decodeStr, latin1, strPayload, type StrData } from './strings.js'
+import { ascii, decodeStr, firstNonAscii, latin1, strPayload, type StrData } from './strings.js'
 import { TableEntries } from './table-entries.js'
 
 /** Encoded marshal payload of one string, cached per resolved STRT index. */
@@ -81,26 +81,39 @@ export class StringTable {
   /**
    * The PyStr of the string record at STRD offset `off`. ASCII and Latin-1 records
    * (nearly all of them) are decoded here; the rest go through data()/decodeStr, which
-   * check them. Plain reads after an inline bounds check (Section.at throws when one
-   * fails), as the old fast path read them: this runs for every string decoded.
+   * check them. This runs for every string decoded.
    */
   decodeRecord(off: number): PyStr {
     const strd = this.strd
     const m = strd.mem
-    const size = strd.size
-    if (m.closed || !(off >= 0 && off + HEAD <= size)) strd.at(off, HEAD) // throws CLOSED or OUT_OF_BOUNDS
-    const a = strd.start + off
-    const flags = m.dv.getUint32(a + AT_FLAGS, true)
-    if ((flags & ~PLAIN_BITS) !== 0) {
-      m.touched += HEAD
-      return decodeStr(this.data(off))
-    }
-    const length = m.dv.getUint32(a + AT_LENGTH, true)
-    if (off + HEAD + length > size) strd.at(off + HEAD, length) // throws OUT_OF_BOUNDS
-    m.touched += HEAD + length
+    const a = strd.at(off, HEAD)
+    const flags = m.u32(a + AT_FLAGS)
+    if ((flags & ~PLAIN_BITS) !== 0) return decodeStr(this.data(off))
+    const length = m.u32(a + AT_LENGTH)
+    strd.at(off + HEAD, length)
     const u8 = m.u8
     const text = (flags & STRING_FLAG.KIND_MASK) === STRING_KIND.ASCII ? ascii(u8, a + HEAD, length) : latin1(u8, a + HEAD, length)
     return { kind: 'str', text, codePoints: undefined, interned: (flags & STRING_FLAG.INTERNED) !== 0 }
+  }
+
+  /**
+   * For the emitter: the record at STRD offset `off` when it is plain ASCII (no flag but
+   * INTERNED, inside STRD, every byte < 0x80) as `2 * length + interned`, its bytes
+   * counted as touched; -1 for any other record (payload() then checks it and throws
+   * its error, or encodes it). The emitter copies a plain ASCII string from the mapping.
+   */
+  plainAscii(off: number): number {
+    const strd = this.strd
+    const size = strd.size
+    if (!(off >= 0 && off + HEAD <= size)) return -1
+    const m = strd.mem
+    const a = strd.start + off
+    const flags = m.u32(a + AT_FLAGS)
+    if ((flags & ~STRING_FLAG.INTERNED) !== 0) return -1
+    const n = m.u32(a + AT_LENGTH)
+    if (off + HEAD + n > size || firstNonAscii(m.u8, a + HEAD, n) >= 0) return -1
+    strd.at(off, HEAD + n)
+    return 2 * n + (flags === STRING_FLAG.INTERNED ? 1 : 0)
   }
 
   /** The bounds-checked data of the string record at STRD offset `off`. */
@@ -115,7 +128,7 @@ export class StringTable {
     const abs = strd.at(off + HEAD, length * STRING_KIND_WIDTH[kind])
     return {
       u8: strd.mem.u8,
-      dv: strd.mem.dv,
+      mem: strd.mem,
       abs,
       kind,
       length,

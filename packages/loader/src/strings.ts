@@ -2,7 +2,7 @@
  * §8 string records -> PyStr and -> marshal payloads, straight from PEP 393 data.
  * No UTF-8 decoding on the way in: ASCII and Latin-1 are built with
  * String.fromCharCode over chunks, UCS-2/UCS-4 from aligned typed-array views
- * when the absolute offset allows (DataView reads otherwise).
+ * when the absolute offset allows (Mem reads otherwise).
  *
  * Every function validates what it relies on and throws MALFORMED at the
  * absolute offset of the offending code unit.
@@ -10,13 +10,15 @@
 import { putUtf8CodePoint, type PyStr } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
 import { STRING_KIND } from '@pybundle/format-spec'
+import type { Mem } from './mem.js'
 
 const CHUNK = 8192
 
 /** Data of one string record, already bounds-checked: `abs` = absolute offset of the first code unit. */
 export interface StrData {
   readonly u8: Uint8Array
-  readonly dv: DataView
+  /** The reader of the bytes (unaligned UCS-2/UCS-4 code units are read through it). */
+  readonly mem: Mem
   readonly abs: number
   readonly kind: number
   readonly length: number
@@ -101,7 +103,7 @@ function units16(d: StrData): Uint16Array {
   const absolute = d.u8.byteOffset + d.abs
   if (absolute % 2 === 0) return new Uint16Array(d.u8.buffer, absolute, d.length)
   const out = new Uint16Array(d.length)
-  for (let i = 0; i < d.length; i++) out[i] = d.dv.getUint16(d.abs + 2 * i, true)
+  for (let i = 0; i < d.length; i++) out[i] = d.mem.u16(d.abs + 2 * i)
   return out
 }
 
@@ -109,7 +111,7 @@ function units32(d: StrData): Uint32Array {
   const absolute = d.u8.byteOffset + d.abs
   if (absolute % 4 === 0) return new Uint32Array(d.u8.buffer, absolute, d.length)
   const out = new Uint32Array(d.length)
-  for (let i = 0; i < d.length; i++) out[i] = d.dv.getUint32(d.abs + 4 * i, true)
+  for (let i = 0; i < d.length; i++) out[i] = d.mem.u32(d.abs + 4 * i)
   return out
 }
 

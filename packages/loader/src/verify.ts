@@ -137,7 +137,7 @@ function verifyHeader(w: Walk): void {
   const { c, checked, add, guard } = w
   const all = c.header.allSections
   guard('header', () => {
-    if (c.mem.dv.getUint32(HEADER.at.reserved, true) !== 0) add('MALFORMED', HEADER.at.reserved, 'header', 'reserved field is not zero')
+    if (c.mem.u32(HEADER.at.reserved) !== 0) add('MALFORMED', HEADER.at.reserved, 'header', 'reserved field is not zero')
   })
   const u8 = c.mem.u8
   for (const s of all) {

@@ -295,14 +295,14 @@ export class CodeView {
     c.mem.alive()
     const have = key === 'names' ? this.namesList : key === 'locals' ? this.localsList : key === 'free' ? this.freeList : this.cellList
     if (have !== undefined) return have
-    // one bounds check for the record, then plain reads (CODE holds exactly codeCount records)
+    // one bounds check for the record, then unchecked reads (CODE holds exactly codeCount records)
     const rec = c.sec.CODE.at(this.index * CODE.size, CODE.size)
-    const dv = c.mem.dv
-    const start = dv.getUint32(rec + CODE.at.str_start, true)
-    const nNames = dv.getUint32(rec + CODE.at.n_names, true)
-    const nLocals = dv.getUint32(rec + CODE.at.n_locals, true)
-    const nFree = dv.getUint32(rec + CODE.at.n_freevars, true)
-    const nCell = dv.getUint32(rec + CODE.at.n_cellvars, true)
+    const m = c.mem
+    const start = m.u32(rec + CODE.at.str_start)
+    const nNames = m.u32(rec + CODE.at.n_names)
+    const nLocals = m.u32(rec + CODE.at.n_locals)
+    const nFree = m.u32(rec + CODE.at.n_freevars)
+    const nCell = m.u32(rec + CODE.at.n_cellvars)
     const field = rec + CODE.at.str_start
     const end = start + STRING_SLICE_FIXED + nNames + nLocals + nFree + nCell
     if (end > c.stringCount) c.codes.checkStrSlice(this.index) // throws its error
@@ -344,9 +344,9 @@ export class CodeView {
     const have = this.constList
     if (have !== undefined) return have
     const rec = c.sec.CODE.at(this.index * CODE.size, CODE.size)
-    const dv = c.mem.dv
-    const start = dv.getUint32(rec + CODE.at.const_start, true)
-    const n = dv.getUint32(rec + CODE.at.n_consts, true)
+    const m = c.mem
+    const start = m.u32(rec + CODE.at.const_start)
+    const n = m.u32(rec + CODE.at.n_consts)
     const field = rec + CODE.at.const_start
     if (start + n > c.constCount) c.codes.checkConstSlice(this.index) // throws its error
     return (this.constList = new ConstList(c, n, start, field, this.index))

@@ -16,6 +16,10 @@ import {
 } from '@pybundle/format-spec'
 import { xxh64 } from './hash.js'
 import { readHeader } from './header.js'
+// The transport buffer is read through the loader's one reader (Mem's unchecked
+// little-endian reads) rather than a reader of its own: one class for V8 to keep
+// monomorphic and one place to audit. Mem's counter and CLOSED check do not apply
+// (no Section.at here): every read below lies inside a length this file checked first.
 import { Mem } from './mem.js'
 
 /** One range of the bundle and how it is stored on the wire (§18). */
@@ -121,7 +125,7 @@ export function decodeWire(wire: Uint8Array): Uint8Array {
     fail('CHECKSUM_MISMATCH', `wire file: the decoded bundle does not match its checksum (the wire file is damaged); fetch or run \`pybundle wire\` again`, WIRE_HEADER.at.bundle_checksum)
   }
   const decodedHeaderSum = out.length >= HEADER.end.header_checksum
-    ? new DataView(out.buffer, out.byteOffset, out.byteLength).getBigUint64(HEADER.at.header_checksum, true)
+    ? new Mem(out).u64(HEADER.at.header_checksum)
     : undefined
   if (decodedHeaderSum !== bundleHeaderChecksum) {
     fail('MALFORMED', 'wire file: bundle_header_checksum is not the decoded bundle\'s header_checksum', WIRE_HEADER.at.bundle_header_checksum)
@@ -147,27 +151,27 @@ export function readWireHeader(wire: Uint8Array): WireInfo {
     fail('BAD_MAGIC', 'not a pybundle wire file (bad magic); a .pyb bundle needs no decoding', 0)
   }
   if (wire.length < WIRE_HEADER.size) fail('TRUNCATED', `wire file: ${wire.length} bytes, shorter than its ${WIRE_HEADER.size}-byte header`, wire.length)
-  const view = new DataView(wire.buffer, wire.byteOffset, wire.byteLength)
+  const view = new Mem(wire)
   const H = WIRE_HEADER.at
-  const major = view.getUint16(H.major, true)
-  const minor = view.getUint16(H.minor, true)
+  const major = view.u16(H.major)
+  const minor = view.u16(H.minor)
   if (major !== WIRE_MAJOR) fail('UNSUPPORTED_VERSION', `wire file: version ${major}.${minor}, this decoder reads ${WIRE_MAJOR}.x`, H.major)
   if (minor > WIRE_MINOR) fail('UNSUPPORTED_VERSION', `wire file: version ${major}.${minor} is newer than this decoder (${WIRE_MAJOR}.${WIRE_MINOR}); update @pybundle/loader or serve the .pyb`, H.minor)
-  const count = view.getUint32(H.range_count, true)
+  const count = view.u32(H.range_count)
   if (count < 1 || count > WIRE_MAX_RANGES) fail('LIMIT_EXCEEDED', `wire file: ${count} ranges, outside 1 to ${WIRE_MAX_RANGES}`, H.range_count)
-  const headerSize = view.getUint32(H.header_size, true)
+  const headerSize = view.u32(H.header_size)
   if (headerSize !== WIRE_HEADER.size + count * WIRE_RANGE.size) {
     fail('MALFORMED', `wire file: header_size ${headerSize} is not ${WIRE_HEADER.size} + ${WIRE_RANGE.size} x ${count} ranges`, H.header_size)
   }
   if (headerSize > wire.length) fail('TRUNCATED', `wire file: ${wire.length} bytes, shorter than its ${headerSize}-byte header`, wire.length)
-  const stored = view.getBigUint64(H.header_checksum, true)
+  const stored = view.u64(H.header_checksum)
   const copy = wire.slice(0, headerSize)
   new DataView(copy.buffer).setBigUint64(H.header_checksum, 0n, true)
   if (xxh64(copy) !== stored) fail('CHECKSUM_MISMATCH', 'wire file: the header checksum does not match (the wire header is damaged)', H.header_checksum)
-  if (view.getUint32(H.reserved, true) !== 0) fail('MALFORMED', 'wire file: reserved header field is not zero', H.reserved)
-  if (view.getBigUint64(H.reserved2, true) !== 0n) fail('MALFORMED', 'wire file: reserved header field is not zero', H.reserved2)
+  if (view.u32(H.reserved) !== 0) fail('MALFORMED', 'wire file: reserved header field is not zero', H.reserved)
+  if (view.u64(H.reserved2) !== 0n) fail('MALFORMED', 'wire file: reserved header field is not zero', H.reserved2)
   // The bundle is exactly the payload: the output is never larger than the input.
-  const declared = view.getBigUint64(H.bundle_size, true)
+  const declared = view.u64(H.bundle_size)
   const payload = BigInt(wire.length - headerSize)
   if (declared > payload) fail('TRUNCATED', `wire file: declares a ${declared}-byte bundle, has ${payload} bytes after its header`, wire.length)
   if (declared < payload) fail('MALFORMED', `wire file: declares a ${declared}-byte bundle, has ${payload} bytes after its header (trailing bytes)`, headerSize + Number(declared))
@@ -176,26 +180,26 @@ export function readWireHeader(wire: Uint8Array): WireInfo {
   let next = 0
   for (let i = 0; i < count; i++) {
     const e = WIRE_HEADER.size + i * WIRE_RANGE.size
-    const offset = view.getBigUint64(e + WIRE_RANGE.at.offset, true)
-    const size = view.getBigUint64(e + WIRE_RANGE.at.size, true)
+    const offset = view.u64(e + WIRE_RANGE.at.offset)
+    const size = view.u64(e + WIRE_RANGE.at.size)
     if (offset !== BigInt(next)) fail('MALFORMED', `wire file: range ${i} starts at ${offset}, not at ${next} where range ${i - 1} ends`, e + WIRE_RANGE.at.offset)
     if (size > BigInt(bundleSize - next)) fail('OUT_OF_BOUNDS', `wire file: range ${i} (${size} bytes at ${offset}) ends past the ${bundleSize}-byte bundle`, e + WIRE_RANGE.at.size)
     const r: WireRange = {
       offset: next,
       size: Number(size),
-      transform: view.getUint32(e + WIRE_RANGE.at.transform, true),
-      param: view.getUint32(e + WIRE_RANGE.at.param, true),
-      count: view.getUint32(e + WIRE_RANGE.at.count, true),
+      transform: view.u32(e + WIRE_RANGE.at.transform),
+      param: view.u32(e + WIRE_RANGE.at.param),
+      count: view.u32(e + WIRE_RANGE.at.count),
     }
-    checkRange(r, i, e, view.getUint32(e + WIRE_RANGE.at.reserved, true))
+    checkRange(r, i, e, view.u32(e + WIRE_RANGE.at.reserved))
     ranges.push(r)
     next += r.size
   }
   if (next !== bundleSize) fail('MALFORMED', `wire file: the ranges cover ${next} of the bundle's ${bundleSize} bytes`, WIRE_HEADER.size + (count - 1) * WIRE_RANGE.size)
   return {
     wireMajor: major, wireMinor: minor, headerSize, bundleSize,
-    bundleHeaderChecksum: view.getBigUint64(H.bundle_header_checksum, true),
-    bundleChecksum: view.getBigUint64(H.bundle_checksum, true),
+    bundleHeaderChecksum: view.u64(H.bundle_header_checksum),
+    bundleChecksum: view.u64(H.bundle_checksum),
     ranges,
   }
 }
@@ -282,22 +286,23 @@ function unshuffleInto(src: Uint8Array, stride: number, dst: Uint8Array): void {
 /** Column k (u32 at 4k, bit k of `mask`) of each whole record minus that of the record before (mod 2^32). */
 function columnsEncode(src: Uint8Array, stride: number, mask: number): Uint8Array {
   const out = src.slice()
-  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength)
+  const sv = new Mem(src)
   const ov = new DataView(out.buffer)
   const n = Math.floor(src.length / stride)
   for (let k = 0; k < 32; k++) {
     if (((mask >>> k) & 1) === 0) continue
-    for (let i = 1, at = stride + 4 * k; i < n; i++, at += stride) ov.setUint32(at, (sv.getUint32(at, true) - sv.getUint32(at - stride, true)) >>> 0, true)
+    for (let i = 1, at = stride + 4 * k; i < n; i++, at += stride) ov.setUint32(at, (sv.u32(at) - sv.u32(at - stride)) >>> 0, true)
   }
   return out
 }
 
 function columnsDecodeInPlace(buf: Uint8Array, stride: number, mask: number): void {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  const r = new Mem(buf)
   const n = Math.floor(buf.length / stride)
   for (let k = 0; k < 32; k++) {
     if (((mask >>> k) & 1) === 0) continue
-    for (let i = 1, at = stride + 4 * k; i < n; i++, at += stride) v.setUint32(at, (v.getUint32(at, true) + v.getUint32(at - stride, true)) >>> 0, true)
+    for (let i = 1, at = stride + 4 * k; i < n; i++, at += stride) v.setUint32(at, (r.u32(at) + r.u32(at - stride)) >>> 0, true)
   }
 }
 
@@ -309,11 +314,11 @@ function columnsDecodeInPlace(buf: Uint8Array, stride: number, mask: number): vo
  */
 function tableEncode(src: Uint8Array): Uint8Array {
   const out = new Uint8Array(src.length)
-  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength)
+  const sv = new Mem(src)
   const ov = new DataView(out.buffer)
   let prev = 0
   for (let at = 0; at < src.length; at += 4) {
-    const v = sv.getUint32(at, true)
+    const v = sv.u32(at)
     if (v & 1) {
       ov.setUint32(at, v, true)
     } else {
@@ -326,9 +331,10 @@ function tableEncode(src: Uint8Array): Uint8Array {
 
 function tableDecodeInPlace(buf: Uint8Array): void {
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  const r = new Mem(buf)
   let prev = 0
   for (let at = 0; at < buf.length; at += 4) {
-    const x = v.getUint32(at, true)
+    const x = r.u32(at)
     if ((x & 1) === 0) {
       prev = (prev + x) >>> 0
       v.setUint32(at, prev, true)
@@ -344,11 +350,11 @@ function stringBody(flags: number, length: number): number {
 
 /** Records in an STRD section that is a whole run of string records, else undefined (then it goes RAW). */
 function countStrings(strd: Uint8Array): number | undefined {
-  const v = new DataView(strd.buffer, strd.byteOffset, strd.byteLength)
+  const v = new Mem(strd)
   let n = 0
   for (let p = 0; p < strd.length; n++) {
     if (p + STRING_RECORD.size > strd.length) return undefined
-    p += STRING_RECORD.size + stringBody(v.getUint32(p + STRING_RECORD.at.flags, true), v.getUint32(p + STRING_RECORD.at.length, true))
+    p += STRING_RECORD.size + stringBody(v.u32(p + STRING_RECORD.at.flags), v.u32(p + STRING_RECORD.at.length))
     if (p > strd.length) return undefined
   }
   return n
@@ -357,10 +363,10 @@ function countStrings(strd: Uint8Array): number | undefined {
 function stringsEncode(src: Uint8Array, count: number): Uint8Array {
   const heads = new Uint8Array(count * STRING_RECORD.size)
   const out = new Uint8Array(src.length)
-  const v = new DataView(src.buffer, src.byteOffset, src.byteLength)
+  const v = new Mem(src)
   let q = heads.length
   for (let j = 0, p = 0; j < count; j++) {
-    const body = stringBody(v.getUint32(p + STRING_RECORD.at.flags, true), v.getUint32(p + STRING_RECORD.at.length, true))
+    const body = stringBody(v.u32(p + STRING_RECORD.at.flags), v.u32(p + STRING_RECORD.at.length))
     heads.set(src.subarray(p, p + STRING_RECORD.size), j * STRING_RECORD.size)
     out.set(src.subarray(p + STRING_RECORD.size, p + STRING_RECORD.size + body), q)
     q += body
@@ -374,12 +380,12 @@ function stringsDecode(src: Uint8Array, count: number, dst: Uint8Array, fileBase
   const headBytes = count * STRING_RECORD.size
   const heads = new Uint8Array(headBytes)
   unshuffleInto(src.subarray(0, headBytes), STRING_RECORD.size, heads)
-  const hv = new DataView(heads.buffer)
+  const hv = new Mem(heads)
   let q = headBytes
   let p = 0
   for (let j = 0; j < count; j++) {
     const h = j * STRING_RECORD.size
-    const body = stringBody(hv.getUint32(h + STRING_RECORD.at.flags, true), hv.getUint32(h + STRING_RECORD.at.length, true))
+    const body = stringBody(hv.u32(h + STRING_RECORD.at.flags), hv.u32(h + STRING_RECORD.at.length))
     if (body > src.length - q) fail('MALFORMED', `wire file: string record ${j} needs ${body} bytes of text, the range has ${src.length - q} left`, fileBase + q)
     dst.set(heads.subarray(h, h + STRING_RECORD.size), p)
     dst.set(src.subarray(q, q + body), p + STRING_RECORD.size)
