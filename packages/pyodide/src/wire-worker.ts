@@ -1,0 +1,93 @@
+/**
+ * A module worker of the browser entry (browser.ts openBrowserBundle): fetches
+ * one bundle and, when it is a wire file (SPEC §18), decodes it, off the page's
+ * main thread. The fetch's body is read here, so its arrival does not wait for
+ * the main thread (busy then compiling Pyodide's JavaScript and setting up its
+ * WebAssembly), and the decoding (about 50 ms per 12 MB) does not hold it up.
+ * Then, given names to emit, it makes their marshal bytes from its own copy of
+ * the bundle and posts them in batches (pre-emit.ts takes them).
+ *
+ * In: { url, emit: string[] | 'all' | null }.
+ * Out: { bytes, wire, fetchedAt, decodedAt, timeOrigin } (times on this
+ * worker's clock, its timeOrigin to put them on the page's), or
+ * { error: { code, message, offset, file, details } } (no code: a bug); then
+ * { made: [name, bytes][] } batches (bytes transferred) and { done: true }.
+ */
+import { PyBundleError } from '@pybundle/errors'
+import { fetchBundleBytes } from './fetch-bundle.js'
+
+interface Scope {
+  onmessage: ((e: { data: { url: string; emit: string[] | 'all' | null } }) => void) | null
+  postMessage(message: unknown, transfer?: unknown[]): void
+}
+
+const scope = globalThis as unknown as Scope
+const clock = (): number => performance.now()
+/** Modules per batch: small enough that the first arrive early, large enough to keep messages few. */
+const BATCH = 8
+
+// Set before anything is awaited: the loader has a top-level await (its hasher), and a
+// message that arrives while a module evaluates has no handler yet and is lost. The
+// loader is imported meanwhile, and the fetch does not wait for it.
+const loader = import('@pybundle/loader/browser')
+loader.catch(() => {})
+
+scope.onmessage = (e) => {
+  void (async () => {
+    let bytes: Uint8Array
+    try {
+      const fetching = fetchBundleBytes(e.data.url)
+      fetching.catch(() => {})
+      const { decodeWire, isWire } = await loader
+      const raw = await fetching
+      const fetchedAt = clock()
+      const wire = isWire(raw)
+      bytes = wire ? decodeWire(raw) : raw
+      // Copied, not transferred, when modules are to be emitted from it here.
+      scope.postMessage({ bytes, wire, fetchedAt, decodedAt: clock(), timeOrigin: performance.timeOrigin }, e.data.emit === null ? [bytes.buffer] : [])
+    } catch (err) {
+      // A PyBundleError is rebuilt on the page; anything else is a bug, passed on as its message.
+      const error = err instanceof PyBundleError
+        ? { code: err.code, message: err.message, offset: err.offset, file: err.file, details: err.details }
+        : { message: err instanceof Error ? err.message : String(err) }
+      scope.postMessage({ error })
+      return
+    }
+    try {
+      if (e.data.emit !== null) await emit(bytes, e.data.emit)
+    } finally {
+      scope.postMessage({ done: true })
+    }
+  })()
+}
+
+/** Post the marshal bytes of `names` (or every module) in `bytes`' bundle; what fails is left to the page to emit (and report). */
+async function emit(bytes: Uint8Array, names: string[] | 'all'): Promise<void> {
+  const { openBundleFromBuffer } = await loader
+  let bundle
+  try {
+    bundle = openBundleFromBuffer(bytes)
+  } catch {
+    return // the page opens it too, and reports what is wrong
+  }
+  let batch: [string, Uint8Array][] = []
+  const flush = (): void => {
+    if (batch.length === 0) return
+    scope.postMessage({ made: batch }, batch.map(([, b]) => b.buffer))
+    batch = []
+  }
+  for (const name of names === 'all' ? bundle.moduleNames() : names) {
+    let b: Uint8Array | undefined
+    try {
+      b = bundle.getModule(name)?.code?.toMarshal()
+    } catch {
+      continue
+    }
+    if (b === undefined) continue
+    // Its own buffer, so that transferring it moves nothing else.
+    if (b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength) b = b.slice()
+    batch.push([name, b])
+    if (batch.length >= BATCH) flush()
+  }
+  flush()
+}
