@@ -123,10 +123,77 @@ interface WorkerLike {
   postMessage(message: unknown): void
   terminate(): void
 }
-type WorkerReply = { bytes: Uint8Array; wire: boolean; fetchedAt: number; decodedAt: number; timeOrigin: number }
+type WorkerReply = { id: number } & ({ bytes: Uint8Array; wire: boolean; fetchedAt: number; decodedAt: number; timeOrigin: number }
   | { error: { code?: ErrorCode; message: string; offset?: number; file?: string; details?: Record<string, unknown> } }
   | { made: [string, Uint8Array][] }
-  | { done: true }
+  | { done: true })
+
+interface Request {
+  href: string
+  made: Map<string, Uint8Array>
+  answered: boolean
+  resolve(bytes: Uint8Array | undefined): void
+  reject(e: unknown): void
+}
+
+/**
+ * The worker of this page load: one for all the bundles asked for while it runs
+ * (the app and its base), so its modules and hasher load and compile once;
+ * ended when its last request is done, made again for a later one. `false` once a
+ * worker could not start: the page then does the work itself.
+ */
+let current: { worker: WorkerLike; requests: Map<number, Request> } | false | undefined
+let nextId = 0
+
+function startWorker(): typeof current {
+  const W = (globalThis as { Worker?: new (url: URL, options: { type: 'module' }) => WorkerLike }).Worker
+  if (W === undefined) return false
+  let worker: WorkerLike
+  try {
+    worker = new W(new URL('./wire-worker.js', import.meta.url), { type: 'module' })
+  } catch {
+    return false
+  }
+  const requests = new Map<number, Request>()
+  const self = { worker, requests }
+  const end = (): void => {
+    worker.terminate()
+    if (current === self) current = undefined
+  }
+  worker.onerror = () => {
+    // Its script did not load or it failed: whatever is unanswered is done on the main thread.
+    for (const r of requests.values()) if (!r.answered) r.resolve(undefined)
+    requests.clear()
+    worker.terminate()
+    if (current === self) current = false
+  }
+  worker.onmessage = ({ data }) => {
+    const r = requests.get(data.id)
+    if (r === undefined) return
+    if ('made' in data) {
+      for (const [name, bytes] of data.made) r.made.set(name, bytes)
+      return
+    }
+    if ('done' in data) {
+      requests.delete(data.id)
+      if (requests.size === 0) end()
+      return
+    }
+    r.answered = true
+    if ('error' in data) {
+      requests.delete(data.id)
+      if (requests.size === 0) end()
+      const { code, message, offset, file, details } = data.error
+      r.reject(code === undefined ? new Error(message) : new PyBundleError(code, message, { offset, file, details }))
+      return
+    }
+    const shift = data.timeOrigin - (globalThis.performance?.timeOrigin ?? data.timeOrigin)
+    mark(`fetched ${r.href}`, data.fetchedAt + shift)
+    if (data.wire) mark(`decoded ${r.href}`, data.decodedAt + shift)
+    r.resolve(data.bytes)
+  }
+  return self
+}
 
 /**
  * The bundle at `href` fetched and decoded by wire-worker.ts (a module worker),
@@ -137,42 +204,13 @@ type WorkerReply = { bytes: Uint8Array; wire: boolean; fetchedAt: number; decode
  * Marshal bytes the worker makes afterwards (`emit`) are put into `made` as they arrive.
  */
 function inWorker(href: string, emit: EmitList, made: Map<string, Uint8Array>): Promise<Uint8Array | undefined> {
-  const W = (globalThis as { Worker?: new (url: URL, options: { type: 'module' }) => WorkerLike }).Worker
-  if (W === undefined) return Promise.resolve(undefined)
-  let worker: WorkerLike
-  try {
-    worker = new W(new URL('./wire-worker.js', import.meta.url), { type: 'module' })
-  } catch {
-    return Promise.resolve(undefined)
-  }
+  if (current === undefined) current = startWorker()
+  if (current === false || current === undefined) return Promise.resolve(undefined)
+  const { worker, requests } = current
+  const id = nextId++
   return new Promise<Uint8Array | undefined>((resolve, reject) => {
-    let answered = false
-    worker.onerror = () => {
-      worker.terminate()
-      if (!answered) resolve(undefined)
-    }
-    worker.onmessage = ({ data }) => {
-      if ('made' in data) {
-        for (const [name, bytes] of data.made) made.set(name, bytes)
-        return
-      }
-      if ('done' in data) {
-        worker.terminate()
-        return
-      }
-      answered = true
-      if ('error' in data) {
-        worker.terminate()
-        const { code, message, offset, file, details } = data.error
-        reject(code === undefined ? new Error(message) : new PyBundleError(code, message, { offset, file, details }))
-        return
-      }
-      const shift = data.timeOrigin - (globalThis.performance?.timeOrigin ?? data.timeOrigin)
-      mark(`fetched ${href}`, data.fetchedAt + shift)
-      if (data.wire) mark(`decoded ${href}`, data.decodedAt + shift)
-      resolve(data.bytes)
-    }
-    worker.postMessage({ url: href, emit: emit === null || emit === 'all' ? emit : [...emit] })
+    requests.set(id, { href, made, answered: false, resolve, reject })
+    worker.postMessage({ id, url: href, emit: emit === null || emit === 'all' ? emit : [...emit] })
   })
 }
 

@@ -1,23 +1,24 @@
 /**
- * A module worker of the browser entry (browser.ts openBrowserBundle): fetches
- * one bundle and, when it is a wire file (SPEC §18), decodes it, off the page's
- * main thread. The fetch's body is read here, so its arrival does not wait for
+ * A module worker of the browser entry (browser.ts openBrowserBundle), one per
+ * page load (it serves every bundle asked for at the time): fetches a bundle and,
+ * when it is a wire file (SPEC §18), decodes it, off the page's main thread. The fetch's body is read here, so its arrival does not wait for
  * the main thread (busy then compiling Pyodide's JavaScript and setting up its
  * WebAssembly), and the decoding (about 50 ms per 12 MB) does not hold it up.
  * Then, given names to emit, it makes their marshal bytes from its own copy of
- * the bundle and posts them in batches (pre-emit.ts takes them).
+ * the bundle (made here: the page gets the decoded bytes transferred) and posts
+ * them in batches (pre-emit.ts takes them).
  *
- * In: { url, emit: string[] | 'all' | null }.
- * Out: { bytes, wire, fetchedAt, decodedAt, timeOrigin } (times on this
- * worker's clock, its timeOrigin to put them on the page's), or
- * { error: { code, message, offset, file, details } } (no code: a bug); then
- * { made: [name, bytes][] } batches (bytes transferred) and { done: true }.
+ * In: { id, url, emit: string[] | 'all' | null }. Out, each with the request's id:
+ * { bytes, wire, fetchedAt, decodedAt, timeOrigin } (times on this worker's clock,
+ * its timeOrigin to put them on the page's), or { error: { code, message, offset,
+ * file, details } } (no code: a bug); then { made: [name, bytes][] } batches
+ * (bytes transferred) and { done: true }.
  */
 import { PyBundleError } from '@pybundle/errors'
 import { fetchBundleBytes } from './fetch-bundle.js'
 
 interface Scope {
-  onmessage: ((e: { data: { url: string; emit: string[] | 'all' | null } }) => void) | null
+  onmessage: ((e: { data: { id: number; url: string; emit: string[] | 'all' | null } }) => void) | null
   postMessage(message: unknown, transfer?: unknown[]): void
 }
 
@@ -34,7 +35,7 @@ loader.catch(() => {})
 
 scope.onmessage = (e) => {
   void (async () => {
-    let bytes: Uint8Array
+    let own: Uint8Array | undefined
     try {
       const fetching = fetchBundleBytes(e.data.url)
       fetching.catch(() => {})
@@ -42,27 +43,29 @@ scope.onmessage = (e) => {
       const raw = await fetching
       const fetchedAt = clock()
       const wire = isWire(raw)
-      bytes = wire ? decodeWire(raw) : raw
-      // Copied, not transferred, when modules are to be emitted from it here.
-      scope.postMessage({ bytes, wire, fetchedAt, decodedAt: clock(), timeOrigin: performance.timeOrigin }, e.data.emit === null ? [bytes.buffer] : [])
+      const bytes = wire ? decodeWire(raw) : raw
+      const decodedAt = clock()
+      // Modules to emit here are emitted from a copy made here, so the page's main thread gets the bundle transferred (no copy there).
+      own = e.data.emit === null ? undefined : bytes.slice()
+      scope.postMessage({ id: e.data.id, bytes, wire, fetchedAt, decodedAt, timeOrigin: performance.timeOrigin }, [bytes.buffer])
     } catch (err) {
       // A PyBundleError is rebuilt on the page; anything else is a bug, passed on as its message.
       const error = err instanceof PyBundleError
         ? { code: err.code, message: err.message, offset: err.offset, file: err.file, details: err.details }
         : { message: err instanceof Error ? err.message : String(err) }
-      scope.postMessage({ error })
+      scope.postMessage({ id: e.data.id, error })
       return
     }
     try {
-      if (e.data.emit !== null) await emit(bytes, e.data.emit)
+      if (own !== undefined && e.data.emit !== null) await emit(e.data.id, own, e.data.emit)
     } finally {
-      scope.postMessage({ done: true })
+      scope.postMessage({ id: e.data.id, done: true })
     }
   })()
 }
 
 /** Post the marshal bytes of `names` (or every module) in `bytes`' bundle; what fails is left to the page to emit (and report). */
-async function emit(bytes: Uint8Array, names: string[] | 'all'): Promise<void> {
+async function emit(id: number, bytes: Uint8Array, names: string[] | 'all'): Promise<void> {
   const { openBundleFromBuffer } = await loader
   let bundle
   try {
@@ -73,7 +76,7 @@ async function emit(bytes: Uint8Array, names: string[] | 'all'): Promise<void> {
   let batch: [string, Uint8Array][] = []
   const flush = (): void => {
     if (batch.length === 0) return
-    scope.postMessage({ made: batch }, batch.map(([, b]) => b.buffer))
+    scope.postMessage({ id, made: batch }, batch.map(([, b]) => b.buffer))
     batch = []
   }
   for (const name of names === 'all' ? bundle.moduleNames() : names) {
@@ -87,7 +90,11 @@ async function emit(bytes: Uint8Array, names: string[] | 'all'): Promise<void> {
     // Its own buffer, so that transferring it moves nothing else.
     if (b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength) b = b.slice()
     batch.push([name, b])
-    if (batch.length >= BATCH) flush()
+    if (batch.length >= BATCH) {
+      flush()
+      // Let this worker's other request (the other bundle, still arriving) run between batches.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
   }
   flush()
 }
