@@ -11,7 +11,7 @@ import type { ModuleSource } from '@pybundle/pyodide'
 import { HERE } from './helpers.js'
 
 interface Pool { made: Map<string, Uint8Array>; serves(name: string): boolean }
-type WithPools = (source: ModuleSource, pools: readonly Pool[], stats?: { taken: number; missed: number }) => ModuleSource
+type WithPools = (source: ModuleSource, pools: readonly Pool[], stats?: { taken: number; missed: number }, onFirstRead?: () => void) => ModuleSource
 const { withPools } = await import(path.resolve(HERE, '../../packages/pyodide/dist/pre-emit.js')) as { withPools: WithPools }
 
 /** A source whose marshal bytes say which module they are and count how often each was emitted. */
@@ -51,6 +51,16 @@ describe('pre-emit pools', () => {
     expect(text(s.marshal('json'))).toBe('source:json')
     expect(emitted.get('json')).toBe(1)
     expect(base.made.size).toBe(0) // dropped, not kept for later
+  })
+
+  it('calls onFirstRead once, on the first module asked for (the page then ends its worker)', () => {
+    const { source } = countingSource(['a', 'b'])
+    let calls = 0
+    const s = withPools(source, [{ made: new Map(), serves: () => true }], undefined, () => { calls++ })
+    expect(calls).toBe(0)
+    s.pyc!('a')
+    s.marshal('b')
+    expect(calls).toBe(1)
   })
 
   it('the app\'s pool first; pyc() is the 16-byte header and the made bytes', () => {

@@ -145,6 +145,14 @@ interface Request {
 let current: { worker: WorkerLike; requests: Map<number, Request> } | false | undefined
 let nextId = 0
 
+/** End this page load's worker (Python reads its modules now: nothing it makes from here on reaches Python). */
+function stopWorker(): void {
+  if (current === undefined || current === false) return
+  for (const r of current.requests.values()) if (!r.answered) r.resolve(undefined)
+  current.worker.terminate()
+  current = undefined
+}
+
 function startWorker(): typeof current {
   const W = (globalThis as { Worker?: new (url: URL, options: { type: 'module' }) => WorkerLike }).Worker
   if (W === undefined) return false
@@ -275,9 +283,9 @@ async function toSource(options: BrowserBundleOptions): Promise<ModuleSource> {
     withPools(bundleSource(layerBundles(app.bundle, b.bundle, names)), [
       { made: app.made, serves: () => true },
       { made: b.made, serves: (name) => app.bundle.getModule(name) === undefined },
-    ])
+    ], undefined, stopWorker)
   const ref = app.bundle.base
-  if (ref === null && given === undefined) return withPools(bundleSource(app.bundle), [{ made: app.made, serves: () => true }])
+  if (ref === null && given === undefined) return withPools(bundleSource(app.bundle), [{ made: app.made, serves: () => true }], undefined, stopWorker)
   const appUrl = isFetchable(bundle) ? urlOf(bundle) : undefined
   const names = { app: appUrl ?? 'the app bundle', base: base !== undefined ? urlOf(base) : undefined }
   if (given !== undefined) return layered(given, names)

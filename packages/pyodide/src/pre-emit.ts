@@ -26,9 +26,16 @@ export interface PreEmitStats {
   missed: number
 }
 
-/** `source`, serving modules from the pools first. */
-export function withPools(source: ModuleSource, pools: readonly EmitPool[], stats: PreEmitStats = { taken: 0, missed: 0 }): ModuleSource {
+/** `source`, serving modules from the pools first; `onFirstRead` is called when the first module is asked for (to stop the workers). */
+export function withPools(source: ModuleSource, pools: readonly EmitPool[], stats: PreEmitStats = { taken: 0, missed: 0 }, onFirstRead?: () => void): ModuleSource {
+  let first = onFirstRead
   const take = (name: string): Uint8Array | undefined => {
+    if (first !== undefined) {
+      // Python has started importing: the page's event loop will not turn again before the imports that matter here.
+      const f = first
+      first = undefined
+      f()
+    }
     for (const p of pools) {
       const b = p.made.get(name)
       if (b === undefined) continue

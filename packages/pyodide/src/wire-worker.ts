@@ -6,7 +6,10 @@
  * WebAssembly), and the decoding (about 50 ms per 12 MB) does not hold it up.
  * Then, given names to emit, it makes their marshal bytes from its own copy of
  * the bundle (made here: the page gets the decoded bytes transferred) and posts
- * them in batches (pre-emit.ts takes them).
+ * them in batches (pre-emit.ts takes them): a list of names (Pyodide's startup
+ * modules) before every module of a bundle (the app layer). The page ends this
+ * worker when Python first reads a module: what it makes after that could not
+ * reach Python and would only take a core from the page.
  *
  * In: { id, url, emit: string[] | 'all' | null }. Out, each with the request's id:
  * { bytes, wire, fetchedAt, decodedAt, timeOrigin } (times on this worker's clock,
@@ -33,7 +36,16 @@ const BATCH = 8
 const loader = import('@pybundle/loader/browser')
 loader.catch(() => {})
 
+/**
+ * Requests with a list of names still to emit (Pyodide's startup modules, from the
+ * base): Python reads those first, so a request for every module (the app layer)
+ * waits while there are any.
+ */
+let listed = 0
+
 scope.onmessage = (e) => {
+  const isList = Array.isArray(e.data.emit)
+  if (isList) listed++
   void (async () => {
     let own: Uint8Array | undefined
     try {
@@ -54,11 +66,13 @@ scope.onmessage = (e) => {
         ? { code: err.code, message: err.message, offset: err.offset, file: err.file, details: err.details }
         : { message: err instanceof Error ? err.message : String(err) }
       scope.postMessage({ id: e.data.id, error })
+      if (isList) listed--
       return
     }
     try {
       if (own !== undefined && e.data.emit !== null) await emit(e.data.id, own, e.data.emit)
     } finally {
+      if (isList) listed--
       scope.postMessage({ id: e.data.id, done: true })
     }
   })()
@@ -79,6 +93,8 @@ async function emit(id: number, bytes: Uint8Array, names: string[] | 'all'): Pro
     scope.postMessage({ id, made: batch }, batch.map(([, b]) => b.buffer))
     batch = []
   }
+  const yieldNow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  if (names === 'all') while (listed > 0) await yieldNow(5)
   for (const name of names === 'all' ? bundle.moduleNames() : names) {
     let b: Uint8Array | undefined
     try {
@@ -92,8 +108,9 @@ async function emit(id: number, bytes: Uint8Array, names: string[] | 'all'): Pro
     batch.push([name, b])
     if (batch.length >= BATCH) {
       flush()
-      // Let this worker's other request (the other bundle, still arriving) run between batches.
-      await new Promise((resolve) => setTimeout(resolve, 0))
+      // Let this worker's other request (the other bundle, still arriving) run between batches; the app layer waits for the startup list.
+      await yieldNow(0)
+      if (names === 'all') while (listed > 0) await yieldNow(5)
     }
   }
   flush()
