@@ -28,7 +28,8 @@ import { zipSync, unzipSync, type Zippable } from 'fflate'
 import { chromium } from 'playwright-core'
 import { buildBundle } from '@pybundle/bundler'
 import { encodeWire, openBundle } from '@pybundle/loader'
-import { defaultMounts, startServer } from '../../examples/browser/server.mjs'
+import { bundleScripts, defaultMounts, startServer } from '../../examples/browser/server.mjs'
+import { median } from '../src/harness.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '../..')
@@ -58,6 +59,8 @@ export interface Load {
   /** Body bytes the server sent for this load (compressed), and its requests (304s included). */
   bytes: number
   requests: number
+  /** The load's timeline (ms since navigation start; benchmarks/browser/page/bench.js says what each name is). */
+  phases?: Record<string, number>
 }
 
 export interface BrowserCaseResult {
@@ -153,17 +156,19 @@ function appSourceZip(bundlePath: string, out: string): void {
   renameSync(`${out}.tmp`, out)
 }
 
-export async function runBrowserCase(options: { runs: number; onProgress?: (m: string) => void }): Promise<BrowserCaseResult> {
+export async function runBrowserCase(options: { runs: number; onProgress?: (m: string) => void; modes?: readonly Mode[] }): Promise<BrowserCaseResult> {
+  const modes = options.modes ?? MODES
   const progress = options.onProgress ?? (() => {})
   const absent = missing()
   if (absent.length) return { skipped: `absent: ${absent.join(', ')}`, runs: 0, contenders: [], files: {} }
   const dist = await fixtures(progress)
   // The example's own page (examples/browser/public/index.html) runs bench.js instead of the app when given ?mode=.
-  const server = await startServer({ mounts: { '/bench/': join(HERE, 'page'), ...defaultMounts(dist) } })
+  const scripts = await bundleScripts()
+  const server = await startServer({ mounts: { '/bench/': join(HERE, 'page'), ...defaultMounts(dist) }, scripts })
   const fetched = ['/dist/stdlib.pyb', '/dist/app.pyb', '/dist/stdlib.pyb.wire', '/dist/app.pyb.wire', '/dist/single.pyb', '/dist/stdlib-pyc.zip', '/dist/app-pyc.zip', '/dist/app-py.zip',
     '/pyodide/python_stdlib.zip', '/pyodide/pyodide.asm.wasm', '/pyodide/pyodide.asm.mjs', '/pyodide/pyodide-lock.json', '/pyodide/pyodide.mjs']
   progress('compressing what the pages fetch (brotli, gzip), once, before any load is timed...')
-  await server.warm(fetched)
+  await server.warm([...fetched, ...scripts.keys()])
   const files: BrowserCaseResult['files'] = {}
   for (const p of fetched) {
     const raw = readFileSync(p.startsWith('/dist/') ? join(dist, p.slice(6)) : join(PYODIDE_DIR, p.slice(9)))
@@ -174,20 +179,20 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
   }
   progress(`bytes as served (brotli): ${bytesLine(files)}`)
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
-  const result: BrowserCaseResult = { skipped: null, runs: options.runs, contenders: MODES.map((name) => ({ name, description: DESCRIPTIONS[name], cold: [], warm: [] })), files }
+  const result: BrowserCaseResult = { skipped: null, runs: options.runs, contenders: modes.map((name) => ({ name, description: DESCRIPTIONS[name], cold: [], warm: [] })), files }
   try {
     const load = async (page: import('playwright-core').Page, mode: Mode): Promise<Load> => {
       const from = server.log.length
       await page.goto(`${server.url}?mode=${mode}`)
       await page.waitForFunction(() => (window as unknown as { benchResult?: unknown }).benchResult !== undefined, undefined, { timeout: 300_000 })
-      const r = await page.evaluate(() => (window as unknown as { benchResult: { ok: boolean; error?: string; ready: number; imported: number } }).benchResult)
+      const r = await page.evaluate(() => (window as unknown as { benchResult: { ok: boolean; error?: string; ready: number; imported: number; phases?: Record<string, number> } }).benchResult)
       if (!r.ok) throw new Error(`${mode}: ${r.error}`)
       const served = server.log.slice(from)
-      return { readyMs: r.ready, importedMs: r.imported - r.ready, bytes: served.reduce((n, x) => n + x.bytes, 0), requests: served.length }
+      return { readyMs: r.ready, importedMs: r.imported - r.ready, bytes: served.reduce((n, x) => n + x.bytes, 0), requests: served.length, phases: r.phases }
     }
     const outside: string[] = []
     for (let round = 0; round < options.runs; round++) {
-      const order = MODES.map((_, i) => MODES[(i + round) % MODES.length])
+      const order = modes.map((_, i) => modes[(i + round) % modes.length])
       for (const mode of order) {
         // No context.route(): Playwright turns the HTTP cache off for routed contexts. Requests elsewhere are counted instead.
         const context = await browser.newContext()
@@ -222,11 +227,34 @@ export function bytesLine(files: BrowserCaseResult['files']): string {
     + `both: .pyb ${mb('/dist/stdlib.pyb', '/dist/app.pyb')}, .wire ${mb('/dist/stdlib.pyb.wire', '/dist/app.pyb.wire')}, .pyc zips ${mb('/dist/stdlib-pyc.zip', '/dist/app-pyc.zip')} MB`
 }
 
-/** `node --import tsx benchmarks/browser/browser.ts [runs]`: this case alone, as JSON. */
+/** Each phase's median over the loads (ms since navigation start), in time order, one line per contender and cache state. */
+export function phaseLines(r: BrowserCaseResult): string[] {
+  const out: string[] = []
+  for (const c of r.contenders) {
+    for (const k of ['cold', 'warm'] as const) {
+      const names = [...new Set(c[k].flatMap((l) => Object.keys(l.phases ?? {})))]
+      const at = names.map((n) => [n, median(c[k].flatMap((l) => l.phases?.[n] ?? []))] as const).sort((a, b) => a[1] - b[1])
+      out.push(`${c.name} ${k}:`, ...at.map(([n, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${n}`))
+    }
+  }
+  return out
+}
+
+/**
+ * `node --import tsx benchmarks/browser/browser.ts [runs] [--phases] [--modes wire,pyczip]`: this case alone, as JSON;
+ * --phases prints each contender's median timeline first, --modes loads only those contenders.
+ */
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const runs = Number(process.argv[2] ?? 3)
-  const r = await runBrowserCase({ runs, onProgress: (m) => process.stderr.write(`[browser] ${m}\n`) })
-  const med = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN }
+  const args = process.argv.slice(2)
+  const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 3)
+  const modesArg = args.includes('--modes') ? args[args.indexOf('--modes') + 1] : undefined
+  const modes = modesArg?.split(',').map((m) => {
+    if (!(MODES as readonly string[]).includes(m)) throw new Error(`unknown mode ${m} (${MODES.join(', ')})`)
+    return m as Mode
+  })
+  const r = await runBrowserCase({ runs, modes, onProgress: (m) => process.stderr.write(`[browser] ${m}\n`) })
+  const med = median
+  if (args.includes('--phases')) process.stdout.write(phaseLines(r).join('\n') + '\n')
   for (const c of r.contenders) {
     for (const k of ['cold', 'warm'] as const) {
       const xs = c[k]

@@ -31,8 +31,7 @@
  * The harness imports runPyodideCase() and gets plain data (medians in ms).
  */
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { zipSync, unzipSync, type Zippable } from 'fflate'
@@ -40,6 +39,7 @@ import { buildBundle } from '@pybundle/bundler'
 import { openBundle } from '@pybundle/loader'
 import { formatRealApp, realAppMissing, runRealAppCase, type RealAppResult } from './realapp.js'
 import { median } from '../src/harness.js'
+import { treeHash } from './tree-hash.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '../..')
@@ -112,20 +112,9 @@ export interface PyodideCaseOptions {
 }
 
 
-function treeHash(...paths: string[]): string {
-  const h = createHash('sha256')
-  const walk = (p: string): void => {
-    const st = statSync(p)
-    if (st.isDirectory()) for (const e of readdirSync(p).sort()) walk(join(p, e))
-    else if (!p.endsWith('.map') && !p.endsWith('.tsbuildinfo')) h.update(p).update(readFileSync(p))
-  }
-  for (const p of paths) walk(p)
-  return h.digest('hex').slice(0, 16)
-}
-
 /** The Pyodide stdlib bundle, built once per (manifest, bundler, pyodide) version. */
 export async function pyodideBundle(onProgress?: (m: string) => void): Promise<string> {
-  const key = treeHash(MANIFEST, join(ROOT, 'packages/bundler/dist'), join(ROOT, 'packages/bundler/src/python'), join(PYODIDE_DIR, 'package.json'))
+  const key = treeHash([MANIFEST, join(ROOT, 'packages/bundler/dist'), join(ROOT, 'packages/bundler/src/python'), join(PYODIDE_DIR, 'package.json')], { chars: 16 })
   const out = join(WORK, `pyodide-stdlib-${key}.pyb`)
   if (!existsSync(out)) {
     mkdirSync(WORK, { recursive: true })
@@ -211,7 +200,7 @@ async function snapshotInputs(bundle: string, pycZip: string, log: (m: string) =
   make(zip, pycZip)
   make(zipImports, pycZip, IMPORT_NAMES.join(', '))
   // What makeBundleSnapshot writes depends on @pybundle/pyodide's code too (the resume hook, the description).
-  const maker = treeHash(join(ROOT, 'packages/pyodide/dist'), join(ROOT, 'packages/pyodide/src/python'))
+  const maker = treeHash([join(ROOT, 'packages/pyodide/dist'), join(ROOT, 'packages/pyodide/src/python')], { chars: 16 })
   const bundleCopy = `${base}.snap-${maker}.pyb`
   if (!existsSync(`${bundleCopy}.snapshot`)) {
     log(`making ${basename(bundleCopy)}.snapshot (once)...`)

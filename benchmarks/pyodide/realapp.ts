@@ -18,7 +18,6 @@
  * Skipped, with the reason, when Debian's packages are absent (tools/install-debian-pkgs.sh).
  */
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, posix, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,6 +25,7 @@ import { zipSync, unzipSync, type Zippable } from 'fflate'
 import { buildBundle, createInterpreter } from '@pybundle/bundler'
 import { openBundle, readSnapshotFile } from '@pybundle/loader'
 import { median } from '../src/harness.js'
+import { treeHash } from './tree-hash.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '../..')
@@ -77,18 +77,6 @@ export function realAppMissing(): string | null {
   return null
 }
 
-
-function treeHash(...paths: string[]): string {
-  const h = createHash('sha256')
-  const walk = (p: string): void => {
-    const st = statSync(p)
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) if (e !== '__pycache__') walk(join(p, e))
-    } else if (!p.endsWith('.map') && !p.endsWith('.tsbuildinfo')) h.update(p).update(readFileSync(p))
-  }
-  for (const p of paths) walk(p)
-  return h.digest('hex').slice(0, 16)
-}
 
 /** Every file stock Pyodide needs to import the app from sources: [host path, path in Pyodide's FS]. */
 function sourceFiles(home: string): [string, string][] {
@@ -144,8 +132,9 @@ interface Inputs { bundle: string; pycZip: string; stockSnapshot: string; pycZip
 
 /** Build (once per app, bundler, @pybundle/pyodide and Pyodide version) what the contenders start from. */
 async function realAppInputs(log: (m: string) => void): Promise<{ file: string; inputs: Inputs; snapshotImports: number }> {
-  const key = treeHash(join(APP_DIR, 'app'), join(APP_DIR, 'appns'), join(APP_DIR, 'realapp-pyodide.toml'), join(ROOT, 'packages/bundler/dist'),
-    join(ROOT, 'packages/bundler/src/python'), join(ROOT, 'packages/pyodide/dist'), join(ROOT, 'packages/pyodide/src/python'), join(PYODIDE_DIR, 'package.json'))
+  const key = treeHash([join(APP_DIR, 'app'), join(APP_DIR, 'appns'), join(APP_DIR, 'realapp-pyodide.toml'), join(ROOT, 'packages/bundler/dist'),
+    join(ROOT, 'packages/bundler/src/python'), join(ROOT, 'packages/pyodide/dist'), join(ROOT, 'packages/pyodide/src/python'), join(PYODIDE_DIR, 'package.json')],
+  { skipDirs: ['__pycache__'], chars: 16 })
   const dir = join(ROOT, 'benchmarks/.work/pyodide', `realapp-${key}`)
   const file = join(dir, 'inputs.json')
   if (!existsSync(file)) {

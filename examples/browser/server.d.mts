@@ -15,9 +15,15 @@ export interface Server {
   close(): Promise<void>
 }
 export function defaultMounts(dist?: string): Record<string, string>
+/** The page's JavaScript bundled (esbuild): URL path (/js/...) -> bytes. */
+export function bundleScripts(): Promise<Map<string, Buffer>>
+/** Without esbuild: /js/pybundle.js re-exporting the unbundled entry. */
+export function unbundledScripts(): Map<string, Buffer>
 export function startServer(options?: {
   port?: number
   host?: string
   mounts?: Record<string, string>
   compress?: 'auto' | 'br' | 'gzip' | 'none'
+  /** What bundleScripts() returns (made once and reused by callers that start many servers); default: made now. */
+  scripts?: Map<string, Buffer>
 }): Promise<Server>

@@ -8,7 +8,9 @@
 //   - a strong ETag per file (size, mtime and a hash of the bytes) and
 //     If-None-Match -> 304; Cache-Control: `no-cache` for the page (always
 //     revalidated), a day for everything else (ETag revalidates after that);
-//   - GET and HEAD only; nothing outside the mounted folders (no `..`, no symlink escape).
+//   - GET and HEAD only; nothing outside the mounted folders (no `..`, no symlink escape);
+//   - the page's JavaScript as one module and a chunk (/js/, bundled with esbuild
+//     when the server starts; see bundleScripts) rather than some fifty files.
 //
 //   node examples/browser/server.mjs [--port 8080]     then open http://localhost:8080/
 //
@@ -54,6 +56,36 @@ export function defaultMounts(dist = join(HERE, 'dist')) {
   }
 }
 
+/**
+ * @pybundle/pyodide's browser entry and everything it imports but Pyodide, as
+ * /js/pybundle.js plus chunks, and its worker as /js/wire-worker.js: the loader
+ * (imported by the entry when first needed) becomes a chunk of its own, so the page loads a few small files before
+ * it can start Pyodide and the rest arrives in one request while Pyodide
+ * downloads. Unbundled, the same code is some fifty modules six import levels
+ * deep, fetched level by level over HTTP/1.1's six connections next to Pyodide's
+ * downloads. A site does this at build time with its own bundler. Without esbuild
+ * (it comes with this repository's dev dependencies), /js/pybundle.js re-exports
+ * the unbundled entry, which the import map in index.html resolves.
+ * Returns URL path -> bytes.
+ */
+export async function bundleScripts() {
+  const dist = join(ROOT, 'packages/pyodide/dist')
+  const esbuild = await import('esbuild').catch(() => null)
+  if (esbuild === null) return unbundledScripts()
+  const out = await esbuild.build({
+    // wire-worker.js: the worker browser.js starts beside itself (new URL('./wire-worker.js', import.meta.url)).
+    entryPoints: { pybundle: join(dist, 'browser.js'), 'wire-worker': join(dist, 'wire-worker.js') }, bundle: true, splitting: true, format: 'esm', platform: 'browser',
+    // Minified as a site would serve it; keepNames keeps class names (PyBundleError) in messages.
+    target: 'es2022', external: ['pyodide'], write: false, outdir: '/js', logLevel: 'silent', minify: true, keepNames: true,
+  })
+  return new Map(out.outputFiles.map((f) => [f.path.replaceAll(sep, '/').replace(/^.*\/js\//, '/js/'), Buffer.from(f.contents)]))
+}
+
+/** What bundleScripts serves without esbuild: /js/pybundle.js re-exports the unbundled entry (the import map resolves the rest); no worker script, so the page decodes on its main thread. */
+export function unbundledScripts() {
+  return new Map([['/js/pybundle.js', Buffer.from("export * from '/pkg/pyodide/browser.js'\n")]])
+}
+
 const brotli = promisify(brotliCompress)
 const gz = promisify(gzip)
 
@@ -62,18 +94,21 @@ const gz = promisify(gzip)
  * `compress`: 'br' | 'gzip' | 'none' | 'auto' (default: what the browser accepts, brotli first).
  * Resolves to { url, port, close(), log } where log lists { method, path, status, bytes, encoding }.
  */
-export async function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMounts(), compress = 'auto' } = {}) {
+export async function startServer({ port = 0, host = '127.0.0.1', mounts = defaultMounts(), compress = 'auto', scripts } = {}) {
+  /** URL path -> bytes served from memory (bundleScripts, made once per server). */
+  const virtual = scripts ?? await bundleScripts()
+  const started = Date.now()
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length)
   const roots = Object.fromEntries(await Promise.all(prefixes.map(async (p) => [p, await realpath(mounts[p]).catch(() => resolve(mounts[p]))])))
   /** path -> { key, etag, raw, br?, gzip? } */
   const cache = new Map()
   const log = []
 
-  async function entry(file, st) {
+  async function entry(file, st, made) {
     const key = `${st.size}:${st.mtimeMs}`
     let e = cache.get(file)
     if (e?.key === key) return e
-    const raw = await readFile(file)
+    const raw = made ?? await readFile(file)
     const etag = `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"`
     e = { key, etag, raw, encoded: new Map() }
     cache.set(file, e)
@@ -94,6 +129,8 @@ export async function startServer({ port = 0, host = '127.0.0.1', mounts = defau
   }
 
   async function locate(urlPath) {
+    const made = virtual.get(urlPath)
+    if (made !== undefined) return { file: urlPath, st: { size: made.length, mtimeMs: started }, made }
     const prefix = prefixes.find((p) => urlPath.startsWith(p))
     if (prefix === undefined) return null
     let rel = decodeURIComponent(urlPath.slice(prefix.length))
@@ -128,7 +165,7 @@ export async function startServer({ port = 0, host = '127.0.0.1', mounts = defau
       const urlPath = new URL(req.url, 'http://x').pathname
       const found = await locate(urlPath)
       if (found === null) return send(404, { 'Content-Type': 'text/plain; charset=utf-8' }, Buffer.from(`not found: ${urlPath}\n`))
-      const e = await entry(found.file, found.st)
+      const e = await entry(found.file, found.st, found.made)
       const type = MIME[extname(found.file)] ?? 'application/octet-stream'
       const headers = {
         'Content-Type': type,
@@ -163,7 +200,7 @@ export async function startServer({ port = 0, host = '127.0.0.1', mounts = defau
       for (const p of paths) {
         const f = await locate(p)
         if (f === null) throw new Error(`warm: ${p} not found`)
-        const e = await entry(f.file, f.st)
+        const e = await entry(f.file, f.st, f.made)
         for (const enc of encodings) await encoded(e, enc)
       }
     },

@@ -106,6 +106,14 @@ describe('browser entries reach no Node built-in', () => {
     })
   }
 
+  it('@pybundle/pyodide: dist/wire-worker.js (the worker the browser entry starts beside itself) reaches no Node built-in', () => {
+    const worker = join(ROOT, 'packages/pyodide/dist/wire-worker.js')
+    expect(readFileSync(join(ROOT, 'packages/pyodide/dist/browser.js'), 'utf8')).toContain("new URL('./wire-worker.js', import.meta.url)")
+    const { reached, files } = nodeImportsReached(worker, BROWSER)
+    expect(reached).toEqual([])
+    expect([...files].some((f) => f.includes(join('packages', 'loader', 'dist')))).toBe(true)
+  })
+
   it('the browser entries export what a page needs', async () => {
     const loader = await import(join(ROOT, 'packages/loader/dist/browser.js'))
     expect(typeof loader.openBundleFromBuffer).toBe('function')

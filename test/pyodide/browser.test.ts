@@ -27,7 +27,7 @@ import { buildBundle } from '@pybundle/bundler'
 import { encodeWire } from '@pybundle/loader'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../report/chromium.js'
 import { cachePath } from '../helpers/cache.js'
-import { startServer, defaultMounts, type Server } from '../../examples/browser/server.mjs'
+import { startServer, defaultMounts, unbundledScripts, type Server } from '../../examples/browser/server.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const EXAMPLE = path.join(ROOT, 'examples/browser')
@@ -153,8 +153,31 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
       expect(server.log.find((r) => r.path === '/pyodide/pyodide.asm.wasm')?.status).toBe(200)
       // The bundles hold the whole stdlib: the page gives Pyodide an empty zip instead of fetching its own.
       expect(server.log.filter((r) => r.path?.includes('python_stdlib.zip'))).toEqual([])
+      // pybundle's JavaScript came bundled (server.mjs bundleScripts), not as its dist/ modules, and a worker fetched and decoded the bundles.
+      expect(server.log.filter((r) => r.path?.startsWith('/pkg/'))).toEqual([])
+      expect(server.log.find((r) => r.path === '/js/wire-worker.js')?.status).toBe(200)
     } finally {
       await v.page.context().close()
+    }
+  })
+
+  it('served unbundled (no esbuild: the import map resolves dist/ files; the worker cannot start), the page decodes on its main thread and prints the same', async () => {
+    const plain = await startServer({ mounts: defaultMounts(dist), scripts: unbundledScripts() })
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      await page.goto(`${plain.url}?app=app.pyb.wire&base=stdlib.pyb.wire`)
+      await page.waitForFunction(() => window.pybundleResult !== undefined, undefined, { timeout: 300_000 })
+      const result = (await page.evaluate(() => window.pybundleResult))!
+      expect(result.error).toBeUndefined()
+      expect(result.output).toBe(expected)
+      expect(plain.log.some((r) => r.path === '/pkg/loader/wire.js')).toBe(true)
+      // The worker script is the unbundled one beside dist/browser.js: its bare imports do not resolve in a worker, so it fails to start and the page does the work.
+      expect(plain.log.some((r) => r.path === '/pkg/pyodide/wire-worker.js')).toBe(true)
+      expect(plain.log.some((r) => r.path?.startsWith('/js/') && r.path !== '/js/pybundle.js')).toBe(false)
+    } finally {
+      await context.close()
+      await plain.close()
     }
   })
 

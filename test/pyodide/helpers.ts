@@ -3,13 +3,16 @@
  * (keyed by the Pyodide version and the sources that make them), so CI builds the
  * test bundle once.
  */
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildBundle, createInterpreter, type Interpreter } from '@pybundle/bundler'
 import { cachePath, writeFileAtomic } from '../helpers/cache.js'
 import { decodeRecords } from '../helpers/container.js'
+import { treeHash } from '../../benchmarks/pyodide/tree-hash.mjs'
+
+/** Hash of every file under the given folders (sorted), for cache keys (shared with benchmarks/pyodide). */
+export { treeHash }
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const FIXTURES = path.join(HERE, 'fixtures')
@@ -23,26 +26,12 @@ export function pyodideInterpreter(): Interpreter {
   return (interp ??= createInterpreter('pyodide'))
 }
 
-/** Hash of every file under `dirs` (sorted), for cache keys. */
-export function treeHash(...dirs: string[]): string {
-  const h = createHash('sha256')
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name)
-      if (e.isDirectory()) walk(p)
-      else if (!p.endsWith('.tsbuildinfo') && !p.endsWith('.map')) h.update(p).update(fs.readFileSync(p))
-    }
-  }
-  for (const d of dirs) walk(d)
-  return h.digest('hex')
-}
-
 /**
  * The test bundle (fixtures/app.toml: Pyodide's stdlib + _pyodide + pyodide + the
  * fixture app), built by the real pipeline with python = "pyodide".
  */
 export async function appBundle(): Promise<string> {
-  const key = treeHash(path.join(ROOT, 'packages/bundler/dist'), path.join(ROOT, 'packages/bundler/src/python'), FIXTURES)
+  const key = treeHash([path.join(ROOT, 'packages/bundler/dist'), path.join(ROOT, 'packages/bundler/src/python'), FIXTURES])
   const out = cachePath('pyodide-app-bundle', [PYODIDE_VERSION, key], 'pyb')
   if (!fs.existsSync(out)) {
     const tmp = `${out}.${process.pid}.building.pyb`

@@ -38,10 +38,13 @@ export async function browserCase(quick: boolean): Promise<CaseResult> {
   const bytesDeployed = m(DEPLOYED, 'cold', (l) => l.bytes)
   const bytesZip = m('pyczip', 'cold', (l) => l.bytes)
   const f = (x: number) => `${x.toFixed(2)}x`
+  const moduleBytes = (...ps: string[]) => (ps.reduce((n, p) => n + (r.files[p]?.br ?? NaN), 0) / 1e6).toFixed(3)
   const targets: Target[] = [
     { id: 'browser-ready-vs-stock', description: 'browser: ready at least 2.5x faster than stock Pyodide, cold cache', value: f(readyX), met: readyX >= 2.5 },
     { id: 'browser-import-vs-pyczip', description: 'browser: the app\'s imports at least 1.3x faster than with the .pyc zip, cold cache', value: f(importX), met: importX >= 1.3 },
-    { id: 'browser-bytes-vs-pyczip', description: 'browser: compressed bytes over the network no more than the .pyc zip\'s', value: `${(bytesDeployed / 1e6).toFixed(2)} MB vs ${(bytesZip / 1e6).toFixed(2)} MB`, met: bytesDeployed <= bytesZip },
+    // Per load, everything the page fetched: pybundle's own JavaScript (bundled by examples/browser/server.mjs) counts for the wire contender
+    // only, as the zip contenders' pages do not load it. The modules alone: the wire pair against the two zips.
+    { id: 'browser-bytes-vs-pyczip', description: 'browser: compressed bytes over the network no more than the .pyc zip\'s', value: `${(bytesDeployed / 1e6).toFixed(2)} MB vs ${(bytesZip / 1e6).toFixed(2)} MB per load (the modules alone: ${moduleBytes('/dist/stdlib.pyb.wire', '/dist/app.pyb.wire')} vs ${moduleBytes('/dist/stdlib-pyc.zip', '/dist/app-pyc.zip')} MB)`, met: bytesDeployed <= bytesZip },
   ]
   const mb = (x: number) => (x / 1e6).toFixed(2)
   return {

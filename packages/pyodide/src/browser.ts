@@ -12,13 +12,17 @@
  */
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { Bundle, BundleLayers, decodeWire, isWire, layerBundles, openBundleFromBuffer } from '@pybundle/loader/browser'
+import type { ErrorCode } from '@pybundle/errors'
+import { fetchBundleBytes, mark } from './fetch-bundle.js'
+import type { Bundle, BundleLayers } from '@pybundle/loader/browser'
 import { bundleSource } from './module-source.js'
 import type { ModuleSource } from './module-source.js'
+import { withPools } from './pre-emit.js'
 import { checkMagic, precompiledBootFiles, startPyodide } from './start.js'
+import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { CommonBundleOptions, StartInput } from './start.js'
 
-export { PYODIDE_PYTHON_MAGIC } from './start.js'
+export { fetchBundleBytes } from './fetch-bundle.js'
 export { bundleSource, pycHeader } from './module-source.js'
 export type { ModuleEntry, ModuleSource } from './module-source.js'
 export { createBundleFs } from './bundle-fs.js'
@@ -52,6 +56,14 @@ export interface BrowserBundleOptions extends CommonBundleOptions {
   stdlibZip?: 'pyodide' | 'empty'
   /** Run the loader's verify() on the fetched bundle (every checksum and offset) before Pyodide uses it. Default false. */
   verify?: boolean
+  /**
+   * Modules whose marshal bytes the worker that fetched a bundle makes ahead, while
+   * the page sets Pyodide up (pre-emit.ts; what has arrived by fsInit is used, the
+   * rest made on demand): 'app' (default) Pyodide's startup modules from the base
+   * and, when `base` is given, every module of the app bundle; 'startup' the first
+   * alone; 'none'; or a list of names (from every bundle). Only for bundles given as URLs.
+   */
+  preEmit?: 'app' | 'startup' | 'none' | readonly string[]
 }
 
 export type BrowserLoadOptions = PyodideConfig & BrowserBundleOptions
@@ -59,32 +71,44 @@ export type BrowserLoadOptions = PyodideConfig & BrowserBundleOptions
 /** A zip with no entries: its end-of-central-directory record alone. */
 export const EMPTY_ZIP_URL = 'data:application/zip;base64,UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=='
 
-/** Fetch a .pyb; every failure (network, HTTP status) is a PyBundleError IO naming the URL. */
-export async function fetchBundleBytes(url: URL | string, init?: RequestInit): Promise<Uint8Array> {
-  const href = String(url instanceof URL ? url : new URL(url, (globalThis as { location?: { href: string } }).location?.href))
-  let res: Response
-  try {
-    res = await fetch(href, init)
-  } catch (e) {
-    throw new PyBundleError('IO', `could not fetch the bundle ${href}: ${e instanceof Error ? e.message : String(e)}`, { file: href, cause: e })
-  }
-  if (!res.ok) {
-    throw new PyBundleError('IO', `could not fetch the bundle ${href}: HTTP ${res.status} ${res.statusText}`.trimEnd(), { file: href, details: { status: res.status } })
-  }
-  return new Uint8Array(await res.arrayBuffer())
-}
-
 /**
  * Open a bundle given any way a page can: a URL is fetched; bytes are read in
  * place. A wire file (`pybundle wire`, SPEC §18: told apart by its magic) is
  * decoded first, into a new buffer the bundle is then read from.
  */
 export async function openBrowserBundle(bundle: URL | string | ArrayBuffer | Uint8Array, options: { fetchOptions?: RequestInit; verify?: boolean } = {}): Promise<Bundle> {
+  return (await openFetched(bundle, options, null)).bundle
+}
+
+/** What the worker emits ahead of Python from a bundle (wire-worker.ts): these names, every module, or nothing. */
+type EmitList = readonly string[] | 'all' | null
+
+/** openBrowserBundle, plus the pool the bundle's worker fills with the marshal bytes of `emit` (pre-emit.ts). */
+async function openFetched(bundle: URL | string | ArrayBuffer | Uint8Array, options: { fetchOptions?: RequestInit; verify?: boolean }, emit: EmitList): Promise<{ bundle: Bundle; made: Map<string, Uint8Array> }> {
   const file = bundle instanceof URL || typeof bundle === 'string' ? String(bundle) : undefined
-  const bytes = file !== undefined ? await fetchBundleBytes(bundle as URL | string, options.fetchOptions)
-    : bundle instanceof ArrayBuffer ? new Uint8Array(bundle) : bundle as Uint8Array
+  const made = new Map<string, Uint8Array>()
+  // The fetch starts before the loader's modules are in: nothing of them is needed until the bytes arrive.
+  // Fetched and decoded by a worker where there is one (fetch options may not be cloneable: those stay here).
+  const href = file === undefined ? undefined : String(new URL(file, (globalThis as { location?: { href: string } }).location?.href))
+  const viaWorker = href !== undefined && options.fetchOptions === undefined ? inWorker(href, emit, made) : undefined
+  const fetched = viaWorker === undefined && href !== undefined ? fetchBundleBytes(href, options.fetchOptions) : undefined
+  viaWorker?.catch(() => {})
+  fetched?.catch(() => {}) // awaited below, after the loader
+  const { decodeWire, isWire, openBundleFromBuffer } = await loader()
   try {
-    return openBundleFromBuffer(isWire(bytes) ? decodeWire(bytes) : bytes, { verify: options.verify === true })
+    const name = file ?? 'bytes'
+    let plain = viaWorker !== undefined ? await viaWorker : undefined
+    if (plain === undefined) {
+      const bytes = fetched !== undefined ? await fetched
+        : href !== undefined ? await fetchBundleBytes(href) // the worker could not start: fetched here after all
+          : bundle instanceof ArrayBuffer ? new Uint8Array(bundle) : bundle as Uint8Array
+      if (href !== undefined) mark(`fetched ${href}`)
+      plain = isWire(bytes) ? decodeWire(bytes) : bytes
+      if (plain !== bytes) mark(`decoded ${name}`)
+    }
+    const opened = openBundleFromBuffer(plain, { verify: options.verify === true })
+    mark(`opened ${name}`)
+    return { bundle: opened, made }
   } catch (e) {
     if (e instanceof PyBundleError && file !== undefined && e.file === undefined) {
       throw new PyBundleError(e.code, e.message, { offset: e.offset, file, details: e.details, cause: e.cause })
@@ -93,41 +117,185 @@ export async function openBrowserBundle(bundle: URL | string | ArrayBuffer | Uin
   }
 }
 
-type Openable = URL | string | ArrayBuffer | Uint8Array | Bundle
+interface WorkerLike {
+  onmessage: ((e: { data: WorkerReply }) => void) | null
+  onerror: ((e: unknown) => void) | null
+  postMessage(message: unknown): void
+  terminate(): void
+}
+type WorkerReply = { id: number } & ({ bytes: Uint8Array; wire: boolean; fetchedAt: number; decodedAt: number; timeOrigin: number }
+  | { error: { code?: ErrorCode; message: string; offset?: number; file?: string; details?: Record<string, unknown> } }
+  | { made: [string, Uint8Array][] }
+  | { done: true })
 
-function isOpenable(b: unknown): b is Openable {
-  return b instanceof URL || typeof b === 'string' || b instanceof ArrayBuffer || b instanceof Uint8Array || b instanceof Bundle
+interface Request {
+  href: string
+  made: Map<string, Uint8Array>
+  answered: boolean
+  resolve(bytes: Uint8Array | undefined): void
+  reject(e: unknown): void
 }
 
-function open(b: Openable, options: BrowserBundleOptions): Promise<Bundle> {
-  return b instanceof Bundle ? Promise.resolve(b) : openBrowserBundle(b, options)
+/**
+ * The worker of this page load: one for all the bundles asked for while it runs
+ * (the app and its base), so its modules and hasher load and compile once;
+ * ended when its last request is done, made again for a later one. `false` once a
+ * worker could not start: the page then does the work itself.
+ */
+let current: { worker: WorkerLike; requests: Map<number, Request> } | false | undefined
+let nextId = 0
+
+/** End this page load's worker (Python reads its modules now: nothing it makes from here on reaches Python). */
+function stopWorker(): void {
+  if (current === undefined || current === false) return
+  for (const r of current.requests.values()) if (!r.answered) r.resolve(undefined)
+  current.worker.terminate()
+  current = undefined
+}
+
+function startWorker(): typeof current {
+  const W = (globalThis as { Worker?: new (url: URL, options: { type: 'module' }) => WorkerLike }).Worker
+  if (W === undefined) return false
+  let worker: WorkerLike
+  try {
+    worker = new W(new URL('./wire-worker.js', import.meta.url), { type: 'module' })
+  } catch {
+    return false
+  }
+  const requests = new Map<number, Request>()
+  const self = { worker, requests }
+  const end = (): void => {
+    worker.terminate()
+    if (current === self) current = undefined
+  }
+  worker.onerror = () => {
+    // Its script did not load or it failed: whatever is unanswered is done on the main thread.
+    for (const r of requests.values()) if (!r.answered) r.resolve(undefined)
+    requests.clear()
+    worker.terminate()
+    if (current === self) current = false
+  }
+  worker.onmessage = ({ data }) => {
+    const r = requests.get(data.id)
+    if (r === undefined) return
+    if ('made' in data) {
+      for (const [name, bytes] of data.made) r.made.set(name, bytes)
+      return
+    }
+    if ('done' in data) {
+      requests.delete(data.id)
+      if (requests.size === 0) end()
+      return
+    }
+    r.answered = true
+    if ('error' in data) {
+      requests.delete(data.id)
+      if (requests.size === 0) end()
+      const { code, message, offset, file, details } = data.error
+      r.reject(code === undefined ? new Error(message) : new PyBundleError(code, message, { offset, file, details }))
+      return
+    }
+    const shift = data.timeOrigin - (globalThis.performance?.timeOrigin ?? data.timeOrigin)
+    mark(`fetched ${r.href}`, data.fetchedAt + shift)
+    if (data.wire) mark(`decoded ${r.href}`, data.decodedAt + shift)
+    r.resolve(data.bytes)
+  }
+  return self
+}
+
+/**
+ * The bundle at `href` fetched and decoded by wire-worker.ts (a module worker),
+ * or undefined when no worker could run it: there is no Worker (Node, some
+ * embedded browsers), or its script did not load (served unbundled, its bare
+ * imports do not resolve in a worker: import maps are the page's only). Then the
+ * caller fetches on the main thread; a rejection is the bundle's own error.
+ * Marshal bytes the worker makes afterwards (`emit`) are put into `made` as they arrive.
+ */
+function inWorker(href: string, emit: EmitList, made: Map<string, Uint8Array>): Promise<Uint8Array | undefined> {
+  if (current === undefined) current = startWorker()
+  if (current === false || current === undefined) return Promise.resolve(undefined)
+  const { worker, requests } = current
+  const id = nextId++
+  return new Promise<Uint8Array | undefined>((resolve, reject) => {
+    requests.set(id, { href, made, answered: false, resolve, reject })
+    worker.postMessage({ id, url: href, emit: emit === null || emit === 'all' ? emit : [...emit] })
+  })
+}
+
+type Loader = typeof import('@pybundle/loader/browser')
+let loading: Promise<Loader> | undefined
+
+/**
+ * @pybundle/loader, imported when first needed rather than with this module: a
+ * page importing @pybundle/pyodide then loads a few small modules before it can
+ * call loadPyodideWithBundle, which starts Pyodide's downloads at once, and the
+ * loader's (about forty modules, a WebAssembly hasher) arrive while Pyodide's
+ * WebAssembly downloads and compiles. A bundler keeps the import() as a chunk.
+ */
+function loader(): Promise<Loader> {
+  return loading ??= import('@pybundle/loader/browser').then((m) => {
+    mark('loader imported')
+    return m
+  })
+}
+
+type Fetchable = URL | string | ArrayBuffer | Uint8Array
+type Openable = Fetchable | Bundle
+
+function isFetchable(b: unknown): b is Fetchable {
+  return b instanceof URL || typeof b === 'string' || b instanceof ArrayBuffer || b instanceof Uint8Array
 }
 
 function urlOf(b: Openable): string | undefined {
   return b instanceof URL || typeof b === 'string' ? String(b) : undefined
 }
 
+/** What each bundle's worker emits ahead (the preEmit option): the app layer from the app, Pyodide's startup modules from the base (or the one bundle). */
+function emitLists(option: BrowserBundleOptions['preEmit'], layered: boolean): { app: EmitList; base: EmitList } {
+  if (option === 'none') return { app: null, base: null }
+  if (option !== undefined && typeof option !== 'string') return { app: option, base: option }
+  if (!layered) return { app: PYODIDE_STARTUP_MODULES, base: PYODIDE_STARTUP_MODULES }
+  return { app: option === 'startup' ? null : 'all', base: PYODIDE_STARTUP_MODULES }
+}
+
+/** The source (serving what the workers made ahead first). */
 async function toSource(options: BrowserBundleOptions): Promise<ModuleSource> {
   const { bundle, base } = options
+  const emit = emitLists(options.preEmit, base !== undefined)
+  // Both fetched at once when the base is given, from the start.
+  const early = isFetchable(bundle)
+    ? [openFetched(bundle, options, emit.app), base !== undefined && isFetchable(base) ? openFetched(base, options, emit.base) : undefined] as const
+    : undefined
+  for (const p of early ?? []) p?.catch(() => {}) // awaited below
+  const { Bundle, BundleLayers, layerBundles } = await loader()
   if (bundle instanceof BundleLayers) return bundleSource(bundle)
-  if (!isOpenable(bundle)) {
+  if (early === undefined && !(bundle instanceof Bundle)) {
     if (base !== undefined) throw new PyBundleError('BAD_ARGUMENT', 'the `base` option needs the bundle as a URL, bytes or an opened Bundle, not a ModuleSource')
-    return bundle
+    return bundle as ModuleSource
   }
-  // Both fetched at once when the base is given.
-  const [app, given] = await Promise.all([open(bundle, options), base === undefined ? undefined : open(base, options)])
-  const ref = app.base
-  if (ref === null && given === undefined) return bundleSource(app)
-  const names = { app: urlOf(bundle) ?? 'the app bundle', base: base !== undefined ? urlOf(base) : undefined }
-  if (given !== undefined) return bundleSource(layerBundles(app, given, names))
-  const appUrl = urlOf(bundle)
+  const none = new Map<string, Uint8Array>()
+  const openBase = (b: Openable) => b instanceof Bundle ? Promise.resolve({ bundle: b, made: none }) : openFetched(b, options, emit.base)
+  const [app, given] = await Promise.all([
+    early?.[0] ?? { bundle: bundle as Bundle, made: none },
+    early?.[1] ?? (base === undefined ? undefined : openBase(base)),
+  ])
+  const layered = (b: { bundle: Bundle; made: Map<string, Uint8Array> }, names: { app: string; base?: string }): ModuleSource =>
+    withPools(bundleSource(layerBundles(app.bundle, b.bundle, names)), [
+      { made: app.made, serves: () => true },
+      { made: b.made, serves: (name) => app.bundle.getModule(name) === undefined },
+    ], undefined, stopWorker)
+  const ref = app.bundle.base
+  if (ref === null && given === undefined) return withPools(bundleSource(app.bundle), [{ made: app.made, serves: () => true }], undefined, stopWorker)
+  const appUrl = isFetchable(bundle) ? urlOf(bundle) : undefined
+  const names = { app: appUrl ?? 'the app bundle', base: base !== undefined ? urlOf(base) : undefined }
+  if (given !== undefined) return layered(given, names)
   if (appUrl === undefined) {
     throw new PyBundleError('BASE_MISMATCH', `the bundle was built on the base bundle "${ref!.name}": give it as the \`base\` option`)
   }
   const appHref = new URL(appUrl, (globalThis as { location?: { href: string } }).location?.href)
   // An app served in its wire form (§18, `app.pyb.wire`) finds its base's wire form beside it too.
   const baseUrl = new URL(ref!.name + (appHref.pathname.endsWith('.wire') ? '.wire' : ''), appHref)
-  return bundleSource(layerBundles(app, await openBrowserBundle(baseUrl, options), { ...names, base: String(baseUrl) }))
+  return layered(await openFetched(baseUrl, options, emitLists(options.preEmit, true).base), { ...names, base: String(baseUrl) })
 }
 
 async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
@@ -136,6 +304,7 @@ async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
   const earlyFiles = precompiledBootFiles(source.pythonMagic)
   if (earlyFiles === undefined) throw new PyBundleError('INTERPRETER', 'this @pybundle/pyodide has no precompiled boot module for this Pyodide (run scripts/build-boot.mjs)')
   const onRead = options.onRead
+  mark('prepared')
   return { source, earlyFiles, reported: onRead === undefined ? undefined : (name) => onRead(name, false) }
 }
 
@@ -147,7 +316,7 @@ async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
  * compiled for Pyodide's CPython).
  */
 export async function loadPyodideWithBundle(options: BrowserLoadOptions): Promise<PyodideAPI> {
-  const { bundle: _bundle, base: _base, fetchOptions: _fetch, verify: _verify, stdlibZip = 'pyodide', ...rest } = options
+  const { bundle: _bundle, base: _base, fetchOptions: _fetch, verify: _verify, preEmit: _preEmit, stdlibZip = 'pyodide', ...rest } = options
   const input = prepare(options)
   const started = startPyodide(input, stdlibZip === 'empty' ? { ...rest, stdLibURL: EMPTY_ZIP_URL } : rest)
   started.catch(() => {}) // a bad bundle is reported through `input` below

@@ -3,7 +3,7 @@
  * from a .pyb bundle. See README.md for how, what was measured, and what differs
  * from a filesystem.
  */
-export { loadPyodideWithBundle, PYODIDE_PYTHON_MAGIC } from './load.js'
+export { loadPyodideWithBundle } from './load.js'
 export type { BundleOptions, LoadPyodideWithBundleOptions } from './load.js'
 export { bundleSource, pycHeader } from './module-source.js'
 export type { ModuleEntry, ModuleSource } from './module-source.js'

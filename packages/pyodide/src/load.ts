@@ -31,7 +31,6 @@ import type { CommonBundleOptions, RestoreHook } from './start.js'
 import { chooseSnapshot, resumeAfterRestore } from './snapshot.js'
 import type { SnapshotOptions } from './snapshot.js'
 
-export { PYODIDE_PYTHON_MAGIC } from './start.js'
 
 export interface BundleOptions extends CommonBundleOptions {
   /** A .pyb file path, its bytes, an opened bundle (or an app bundle with its base, BundleLayers), or any ModuleSource. */

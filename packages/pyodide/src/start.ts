@@ -171,6 +171,7 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
         // The first u32 is Pyodide's snapshot magic: restoreSnapshot throws on anything else.
         if (damaged !== undefined) restore.bytes.fill(0, 0, 4)
       }
+      globalThis.performance?.mark?.('pybundle:fsInit entered')
       input ??= await pending
       const { source, earlyFiles, reported } = input
       const fs = FS as unknown as EmscriptenFS
