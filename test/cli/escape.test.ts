@@ -1,6 +1,6 @@
-/** printable() and the JSON escaping of packages/cli/src/lib/escape.ts (internal to @pybundle/cli: imported from its compiled file, as test/bundler imports shard). */
+/** printable() and the JSON escaping of packages/cli/src/lib/escape.ts (exported by @pybundle/cli). */
 import { describe, expect, it } from 'vitest'
-import { jsonPrintable, printable } from '../../packages/cli/dist/lib/escape.js'
+import { jsonPrintable, printable } from '@pybundle/cli'
 
 const NASTY = [
   '\u001b[2J', '\u001b]0;title\u0007', 'a\rb', 'a\nb', '\t', '\u007f', '\u0085', '\u009b31m', '\u202eevil', '\u2066x\u2069',

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadPyodideWithBundle, type ModuleSource } from '@pybundle/pyodide'
+import { loadPyodideWithBundle, PYODIDE_PYTHON_MAGIC, type ModuleSource } from '@pybundle/pyodide'
 import { isPyBundleError } from '@pybundle/errors'
 import { HERE } from './helpers.js'
 
@@ -16,8 +16,6 @@ const PKG = path.resolve(HERE, '../../packages/pyodide')
 describe('@pybundle/pyodide pieces', () => {
   it('src/boot-code.ts matches src/python/*.py (run scripts/build-boot.mjs after editing them)', async () => {
     const { BOOT_CODE, BOOT_MAGIC } = await import(path.join(PKG, 'dist/boot-code.js'))
-    // Internal (not exported by the package): the pyc magic the package expects of a bundle.
-    const { PYODIDE_PYTHON_MAGIC } = await import(path.join(PKG, 'dist/start.js'))
     expect(BOOT_MAGIC).toBe(PYODIDE_PYTHON_MAGIC)
     for (const name of ['_pybundle_boot', 'sitecustomize']) {
       const source = fs.readFileSync(path.join(PKG, 'src/python', `${name}.py`))

@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url'
 import { buildBundle, createInterpreter, type Interpreter } from '@pybundle/bundler'
 import { cachePath, writeFileAtomic } from '../helpers/cache.js'
 import { decodeRecords } from '../helpers/container.js'
-import { treeHash } from '../../benchmarks/pyodide/tree-hash.mjs'
+import { treeHash as hashTree } from '../../benchmarks/pyodide/tree-hash.mjs'
 
-/** Hash of every file under the given folders (sorted), for cache keys (shared with benchmarks/pyodide). */
-export { treeHash }
+/** Hash of every file under `dirs` (sorted), for cache keys (benchmarks/pyodide/tree-hash.mjs, which the benchmarks' caches use too). */
+export function treeHash(...dirs: string[]): string {
+  return hashTree(dirs)
+}
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url))
 export const FIXTURES = path.join(HERE, 'fixtures')
@@ -31,7 +33,7 @@ export function pyodideInterpreter(): Interpreter {
  * fixture app), built by the real pipeline with python = "pyodide".
  */
 export async function appBundle(): Promise<string> {
-  const key = treeHash([path.join(ROOT, 'packages/bundler/dist'), path.join(ROOT, 'packages/bundler/src/python'), FIXTURES])
+  const key = treeHash(path.join(ROOT, 'packages/bundler/dist'), path.join(ROOT, 'packages/bundler/src/python'), FIXTURES)
   const out = cachePath('pyodide-app-bundle', [PYODIDE_VERSION, key], 'pyb')
   if (!fs.existsSync(out)) {
     const tmp = `${out}.${process.pid}.building.pyb`

@@ -27,7 +27,7 @@ let bundle: string
 let snapshotBytes: Uint8Array
 
 beforeAll(async () => {
-  const key = treeHash([...['bundler/dist', 'bundler/src/python', 'pyodide/dist', 'pyodide/src/python', 'loader/dist'].map((d) => path.join(ROOT, 'packages', d)), FIXTURES])
+  const key = treeHash(...['bundler/dist', 'bundler/src/python', 'pyodide/dist', 'pyodide/src/python', 'loader/dist'].map((d) => path.join(ROOT, 'packages', d)), FIXTURES)
   const dir = cachePath('pyodide-snapshot', [PYODIDE_VERSION, key], 'd')
   bundle = path.join(dir, 'snapshot.pyb')
   if (!fs.existsSync(bundle + '.snapshot')) {

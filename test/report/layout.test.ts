@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ReportModule, TreeNode } from '@pybundle/report'
-import { squarify } from '../../packages/report/dist/squarify.js'
-import { buildTree } from '../../packages/report/dist/tree.js'
+import { buildTree, squarify, type ReportModule, type TreeNode } from '@pybundle/report'
 
 describe('squarify', () => {
   const check = (values: number[], w: number, h: number): void => {

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto'
 import { Script } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
-import { renderReport, type ReportData } from '@pybundle/report'
-import { validateReportData } from '../../packages/report/dist/validate.js'
+import { renderReport, validateReportData, type ReportData } from '@pybundle/report'
 
 const data = (): ReportData => ({
   summary: {

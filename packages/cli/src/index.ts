@@ -5,4 +5,5 @@ export { inspectBundle, type InspectReport, type InspectModule, type InspectCode
 export { extractBundle, pycPath, type ExtractReport, type ExtractedModule } from './lib/extract.js'
 export { summaryJson, summaryText } from './commands/build.js'
 export { whyChain, whyText, whyJson, type WhyStep } from './lib/why.js'
+export { printable, jsonPrintable } from './lib/escape.js'
 export { checkPlan, planModules, writePlan, describeSource, type ExtractPlan, type PlanEntry } from './lib/extract.js'

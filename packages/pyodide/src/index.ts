@@ -4,6 +4,8 @@
  * from a filesystem.
  */
 export { loadPyodideWithBundle } from './load.js'
+/** The pyc magic number of the CPython inside the installed Pyodide (3.14): a bundle for it must be built with python = "pyodide". */
+export { PYODIDE_PYTHON_MAGIC } from './start.js'
 export type { BundleOptions, LoadPyodideWithBundleOptions } from './load.js'
 export { bundleSource, pycHeader } from './module-source.js'
 export type { ModuleEntry, ModuleSource } from './module-source.js'
