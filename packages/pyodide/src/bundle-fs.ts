@@ -20,7 +20,7 @@
  * the last stream on it is closed, so nothing is held per module after import.
  */
 import type { ModuleEntry, ModuleSource } from './module-source.js'
-import { pycHeader } from './module-source.js'
+import { pycOf } from './module-source.js'
 
 /** The parts of Emscripten's FS object this file uses. */
 export interface EmscriptenFS {
@@ -174,11 +174,7 @@ export function createBundleFs(FS: EmscriptenFS, source: ModuleSource, options: 
       options.onRead?.(name)
       return bytes
     }
-    const body = marshal(name)
-    const out = new Uint8Array(16 + body.length)
-    out.set(pycHeader(magic), 0)
-    out.set(body, 16)
-    return out
+    return pycOf(magic, marshal(name))
   }
   let tree: Map<string, Map<string, VNode>> | undefined
   const earlyChildren = (pkg: string): Map<string, VNode> => {

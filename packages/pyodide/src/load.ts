@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { Bundle, BundleLayers, layerBundles, openBundle, openBundleFromBuffer, openLayered } from '@pybundle/loader'
-import { bundleSource, pycHeader } from './module-source.js'
+import { bundleSource, takingFirst } from './module-source.js'
 import { Prefetcher } from './prefetch.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
@@ -89,24 +89,7 @@ function withPrefetch(source: ModuleSource, pre: Prefetcher, seen: Set<string>):
     if (b !== undefined) seen.add(name)
     return b
   }
-  return {
-    pythonMagic: source.pythonMagic,
-    files: source.files,
-    modules: () => source.modules(),
-    marshal: (name) => take(name) ?? source.marshal(name),
-    pyc(name) {
-      const body = take(name)
-      if (body === undefined) return source.pyc ? source.pyc(name) : withHeader(source.pythonMagic, source.marshal(name))
-      return withHeader(source.pythonMagic, body)
-    },
-  }
-}
-
-function withHeader(magic: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(16 + body.length)
-  out.set(pycHeader(magic), 0)
-  out.set(body, 16)
-  return out
+  return takingFirst(source, take)
 }
 
 function openOne(b: string | Uint8Array | Bundle): Bundle {

@@ -87,6 +87,32 @@ export function bundleSource(bundle: BundleLike): ModuleSource {
   }
 }
 
+/** A .pyc of `body` (marshal bytes): pycHeader(magic) then the body. */
+export function pycOf(magic: number, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16 + body.length)
+  out.set(pycHeader(magic), 0)
+  out.set(body, 16)
+  return out
+}
+
+/**
+ * `source`, serving a module's marshal bytes from `take` first (bytes made ahead:
+ * Node's prefetch worker, the page's wire worker), from `source` when `take` has none.
+ */
+export function takingFirst(source: ModuleSource, take: (name: string) => Uint8Array | undefined): ModuleSource {
+  return {
+    pythonMagic: source.pythonMagic,
+    files: source.files,
+    modules: () => source.modules(),
+    marshal: (name) => take(name) ?? source.marshal(name),
+    pyc(name) {
+      const body = take(name)
+      if (body !== undefined) return pycOf(source.pythonMagic, body)
+      return source.pyc ? source.pyc(name) : pycOf(source.pythonMagic, source.marshal(name))
+    },
+  }
+}
+
 /** The pyc header CPython 3.7+ writes for unchecked sourceless data: magic, flags 0, 8 zero bytes. */
 export function pycHeader(magic: number): Uint8Array {
   const h = new Uint8Array(16)

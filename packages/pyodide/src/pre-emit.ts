@@ -12,7 +12,7 @@
  * Node built-in.
  */
 import type { ModuleSource } from './module-source.js'
-import { pycHeader } from './module-source.js'
+import { takingFirst } from './module-source.js'
 
 /** Marshal bytes made by one bundle's worker, and whether the layered source serves `name` from that bundle. */
 export interface EmitPool {
@@ -47,21 +47,5 @@ export function withPools(source: ModuleSource, pools: readonly EmitPool[], stat
     stats.missed++
     return undefined
   }
-  const withHeader = (body: Uint8Array): Uint8Array => {
-    const out = new Uint8Array(16 + body.length)
-    out.set(pycHeader(source.pythonMagic), 0)
-    out.set(body, 16)
-    return out
-  }
-  return {
-    pythonMagic: source.pythonMagic,
-    files: source.files,
-    modules: () => source.modules(),
-    marshal: (name) => take(name) ?? source.marshal(name),
-    pyc(name) {
-      const body = take(name)
-      if (body !== undefined) return withHeader(body)
-      return source.pyc ? source.pyc(name) : withHeader(source.marshal(name))
-    },
-  }
+  return takingFirst(source, take)
 }

@@ -10,7 +10,7 @@ import { PyBundleError } from '@pybundle/errors'
 import { createBundleFs, createPackageFs, packageHasFiles } from './bundle-fs.js'
 import type { EmscriptenFS } from './bundle-fs.js'
 import { BOOT_CODE, BOOT_MAGIC } from './boot-code.js'
-import { pycHeader } from './module-source.js'
+import { pycOf } from './module-source.js'
 import type { ModuleSource } from './module-source.js'
 import { zipEntryNames } from './zip-names.js'
 
@@ -80,10 +80,7 @@ export function precompiledBootFiles(magic: number): Record<string, () => Uint8A
   for (const name of BOOT_FILES) {
     const pre = BOOT_CODE[name]
     if (pre === undefined) return undefined
-    const body = base64(pre.marshal)
-    const pyc = new Uint8Array(16 + body.length)
-    pyc.set(pycHeader(magic), 0)
-    pyc.set(body, 16)
+    const pyc = pycOf(magic, base64(pre.marshal))
     files[`${name}.pyc`] = () => pyc
   }
   return files
