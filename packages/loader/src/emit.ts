@@ -313,8 +313,7 @@ class Emitter extends MarshalOut {
       case CONST_TAG.BYTES: {
         const len = cdat.u32(off + K_BYTES_LENGTH)
         const boff = cdat.u32(off + K_BYTES_BLOB_OFFSET)
-        this.blobs.abs(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET)
-        this.claim(r)
+        this.claim(r) // blobObj checks the range (an error ends the emission; its stamps match no later one)
         this.blobObj(boff, len, cdat.start + off + K_BYTES_BLOB_OFFSET, FLAG_REF)
         return
       }

@@ -19,7 +19,7 @@
 import type { PyCode, PyStr, PyValue } from '@pybundle/cpython'
 import { usesLocalsPlus } from '@pybundle/cpython'
 import { fail } from '@pybundle/errors'
-import { BLOB_ALIGN, CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
+import { CODE, LIMITS, STRING_SLICE, STRING_SLICE_FIXED } from '@pybundle/format-spec'
 import { checkCodeObject } from './code-check.js'
 import type { Core } from './core.js'
 import type { Mem } from './mem.js'
@@ -44,16 +44,11 @@ export function materializeCode(core: Core, index: number): PyCode {
   return build(core, index, 0)
 }
 
-/**
- * The blob named by the (offset, length) fields at `rec + offField`, `rec + lenField`: Blobs.abs's
- * checks inline (Blobs.abs throws its error when one fails), then BLOB.at counts the range.
- */
+/** The blob named by the (offset, length) fields at `rec + offField`, `rec + lenField`, checked and counted by Blobs.abs. */
 function blob(core: Core, mem: Mem, rec: number, offField: number, lenField: number): Uint8Array {
   const off = mem.u32(rec + offField)
   const len = mem.u32(rec + lenField)
-  const sec = core.sec.BLOB
-  if (off % BLOB_ALIGN !== 0 || off + len > sec.size) core.blobs.abs(off, len, rec + offField)
-  const a = sec.at(off, len)
+  const a = core.blobs.abs(off, len, rec + offField)
   return len === 0 ? EMPTY_BYTES : mem.u8.subarray(a, a + len)
 }
 
