@@ -11,5 +11,6 @@
  */
 export * from './browser.js'
 export { openBundle, openLayered } from './open-file.js'
-export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, encodeSnapshotFile, mapSnapshotFile, readSnapshotFile, readSnapshotHead, snapshotMatchesBundle } from './snapshot-file.js'
-export type { SnapshotFile, SnapshotInfo } from './snapshot-file.js'
+export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, encodeSnapshotFile, readSnapshotFile, readSnapshotHead, readSnapshotLayout, snapshotMatchesBundle } from './snapshot-file.js'
+export type { SnapshotFile, SnapshotInfo, SnapshotLayout } from './snapshot-file.js'
+export { mapSnapshotFile } from './snapshot-map.js'

@@ -11,14 +11,13 @@
  * three at once (verify, inspect); a loader at startup checks the header and the
  * description at once and the snapshot's own bytes with checkSnapshotLater, in
  * pieces between other work, before Pyodide copies them into its heap (§17).
- * This file only knows bytes (and how to map them, mapSnapshotFile); what the
- * description means is @pybundle/pyodide's.
+ * This file only knows bytes, and imports no Node built-in (a page reads a
+ * snapshot file with it: @pybundle/loader/snapshot-file); snapshot-map.ts maps one
+ * under Node. What the description means is @pybundle/pyodide's.
  */
-import { readFileSync, statSync } from 'node:fs'
 import { PyBundleError } from '@pybundle/errors'
 import { HEADER } from '@pybundle/format-spec'
 import { xxh64, xxh64Stream } from './hash.js'
-import { mapFile } from './mapping.js'
 import { Mem } from './mem.js'
 
 /** Bytes of a u64 field of the header. */
@@ -56,7 +55,11 @@ export interface SnapshotInfo {
    */
   packageMounts?: string[]
   /** The loadPyodideWithBundle options it was made with; a restore with others starts normally. */
-  options: { mountPoint: string; stdlibRoot: string; root: string; roots: Record<string, string> }
+  options: {
+    mountPoint: string; stdlibRoot: string; root: string; roots: Record<string, string>
+    /** 'empty': made with an empty stdlib zip (a page's stdlibZip: 'empty'); absent: Pyodide's python_stdlib.zip. */
+    stdlibZip?: 'empty'
+  }
 }
 
 export interface SnapshotFile {
@@ -110,7 +113,24 @@ export function readSnapshotHead(bytes: Uint8Array): SnapshotFile {
   return parse(bytes, false)
 }
 
-function parse(bytes: Uint8Array, checkBody: boolean): SnapshotFile {
+/** Where a snapshot file's parts are, from its header alone. */
+export interface SnapshotLayout {
+  /** "major.minor" */
+  formatVersion: string
+  fileSize: number
+  infoSize: number
+  /** Where Pyodide's snapshot bytes start, and how many there are (what Pyodide's heap is sized from). */
+  snapshotOffset: number
+  snapshotSize: number
+}
+
+/**
+ * The header of a snapshot file checked (magic, major version, header checksum,
+ * where the parts are) from its first 64 bytes: what a page needs to size
+ * Pyodide's heap before the rest has arrived. `fileLength`, when the whole file
+ * is there, is checked against the size the header gives.
+ */
+export function readSnapshotLayout(bytes: Uint8Array, fileLength?: number): SnapshotLayout {
   if (bytes.length < SNAPSHOT_HEADER_SIZE) fail('TRUNCATED', `${bytes.length} bytes, shorter than the ${SNAPSHOT_HEADER_SIZE}-byte header`, bytes.length)
   const v = new Mem(bytes) // the loader's one reader (mem.ts), unchecked: the header's length was checked above
   const magic = new TextDecoder().decode(bytes.subarray(0, 8))
@@ -124,20 +144,26 @@ function parse(bytes: Uint8Array, checkBody: boolean): SnapshotFile {
   const actualHead = xxh64(head)
   if (headerSum !== actualHead) fail('CHECKSUM_MISMATCH', `header checksum ${hex(headerSum)}, bytes hash to ${hex(actualHead)}`, AT.headerChecksum)
   const fileSize = Number(v.u64(AT.fileSize))
-  if (fileSize !== bytes.length) fail(fileSize > bytes.length ? 'TRUNCATED' : 'MALFORMED', `the header says ${fileSize} bytes, the file has ${bytes.length}`, AT.fileSize)
+  if (fileLength !== undefined && fileSize !== fileLength) fail(fileSize > fileLength ? 'TRUNCATED' : 'MALFORMED', `the header says ${fileSize} bytes, the file has ${fileLength}`, AT.fileSize)
   const infoSize = v.u32(AT.infoSize)
   const offset = Number(v.u64(AT.snapshotOffset))
   const size = Number(v.u64(AT.snapshotSize))
-  if (offset % 64 !== 0 || offset < SNAPSHOT_HEADER_SIZE + infoSize || offset + size !== bytes.length) {
+  if (offset % 64 !== 0 || offset < SNAPSHOT_HEADER_SIZE + infoSize || offset + size !== fileSize) {
     fail('MALFORMED', `snapshot at ${offset} (${size} bytes) with ${infoSize} bytes of description: not 64-aligned after the description and ending at the file's end`, AT.snapshotOffset)
   }
+  return { formatVersion: `${major}.${minor}`, fileSize, infoSize, snapshotOffset: offset, snapshotSize: size }
+}
+
+function parse(bytes: Uint8Array, checkBody: boolean): SnapshotFile {
+  const { formatVersion, infoSize, snapshotOffset: offset, snapshotSize: size } = readSnapshotLayout(bytes, bytes.length)
+  const v = new Mem(bytes)
   const json = bytes.subarray(SNAPSHOT_HEADER_SIZE, SNAPSHOT_HEADER_SIZE + infoSize)
   const infoSum = v.u64(AT.infoChecksum)
   const actualInfo = xxh64(json)
   if (infoSum !== actualInfo) fail('CHECKSUM_MISMATCH', `description checksum ${hex(infoSum)}, bytes hash to ${hex(actualInfo)}`, SNAPSHOT_HEADER_SIZE)
   const snapshot = bytes.subarray(offset, offset + size)
   const snapSum = v.u64(AT.snapshotChecksum)
-  const file = { formatVersion: `${major}.${minor}`, snapshot, snapshotChecksum: snapSum, snapshotOffset: offset }
+  const file = { formatVersion, snapshot, snapshotChecksum: snapSum, snapshotOffset: offset }
   if (checkBody) {
     const h = xxh64Stream()
     for (let at = 0; at < size; at += PIECE) h.update(snapshot.subarray(at, at + PIECE))
@@ -189,24 +215,6 @@ export async function checkSnapshotLater(file: SnapshotFile): Promise<PyBundleEr
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
-}
-
-/**
- * A snapshot file mapped copy-on-write (Node; mmap through @pybundle/mmap-io):
- * its pages are read from the page cache when touched, not copied into a buffer
- * first, and a write (the Pyodide loader spoils a snapshot that failed its check
- * so Pyodide refuses it) changes only this process's page. Falls back to reading
- * the file where the addon is missing (NO_MMAP).
- */
-export function mapSnapshotFile(path: string): Uint8Array {
-  // A file too short for the header: readSnapshotHead says so (mapFile would call it a bad .pyb).
-  if (statSync(path).size < SNAPSHOT_HEADER_SIZE) return readFileSync(path)
-  try {
-    return mapFile(path, true)
-  } catch (e) {
-    if (e instanceof PyBundleError && e.code === 'NO_MMAP') return readFileSync(path)
-    throw e
-  }
 }
 
 /** xxh64 of a bundle's header as stored in it (what SnapshotInfo.bundle.headerChecksum records), hex. */
