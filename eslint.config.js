@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     // Pyodide's JavaScript API (PyProxy and friends) is untyped.
-    files: ['packages/pyodide/src/load.ts', 'packages/pyodide/src/start.ts', 'packages/pyodide/src/snapshot.ts', 'packages/pyodide/src/make-snapshot.ts', 'packages/bundler/src/interpreter/pyodide.ts', 'benchmarks/pyodide/**'],
+    files: ['packages/pyodide/src/load.ts', 'packages/pyodide/src/start.ts', 'packages/pyodide/src/snapshot.ts', 'packages/pyodide/src/snapshot-restore.ts', 'packages/pyodide/src/make-snapshot.ts', 'packages/bundler/src/interpreter/pyodide.ts', 'benchmarks/pyodide/**'],
     rules: off(UNSAFE_ANY),
   },
   {

@@ -11,7 +11,10 @@
  *   layered   pybundle: the app bundle over the stdlib bundle;
  *   wire      the same pair in its wire form (pybundle wire, SPEC.md §18), as
  *             examples/browser serves it;
- *   single    pybundle: one bundle holding the stdlib and the app.
+ *   single    pybundle: one bundle holding the stdlib and the app;
+ *   snapshot  pybundle's wire pair plus the app bundle's memory snapshot
+ *             (`[pyodide] snapshot = true`, `stdlib_zip = "empty"`: Python's
+ *             state after the app's traced imports), restored instead of booting.
  *
  * Per load: navigation start to Pyodide ready, to the app's imports done
  * (`import webapp.main`: jinja2, markupsafe, markdown, pygments, yaml), and the
@@ -43,7 +46,7 @@ const LIBS = ['jinja2', 'markupsafe', 'markdown', 'pygments', 'yaml']
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions']
 
-export const MODES = ['stock', 'pyczip', 'layered', 'wire', 'single'] as const
+export const MODES = ['stock', 'pyczip', 'layered', 'wire', 'single', 'snapshot'] as const
 export type Mode = (typeof MODES)[number]
 export const DESCRIPTIONS: Record<Mode, string> = {
   stock: 'stock Pyodide: stdlib zip of .py files; the app as a .py zip (compiled on import)',
@@ -51,6 +54,7 @@ export const DESCRIPTIONS: Record<Mode, string> = {
   layered: 'pybundle: app.pyb over stdlib.pyb (layered)',
   wire: 'pybundle: app.pyb.wire over stdlib.pyb.wire (the wire form, decoded in the page)',
   single: 'pybundle: one bundle (stdlib + app)',
+  snapshot: 'pybundle: the wire pair + app.pyb.snapshot (a memory snapshot after the app\'s imports, restored)',
 }
 
 export interface Load {
@@ -78,6 +82,8 @@ function missing(): string[] {
   ]
 }
 
+const SNAPSHOT_TABLE = '\n[pyodide]\nsnapshot = true\nstdlib_zip = "empty"\n'
+
 /** Bundles (built once into benchmarks/.work/browser, from copies of the example's manifests) and the zip contenders. */
 async function fixtures(onProgress: (m: string) => void): Promise<string> {
   const dist = join(WORK, 'dist')
@@ -85,13 +91,16 @@ async function fixtures(onProgress: (m: string) => void): Promise<string> {
   const key = JSON.stringify({
     pyodide: JSON.parse(readFileSync(join(PYODIDE_DIR, 'package.json'), 'utf8')).version,
     example: ['stdlib.toml', 'app.toml', 'single.toml', 'webapp/main.py'].map((f) => readFileSync(join(EXAMPLE, f), 'utf8')),
+    snapshot: SNAPSHOT_TABLE,
     // The writer decides the bundles' bytes (BLOB's layout: SPEC.md §14), so what they compress to.
     writer: createHash('sha256').update(readdirSync(WRITER).sort().map((f) => readFileSync(join(WRITER, f), 'utf8')).join('\0')).digest('hex'),
   })
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key && existsSync(join(dist, 'app-pyc.zip'))) return withWire(dist)
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key && existsSync(join(dist, 'app-pyc.zip')) && existsSync(join(dist, 'app.pyb.snapshot'))) return withWire(dist)
   rmSync(WORK, { recursive: true, force: true })
   mkdirSync(WORK, { recursive: true })
   for (const f of ['stdlib.toml', 'app.toml', 'single.toml']) cpSync(join(EXAMPLE, f), join(WORK, f))
+  // The app bundle's memory snapshot for the `snapshot` contender, made by the build with the bundle (for a page with stdlibZip: 'empty').
+  writeFileSync(join(WORK, 'app.toml'), readFileSync(join(WORK, 'app.toml'), 'utf8') + SNAPSHOT_TABLE)
   cpSync(join(EXAMPLE, 'webapp'), join(WORK, 'webapp'), { recursive: true })
   for (const f of ['stdlib', 'app', 'single']) {
     onProgress(`building ${f}.pyb with python = "pyodide" (once; a minute or two each)...`)
@@ -165,7 +174,7 @@ export async function runBrowserCase(options: { runs: number; onProgress?: (m: s
   // The example's own page (examples/browser/public/index.html) runs bench.js instead of the app when given ?mode=.
   const scripts = await bundleScripts()
   const server = await startServer({ mounts: { '/bench/': join(HERE, 'page'), ...defaultMounts(dist) }, scripts })
-  const fetched = ['/dist/stdlib.pyb', '/dist/app.pyb', '/dist/stdlib.pyb.wire', '/dist/app.pyb.wire', '/dist/single.pyb', '/dist/stdlib-pyc.zip', '/dist/app-pyc.zip', '/dist/app-py.zip',
+  const fetched = ['/dist/stdlib.pyb', '/dist/app.pyb', '/dist/stdlib.pyb.wire', '/dist/app.pyb.wire', '/dist/single.pyb', '/dist/stdlib-pyc.zip', '/dist/app-pyc.zip', '/dist/app-py.zip', '/dist/app.pyb.snapshot',
     '/pyodide/python_stdlib.zip', '/pyodide/pyodide.asm.wasm', '/pyodide/pyodide.asm.mjs', '/pyodide/pyodide-lock.json', '/pyodide/pyodide.mjs']
   progress('compressing what the pages fetch (brotli, gzip), once, before any load is timed...')
   await server.warm([...fetched, ...scripts.keys()])

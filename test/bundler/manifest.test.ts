@@ -110,4 +110,16 @@ describe('manifest', () => {
     expect(err(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshot = false\nsnapshot_imports = ["a"]\n').message).toMatch(/contradicts/)
     expect(err(py + '[modules]\ninclude = ["a"]\n[pyodide]\nsnapshots = true\n').message).toMatch(/unknown key 'snapshots' in \[pyodide\]/)
   })
+
+  it('[pyodide] stdlib_zip: "empty" makes the snapshot for a page with an empty stdlib zip; only "pyodide"/"empty", only with a snapshot', () => {
+    const py = '[bundle]\npython = "pyodide"\n[modules]\ntrace = ["-c", "import a"]\n[pyodide]\n'
+    expect(parseManifest(py + 'snapshot = true\nstdlib_zip = "empty"\n', FILE).snapshot).toEqual({ imports: 'trace', stdlibZip: 'empty' })
+    expect(parseManifest(py + 'snapshot_imports = ["a"]\nstdlib_zip = "empty"\n', FILE).snapshot).toEqual({ imports: ['a'], stdlibZip: 'empty' })
+    expect(parseManifest(py + 'snapshot = true\nstdlib_zip = "pyodide"\n', FILE).snapshot).toEqual({ imports: 'trace' })
+    const bad = err(py + 'snapshot = true\nstdlib_zip = "none"\n')
+    expect(bad.code).toBe('MANIFEST')
+    expect(bad.message).toMatch(/stdlib_zip/)
+    expect(bad.message).toMatch(/"pyodide" or "empty"/)
+    expect(err(py + 'stdlib_zip = "empty"\n').message).toMatch(/stdlib_zip says how the memory snapshot is made, and no snapshot is asked for/)
+  })
 })

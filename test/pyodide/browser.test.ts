@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildBundle } from '@pybundle/bundler'
 import { encodeWire } from '@pybundle/loader'
+import { makeBundleSnapshot } from '@pybundle/pyodide'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../report/chromium.js'
 import { cachePath } from '../helpers/cache.js'
 import { startServer, defaultMounts, unbundledScripts, type Server } from '../../examples/browser/server.mjs'
@@ -44,7 +45,7 @@ if (missing.length) console.warn(`SKIP test/pyodide/browser.test.ts: absent: ${m
 
 declare global {
   interface Window {
-    pybundleResult?: { ok: boolean; output: string; error?: string; code?: string | null; marks: Record<string, number> }
+    pybundleResult?: { ok: boolean; output: string; error?: string; code?: string | null; marks: Record<string, number>; restored: boolean; warnings: string[] }
   }
 }
 
@@ -101,6 +102,8 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     }
     const app = fs.readFileSync(path.join(dist, 'app.pyb'))
     fs.writeFileSync(path.join(dist, 'app-cut.pyb'), app.subarray(0, app.length - 1000))
+    // The app bundle's memory snapshot, as `[pyodide] snapshot` with `stdlib_zip = "empty"` makes it (the layered pair: the base is found beside the app).
+    await makeBundleSnapshot(path.join(dist, 'app.pyb'), { imports: ['webapp.main'], stdlibZip: 'empty' })
     expected = execFileSync(DEBIAN_PYTHON, ['-m', 'webapp'], { cwd: EXAMPLE, encoding: 'utf8', env: { ...process.env, PYTHONPATH: '', PYTHONDONTWRITEBYTECODE: '1' } }).trimEnd()
     server = await startServer({ mounts: defaultMounts(dist) })
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
@@ -193,6 +196,69 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
       } finally {
         await v.page.context().close()
       }
+    }
+  })
+
+  it('restores the app bundle\'s memory snapshot instead of booting Python: CPython\'s output, the app\'s modules already imported, no warning, no failure, a clean console', async () => {
+    const from = server.log.length
+    const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app.pyb.snapshot')
+    try {
+      expect(v.result.error).toBeUndefined()
+      expect(v.result.warnings).toEqual([])
+      expect(v.result.restored).toBe(true)
+      expect(v.result.output).toBe(expected)
+      expect(v.outside).toEqual([])
+      expect(v.failed).toEqual([])
+      expect(v.consoleErrors).toEqual([])
+      const served = server.log.slice(from).filter((r) => r.path?.startsWith('/dist/')).map((r) => [r.path, r.status])
+      expect(served).toEqual(expect.arrayContaining([['/dist/app.pyb.snapshot', 200], ['/dist/app.pyb.wire', 200], ['/dist/stdlib.pyb.wire', 200]]))
+      // What the snapshot imported is in sys.modules without a read from the bundle; what it did not is served by the bundle after the restore.
+      // A string, not a function: vitest would rewrite the function's import() for Node.
+      const after = await v.page.evaluate<{ had: boolean; reads: string[] }>(`(async () => {
+        const { loadPyodideWithBundle } = await import('@pybundle/pyodide')
+        const reads = []
+        const py = await loadPyodideWithBundle({
+          bundle: new URL('/dist/app.pyb.wire', location.href), base: new URL('/dist/stdlib.pyb.wire', location.href),
+          indexURL: new URL('/pyodide/', location.href).href, stdlibZip: 'empty', snapshot: new URL('/dist/app.pyb.snapshot', location.href),
+          onRead: (name) => reads.push(name), onWarning: (m) => { throw new Error(m) }, stdout: () => {}, stderr: () => {},
+        })
+        const had = py.runPython('import sys; "jinja2" in sys.modules and "xml.dom.minidom" not in sys.modules')
+        py.runPython('import xml.dom.minidom')
+        return { had, reads }
+      })()`)
+      expect(after.had).toBe(true)
+      expect(after.reads).toContain('xml.dom.minidom')
+      expect(after.reads).not.toContain('jinja2')
+    } finally {
+      await v.page.context().close()
+    }
+  })
+
+  it('a damaged memory snapshot: one warning naming it and CHECKSUM_MISMATCH, then a normal start with the same output', async () => {
+    const snap = fs.readFileSync(path.join(dist, 'app.pyb.snapshot'))
+    snap[snap.length - 4096] ^= 0x01
+    fs.writeFileSync(path.join(dist, 'app-bad.pyb.snapshot'), snap)
+    const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app-bad.pyb.snapshot')
+    try {
+      expect(v.result.error).toBeUndefined()
+      expect(v.result.restored).toBe(false)
+      expect(v.result.warnings).toHaveLength(1)
+      expect(v.result.warnings[0]).toMatch(/^pybundle: memory snapshot http:\/\/[^ ]+\/dist\/app-bad\.pyb\.snapshot not restored: .*CHECKSUM_MISMATCH.*; starting normally$/)
+      expect(v.result.output).toBe(expected)
+      expect(v.consoleErrors).toEqual([])
+    } finally {
+      await v.page.context().close()
+    }
+  })
+
+  it('a snapshot made for an empty stdlib zip on a page that gives Pyodide its own zip: a warning saying so, then a normal start', async () => {
+    const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app.pyb.snapshot&zip=pyodide')
+    try {
+      expect(v.result.restored).toBe(false)
+      expect(v.result.warnings).toEqual([expect.stringMatching(/not restored: it was made with an empty stdlib zip .*starting normally$/)])
+      expect(v.result.output).toBe(expected)
+    } finally {
+      await v.page.context().close()
     }
   })
 

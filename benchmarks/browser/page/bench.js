@@ -1,6 +1,6 @@
 // One page load of the browser benchmark (benchmarks/browser/browser.ts), run by
 // the example's page (examples/browser/public/index.html) when it is given
-// ?mode=stock | pyczip | layered | wire | single. Times are performance.now(), i.e.
+// ?mode=stock | pyczip | layered | wire | single | snapshot. Times are performance.now(), i.e.
 // milliseconds since navigation started: `ready` when Pyodide is up, `imported`
 // when the app's imports (webapp.main: jinja2, markdown, pygments, yaml, ...) are done.
 // `phases` is the load's timeline (the same clock), for `browser.ts --phases`:
@@ -61,15 +61,18 @@ try {
     py.FS.writeFile('/app.zip', new Uint8Array(await appZip))
     py.runPython('import sys; sys.path.insert(0, "/app.zip"); import webapp.main')
     window.benchResult = { ok: true, ready, imported: performance.now() }
-  } else if (mode === 'layered' || mode === 'wire' || mode === 'single') {
-    const w = mode === 'wire' ? '.wire' : '' // the wire forms of the layered pair (pybundle wire, SPEC.md §18)
+  } else if (mode === 'layered' || mode === 'wire' || mode === 'single' || mode === 'snapshot') {
+    const w = mode === 'wire' || mode === 'snapshot' ? '.wire' : '' // the wire forms of the layered pair (pybundle wire, SPEC.md §18)
     const { loadPyodideWithBundle } = await pybundle
     py = await loadPyodideWithBundle({
       indexURL, ...quiet, fsInit,
       stdlibZip: 'empty', // the bundles hold the whole stdlib: python_stdlib.zip is not fetched
       bundle: at(mode === 'single' ? '/dist/single.pyb' : `/dist/app.pyb${w}`),
       ...(mode === 'single' ? {} : { base: at(`/dist/stdlib.pyb${w}`) }),
+      // The app bundle's memory snapshot (made by its build); a snapshot that does not restore would be a failed load here.
+      ...(mode === 'snapshot' ? { snapshot: at('/dist/app.pyb.snapshot'), onWarning: (m) => { throw new Error(m) } } : {}),
     })
+    if (mode === 'snapshot' && performance.getEntriesByName('pybundle:restored').length === 0) throw new Error('the snapshot was not restored')
     const ready = performance.now()
     py.runPython('import webapp.main')
     window.benchResult = { ok: true, ready, imported: performance.now() }

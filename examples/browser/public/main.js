@@ -3,8 +3,10 @@
 // layered app bundle over the shared stdlib bundle); ?app=single.pyb&base= for
 // one bundle holding both. The bundles hold the whole standard library, so
 // Pyodide's own stdlib zip is not fetched (stdlibZip: 'empty'; ?zip=pyodide fetches it).
+// ?snapshot=app.pyb.snapshot starts Pyodide from the app bundle's memory snapshot
+// (built with [pyodide] snapshot = true, stdlib_zip = "empty"; README "A memory snapshot").
 // The outcome is also left in window.pybundleResult
-// for tests and benchmarks: { ok, output, error, marks }.
+// for tests and benchmarks: { ok, output, error, marks, restored, warnings }.
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
 
 const params = new URLSearchParams(location.search)
@@ -15,6 +17,8 @@ const status = document.getElementById('status')
 const out = document.getElementById('out')
 const lines = []
 const marks = {}
+const warnings = []
+const snapshot = params.get('snapshot')
 const mark = (name) => { marks[name] = performance.now() }
 
 function print(line) {
@@ -29,6 +33,7 @@ try {
     ...(base ? { base: new URL(`/dist/${base}`, location.href) } : {}),
     indexURL: new URL('/pyodide/', location.href).href,
     stdlibZip: params.get('zip') === 'pyodide' ? 'pyodide' : 'empty',
+    ...(snapshot ? { snapshot: new URL(`/dist/${snapshot}`, location.href), onWarning: (m) => { warnings.push(m); console.warn(m) } } : {}),
     stdout: print,
     stderr: print,
   })
@@ -39,11 +44,12 @@ try {
   pyodide.runPython('webapp.main.run()')
   mark('done')
   status.textContent = `done: ready in ${(marks.ready - marks.start).toFixed(0)} ms, imports in ${(marks.imported - marks.ready).toFixed(0)} ms`
-  window.pybundleResult = { ok: true, output: lines.join('\n'), marks }
+  const restored = performance.getEntriesByName('pybundle:restored').length > 0
+  window.pybundleResult = { ok: true, output: lines.join('\n'), marks, restored, warnings }
 } catch (e) {
   // A PyBundleError says what is wrong, where (byte offset, URL) and what to do.
   const message = typeof e?.describe === 'function' ? e.describe() : String(e?.message ?? e)
   status.textContent = `error: ${message}`
   status.className = 'error'
-  window.pybundleResult = { ok: false, output: lines.join('\n'), error: message, code: e?.code ?? null, marks }
+  window.pybundleResult = { ok: false, output: lines.join('\n'), error: message, code: e?.code ?? null, marks, restored: false, warnings }
 }

@@ -13,14 +13,15 @@
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
 import type { ErrorCode } from '@pybundle/errors'
-import { fetchBundleBytes, mark } from './fetch-bundle.js'
+import { fetchBundleBytes, fetchWithHead, mark } from './fetch-bundle.js'
 import type { Bundle, BundleLayers } from '@pybundle/loader/browser'
 import { bundleSource } from './module-source.js'
 import type { ModuleSource } from './module-source.js'
 import { withPools } from './pre-emit.js'
-import { checkMagic, precompiledBootFiles, startPyodide } from './start.js'
+import { checkMagic, precompiledBootFiles, snapshotOptionsOf, startPyodide } from './start.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
-import type { CommonBundleOptions, StartInput } from './start.js'
+import type { CommonBundleOptions, RestoreHook, StartInput } from './start.js'
+import type { SnapshotArrival } from './browser-snapshot.js'
 
 export { fetchBundleBytes } from './fetch-bundle.js'
 export { bundleSource, pycHeader } from './module-source.js'
@@ -64,6 +65,19 @@ export interface BrowserBundleOptions extends CommonBundleOptions {
    * alone; 'none'; or a list of names (from every bundle). Only for bundles given as URLs.
    */
   preEmit?: 'app' | 'startup' | 'none' | readonly string[]
+  /**
+   * A memory snapshot of the app bundle (`pybundle build` with `[pyodide] snapshot`,
+   * SPEC.md §17): its URL (or bytes). Pyodide then starts from it instead of
+   * booting Python: fetched beside the bundles, checked (its checksums, Pyodide's
+   * version and build, the app bundle it was made from, these options; for a page
+   * with stdlibZip: 'empty', one made with `[pyodide] stdlib_zip = "empty"`), and
+   * anything that does not fit means a normal start with one warning line
+   * (onWarning), never a failure. Default: none. With a snapshot, preEmit defaults
+   * to 'none' (the heap holds the startup modules and what the snapshot imported).
+   */
+  snapshot?: URL | string | ArrayBuffer | Uint8Array | false
+  /** Where the one-line "snapshot not restored" message goes. Default console.warn. */
+  onWarning?: (message: string) => void
 }
 
 export type BrowserLoadOptions = PyodideConfig & BrowserBundleOptions
@@ -124,6 +138,7 @@ interface WorkerLike {
   terminate(): void
 }
 type WorkerReply = { id: number } & ({ bytes: Uint8Array; wire: boolean; fetchedAt: number; decodedAt: number; timeOrigin: number }
+  | { head: Uint8Array }
   | { error: { code?: ErrorCode; message: string; offset?: number; file?: string; details?: Record<string, unknown> } }
   | { made: [string, Uint8Array][] }
   | { done: true })
@@ -131,6 +146,7 @@ type WorkerReply = { id: number } & ({ bytes: Uint8Array; wire: boolean; fetched
 interface Request {
   href: string
   made: Map<string, Uint8Array>
+  onHead?: (head: Uint8Array) => void
   answered: boolean
   resolve(bytes: Uint8Array | undefined): void
   reject(e: unknown): void
@@ -182,6 +198,10 @@ function startWorker(): typeof current {
       for (const [name, bytes] of data.made) r.made.set(name, bytes)
       return
     }
+    if ('head' in data) {
+      r.onHead?.(data.head)
+      return
+    }
     if ('done' in data) {
       requests.delete(data.id)
       if (requests.size === 0) end()
@@ -211,15 +231,41 @@ function startWorker(): typeof current {
  * caller fetches on the main thread; a rejection is the bundle's own error.
  * Marshal bytes the worker makes afterwards (`emit`) are put into `made` as they arrive.
  */
-function inWorker(href: string, emit: EmitList, made: Map<string, Uint8Array>): Promise<Uint8Array | undefined> {
+function inWorker(href: string, emit: EmitList, made: Map<string, Uint8Array>, head?: { size: number; onHead: (head: Uint8Array) => void }): Promise<Uint8Array | undefined> {
   if (current === undefined) current = startWorker()
   if (current === false || current === undefined) return Promise.resolve(undefined)
   const { worker, requests } = current
   const id = nextId++
   return new Promise<Uint8Array | undefined>((resolve, reject) => {
-    requests.set(id, { href, made, answered: false, resolve, reject })
-    worker.postMessage({ id, url: href, emit: emit === null || emit === 'all' ? emit : [...emit] })
+    requests.set(id, { href, made, answered: false, resolve, reject, onHead: head?.onHead })
+    worker.postMessage({ id, url: href, emit: emit === null || emit === 'all' ? emit : [...emit], ...(head ? { head: head.size } : {}) })
   })
+}
+
+/** A memory snapshot file's first bytes (its header: SNAPSHOT_HEADER_SIZE of @pybundle/loader) and the whole file, fetched by the worker where there is one. */
+const SNAPSHOT_HEAD = 64
+
+function fetchSnapshot(snapshot: URL | string | ArrayBuffer | Uint8Array, fetchOptions: RequestInit | undefined): SnapshotArrival {
+  if (!(snapshot instanceof URL || typeof snapshot === 'string')) {
+    const bytes = Promise.resolve(snapshot instanceof ArrayBuffer ? new Uint8Array(snapshot) : snapshot)
+    return { head: bytes, bytes, checked: Promise.resolve(false) }
+  }
+  const href = String(new URL(String(snapshot), (globalThis as { location?: { href: string } }).location?.href))
+  if (fetchOptions !== undefined) return { ...fetchWithHead(href, SNAPSHOT_HEAD, fetchOptions, 'the memory snapshot'), checked: Promise.resolve(false) }
+  let fromWorker!: (head: Uint8Array) => void
+  const workerHead = new Promise<Uint8Array>((resolve) => { fromWorker = resolve })
+  const viaWorker = inWorker(href, null, new Map(), { size: SNAPSHOT_HEAD, onHead: fromWorker })
+  // No worker: fetched here.
+  const here = viaWorker.then((b) => (b === undefined ? fetchWithHead(href, SNAPSHOT_HEAD, undefined, 'the memory snapshot') : undefined))
+  const bytes = here.then(async (h) => {
+    if (h !== undefined) return h.bytes
+    const b = await viaWorker
+    if (b === undefined) throw new Error('the page\'s worker ended before the memory snapshot arrived')
+    return b
+  })
+  const head = Promise.race([workerHead, here.then((h) => h === undefined ? workerHead : h.head)])
+  // The worker checks the whole file (wire-worker.ts); fetched here, the page hashes it.
+  return { head, bytes, checked: here.then((h) => h === undefined, () => false) }
 }
 
 type Loader = typeof import('@pybundle/loader/browser')
@@ -258,20 +304,25 @@ function emitLists(option: BrowserBundleOptions['preEmit'], layered: boolean): {
   return { app: option === 'startup' ? null : 'all', base: PYODIDE_STARTUP_MODULES }
 }
 
-/** The source (serving what the workers made ahead first). */
-async function toSource(options: BrowserBundleOptions): Promise<ModuleSource> {
+/** The source (serving what the workers made ahead first), and the app bundle (for a snapshot's check; undefined for a ModuleSource). */
+async function toSource(options: BrowserBundleOptions): Promise<{ source: ModuleSource; app: Bundle | undefined }> {
+  const { source, app } = await sourceOf(options)
+  return { source, app }
+}
+
+async function sourceOf(options: BrowserBundleOptions): Promise<{ source: ModuleSource; app?: Bundle }> {
   const { bundle, base } = options
-  const emit = emitLists(options.preEmit, base !== undefined)
+  const emit = emitLists(options.preEmit ?? (wantsSnapshot(options) ? 'none' : undefined), base !== undefined)
   // Both fetched at once when the base is given, from the start.
   const early = isFetchable(bundle)
     ? [openFetched(bundle, options, emit.app), base !== undefined && isFetchable(base) ? openFetched(base, options, emit.base) : undefined] as const
     : undefined
   for (const p of early ?? []) p?.catch(() => {}) // awaited below
   const { Bundle, BundleLayers, layerBundles } = await loader()
-  if (bundle instanceof BundleLayers) return bundleSource(bundle)
+  if (bundle instanceof BundleLayers) return { source: bundleSource(bundle), app: bundle.app }
   if (early === undefined && !(bundle instanceof Bundle)) {
     if (base !== undefined) throw new PyBundleError('BAD_ARGUMENT', 'the `base` option needs the bundle as a URL, bytes or an opened Bundle, not a ModuleSource')
-    return bundle as ModuleSource
+    return { source: bundle as ModuleSource }
   }
   const none = new Map<string, Uint8Array>()
   const openBase = (b: Openable) => b instanceof Bundle ? Promise.resolve({ bundle: b, made: none }) : openFetched(b, options, emit.base)
@@ -279,13 +330,15 @@ async function toSource(options: BrowserBundleOptions): Promise<ModuleSource> {
     early?.[0] ?? { bundle: bundle as Bundle, made: none },
     early?.[1] ?? (base === undefined ? undefined : openBase(base)),
   ])
-  const layered = (b: { bundle: Bundle; made: Map<string, Uint8Array> }, names: { app: string; base?: string }): ModuleSource =>
-    withPools(bundleSource(layerBundles(app.bundle, b.bundle, names)), [
+  const layered = (b: { bundle: Bundle; made: Map<string, Uint8Array> }, names: { app: string; base?: string }) => ({
+    source: withPools(bundleSource(layerBundles(app.bundle, b.bundle, names)), [
       { made: app.made, serves: () => true },
       { made: b.made, serves: (name) => app.bundle.getModule(name) === undefined },
-    ], undefined, stopWorker)
+    ], undefined, stopWorker),
+    app: app.bundle,
+  })
   const ref = app.bundle.base
-  if (ref === null && given === undefined) return withPools(bundleSource(app.bundle), [{ made: app.made, serves: () => true }], undefined, stopWorker)
+  if (ref === null && given === undefined) return { source: withPools(bundleSource(app.bundle), [{ made: app.made, serves: () => true }], undefined, stopWorker), app: app.bundle }
   const appUrl = isFetchable(bundle) ? urlOf(bundle) : undefined
   const names = { app: appUrl ?? 'the app bundle', base: base !== undefined ? urlOf(base) : undefined }
   if (given !== undefined) return layered(given, names)
@@ -295,17 +348,21 @@ async function toSource(options: BrowserBundleOptions): Promise<ModuleSource> {
   const appHref = new URL(appUrl, (globalThis as { location?: { href: string } }).location?.href)
   // An app served in its wire form (§18, `app.pyb.wire`) finds its base's wire form beside it too.
   const baseUrl = new URL(ref!.name + (appHref.pathname.endsWith('.wire') ? '.wire' : ''), appHref)
-  return layered(await openFetched(baseUrl, options, emitLists(options.preEmit, true).base), { ...names, base: String(baseUrl) })
+  return layered(await openFetched(baseUrl, options, emit.base), { ...names, base: String(baseUrl) })
 }
 
-async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
-  const source = await toSource(options)
+function wantsSnapshot(options: BrowserBundleOptions): boolean {
+  return options.snapshot !== undefined && options.snapshot !== false
+}
+
+async function prepare(options: BrowserBundleOptions): Promise<StartInput & { app: Bundle | undefined }> {
+  const { source, app } = await toSource(options)
   checkMagic(source)
   const earlyFiles = precompiledBootFiles(source.pythonMagic)
   if (earlyFiles === undefined) throw new PyBundleError('INTERPRETER', 'this @pybundle/pyodide has no precompiled boot module for this Pyodide (run scripts/build-boot.mjs)')
   const onRead = options.onRead
   mark('prepared')
-  return { source, earlyFiles, reported: onRead === undefined ? undefined : (name) => onRead(name, false) }
+  return { source, app, earlyFiles, reported: onRead === undefined ? undefined : (name) => onRead(name, false) }
 }
 
 /**
@@ -316,11 +373,40 @@ async function prepare(options: BrowserBundleOptions): Promise<StartInput> {
  * compiled for Pyodide's CPython).
  */
 export async function loadPyodideWithBundle(options: BrowserLoadOptions): Promise<PyodideAPI> {
-  const { bundle: _bundle, base: _base, fetchOptions: _fetch, verify: _verify, preEmit: _preEmit, stdlibZip = 'pyodide', ...rest } = options
+  const { bundle: _bundle, base: _base, fetchOptions: _fetch, verify: _verify, preEmit: _preEmit, snapshot: _snapshot, onWarning: _onWarning, stdlibZip = 'pyodide', ...rest } = options
   const input = prepare(options)
-  const started = startPyodide(input, stdlibZip === 'empty' ? { ...rest, stdLibURL: EMPTY_ZIP_URL } : rest)
+  const config = stdlibZip === 'empty' ? { ...rest, stdLibURL: EMPTY_ZIP_URL } : rest
+  const started = startPyodide(input, config, restoreHook(options, input, stdlibZip))
   started.catch(() => {}) // a bad bundle is reported through `input` below
   // A bundle that cannot be fetched or read rejects at once, whatever Pyodide
   // is doing (fsInit, where it is awaited, may not have run yet).
   return Promise.race([started, input.then(() => started)])
+}
+
+/** The memory snapshot to start from (options.snapshot), or undefined; its module is loaded only then. */
+function restoreHook(options: BrowserLoadOptions, input: Promise<{ app: Bundle | undefined }>, stdlibZip: 'pyodide' | 'empty'): Promise<RestoreHook> | undefined {
+  const { snapshot } = options
+  if (snapshot === undefined || snapshot === false) return undefined
+  const warn = options.onWarning ?? ((m: string) => console.warn(m))
+  const startNormally = () => loadPyodideWithBundle({ ...options, snapshot: false })
+  // Options that change what the heap would hold (as under Node: snapshot.ts).
+  const heapOptions = [options.stdLibURL !== undefined && 'stdLibURL', options.packages?.length && 'packages'].filter((x): x is string => typeof x === 'string')
+  if (heapOptions.length) {
+    warn(`pybundle: memory snapshot not restored: ${heapOptions.join(' and ')} given (the snapshot holds the interpreter started without ${heapOptions.length > 1 ? 'them' : 'it'}); starting normally`)
+    return undefined
+  }
+  const appBytes = input.then((i) => i.app?.bytes, () => undefined)
+  // Fetched at once (the module that checks it arrives meanwhile): Pyodide sizes its heap from the header before it instantiates its WebAssembly.
+  const file = fetchSnapshot(snapshot, options.fetchOptions)
+  file.head.catch(() => {})
+  file.bytes.catch(() => {})
+  const where = snapshot instanceof URL || typeof snapshot === 'string' ? String(snapshot) : 'given as bytes'
+  return import('./browser-snapshot.js').then(
+    (m) => m.browserRestore({ file, where, appBytes, wanted: snapshotOptionsOf(options), stdlibZip, env: options.env ?? {}, onWarning: warn, startNormally }),
+    (e: unknown) => {
+      // Its script did not load: a normal start, as for any snapshot that cannot be used.
+      const bytes = Promise.reject(e)
+      bytes.catch(() => {})
+      return { bytes, resume: () => ({ lines: '', checked: true }), fallback: () => (warn(`pybundle: memory snapshot not restored: ${e instanceof Error ? e.message : String(e)}; starting normally`), startNormally()) }
+    })
 }

@@ -26,7 +26,7 @@ import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { ModuleSource } from './module-source.js'
 import { PyBundleError } from '@pybundle/errors'
 import { BOOT_CODE } from './boot-code.js'
-import { BOOT_FILES, STDLIB_ZIP, checkMagic, precompiledBootFiles, startPyodide } from './start.js'
+import { BOOT_FILES, checkMagic, precompiledBootFiles, snapshotOptionsOf, startPyodide } from './start.js'
 import type { CommonBundleOptions, RestoreHook } from './start.js'
 import { chooseSnapshot, resumeAfterRestore } from './snapshot.js'
 import type { SnapshotOptions } from './snapshot.js'
@@ -129,12 +129,7 @@ export async function loadPyodideWithBundle(options: LoadPyodideWithBundleOption
   let source = opened
   checkMagic(source)
   // The opened app bundle (a path is opened once, in toSource), so a snapshot can be checked against its header.
-  const chosen = chooseSnapshot(options, app ?? bundle, {
-    mountPoint: rest.mountPoint ?? '/pybundle',
-    stdlibRoot: rest.stdlibRoot ?? STDLIB_ZIP,
-    root: rest.root ?? rest.env?.HOME ?? '/home/pyodide',
-    roots: rest.roots ?? {},
-  })
+  const chosen = chooseSnapshot(options, app ?? bundle, snapshotOptionsOf(rest))
   // After a restore the startup imports are in the heap already: no worker to pay for (README.md).
   const prefetch = prefetchOption ?? (chosen ? 'none' : 'all')
   const prefetched = new Set<string>()

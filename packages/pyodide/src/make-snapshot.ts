@@ -22,6 +22,12 @@ export interface MakeSnapshotOptions {
   imports: readonly string[]
   /** Where to write the snapshot file. Default `<bundle>.snapshot`. */
   output?: string
+  /**
+   * 'empty': start Pyodide with an empty stdlib zip, as a page loading with
+   * stdlibZip: 'empty' does (the bundles hold the whole standard library); the
+   * snapshot then restores only there. Default 'pyodide' (its python_stdlib.zip).
+   */
+  stdlibZip?: 'pyodide' | 'empty'
 }
 
 export interface MakeSnapshotResult {
@@ -56,10 +62,14 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
   }
   // A layered app bundle is opened with the base it names, next to it (SPEC.md §16); the snapshot records the app's identity.
   const bundle = openLayered(bundlePath)
+  const emptyZip = options.stdlibZip === 'empty' ? `${output}.${process.pid}.empty.zip` : undefined
   let pyodide: PyodideAPI
   try {
     const mountPoint = '/pybundle'
-    pyodide = await loadPyodideWithBundle({ bundle, snapshot: false, prefetch: 'none', _makeSnapshot: true, stdout: () => {}, stderr: () => {} })
+    // Pyodide under Node reads stdLibURL as a path (a data: URL is not fetched there): the empty zip is a file for the time being.
+    if (emptyZip !== undefined) writeFileSync(emptyZip, EMPTY_ZIP)
+    pyodide = await loadPyodideWithBundle({ bundle, snapshot: false, prefetch: 'none', _makeSnapshot: true, stdout: () => {}, stderr: () => {},
+      ...(emptyZip !== undefined ? { stdLibURL: emptyZip } : {}) })
     const globals = pyodide.toPy({})
     const sys = pyodide.pyimport('sys')
     const meta = sys.meta_path
@@ -91,7 +101,7 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
       failed: failed.map(([name, error]) => ({ name, error })),
       modules,
       packageMounts,
-      options: { mountPoint, stdlibRoot: '/lib/python314.zip', root: '/home/pyodide', roots: {} },
+      options: { mountPoint, stdlibRoot: '/lib/python314.zip', root: '/home/pyodide', roots: {}, ...(emptyZip !== undefined ? { stdlibZip: 'empty' as const } : {}) },
     }
     const bytes = encodeSnapshotFile(info, snapshot)
     const tmp = `${output}.${process.pid}.tmp`
@@ -105,5 +115,9 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
     return { output, size: bytes.length, info }
   } finally {
     bundle.close()
+    if (emptyZip !== undefined) rmSync(emptyZip, { force: true })
   }
 }
+
+/** A zip with no entries: its end-of-central-directory record alone (what EMPTY_ZIP_URL in browser.ts holds). */
+const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)])

@@ -102,6 +102,16 @@ export function checkMagic(source: ModuleSource): void {
   }
 }
 
+/** The options a snapshot records and must be restored with, as a start with `options` has them. */
+export function snapshotOptionsOf(options: CommonBundleOptions & { env?: Record<string, string> }): { mountPoint: string; stdlibRoot: string; root: string; roots: Record<string, string> } {
+  return {
+    mountPoint: options.mountPoint ?? '/pybundle',
+    stdlibRoot: options.stdlibRoot ?? STDLIB_ZIP,
+    root: options.root ?? options.env?.HOME ?? '/home/pyodide',
+    roots: options.roots ?? {},
+  }
+}
+
 export interface StartInput {
   source: ModuleSource
   earlyFiles: Record<string, () => Uint8Array>
@@ -117,8 +127,8 @@ export interface StartInput {
  * stays free of Node built-ins).
  */
 export interface RestoreHook {
-  /** The snapshot bytes, given to loadPyodide as `_loadSnapshot`. */
-  bytes: Uint8Array
+  /** The snapshot bytes, given to loadPyodide as `_loadSnapshot` (Pyodide awaits a promise once its JavaScript is in: a page passes the fetch). */
+  bytes: Uint8Array | Promise<Uint8Array>
   /**
    * Resolves to a warning line when the bytes turned out damaged (their checksum is
    * checked while Pyodide compiles), else undefined. Awaited in fsInit, which Pyodide
@@ -131,8 +141,8 @@ export interface RestoreHook {
    * ('top\tfolder' lines) and whether each is known to show files (else mountPackageFolders checks).
    */
   resume(pyodide: PyodideAPI, args: readonly string[] | undefined, mountPoint: string): { lines: string; checked: boolean }
-  /** loadPyodide failed with the snapshot: start some other way (normally) instead of failing; `warning` says why, when known. */
-  fallback(warning?: string): Promise<PyodideAPI>
+  /** loadPyodide failed with the snapshot: start some other way (normally) instead of failing; `warning` says why, when known, `error` is what loadPyodide threw. */
+  fallback(warning?: string, error?: unknown): Promise<PyodideAPI>
 }
 
 /**
@@ -141,7 +151,7 @@ export interface RestoreHook {
  * the bundle is mounted, and a caller's PYTHONPATH follows the bundle's early folder.
  * With `restore`, Pyodide starts from that memory snapshot.
  */
-export async function startPyodide(pending: StartInput | Promise<StartInput>, options: CommonBundleOptions & PyodideConfig, restore?: RestoreHook): Promise<PyodideAPI> {
+export async function startPyodide(pending: StartInput | Promise<StartInput>, options: CommonBundleOptions & PyodideConfig, restoring?: RestoreHook | Promise<RestoreHook>): Promise<PyodideAPI> {
   const { mountPoint = '/pybundle', stdlibRoot = STDLIB_ZIP, root, roots = {},
     channel = 'fs', onRead: _onRead, packageFolders = true, ...config } = options
   const env = { ...(config.env ?? {}) }
@@ -155,18 +165,24 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
   const configText = (source: ModuleSource): string => [...configLines, ...(source.files !== undefined ? ['files\t1'] : [])].join('\n')
 
   let input: StartInput | undefined = pending instanceof Promise ? undefined : pending
+  // A page's hook arrives with its module (browser-snapshot.ts, loaded only when a snapshot is asked for): Pyodide awaits the bytes anyway.
+  const restore = restoring === undefined ? undefined : Promise.resolve(restoring)
+  const snapshotBytes = restore?.then((r) => r.bytes)
+  snapshotBytes?.catch(() => {}) // Pyodide awaits it (a failure falls back below); unhandled only if Pyodide fails first
   let damaged: string | undefined
+  let failure: unknown
   const pyodide = await loadPyodide({
     ...config,
-    ...(restore ? { _loadSnapshot: restore.bytes } : {}),
+    ...(snapshotBytes ? { _loadSnapshot: snapshotBytes } : {}),
     // Pyodide's callMain puts the program name into the array it is given.
     ...(config.args ? { args: [...config.args] } : {}),
     env,
     fsInit: async (FS, info) => {
-      if (restore?.damaged) {
-        damaged = await restore.damaged
+      const r = await restore
+      if (r?.damaged) {
+        damaged = await r.damaged
         // The first u32 is Pyodide's snapshot magic: restoreSnapshot throws on anything else.
-        if (damaged !== undefined) restore.bytes.fill(0, 0, 4)
+        if (damaged !== undefined) (await r.bytes).fill(0, 0, 4)
       }
       globalThis.performance?.mark?.('pybundle:fsInit entered')
       input ??= await pending
@@ -184,15 +200,18 @@ export async function startPyodide(pending: StartInput | Promise<StartInput>, op
     },
   }).catch(async (e: unknown) => {
     (input ?? await Promise.resolve(pending).catch(() => undefined))?.onFail?.()
-    if (restore) return undefined
+    if (restore) {
+      failure = e
+      return undefined
+    }
     throw e
   })
-  if (pyodide === undefined) return restore!.fallback(damaged)
+  if (pyodide === undefined) return (await restore!).fallback(damaged, failure)
   // fsInit ran (loadPyodide resolved), so input is set; a bad bundle rejects with its own error.
   input ??= await pending
   const { source, reported } = input
   if (restore) {
-    const mounts = restore.resume(pyodide, config.args, mountPoint)
+    const mounts = (await restore).resume(pyodide, config.args, mountPoint)
     if (source.files !== undefined && packageFolders) mountPackageFolders(pyodide, source, mounts.lines, mounts.checked)
     return pyodide
   }

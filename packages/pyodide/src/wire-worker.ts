@@ -11,17 +11,21 @@
  * worker when Python first reads a module: what it makes after that could not
  * reach Python and would only take a core from the page.
  *
- * In: { id, url, emit: string[] | 'all' | null }. Out, each with the request's id:
- * { bytes, wire, fetchedAt, decodedAt, timeOrigin } (times on this worker's clock,
+ * Also fetches a memory snapshot file for the page (`head`: its first bytes are
+ * posted as soon as they are in, then the whole file, checked here with
+ * readSnapshotFile; a damaged one is the request's error).
+ *
+ * In: { id, url, emit: string[] | 'all' | null, head?: number }. Out, each with the request's id:
+ * { head } (with `head` asked for), { bytes, wire, fetchedAt, decodedAt, timeOrigin } (times on this worker's clock,
  * its timeOrigin to put them on the page's), or { error: { code, message, offset,
  * file, details } } (no code: a bug); then { made: [name, bytes][] } batches
  * (bytes transferred) and { done: true }.
  */
 import { PyBundleError } from '@pybundle/errors'
-import { fetchBundleBytes } from './fetch-bundle.js'
+import { fetchBundleBytes, fetchWithHead } from './fetch-bundle.js'
 
 interface Scope {
-  onmessage: ((e: { data: { id: number; url: string; emit: string[] | 'all' | null } }) => void) | null
+  onmessage: ((e: { data: { id: number; url: string; emit: string[] | 'all' | null; head?: number } }) => void) | null
   postMessage(message: unknown, transfer?: unknown[]): void
 }
 
@@ -49,11 +53,20 @@ scope.onmessage = (e) => {
   void (async () => {
     let own: Uint8Array | undefined
     try {
-      const fetching = fetchBundleBytes(e.data.url)
+      const headSize = e.data.head
+      let fetching: Promise<Uint8Array>
+      if (headSize === undefined) fetching = fetchBundleBytes(e.data.url)
+      else {
+        const f = fetchWithHead(e.data.url, headSize, undefined, 'the memory snapshot')
+        f.head.then((head) => scope.postMessage({ id: e.data.id, head: head.slice() }), () => {})
+        fetching = f.bytes
+      }
       fetching.catch(() => {})
       const { decodeWire, isWire } = await loader
       const raw = await fetching
       const fetchedAt = clock()
+      // A memory snapshot is checked whole here (all three checksums), off the main thread; a damaged one is the request's error.
+      if (headSize !== undefined) (await import('@pybundle/loader/snapshot-file')).readSnapshotFile(raw)
       const wire = isWire(raw)
       const bytes = wire ? decodeWire(raw) : raw
       const decodedAt = clock()

@@ -60,8 +60,10 @@ export interface Manifest {
   /**
    * [pyodide] snapshot / snapshot_imports: make a Pyodide memory snapshot beside the
    * bundle after importing these modules ('trace': every module the trace found); null: none.
+   * stdlibZip ([pyodide] stdlib_zip = "empty"): the snapshot is made with Pyodide given an empty stdlib
+   * zip, as a page started with stdlibZip: 'empty' (@pybundle/pyodide's browser entry) is; absent: "pyodide".
    */
-  snapshot: { imports: 'trace' | string[] } | null
+  snapshot: { imports: 'trace' | string[]; stdlibZip?: 'empty' } | null
 }
 
 type Check = (value: unknown) => string | null
@@ -80,7 +82,7 @@ const SCHEMA: Record<string, Record<string, Check>> = {
   bundle: { output: isString, python: isString, optimize: isOptimize, timeout: isTimeout, base: isString },
   modules: { paths: isStringArray, include: isStringArray, exclude: isStringArray, stdlib: isBool, trace: isStringArray,
     data: isBool, exclude_data: isStringArray, metadata: isBool, sources: isBool, closure: isBool },
-  pyodide: { snapshot: isBool, snapshot_imports: isStringArray },
+  pyodide: { snapshot: isBool, snapshot_imports: isStringArray, stdlib_zip: (v) => (v === 'pyodide' || v === 'empty' ? null : '"pyodide" or "empty"') },
 }
 
 function typeName(v: unknown): string {
@@ -184,17 +186,21 @@ function snapshotOf(abs: string, python: string, p: Record<string, unknown> | nu
   }
   const imports = p.snapshot_imports as string[] | undefined
   const on = p.snapshot as boolean | undefined
+  const zip = p.stdlib_zip === 'empty' ? { stdlibZip: 'empty' as const } : {}
   if (imports !== undefined) {
     const bad = imports.filter((s) => !isModulePattern(s) || s.endsWith('.*'))
     if (bad.length) throw manifestError(abs, `[pyodide] snapshot_imports has ${bad.map((s) => JSON.stringify(s)).join(', ')}: an entry is a dotted module name ("pkg.mod")`, { key: 'pyodide.snapshot_imports', names: bad })
     if (on === false) throw manifestError(abs, `[pyodide] snapshot = false contradicts snapshot_imports: remove one of them`, { key: 'pyodide.snapshot' })
-    return { imports }
+    return { imports, ...zip }
   }
-  if (on !== true) return null
+  if (on !== true) {
+    if (p.stdlib_zip !== undefined) throw manifestError(abs, `[pyodide] stdlib_zip says how the memory snapshot is made, and no snapshot is asked for: set snapshot = true (or snapshot_imports), or remove it`, { key: 'pyodide.stdlib_zip' })
+    return null
+  }
   if (trace === null) {
     throw manifestError(abs, `[pyodide] snapshot = true imports every module the trace found, but [modules] trace is not set: set it, or name the modules in [pyodide] snapshot_imports`, { key: 'pyodide.snapshot' })
   }
-  return { imports: 'trace' }
+  return { imports: 'trace', ...zip }
 }
 
 function isTable(v: unknown): v is Record<string, unknown> {

@@ -257,7 +257,7 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
       : manifest.snapshot.imports
     // The old one goes first: if making the new one fails, none is left that belongs to another bundle.
     await rm(output + SNAPSHOT_SUFFIX, { force: true }).catch(() => {})
-    snapshot = await withManifest(manifest, () => makeSnapshot(output, names))
+    snapshot = await withManifest(manifest, () => makeSnapshot(output, names, manifest.snapshot!.stdlibZip ?? 'pyodide'))
   } else {
     // A snapshot of an earlier build belongs to that bundle: every start would warn and ignore it.
     await rm(output + SNAPSHOT_SUFFIX, { force: true }).catch(() => {})
@@ -307,15 +307,15 @@ export async function buildBundle(manifestPath: string, options: BuildOptions = 
 const SNAPSHOT_SUFFIX = '.snapshot'
 
 /** Make the snapshot with @pybundle/pyodide, loaded only here (the bundler does not depend on it otherwise). */
-async function makeSnapshot(output: string, imports: readonly string[]): Promise<NonNullable<BuildSummary['snapshot']>> {
-  let mod: { makeBundleSnapshot(bundle: string, o: { imports: readonly string[] }): Promise<{ output: string; size: number; info: { imports: string[]; modules: string[]; failed: { name: string; error: string }[] } }> }
+async function makeSnapshot(output: string, imports: readonly string[], stdlibZip: 'pyodide' | 'empty'): Promise<NonNullable<BuildSummary['snapshot']>> {
+  let mod: { makeBundleSnapshot(bundle: string, o: { imports: readonly string[]; stdlibZip: 'pyodide' | 'empty' }): Promise<{ output: string; size: number; info: { imports: string[]; modules: string[]; failed: { name: string; error: string }[] } }> }
   const name = '@pybundle/pyodide'
   try {
     mod = (await import(name)) as typeof mod
   } catch (e) {
     throw new PyBundleError('INTERPRETER', `[pyodide] snapshot needs the npm package @pybundle/pyodide (npm install @pybundle/pyodide)`, { cause: e })
   }
-  const r = await mod.makeBundleSnapshot(output, { imports })
+  const r = await mod.makeBundleSnapshot(output, { imports, stdlibZip })
   return { output: r.output, size: r.size, imported: r.info.imports.length, modules: r.info.modules.length, failed: r.info.failed }
 }
 
