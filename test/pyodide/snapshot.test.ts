@@ -95,6 +95,14 @@ describe('memory snapshot', () => {
     expect(result[1].loader).toBe('BundleLoader')
   }, 300_000)
 
+  it('made for an empty stdlib zip ([pyodide] stdlib_zip = "empty", for a page): under Node, where Pyodide gets its own zip, starts normally with one warning line', async () => {
+    const s = readSnapshotFile(snapshotBytes)
+    const forPage = encodeSnapshotFile({ ...s.info, options: { ...s.info.options, stdlibZip: 'empty' } }, s.snapshot)
+    const { result, warnings } = await run({ snapshot: forPage })
+    expect(warnings).toEqual([expect.stringMatching(/not restored: it was made with an empty stdlib zip \(\[pyodide\] stdlib_zip = "empty"\), for a page loading with stdlibZip: 'empty'; starting normally$/)])
+    expect(result[0]).toEqual({ shapes: false, 'email.parser': false })
+  }, 300_000)
+
   it('damaged: rejected by verify (exit 3) and ignored at load with a warning', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pybundle-snap-'))
     try {
