@@ -251,6 +251,41 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     }
   })
 
+  it('served unbundled (no worker), the page fetches the memory snapshot itself and restores it', async () => {
+    const plain = await startServer({ mounts: defaultMounts(dist), scripts: unbundledScripts() })
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+      await page.goto(`${plain.url}?app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app.pyb.snapshot`)
+      await page.waitForFunction(() => window.pybundleResult !== undefined, undefined, { timeout: 300_000 })
+      const result = (await page.evaluate(() => window.pybundleResult))!
+      expect(result.error).toBeUndefined()
+      expect(result.warnings).toEqual([])
+      expect(result.restored).toBe(true)
+      expect(result.output).toBe(expected)
+      expect(errors).toEqual([])
+      expect(plain.log.some((r) => r.path === '/pkg/pyodide/browser-snapshot.js')).toBe(true)
+      expect(plain.log.filter((r) => r.path === '/dist/app.pyb.snapshot').map((r) => r.status)).toEqual([200])
+    } finally {
+      await context.close()
+      await plain.close()
+    }
+  })
+
+  it('a snapshot that is not there: one warning with the HTTP status, then a normal start', async () => {
+    const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=nope.pyb.snapshot')
+    try {
+      expect(v.result.error).toBeUndefined()
+      expect(v.result.restored).toBe(false)
+      expect(v.result.warnings).toEqual([expect.stringMatching(/nope\.pyb\.snapshot not restored: could not fetch the memory snapshot .*nope\.pyb\.snapshot: HTTP 404 Not Found; starting normally$/)])
+      expect(v.result.output).toBe(expected)
+    } finally {
+      await v.page.context().close()
+    }
+  })
+
   it('a snapshot made for an empty stdlib zip on a page that gives Pyodide its own zip: a warning saying so, then a normal start', async () => {
     const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app.pyb.snapshot&zip=pyodide')
     try {
