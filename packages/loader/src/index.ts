@@ -6,10 +6,12 @@
  * mapping, with every read bounds-checked. verify() walks everything.
  *
  * This is the Node entry; browser.ts is the same API without openBundle (no
- * Node built-in on its import graph) and without the Pyodide snapshot file
- * reader (SPEC.md §17), which only the Node entry of @pybundle/pyodide uses.
+ * Node built-in on its import graph), without the Pyodide snapshot file
+ * reader (SPEC.md §17), which only the Node entry of @pybundle/pyodide uses,
+ * and without encodeWire (`pybundle wire`'s; a page only decodes).
  */
 export * from './browser.js'
+export { encodeWire } from './wire.js'
 export { openBundle, openLayered } from './open-file.js'
 export { SNAPSHOT_FORMAT, SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, encodeSnapshotFile, mapSnapshotFile, readSnapshotFile, readSnapshotHead, snapshotMatchesBundle } from './snapshot-file.js'
 export type { SnapshotFile, SnapshotInfo } from './snapshot-file.js'

@@ -1,0 +1,55 @@
+/**
+ * The page's JavaScript as examples/browser/server.mjs bundles it (bundleScripts:
+ * esbuild, minified, the loader a chunk of its own). What every page downloads
+ * is kept to what a page uses: the loader chunk has no wire encoder (the Node
+ * entry's), and the chunk, minified without keepNames, still decodes a wire
+ * file, checks its xxh64 and throws a PyBundleError that names itself. The
+ * chunk is imported here, under Node, from a private temporary folder.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { encodeWire } from '@pybundle/loader'
+import { bundleScripts } from '../../examples/browser/server.mjs'
+import { PY314, bundleBytes, code, module } from '../loader/fixtures.js'
+
+const scripts = await bundleScripts()
+const bundled = scripts.has('/js/wire-worker.js')
+if (!bundled) console.log('page-scripts: esbuild is not installed, bundleScripts serves the unbundled entry; skipped')
+
+const dir = mkdtempSync(join(tmpdir(), 'pybundle-page-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** The chunk the page entry imports for @pybundle/loader/browser, imported from `dir`. */
+async function loaderChunk(): Promise<Record<string, unknown>> {
+  for (const [p, bytes] of scripts) {
+    const file = join(dir, p)
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, bytes)
+  }
+  const entry = scripts.get('/js/pybundle.js')!.toString()
+  const chunk = /import\("\.\/(browser-[\w-]+\.js)"\)/.exec(entry)?.[1]
+  if (chunk === undefined) throw new Error('no dynamic import of the loader chunk in /js/pybundle.js')
+  return await import(pathToFileURL(join(dir, 'js', chunk)).href) as Record<string, unknown>
+}
+
+describe.skipIf(!bundled)('the page\'s JavaScript (server.mjs bundleScripts)', () => {
+  it('the loader chunk decodes wire files, checks them and has no encoder; its errors are PyBundleErrors by name', async () => {
+    const ns = await loaderChunk()
+    expect(Object.keys(ns)).toEqual(expect.arrayContaining(['decodeWire', 'isWire', 'openBundleFromBuffer', 'layerBundles', 'Bundle', 'BundleLayers']))
+    expect(Object.keys(ns)).not.toContain('encodeWire')
+    const decodeWire = ns.decodeWire as (w: Uint8Array) => Uint8Array
+    const isWire = ns.isWire as (b: Uint8Array) => boolean
+    const bundle = await bundleBytes({ python: PY314, optimize: 0, modules: [module('m', code('3.11', { name: '<module>' }))] })
+    const wire = encodeWire(bundle)
+    expect(isWire(wire)).toBe(true)
+    expect(Buffer.from(decodeWire(wire)).equals(Buffer.from(bundle))).toBe(true)
+    const damaged = wire.slice()
+    damaged[damaged.length - 1] ^= 1
+    const err = (() => { try { decodeWire(damaged) } catch (e) { return e } })() as { name: string; code: string; offset: number; describe(): string }
+    expect({ name: err.name, code: err.code }).toEqual({ name: 'PyBundleError', code: 'CHECKSUM_MISMATCH' })
+    expect(err.describe()).toMatch(/^\[CHECKSUM_MISMATCH\] wire file: the decoded bundle does not match its checksum/)
+  })
+})
