@@ -2,11 +2,12 @@
  * The page's JavaScript as examples/browser/server.mjs bundles it (bundleScripts:
  * esbuild, minified, the loader a chunk of its own). What every page downloads
  * is kept to what a page uses: the loader chunk has no wire encoder (the Node
- * entry's), and the chunk, minified without keepNames, still decodes a wire
+ * entry's) and no descriptions of the format's fields (comments in layout.ts,
+ * not strings), and the chunk, minified without keepNames, still decodes a wire
  * file, checks its xxh64 and throws a PyBundleError that names itself. The
  * chunk is imported here, under Node, from a private temporary folder.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -14,6 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { encodeWire } from '@pybundle/loader'
 import { bundleScripts } from '../../examples/browser/server.mjs'
 import { PY314, bundleBytes, code, module } from '../loader/fixtures.js'
+
+const ROOT = join(import.meta.dirname, '../..')
 
 const scripts = await bundleScripts()
 const bundled = scripts.has('/js/wire-worker.js')
@@ -51,5 +54,14 @@ describe.skipIf(!bundled)('the page\'s JavaScript (server.mjs bundleScripts)', (
     const err = (() => { try { decodeWire(damaged) } catch (e) { return e } })() as { name: string; code: string; offset: number; describe(): string }
     expect({ name: err.name, code: err.code }).toEqual({ name: 'PyBundleError', code: 'CHECKSUM_MISMATCH' })
     expect(err.describe()).toMatch(/^\[CHECKSUM_MISMATCH\] wire file: the decoded bundle does not match its checksum/)
+  })
+
+  it('carries no description of the format\'s fields (layout.ts has them as comments)', () => {
+    const layout = readFileSync(join(ROOT, 'packages/format-spec/src/layout.ts'), 'utf8')
+    // A field's description: its comment, or (as it was) a last string in its tuple.
+    const docs = [...layout.matchAll(/^\s*\['\w+', '\w+'(?:, [\w.]+)?(?:\],? \/\/ (.{12,})|, '([^'\\]{12,})'\],?)$/gm)].map((m) => (m[1] ?? m[2]).trim())
+    expect(docs.length).toBeGreaterThan(50) // the pattern finds them
+    const js = [...scripts.values()].map((b) => b.toString()).join('\n')
+    expect(docs.filter((d) => js.includes(d))).toEqual([])
   })
 })
