@@ -2,8 +2,9 @@
  * The page's JavaScript as examples/browser/server.mjs bundles it (bundleScripts:
  * esbuild, minified, the loader a chunk of its own). What every page downloads
  * is kept to what a page uses: the loader chunk has no wire encoder (the Node
- * entry's) and no descriptions of the format's fields (comments in layout.ts,
- * not strings), and the chunk, minified without keepNames, still decodes a wire
+ * entry's), no Bundle methods only tools call (accounting, stats: the Node
+ * entry installs them, extras.ts) and no descriptions of the format's fields
+ * (comments in layout.ts, not strings), and the chunk, minified without keepNames, still decodes a wire
  * file, checks its xxh64 and throws a PyBundleError that names itself. The
  * chunk is imported here, under Node, from a private temporary folder.
  */
@@ -54,6 +55,22 @@ describe.skipIf(!bundled)('the page\'s JavaScript (server.mjs bundleScripts)', (
     const err = (() => { try { decodeWire(damaged) } catch (e) { return e } })() as { name: string; code: string; offset: number; describe(): string }
     expect({ name: err.name, code: err.code }).toEqual({ name: 'PyBundleError', code: 'CHECKSUM_MISMATCH' })
     expect(err.describe()).toMatch(/^\[CHECKSUM_MISMATCH\] wire file: the decoded bundle does not match its checksum/)
+  })
+
+  it('a bundle opened by the chunk verifies; the tools\' methods (accounting, savedBySharing, stats) are the Node entry\'s, and say so', async () => {
+    const ns = await loaderChunk()
+    type Opened = { verify(): { ok: boolean }; accounting(): unknown; savedBySharing(): unknown; stats(): unknown; moduleNames(): Iterable<string> }
+    const open = ns.openBundleFromBuffer as (b: Uint8Array, o?: { verify?: boolean }) => Opened
+    const bytes = await bundleBytes({ python: PY314, optimize: 0, modules: [module('m', code('3.11', { name: '<module>' }))] })
+    const b = open(bytes, { verify: true })
+    expect(b.verify().ok).toBe(true)
+    expect([...b.moduleNames()]).toEqual(['m'])
+    const damaged = bytes.slice()
+    damaged[damaged.length - 1] ^= 1
+    expect(() => open(damaged, { verify: true })).toThrow(expect.objectContaining({ name: 'PyBundleError', code: 'CHECKSUM_MISMATCH' }))
+    for (const method of ['accounting', 'savedBySharing', 'stats'] as const) {
+      expect(() => b[method](), method).toThrow(expect.objectContaining({ name: 'PyBundleError', code: 'BAD_ARGUMENT', message: expect.stringMatching(new RegExp(`^Bundle\\.${method}\\(\\) is not in @pybundle/loader/browser .*@pybundle/loader`)) }))
+    }
   })
 
   it('carries no description of the format\'s fields (layout.ts has them as comments)', () => {
