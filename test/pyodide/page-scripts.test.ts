@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { encodeWire } from '@pybundle/loader'
-import { bundleScripts } from '../../examples/browser/server.mjs'
+import { bundleScripts, scriptSizes, startServer } from '../../examples/browser/server.mjs'
 import { PY314, bundleBytes, code, module } from '../loader/fixtures.js'
 
 const ROOT = join(import.meta.dirname, '../..')
@@ -80,5 +80,23 @@ describe.skipIf(!bundled)('the page\'s JavaScript (server.mjs bundleScripts)', (
     expect(docs.length).toBeGreaterThan(50) // the pattern finds them
     const js = [...scripts.values()].map((b) => b.toString()).join('\n')
     expect(docs.filter((d) => js.includes(d))).toEqual([])
+  })
+
+  it('server.mjs --sizes reports what the server sends for each file', async () => {
+    const lines = await scriptSizes(scripts)
+    const server = await startServer({ scripts })
+    try {
+      for (const p of scripts.keys()) {
+        const r = await fetch(server.url + p.slice(1), { headers: { 'accept-encoding': 'br' } })
+        await r.arrayBuffer()
+        const sent = server.log[server.log.length - 1]
+        expect({ status: sent.status, encoding: sent.encoding }).toEqual({ status: 200, encoding: 'br' })
+        const line = lines.find((l) => l.startsWith(p + ' '))
+        expect(line, p).toMatch(new RegExp(`^\\S+ +${scripts.get(p)!.length} bytes, brotli +${sent.bytes}, gzip +\\d+$`))
+      }
+      expect(lines.at(-1)).toMatch(/^total +\d+ bytes/)
+    } finally {
+      await server.close()
+    }
   })
 })
