@@ -19,6 +19,8 @@ export function defaultMounts(dist?: string): Record<string, string>
 export function bundleScripts(): Promise<Map<string, Buffer>>
 /** Without esbuild: /js/pybundle.js re-exporting the unbundled entry. */
 export function unbundledScripts(): Map<string, Buffer>
+/** One line per file of `scripts` (bytes, brotli and gzip as the server sends them), then a total line: `server.mjs --sizes`. */
+export function scriptSizes(scripts: Map<string, Buffer>): Promise<string[]>
 export function startServer(options?: {
   port?: number
   host?: string

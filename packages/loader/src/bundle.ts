@@ -4,15 +4,16 @@
  */
 import { PyBundleError, fail } from '@pybundle/errors'
 import { NONE, type BuildInfo } from '@pybundle/format-spec'
-import { accountBundle, savedBySharing, type BundleAccounting } from './accounting.js'
-import { bundleStats, type BundleStats } from './bundle-stats.js'
+import type { BundleAccounting } from './accounting.js'
+import type { BundleStats } from './bundle-stats.js'
 import { Core } from './core.js'
 import { emitPyc } from './emit.js'
+import { extra } from './extras.js'
 import { readHeader, type BaseRef, type Header } from './header.js'
 import { Mem } from './mem.js'
 import { lookup, nameBytes, prefixRange } from './module-index.js'
 import { dataPackages, distributions, folders, moduleSource, ownerFile, ownerFiles } from './resource-lookup.js'
-import { verify, type VerifyOptions, type VerifyReport } from './verify.js'
+import type { VerifyOptions, VerifyReport } from './verify.js'
 import { decodeName } from './strings.js'
 import { ModuleView, dropCodeViews } from './views.js'
 
@@ -157,7 +158,7 @@ export class Bundle {
       badArgument(`verify(): maxProblems must be an integer, not ${describeValue(max)}`)
     }
     this.core.mem.alive()
-    return verify(this.core, options)
+    return extra('verify')(this.core, options)
   }
 
   /**
@@ -177,19 +178,19 @@ export class Bundle {
   /** Where the bytes go: per module (MODS order), what is shared, what sharing saves (accounting.ts). Scans the tables. */
   accounting(): BundleAccounting {
     this.core.mem.alive()
-    return accountBundle(this.core)
+    return extra('accounting')(this.core)
   }
 
   /** accounting().sharing.savedVsNone alone: what all sharing saves against storing every entry (one scan of STRT and CNST). */
   savedBySharing(): number {
     this.core.mem.alive()
-    return savedBySharing(this.core)
+    return extra('savedBySharing')(this.core)
   }
 
   /** Section sizes and table counts, plus redirect and module-kind counts (these scan STRT, CNST and MODS). */
   stats(): BundleStats {
     this.core.mem.alive()
-    return bundleStats(this.core)
+    return extra('stats')(this.core)
   }
 
   // --- §15 resources: package data, distributions, sources, build info (format 1.1; resource-lookup.ts) -------

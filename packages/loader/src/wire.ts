@@ -1,9 +1,10 @@
 /**
  * The wire form of a bundle (SPEC §18): the same bytes, rearranged section by
  * section so that HTTP compression (brotli, gzip) finds more to share, behind
- * a small header of its own. encodeWire is for Node tools (`pybundle wire`),
- * decodeWire for whoever receives the file (the browser, after fetch()); both
- * live here so the two directions cannot drift.
+ * a small header of its own. encodeWire is for Node tools (`pybundle wire`;
+ * exported by the Node entry only), decodeWire for whoever receives the file
+ * (the browser, after fetch()); both live here so the two directions cannot
+ * drift (a bundler drops the encoder from a page: nothing there calls it).
  *
  * Every transform keeps the length, so the decoded bundle is exactly as long
  * as the wire payload: a decoder allocates once, at most the input's size, and

@@ -80,17 +80,16 @@ export function precompiledBootFiles(magic: number): Record<string, () => Uint8A
   for (const name of BOOT_FILES) {
     const pre = BOOT_CODE[name]
     if (pre === undefined) return undefined
-    const pyc = pycOf(magic, base64(pre.marshal))
+    const pyc = pycOf(magic, bootBytes(pre.marshal))
     files[`${name}.pyc`] = () => pyc
   }
   return files
 }
 
-/** base64 to bytes with atob (a browser and Node 16+ global; Buffer is Node's). */
-function base64(text: string): Uint8Array {
-  const s = atob(text)
-  const out = new Uint8Array(s.length)
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+/** boot-code.ts's one-character-per-byte string back to bytes (scripts/build-boot.mjs byteString). */
+function bootBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
   return out
 }
 
