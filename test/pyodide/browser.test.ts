@@ -164,6 +164,25 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     }
   })
 
+  it('with verify: true the page loads verify() on demand (a chunk of its own), checks both bundles and prints the same', async () => {
+    const from = server.log.length
+    const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&verify=1')
+    try {
+      expect(v.result.error).toBeUndefined()
+      expect(v.result.output).toBe(expected)
+      expect(v.failed).toEqual([])
+      expect(v.consoleErrors).toEqual([])
+      expect(server.log.slice(from).filter((r) => /^\/js\/verify-[\w-]+\.js$/.test(r.path ?? '')).map((r) => r.status)).toEqual([200])
+    } finally {
+      await v.page.context().close()
+    }
+    // Without it, the verify chunk is not fetched.
+    const again = server.log.length
+    const w = await visit('app=app.pyb.wire&base=stdlib.pyb.wire')
+    await w.page.context().close()
+    expect(server.log.slice(again).filter((r) => r.path?.startsWith('/js/verify-'))).toEqual([])
+  })
+
   it('served unbundled (no esbuild: the import map resolves dist/ files; the worker cannot start), the page decodes on its main thread and prints the same', async () => {
     const plain = await startServer({ mounts: defaultMounts(dist), scripts: unbundledScripts() })
     const context = await browser.newContext()

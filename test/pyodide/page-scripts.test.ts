@@ -26,7 +26,7 @@ if (!bundled) console.log('page-scripts: esbuild is not installed, bundleScripts
 const dir = mkdtempSync(join(tmpdir(), 'pybundle-page-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** The chunk the page entry imports for @pybundle/loader/browser, imported from `dir`. */
+/** The chunk the page entry imports for @pybundle/loader/page (the browser entry with verify on demand), imported from `dir`. */
 async function loaderChunk(): Promise<Record<string, unknown>> {
   for (const [p, bytes] of scripts) {
     const file = join(dir, p)
@@ -34,7 +34,7 @@ async function loaderChunk(): Promise<Record<string, unknown>> {
     writeFileSync(file, bytes)
   }
   const entry = scripts.get('/js/pybundle.js')!.toString()
-  const chunk = /import\("\.\/(browser-[\w-]+\.js)"\)/.exec(entry)?.[1]
+  const chunk = /import\("\.\/(page-[\w-]+\.js)"\)/.exec(entry)?.[1]
   if (chunk === undefined) throw new Error('no dynamic import of the loader chunk in /js/pybundle.js')
   return await import(pathToFileURL(join(dir, 'js', chunk)).href) as Record<string, unknown>
 }
@@ -57,11 +57,13 @@ describe.skipIf(!bundled)('the page\'s JavaScript (server.mjs bundleScripts)', (
     expect(err.describe()).toMatch(/^\[CHECKSUM_MISMATCH\] wire file: the decoded bundle does not match its checksum/)
   })
 
-  it('a bundle opened by the chunk verifies; the tools\' methods (accounting, savedBySharing, stats) are the Node entry\'s, and say so', async () => {
+  it('a bundle opened by the chunk verifies once loadVerify() has run (before, it says so); the tools\' methods (accounting, savedBySharing, stats) are the Node entry\'s, and say so', async () => {
     const ns = await loaderChunk()
     type Opened = { verify(): { ok: boolean }; accounting(): unknown; savedBySharing(): unknown; stats(): unknown; moduleNames(): Iterable<string> }
     const open = ns.openBundleFromBuffer as (b: Uint8Array, o?: { verify?: boolean }) => Opened
     const bytes = await bundleBytes({ python: PY314, optimize: 0, modules: [module('m', code('3.11', { name: '<module>' }))] })
+    expect(() => open(bytes, { verify: true })).toThrow(expect.objectContaining({ name: 'PyBundleError', code: 'BAD_ARGUMENT', message: expect.stringMatching(/^Bundle\.verify\(\) is loaded on demand in @pybundle\/loader\/page: await loadVerify\(\) first/) }))
+    await (ns.loadVerify as () => Promise<void>)()
     const b = open(bytes, { verify: true })
     expect(b.verify().ok).toBe(true)
     expect([...b.moduleNames()]).toEqual(['m'])

@@ -5,6 +5,7 @@
 // Pyodide's own stdlib zip is not fetched (stdlibZip: 'empty'; ?zip=pyodide fetches it).
 // ?snapshot=app.pyb.snapshot starts Pyodide from the app bundle's memory snapshot
 // (built with [pyodide] snapshot = true, stdlib_zip = "empty"; README "A memory snapshot").
+// ?verify=1 checks every checksum and offset of the bundles before Pyodide uses them.
 // The outcome is also left in window.pybundleResult
 // for tests and benchmarks: { ok, output, error, marks, restored, warnings }.
 import { loadPyodideWithBundle } from '@pybundle/pyodide'
@@ -33,6 +34,7 @@ try {
     ...(base ? { base: new URL(`/dist/${base}`, location.href) } : {}),
     indexURL: new URL('/pyodide/', location.href).href,
     stdlibZip: params.get('zip') === 'pyodide' ? 'pyodide' : 'empty',
+    verify: params.has('verify'),
     ...(snapshot ? { snapshot: new URL(`/dist/${snapshot}`, location.href), onWarning: (m) => { warnings.push(m); console.warn(m) } } : {}),
     stdout: print,
     stderr: print,

@@ -12,7 +12,7 @@
  * description at once and the snapshot's own bytes with checkSnapshotLater, in
  * pieces between other work, before Pyodide copies them into its heap (§17).
  * This file only knows bytes, and imports no Node built-in (a page reads a
- * snapshot file with it: @pybundle/loader/snapshot-file); snapshot-map.ts maps one
+ * snapshot file with it, through the browser entry); snapshot-map.ts maps one
  * under Node. What the description means is @pybundle/pyodide's.
  */
 import { PyBundleError } from '@pybundle/errors'

@@ -22,9 +22,9 @@
 import type { PyodideAPI } from 'pyodide'
 import { version as runningVersion } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { checkSnapshotLater, readSnapshotHead, readSnapshotLayout } from '@pybundle/loader/snapshot-file'
-import type { SnapshotFile, SnapshotInfo } from '@pybundle/loader/snapshot-file'
+import type { SnapshotFile, SnapshotInfo } from '@pybundle/loader/page'
 import { mark } from './fetch-bundle.js'
+import { fetchWithHead } from './fetch-with-head.js'
 import type { RestoreHook } from './start.js'
 import { problem, resumeAfterRestore, snapshotMismatch } from './snapshot-restore.js'
 
@@ -36,10 +36,11 @@ export interface SnapshotArrival {
 }
 
 export interface BrowserRestoreOptions {
-  /** The snapshot file as it arrives (browser.ts fetchSnapshot): its first 64 bytes, then all of it, and whether the worker checked it. */
-  file: SnapshotArrival
-  /** Its URL, or 'given as bytes', for the warning. */
-  where: string
+  /** The snapshot file: its URL (fetched with fetchOptions, or by the page's worker) or its bytes. */
+  snapshot: URL | string | ArrayBuffer | Uint8Array
+  fetchOptions?: RequestInit
+  /** Fetch through the page's worker (browser.ts inWorker): the whole file, `onHead` first; undefined when there is no worker. */
+  viaWorker: (href: string, headSize: number, onHead: (head: Uint8Array) => void) => Promise<Uint8Array | undefined>
   /** The app bundle's bytes once it is opened (undefined for a ModuleSource: never restored then). */
   appBytes: Promise<Uint8Array | undefined>
   /** The options the snapshot must have been made with. */
@@ -49,6 +50,12 @@ export interface BrowserRestoreOptions {
   onWarning: (message: string) => void
   /** A normal start (the same options without the snapshot). */
   startNormally: () => Promise<PyodideAPI>
+  /**
+   * @pybundle/loader's browser entry, as browser.ts imports it (a dynamic import):
+   * imported statically here, it would make the bundler split the loader's chunk
+   * for every page, snapshot or not.
+   */
+  loader: Promise<typeof import('@pybundle/loader/page')>
 }
 
 /**
@@ -58,25 +65,29 @@ export interface BrowserRestoreOptions {
  * file is here, in the checks fsInit awaits.
  */
 export function browserRestore(o: BrowserRestoreOptions): RestoreHook {
-  const notRestored = (why: string) => `pybundle: memory snapshot ${o.where} not restored: ${why}; starting normally`
+  const where = o.snapshot instanceof URL || typeof o.snapshot === 'string' ? String(o.snapshot) : 'given as bytes'
+  const notRestored = (why: string) => `pybundle: memory snapshot ${where} not restored: ${why}; starting normally`
+  const arrival = fetchSnapshot(o.snapshot, o.fetchOptions, o.viaWorker)
   const reason = (e: unknown): string => (e instanceof PyBundleError && e.code !== 'IO' ? problem(e) : e instanceof Error ? e.message : String(e))
   let warning: string | undefined
   let info: SnapshotInfo | undefined
-  const heap = o.file.head.then((head) => new Uint8Array(readSnapshotLayout(head).snapshotSize))
+  const heap = Promise.all([arrival.head, o.loader]).then(([head, { readSnapshotLayout }]) => new Uint8Array(readSnapshotLayout(head).snapshotSize))
   heap.catch((e: unknown) => { warning = notRestored(reason(e)) })
-  const whole: Promise<SnapshotFile> = o.file.bytes.then((bytes) => {
+  const whole: Promise<SnapshotFile> = Promise.all([arrival.bytes, o.loader]).then(([bytes, { readSnapshotHead }]) => {
     mark('snapshot fetched')
     const file = readSnapshotHead(bytes)
     info = file.info
     return file
   })
   // Hashed as soon as it is here (unless the worker did: wire-worker.ts): the page waits on Pyodide's WebAssembly meanwhile.
-  const hashed = Promise.all([whole, o.file.checked]).then(([file, checked]) => (checked ? undefined : checkSnapshotLater(file)))
+  const hashed = Promise.all([whole, arrival.checked, o.loader]).then(([file, checked, { checkSnapshotLater }]) => (checked ? undefined : checkSnapshotLater(file)))
   hashed.catch(() => {})
   const damaged = (async (): Promise<string | undefined> => {
     try {
       const [file, into] = await Promise.all([whole, heap])
-      const why = snapshotMismatch(file.info, { version: runningVersion, buildId: undefined, stdlibZip: o.stdlibZip }, await o.appBytes, o.wanted, o.env)
+      const app = await o.appBytes
+      const { bundleHeaderChecksum } = await o.loader
+      const why = snapshotMismatch(file.info, { version: runningVersion, buildId: undefined, stdlibZip: o.stdlibZip }, app && { size: app.length, headerChecksum: bundleHeaderChecksum(app) }, o.wanted, o.env)
       if (why !== undefined) return notRestored(why)
       const e = await hashed
       if (e !== undefined) return notRestored(problem(e))
@@ -100,4 +111,30 @@ export function browserRestore(o: BrowserRestoreOptions): RestoreHook {
       return o.startNormally()
     },
   }
+}
+
+/** A memory snapshot file's first bytes (its header: SNAPSHOT_HEADER_SIZE of @pybundle/loader); the file is fetched by the page's worker where there is one. */
+const SNAPSHOT_HEAD = 64
+
+function fetchSnapshot(snapshot: URL | string | ArrayBuffer | Uint8Array, fetchOptions: RequestInit | undefined, inWorker: BrowserRestoreOptions['viaWorker']): SnapshotArrival {
+  if (!(snapshot instanceof URL || typeof snapshot === 'string')) {
+    const bytes = Promise.resolve(snapshot instanceof ArrayBuffer ? new Uint8Array(snapshot) : snapshot)
+    return { head: bytes, bytes, checked: Promise.resolve(false) }
+  }
+  const href = String(new URL(String(snapshot), (globalThis as { location?: { href: string } }).location?.href))
+  if (fetchOptions !== undefined) return { ...fetchWithHead(href, SNAPSHOT_HEAD, fetchOptions, 'the memory snapshot'), checked: Promise.resolve(false) }
+  let fromWorker!: (head: Uint8Array) => void
+  const workerHead = new Promise<Uint8Array>((resolve) => { fromWorker = resolve })
+  const viaWorker = inWorker(href, SNAPSHOT_HEAD, fromWorker)
+  // No worker: fetched here.
+  const here = viaWorker.then((b) => (b === undefined ? fetchWithHead(href, SNAPSHOT_HEAD, undefined, 'the memory snapshot') : undefined))
+  const bytes = here.then(async (h) => {
+    if (h !== undefined) return h.bytes
+    const b = await viaWorker
+    if (b === undefined) throw new Error('the page\'s worker ended before the memory snapshot arrived')
+    return b
+  })
+  const head = Promise.race([workerHead, here.then((h) => h === undefined ? workerHead : h.head)])
+  // The worker checks the whole file (wire-worker.ts); fetched here, the page hashes it.
+  return { head, bytes, checked: here.then((h) => h === undefined, () => false) }
 }

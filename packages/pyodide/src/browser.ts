@@ -13,15 +13,14 @@
 import type { PyodideAPI, PyodideConfig } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
 import type { ErrorCode } from '@pybundle/errors'
-import { fetchBundleBytes, fetchWithHead, mark } from './fetch-bundle.js'
-import type { Bundle, BundleLayers } from '@pybundle/loader/browser'
+import { fetchBundleBytes, mark } from './fetch-bundle.js'
+import type { Bundle, BundleLayers } from '@pybundle/loader/page'
 import { bundleSource } from './module-source.js'
 import type { ModuleSource } from './module-source.js'
 import { withPools } from './pre-emit.js'
 import { checkMagic, precompiledBootFiles, snapshotOptionsOf, startPyodide } from './start.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
 import type { CommonBundleOptions, RestoreHook, StartInput } from './start.js'
-import type { SnapshotArrival } from './browser-snapshot.js'
 
 export { fetchBundleBytes } from './fetch-bundle.js'
 export { bundleSource, pycHeader } from './module-source.js'
@@ -108,7 +107,8 @@ async function openFetched(bundle: URL | string | ArrayBuffer | Uint8Array, opti
   const fetched = viaWorker === undefined && href !== undefined ? fetchBundleBytes(href, options.fetchOptions) : undefined
   viaWorker?.catch(() => {})
   fetched?.catch(() => {}) // awaited below, after the loader
-  const { decodeWire, isWire, openBundleFromBuffer } = await loader()
+  const { decodeWire, isWire, loadVerify, openBundleFromBuffer } = await loader()
+  if (options.verify === true) await loadVerify()
   try {
     const name = file ?? 'bytes'
     let plain = viaWorker !== undefined ? await viaWorker : undefined
@@ -242,33 +242,7 @@ function inWorker(href: string, emit: EmitList, made: Map<string, Uint8Array>, h
   })
 }
 
-/** A memory snapshot file's first bytes (its header: SNAPSHOT_HEADER_SIZE of @pybundle/loader) and the whole file, fetched by the worker where there is one. */
-const SNAPSHOT_HEAD = 64
-
-function fetchSnapshot(snapshot: URL | string | ArrayBuffer | Uint8Array, fetchOptions: RequestInit | undefined): SnapshotArrival {
-  if (!(snapshot instanceof URL || typeof snapshot === 'string')) {
-    const bytes = Promise.resolve(snapshot instanceof ArrayBuffer ? new Uint8Array(snapshot) : snapshot)
-    return { head: bytes, bytes, checked: Promise.resolve(false) }
-  }
-  const href = String(new URL(String(snapshot), (globalThis as { location?: { href: string } }).location?.href))
-  if (fetchOptions !== undefined) return { ...fetchWithHead(href, SNAPSHOT_HEAD, fetchOptions, 'the memory snapshot'), checked: Promise.resolve(false) }
-  let fromWorker!: (head: Uint8Array) => void
-  const workerHead = new Promise<Uint8Array>((resolve) => { fromWorker = resolve })
-  const viaWorker = inWorker(href, null, new Map(), { size: SNAPSHOT_HEAD, onHead: fromWorker })
-  // No worker: fetched here.
-  const here = viaWorker.then((b) => (b === undefined ? fetchWithHead(href, SNAPSHOT_HEAD, undefined, 'the memory snapshot') : undefined))
-  const bytes = here.then(async (h) => {
-    if (h !== undefined) return h.bytes
-    const b = await viaWorker
-    if (b === undefined) throw new Error('the page\'s worker ended before the memory snapshot arrived')
-    return b
-  })
-  const head = Promise.race([workerHead, here.then((h) => h === undefined ? workerHead : h.head)])
-  // The worker checks the whole file (wire-worker.ts); fetched here, the page hashes it.
-  return { head, bytes, checked: here.then((h) => h === undefined, () => false) }
-}
-
-type Loader = typeof import('@pybundle/loader/browser')
+type Loader = typeof import('@pybundle/loader/page')
 let loading: Promise<Loader> | undefined
 
 /**
@@ -279,7 +253,7 @@ let loading: Promise<Loader> | undefined
  * WebAssembly downloads and compiles. A bundler keeps the import() as a chunk.
  */
 function loader(): Promise<Loader> {
-  return loading ??= import('@pybundle/loader/browser').then((m) => {
+  return loading ??= import('@pybundle/loader/page').then((m) => {
     mark('loader imported')
     return m
   })
@@ -396,13 +370,10 @@ function restoreHook(options: BrowserLoadOptions, input: Promise<{ app: Bundle |
     return undefined
   }
   const appBytes = input.then((i) => i.app?.bytes, () => undefined)
-  // Fetched at once (the module that checks it arrives meanwhile): Pyodide sizes its heap from the header before it instantiates its WebAssembly.
-  const file = fetchSnapshot(snapshot, options.fetchOptions)
-  file.head.catch(() => {})
-  file.bytes.catch(() => {})
-  const where = snapshot instanceof URL || typeof snapshot === 'string' ? String(snapshot) : 'given as bytes'
+  // Its module (a chunk of its own: pages without a snapshot never load it) fetches it at once, through this page's worker.
+  const viaWorker = (href: string, size: number, onHead: (head: Uint8Array) => void) => inWorker(href, null, new Map(), { size, onHead })
   return import('./browser-snapshot.js').then(
-    (m) => m.browserRestore({ file, where, appBytes, wanted: snapshotOptionsOf(options), stdlibZip, env: options.env ?? {}, onWarning: warn, startNormally }),
+    (m) => m.browserRestore({ snapshot, fetchOptions: options.fetchOptions, viaWorker, loader: loader(), appBytes, wanted: snapshotOptionsOf(options), stdlibZip, env: options.env ?? {}, onWarning: warn, startNormally }),
     (e: unknown) => {
       // Its script did not load: a normal start, as for any snapshot that cannot be used.
       const bytes = Promise.reject(e)

@@ -6,8 +6,8 @@
  */
 import type { PyodideAPI } from 'pyodide'
 import { PyBundleError } from '@pybundle/errors'
-import { bundleHeaderChecksum } from '@pybundle/loader/snapshot-file'
-import type { SnapshotInfo } from '@pybundle/loader/snapshot-file'
+// Types only: under Node the caller is snapshot.ts (@pybundle/loader), in a page browser-snapshot.ts (@pybundle/loader/page).
+import type { SnapshotInfo } from '@pybundle/loader'
 
 /** The Pyodide that would restore: its npm version, its BUILD_ID where known (Pyodide checks it again), and the stdlib zip it is given. */
 export interface RunningPyodide {
@@ -25,14 +25,15 @@ export function problem(e: PyBundleError): string {
 /**
  * Why the snapshot described by `info` cannot be restored here (a phrase), or
  * undefined when it fits: the Pyodide build, the app bundle it was made from
- * (`appBytes`: undefined for a ModuleSource), the options that decide what the
+ * (`app`: its size and header checksum, bundleHeaderChecksum of @pybundle/loader;
+ * undefined for a ModuleSource), the options that decide what the
  * heap holds, and PYTHON* variables a restored interpreter cannot read again.
  */
-export function snapshotMismatch(info: SnapshotInfo, running: RunningPyodide, appBytes: Uint8Array | undefined, wanted: SnapshotInfo['options'], env: Record<string, string>): string | undefined {
+export function snapshotMismatch(info: SnapshotInfo, running: RunningPyodide, app: { size: number; headerChecksum: string } | undefined, wanted: SnapshotInfo['options'], env: Record<string, string>): string | undefined {
   if (info.pyodideVersion !== running.version) return `it was made by Pyodide ${info.pyodideVersion}, this is ${running.version}`
   if (running.buildId !== undefined && info.pyodideBuildId !== running.buildId) return `it was made by another build of Pyodide ${running.version} (BUILD_ID ${info.pyodideBuildId.slice(0, 12)}, this is ${running.buildId.slice(0, 12)})`
-  if (appBytes === undefined) return 'the bundle was given as a ModuleSource, whose identity cannot be checked'
-  if (bundleHeaderChecksum(appBytes) !== info.bundle.headerChecksum || appBytes.length !== info.bundle.size) return 'it was made from another bundle (rebuild it with the bundle)'
+  if (app === undefined) return 'the bundle was given as a ModuleSource, whose identity cannot be checked'
+  if (app.headerChecksum !== info.bundle.headerChecksum || app.size !== info.bundle.size) return 'it was made from another bundle (rebuild it with the bundle)'
   const o = info.options
   if (o.mountPoint !== wanted.mountPoint || o.stdlibRoot !== wanted.stdlibRoot || o.root !== wanted.root
     || JSON.stringify(sorted(o.roots)) !== JSON.stringify(sorted(wanted.roots))) {

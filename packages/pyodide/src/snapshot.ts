@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { PyBundleError } from '@pybundle/errors'
-import { SNAPSHOT_SUFFIX, checkSnapshotLater, mapSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
+import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, mapSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
 import type { Bundle, SnapshotFile, SnapshotInfo } from '@pybundle/loader'
 import { problem, snapshotMismatch } from './snapshot-restore.js'
 
@@ -125,7 +125,7 @@ function whyNot(bytes: Uint8Array, later: boolean, opened: unknown, wanted: Snap
   const { info } = file
   const running = installedPyodide()
   const b = bundleBytes(opened)
-  const why = snapshotMismatch(info, { version: running.version, buildId: running.buildId, stdlibZip: 'pyodide' }, b, wanted, env)
+  const why = snapshotMismatch(info, { version: running.version, buildId: running.buildId, stdlibZip: 'pyodide' }, b && { size: b.length, headerChecksum: bundleHeaderChecksum(b) }, wanted, env)
   if (why !== undefined) return why
   return { info, bytes: file.snapshot, file }
 }

@@ -22,7 +22,7 @@
  * (bytes transferred) and { done: true }.
  */
 import { PyBundleError } from '@pybundle/errors'
-import { fetchBundleBytes, fetchWithHead } from './fetch-bundle.js'
+import { fetchBundleBytes } from './fetch-bundle.js'
 
 interface Scope {
   onmessage: ((e: { data: { id: number; url: string; emit: string[] | 'all' | null; head?: number } }) => void) | null
@@ -37,7 +37,7 @@ const BATCH = 8
 // Set before anything is awaited: the loader has a top-level await (its hasher), and a
 // message that arrives while a module evaluates has no handler yet and is lost. The
 // loader is imported meanwhile, and the fetch does not wait for it.
-const loader = import('@pybundle/loader/browser')
+const loader = import('@pybundle/loader/page')
 loader.catch(() => {})
 
 /**
@@ -57,16 +57,18 @@ scope.onmessage = (e) => {
       let fetching: Promise<Uint8Array>
       if (headSize === undefined) fetching = fetchBundleBytes(e.data.url)
       else {
-        const f = fetchWithHead(e.data.url, headSize, undefined, 'the memory snapshot')
-        f.head.then((head) => scope.postMessage({ id: e.data.id, head: head.slice() }), () => {})
-        fetching = f.bytes
+        fetching = import('./fetch-with-head.js').then(({ fetchWithHead }) => {
+          const f = fetchWithHead(e.data.url, headSize, undefined, 'the memory snapshot')
+          f.head.then((head) => scope.postMessage({ id: e.data.id, head: head.slice() }), () => {})
+          return f.bytes
+        })
       }
       fetching.catch(() => {})
       const { decodeWire, isWire } = await loader
       const raw = await fetching
       const fetchedAt = clock()
       // A memory snapshot is checked whole here (all three checksums), off the main thread; a damaged one is the request's error.
-      if (headSize !== undefined) (await import('@pybundle/loader/snapshot-file')).readSnapshotFile(raw)
+      if (headSize !== undefined) (await loader).readSnapshotFile(raw)
       const wire = isWire(raw)
       const bytes = wire ? decodeWire(raw) : raw
       const decodedAt = clock()

@@ -1,14 +1,20 @@
 /**
- * fetchWithHead (packages/pyodide/src/fetch-bundle.ts): a memory snapshot's
+ * fetchWithHead (packages/pyodide/src/fetch-with-head.ts): a memory snapshot's
  * first bytes before the rest (a page sizes Pyodide's heap from its header while
  * the 30 MB still arrive), served by a local HTTP server that sends the body in
  * pieces with pauses between them; failures are PyBundleError IO naming the URL.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PyBundleError } from '@pybundle/errors'
-import { fetchWithHead } from '../../packages/pyodide/src/fetch-bundle.js'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+type FetchWithHead = (url: string, headSize: number, init?: RequestInit, what?: string) => { head: Promise<Uint8Array>; bytes: Promise<Uint8Array> }
+// Not part of the package's surface: the built module, as pre-emit.test.ts does.
+const { fetchWithHead } = await import(path.resolve(HERE, '../../packages/pyodide/dist/fetch-with-head.js')) as { fetchWithHead: FetchWithHead }
 
 const BODY = new Uint8Array(300_000).map((_, i) => (i * 7 + 3) & 0xff)
 let server: Server
