@@ -25,7 +25,7 @@ import { PyBundleError } from '@pybundle/errors'
 import type { SnapshotFile, SnapshotInfo } from '@pybundle/loader/page'
 import { mark } from './fetch-bundle.js'
 import { fetchWithHead } from './fetch-with-head.js'
-import type { RestoreHook } from './start.js'
+import type { RestoreHook, notRestoredLine } from './start.js'
 import { problem, resumeAfterRestore, snapshotMismatch } from './snapshot-restore.js'
 
 /** A memory snapshot file as it arrives: its header, all of it, and whether the worker has checked all of it (readSnapshotFile). */
@@ -56,6 +56,8 @@ export interface BrowserRestoreOptions {
    * for every page, snapshot or not.
    */
   loader: Promise<typeof import('@pybundle/loader/page')>
+  /** start.ts notRestoredLine, passed in for the same reason: imported here, start.ts would move out of the page entry into a chunk it shares with this one. */
+  notRestoredLine: typeof notRestoredLine
 }
 
 /**
@@ -66,7 +68,7 @@ export interface BrowserRestoreOptions {
  */
 export function browserRestore(o: BrowserRestoreOptions): RestoreHook {
   const where = o.snapshot instanceof URL || typeof o.snapshot === 'string' ? String(o.snapshot) : 'given as bytes'
-  const notRestored = (why: string) => `pybundle: memory snapshot ${where} not restored: ${why}; starting normally`
+  const notRestored = (why: string) => o.notRestoredLine(where, why)
   const arrival = fetchSnapshot(o.snapshot, o.fetchOptions, o.viaWorker)
   const reason = (e: unknown): string => (e instanceof PyBundleError && e.code !== 'IO' ? problem(e) : e instanceof Error ? e.message : String(e))
   let warning: string | undefined

@@ -18,8 +18,9 @@ import type { Bundle, BundleLayers } from '@pybundle/loader/page'
 import { bundleSource } from './module-source.js'
 import type { ModuleSource } from './module-source.js'
 import { withPools } from './pre-emit.js'
-import { checkMagic, precompiledBootFiles, snapshotOptionsOf, startPyodide } from './start.js'
+import { checkMagic, heapOptionsGiven, notRestoredLine, precompiledBootFiles, snapshotOptionsOf, startPyodide } from './start.js'
 import { PYODIDE_STARTUP_MODULES } from './startup-modules.js'
+import { EMPTY_ZIP } from './zip-names.js'
 import type { CommonBundleOptions, RestoreHook, StartInput } from './start.js'
 
 export { fetchBundleBytes } from './fetch-bundle.js'
@@ -82,7 +83,7 @@ export interface BrowserBundleOptions extends CommonBundleOptions {
 export type BrowserLoadOptions = PyodideConfig & BrowserBundleOptions
 
 /** A zip with no entries: its end-of-central-directory record alone. */
-export const EMPTY_ZIP_URL = 'data:application/zip;base64,UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=='
+export const EMPTY_ZIP_URL = `data:application/zip;base64,${btoa(String.fromCharCode(...EMPTY_ZIP))}`
 
 /**
  * Open a bundle given any way a page can: a URL is fetched; bytes are read in
@@ -280,11 +281,6 @@ function emitLists(option: BrowserBundleOptions['preEmit'], layered: boolean): {
 
 /** The source (serving what the workers made ahead first), and the app bundle (for a snapshot's check; undefined for a ModuleSource). */
 async function toSource(options: BrowserBundleOptions): Promise<{ source: ModuleSource; app: Bundle | undefined }> {
-  const { source, app } = await sourceOf(options)
-  return { source, app }
-}
-
-async function sourceOf(options: BrowserBundleOptions): Promise<{ source: ModuleSource; app?: Bundle }> {
   const { bundle, base } = options
   const emit = emitLists(options.preEmit ?? (wantsSnapshot(options) ? 'none' : undefined), base !== undefined)
   // Both fetched at once when the base is given, from the start.
@@ -296,7 +292,7 @@ async function sourceOf(options: BrowserBundleOptions): Promise<{ source: Module
   if (bundle instanceof BundleLayers) return { source: bundleSource(bundle), app: bundle.app }
   if (early === undefined && !(bundle instanceof Bundle)) {
     if (base !== undefined) throw new PyBundleError('BAD_ARGUMENT', 'the `base` option needs the bundle as a URL, bytes or an opened Bundle, not a ModuleSource')
-    return { source: bundle as ModuleSource }
+    return { source: bundle as ModuleSource, app: undefined }
   }
   const none = new Map<string, Uint8Array>()
   const openBase = (b: Openable) => b instanceof Bundle ? Promise.resolve({ bundle: b, made: none }) : openFetched(b, options, emit.base)
@@ -364,20 +360,20 @@ function restoreHook(options: BrowserLoadOptions, input: Promise<{ app: Bundle |
   const warn = options.onWarning ?? ((m: string) => console.warn(m))
   const startNormally = () => loadPyodideWithBundle({ ...options, snapshot: false })
   // Options that change what the heap would hold (as under Node: snapshot.ts).
-  const heapOptions = [options.stdLibURL !== undefined && 'stdLibURL', options.packages?.length && 'packages'].filter((x): x is string => typeof x === 'string')
-  if (heapOptions.length) {
-    warn(`pybundle: memory snapshot not restored: ${heapOptions.join(' and ')} given (the snapshot holds the interpreter started without ${heapOptions.length > 1 ? 'them' : 'it'}); starting normally`)
+  const heapOptions = heapOptionsGiven(options)
+  if (heapOptions !== undefined) {
+    warn(notRestoredLine(undefined, heapOptions))
     return undefined
   }
   const appBytes = input.then((i) => i.app?.bytes, () => undefined)
   // Its module (a chunk of its own: pages without a snapshot never load it) fetches it at once, through this page's worker.
   const viaWorker = (href: string, size: number, onHead: (head: Uint8Array) => void) => inWorker(href, null, new Map(), { size, onHead })
   return import('./browser-snapshot.js').then(
-    (m) => m.browserRestore({ snapshot, fetchOptions: options.fetchOptions, viaWorker, loader: loader(), appBytes, wanted: snapshotOptionsOf(options), stdlibZip, env: options.env ?? {}, onWarning: warn, startNormally }),
+    (m) => m.browserRestore({ snapshot, fetchOptions: options.fetchOptions, viaWorker, loader: loader(), appBytes, wanted: snapshotOptionsOf(options), stdlibZip, env: options.env ?? {}, onWarning: warn, startNormally, notRestoredLine }),
     (e: unknown) => {
       // Its script did not load: a normal start, as for any snapshot that cannot be used.
       const bytes = Promise.reject(e)
       bytes.catch(() => {})
-      return { bytes, resume: () => ({ lines: '', checked: true }), fallback: () => (warn(`pybundle: memory snapshot not restored: ${e instanceof Error ? e.message : String(e)}; starting normally`), startNormally()) }
+      return { bytes, resume: () => ({ lines: '', checked: true }), fallback: () => (warn(notRestoredLine(undefined, e instanceof Error ? e.message : String(e))), startNormally()) }
     })
 }

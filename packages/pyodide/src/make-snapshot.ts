@@ -16,6 +16,8 @@ import { packageHasFiles } from './bundle-fs.js'
 import { loadPyodideWithBundle } from './load.js'
 import { bundleSource } from './module-source.js'
 import { RESUME_SOURCE, installedPyodide } from './snapshot.js'
+import { snapshotOptionsOf } from './start.js'
+import { EMPTY_ZIP } from './zip-names.js'
 
 export interface MakeSnapshotOptions {
   /** Modules to import before the snapshot is taken, in order. */
@@ -65,7 +67,6 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
   const emptyZip = options.stdlibZip === 'empty' ? `${output}.${process.pid}.empty.zip` : undefined
   let pyodide: PyodideAPI
   try {
-    const mountPoint = '/pybundle'
     // Pyodide under Node reads stdLibURL as a path (a data: URL is not fetched there): the empty zip is a file for the time being.
     if (emptyZip !== undefined) writeFileSync(emptyZip, EMPTY_ZIP)
     pyodide = await loadPyodideWithBundle({ bundle, snapshot: false, prefetch: 'none', _makeSnapshot: true, stdout: () => {}, stderr: () => {},
@@ -101,7 +102,8 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
       failed: failed.map(([name, error]) => ({ name, error })),
       modules,
       packageMounts,
-      options: { mountPoint, stdlibRoot: '/lib/python314.zip', root: '/home/pyodide', roots: {}, ...(emptyZip !== undefined ? { stdlibZip: 'empty' as const } : {}) },
+      // The defaults loadPyodideWithBundle started it with.
+      options: { ...snapshotOptionsOf({}), ...(emptyZip !== undefined ? { stdlibZip: 'empty' as const } : {}) },
     }
     const bytes = encodeSnapshotFile(info, snapshot)
     const tmp = `${output}.${process.pid}.tmp`
@@ -118,6 +120,3 @@ export async function makeBundleSnapshot(bundlePath: string, options: MakeSnapsh
     if (emptyZip !== undefined) rmSync(emptyZip, { force: true })
   }
 }
-
-/** A zip with no entries: its end-of-central-directory record alone (what EMPTY_ZIP_URL in browser.ts holds). */
-const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)])

@@ -12,6 +12,7 @@ import { PyBundleError } from '@pybundle/errors'
 import { SNAPSHOT_SUFFIX, bundleHeaderChecksum, checkSnapshotLater, mapSnapshotFile, readSnapshotFile, readSnapshotHead } from '@pybundle/loader'
 import type { Bundle, SnapshotFile, SnapshotInfo } from '@pybundle/loader'
 import { problem, snapshotMismatch } from './snapshot-restore.js'
+import { heapOptionsGiven, notRestoredLine } from './start.js'
 
 export interface SnapshotOptions {
   /**
@@ -85,11 +86,11 @@ export function chooseSnapshot(
     }
   }
   const where = file ?? 'given as bytes'
-  const notRestored = (why: string) => `pybundle: memory snapshot ${where} not restored: ${why}; starting normally`
+  const notRestored = (why: string) => notRestoredLine(where, why)
   // Options that change what the heap would hold. stdout/stderr/stdin, env (but PYTHON*) and args do not: they pass through.
-  const heapOptions = [options.stdLibURL !== undefined && 'stdLibURL', options.packages?.length && 'packages'].filter((x): x is string => typeof x === 'string')
-  if (heapOptions.length) {
-    warn(notRestored(`${heapOptions.join(' and ')} given (the snapshot holds the interpreter started without ${heapOptions.length > 1 ? 'them' : 'it'})`))
+  const heapOptions = heapOptionsGiven(options)
+  if (heapOptions !== undefined) {
+    warn(notRestored(heapOptions))
     return undefined
   }
   // Bytes from a file are ours (a copy-on-write mapping or a read): hashed while Pyodide starts, spoiled if damaged.

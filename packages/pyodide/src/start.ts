@@ -101,6 +101,17 @@ export function checkMagic(source: ModuleSource): void {
   }
 }
 
+/** The one warning line of a memory snapshot that is not used (Node's snapshot.ts, a page's browser.ts and browser-snapshot.ts); `where` its file or URL. */
+export function notRestoredLine(where: string | undefined, why: string): string {
+  return `pybundle: memory snapshot ${where === undefined ? '' : `${where} `}not restored: ${why}; starting normally`
+}
+
+/** Why loadPyodide options rule a snapshot out (they change what the heap would hold: stdLibURL, packages), or undefined. */
+export function heapOptionsGiven(options: { stdLibURL?: string; packages?: readonly string[] }): string | undefined {
+  const given = [options.stdLibURL !== undefined && 'stdLibURL', options.packages?.length && 'packages'].filter((x): x is string => typeof x === 'string')
+  return given.length ? `${given.join(' and ')} given (the snapshot holds the interpreter started without ${given.length > 1 ? 'them' : 'it'})` : undefined
+}
+
 /** The options a snapshot records and must be restored with, as a start with `options` has them. */
 export function snapshotOptionsOf(options: CommonBundleOptions & { env?: Record<string, string> }): { mountPoint: string; stdlibRoot: string; root: string; roots: Record<string, string> } {
   return {

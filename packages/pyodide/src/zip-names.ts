@@ -9,6 +9,10 @@ const EOCD_SIG = 0x06054b50
 const CDH_SIG = 0x02014b50
 const EOCD_SIZE = 22
 
+/** A zip with no entries: its end-of-central-directory record alone (a page's stdlibZip: 'empty', and the snapshot made for one). */
+export const EMPTY_ZIP: Uint8Array = new Uint8Array(EOCD_SIZE)
+new DataView(EMPTY_ZIP.buffer).setUint32(0, EOCD_SIG, true)
+
 export function zipEntryNames(zip: Uint8Array): string[] {
   const dv = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
   // The end record is the last 22 bytes plus a comment of up to 65535 bytes.
