@@ -114,15 +114,22 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     if (dist) fs.rmSync(dist, { recursive: true, force: true })
   })
 
-  /** Open the page; every request not for the test server is aborted and recorded. */
-  async function visit(query: string): Promise<{ page: Page; result: NonNullable<Window['pybundleResult']>; outside: string[]; failed: string[]; consoleErrors: string[]; status: string }> {
+  /** `dist/<from>` with one bit flipped `back` bytes before its end, as `dist/<to>`. */
+  function damagedCopy(from: string, to: string, back: number, mask: number): void {
+    const bytes = fs.readFileSync(path.join(dist, from))
+    bytes[bytes.length - back] ^= mask
+    fs.writeFileSync(path.join(dist, to), bytes)
+  }
+
+  /** Open the page (served by `on`, default the test server); every request not for that server is aborted and recorded. */
+  async function visit(query: string, on: Server = server): Promise<{ page: Page; result: NonNullable<Window['pybundleResult']>; outside: string[]; failed: string[]; consoleErrors: string[]; status: string }> {
     const context = await browser.newContext()
     const outside: string[] = []
     const failed: string[] = []
     const consoleErrors: string[] = []
     await context.route('**/*', (route) => {
       const url = route.request().url()
-      if (url.startsWith(server.url) || url.startsWith('data:')) return route.continue()
+      if (url.startsWith(on.url) || url.startsWith('data:')) return route.continue()
       outside.push(url)
       return route.abort()
     })
@@ -131,7 +138,7 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
     page.on('pageerror', (e) => consoleErrors.push(String(e)))
     page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`))
     page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.url()}: HTTP ${r.status()}`) })
-    await page.goto(`${server.url}?${query}`)
+    await page.goto(`${on.url}?${query}`)
     // The page always ends with a result, an error included: a hang fails here.
     await page.waitForFunction(() => window.pybundleResult !== undefined, undefined, { timeout: 300_000 })
     const result = (await page.evaluate(() => window.pybundleResult))!
@@ -254,9 +261,7 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
   })
 
   it('a damaged memory snapshot: one warning naming it and CHECKSUM_MISMATCH, then a normal start with the same output', async () => {
-    const snap = fs.readFileSync(path.join(dist, 'app.pyb.snapshot'))
-    snap[snap.length - 4096] ^= 0x01
-    fs.writeFileSync(path.join(dist, 'app-bad.pyb.snapshot'), snap)
+    damagedCopy('app.pyb.snapshot', 'app-bad.pyb.snapshot', 4096, 0x01)
     const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app-bad.pyb.snapshot')
     try {
       expect(v.result.error).toBeUndefined()
@@ -272,23 +277,17 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
 
   it('served unbundled (no worker), the page fetches the memory snapshot itself and restores it', async () => {
     const plain = await startServer({ mounts: defaultMounts(dist), scripts: unbundledScripts() })
-    const context = await browser.newContext()
     try {
-      const page = await context.newPage()
-      const errors: string[] = []
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-      await page.goto(`${plain.url}?app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app.pyb.snapshot`)
-      await page.waitForFunction(() => window.pybundleResult !== undefined, undefined, { timeout: 300_000 })
-      const result = (await page.evaluate(() => window.pybundleResult))!
-      expect(result.error).toBeUndefined()
-      expect(result.warnings).toEqual([])
-      expect(result.restored).toBe(true)
-      expect(result.output).toBe(expected)
-      expect(errors).toEqual([])
+      const v = await visit('app=app.pyb.wire&base=stdlib.pyb.wire&snapshot=app.pyb.snapshot', plain)
+      await v.page.context().close()
+      expect(v.result.error).toBeUndefined()
+      expect(v.result.warnings).toEqual([])
+      expect(v.result.restored).toBe(true)
+      expect(v.result.output).toBe(expected)
+      expect(v.consoleErrors).toEqual([])
       expect(plain.log.some((r) => r.path === '/pkg/pyodide/browser-snapshot.js')).toBe(true)
       expect(plain.log.filter((r) => r.path === '/dist/app.pyb.snapshot').map((r) => r.status)).toEqual([200])
     } finally {
-      await context.close()
       await plain.close()
     }
   })
@@ -317,9 +316,7 @@ describe.skipIf(missing.length > 0)('Pyodide in Chromium, imports from bundles f
   })
 
   it('a damaged wire file: CHECKSUM_MISMATCH on the page, naming the URL', async () => {
-    const wire = fs.readFileSync(path.join(dist, 'app.pyb.wire'))
-    wire[wire.length - 500] ^= 0x40
-    fs.writeFileSync(path.join(dist, 'app-bad.pyb.wire'), wire)
+    damagedCopy('app.pyb.wire', 'app-bad.pyb.wire', 500, 0x40)
     const v = await visit('app=app-bad.pyb.wire&base=stdlib.pyb.wire')
     try {
       expect(v.result.ok).toBe(false)
